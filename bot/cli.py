@@ -1,0 +1,162 @@
+"""The `bot` command. Errors from the project (BotError) become one-line messages here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from index.errors import BotError
+
+
+def _store_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", help="index folder (default: ./store, or BOT_STORE)")
+    p.add_argument("--chroma-url", metavar="URL", help="use a Chroma server at http://HOST:PORT (or BOT_CHROMA_URL)")
+
+
+def _answer_args(p: argparse.ArgumentParser) -> None:
+    _store_args(p)
+    p.add_argument("--generator", metavar="SPEC", help="extractive (default), local:NAME|PATH.gguf, openai:MODEL@URL, ollama:MODEL")
+    p.add_argument("-k", type=int, default=None, metavar="N", help="passages to retrieve (default 6)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Citation-first chat over one article and its comments.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="parse, chunk, embed and store one or more posts with comments")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="text files (default: the bundled article)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch, replacing the current index")
+    p.add_argument("--chunk-tokens", type=int, default=None)
+    p.add_argument("--overlap-tokens", type=int, default=None)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _store_args(p)
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("inspect", help="list what is indexed")
+    p.add_argument("--json", action="store_true")
+    _store_args(p)
+    p.set_defaults(run=cmd_inspect)
+
+    p = sub.add_parser("ask", help="answer one question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="the whole Answer as JSON")
+    _answer_args(p)
+    p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    _answer_args(p)
+    p.set_defaults(run=cmd_chat)
+
+    p = sub.add_parser("serve", help="the web chat (Gradio)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (needed when binding beyond loopback)")
+    _answer_args(p)
+    p.set_defaults(run=cmd_serve)
+    return parser
+
+
+def _settings(args):
+    from index.config import load_settings
+
+    return load_settings(
+        store_dir=getattr(args, "store", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        generator=getattr(args, "generator", None),
+        chunk_tokens=getattr(args, "chunk_tokens", None),
+        overlap_tokens=getattr(args, "overlap_tokens", None),
+    )
+
+
+def cmd_index(args) -> int:
+    from index.build import build_index
+
+    settings = _settings(args)
+    print(f"indexing {', '.join(args.paths) or 'the bundled article'} into {settings.store_dir} ...", file=sys.stderr)
+    report = build_index(args.paths, settings, rebuild=args.rebuild, progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    from index.inspect import describe
+
+    rows = describe(_settings(args))
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{'id':36} {'kind':8} {'author':18} {'parent':28} {'tokens':>6} chunks")
+    for r in rows:
+        print(
+            f"{r['id'][:36]:36} {r['kind']:8} {(r['author'] or '-')[:18]:18} {(r['parent'] or '-')[:28]:28} "
+            f"{r['tokens']:>6} {len(r['chunks'])}"
+        )
+    print(f"{len(rows)} records, {len({c for r in rows for c in r['chunks']})} chunks")
+    return 0
+
+
+def _bot(args):
+    from bot.api import Bot
+
+    settings = _settings(args)
+    return Bot(settings=settings)
+
+
+def cmd_ask(args) -> int:
+    from bot.render import render_text
+
+    answer = _bot(args).ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(answer))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from bot.render import render_text
+
+    bot = _bot(args)
+    history: list[tuple[str, str]] = []
+    print("Ask about the article and its comments. Empty line or Ctrl-D to leave.")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = bot.ask(question, history=history, k=args.k)
+        except BotError as exc:
+            print(f"error: {exc}")
+            continue
+        print("\n" + render_text(answer))
+        history.append((question, answer.text))
+
+
+def cmd_serve(args) -> int:
+    from bot.ui import serve
+
+    return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `bot inspect | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

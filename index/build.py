@@ -1,0 +1,200 @@
+"""`bot index`: parse, chunk, embed and store, atomically and incrementally.
+
+Everything that can fail on bad input (reading and parsing every file) runs
+before anything is written. Chunks whose text and metadata are unchanged reuse
+their vectors from the current index instead of being embedded again; when
+nothing changed at all, nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chunk import Chunk, chunk_records
+from .config import DEFAULT_SEED, Settings
+from .embed import PackagedEmbeddings
+from .errors import InputError, StoreError
+from .lexical import LexicalIndex
+from .parse import Record, parse_text, read_source, slugify
+from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client
+
+ADD_BATCH = 2000
+
+
+@dataclass
+class BuildReport:
+    store: Path
+    version: str
+    documents: int
+    records: int
+    chunks: int
+    embedded: int  # chunks embedded in this run
+    reused: int  # chunks whose vectors came from the previous index
+    changed: bool
+    seconds: float
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"index is up to date: {self.chunks} chunks from {self.documents} document(s) in {self.store}"
+        return (
+            f"indexed {self.documents} document(s): {self.records} records, {self.chunks} chunks "
+            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f}s -> {self.store}"
+        )
+
+
+def build_index(
+    paths: list[str | Path] | None,
+    settings: Settings,
+    rebuild: bool = False,
+    embeddings: PackagedEmbeddings | None = None,
+    progress: bool = True,
+) -> BuildReport:
+    started = time.perf_counter()
+    paths = [Path(p) for p in (paths or [DEFAULT_SEED])]
+    documents = _read_all(paths)
+    records = [r for doc in documents for r in doc["records"]]
+    chunks = [
+        c
+        for doc in documents
+        for c in chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
+    ]
+    embeddings = embeddings or PackagedEmbeddings()
+
+    layout = StoreLayout(settings.store_dir)
+    layout.check_ours()
+    with layout.writer_lock():
+        return _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started)
+
+
+def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started) -> BuildReport:
+    previous = None if rebuild else _open_previous(layout)
+    content = _content_hash(documents, chunks, settings, embeddings.model_name)
+    if previous is not None and previous.manifest.content == content:
+        return BuildReport(
+            layout.root, previous.path.name, len(documents), len(records), len(chunks), 0, len(chunks), False, 0.0
+        )
+    version = f"v-{content[:12]}-{uuid.uuid4().hex[:6]}"
+
+    reused = _reusable_vectors(previous, chunks, embeddings.model_name)
+    todo = [c for c in chunks if c.key not in reused]
+    vectors = dict(reused)
+    vectors.update(_embed(todo, embeddings, progress))
+
+    build_dir = layout.new_build_dir()
+    try:
+        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
+        layout.publish(build_dir, version)
+    except OSError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise StoreError(f"could not write the index to {layout.root} ({exc.strerror or exc}). Free space or fix permissions, then run `bot index` again; the previous index is untouched.") from None
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    return BuildReport(
+        layout.root, version, len(documents), len(records), len(chunks), len(todo), len(reused), True,
+        time.perf_counter() - started,
+    )
+
+
+def _read_all(paths: list[Path]) -> list[dict]:
+    documents, seen = [], {}
+    for path in paths:
+        doc = slugify(path.stem)
+        if doc in seen:
+            raise InputError(f"{path} and {seen[doc]} would both be indexed as '{doc}'. Rename one of them.")
+        seen[doc] = path
+        text = read_source(path)
+        records = parse_text(text, doc=doc, name=str(path))
+        documents.append({"doc": doc, "path": str(path), "text": text, "records": records})
+    return documents
+
+
+def _open_previous(layout: StoreLayout) -> IndexVersion | None:
+    try:
+        version = layout.current_version()
+    except StoreError as exc:
+        raise StoreError(f"{exc} (or `bot index --rebuild` to replace it)") from None
+    return IndexVersion(layout.root / version) if version else None
+
+
+def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str) -> str:
+    h = hashlib.sha1()
+    h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens]).encode())
+    for doc in documents:
+        h.update(doc["doc"].encode() + b"\0" + doc["text"].encode("utf-8") + b"\0")
+    for chunk in chunks:
+        h.update(chunk.digest.encode())
+    return h.hexdigest()
+
+
+def _reusable_vectors(previous: IndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
+    if previous is None or previous.manifest.embedding_model != model:
+        return {}
+    try:
+        old = {k: c.digest for k, c in previous.chunks.items()}
+        same = [c.key for c in chunks if old.get(c.key) == c.digest]
+        return previous.embeddings_for(same)
+    except StoreError:
+        return {}
+
+
+def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) -> dict[str, list[float]]:
+    if not chunks:
+        return {}
+    from tqdm import tqdm
+
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
+        vectors = embeddings.embed_documents([c.text for c in chunks], on_batch=bar.update)
+    return {c.key: v for c, v in zip(chunks, vectors)}
+
+
+def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings, embeddings):
+    (build_dir / "sources").mkdir()
+    for doc in documents:
+        (build_dir / "sources" / f"{doc['doc']}.txt").write_text(doc["text"], encoding="utf-8")
+    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+
+    collection = chroma_client(build_dir / "chroma").create_collection(
+        COLLECTION, metadata={"hnsw:space": "cosine"}
+    )
+    for i in range(0, len(chunks), ADD_BATCH):
+        batch = chunks[i : i + ADD_BATCH]
+        collection.add(
+            ids=[c.key for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
+            embeddings=[vectors[c.key] for c in batch],
+        )
+    LexicalIndex.build([c.key for c in chunks], [_lexical_text(c) for c in chunks]).save(build_dir / "lexical")
+
+    dimension = len(next(iter(vectors.values()))) if vectors else 0
+    Manifest(
+        schema=SCHEMA,
+        version=version,
+        content=content,
+        embedding_model=embeddings.model_name,
+        dimension=dimension,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.overlap_tokens,
+        documents=[
+            {"doc": d["doc"], "path": d["path"], "chars": len(d["text"]),
+             "sha1": hashlib.sha1(d["text"].encode("utf-8")).hexdigest()}
+            for d in documents
+        ],
+        chunks=len(chunks),
+        records=len(records),
+    ).write(build_dir / "manifest.json")
+
+
+def _lexical_text(chunk: Chunk) -> str:
+    """What BM25 sees: the text plus who wrote it and where it sits, so names match."""
+    return " ".join(filter(None, [chunk.author, chunk.section, chunk.text]))

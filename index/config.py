@@ -1,0 +1,40 @@
+"""Configuration, read in one place.
+
+Precedence: explicit argument (a CLI flag) > environment variable > default.
+
+    BOT_STORE       folder of the embedded index       (default: ./store in the project)
+    BOT_CHROMA_URL  http://HOST:PORT of a Chroma server (default: none, embedded store)
+    BOT_GENERATOR   generator spec                      (default: extractive)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SEED = PROJECT_ROOT / "seeds" / "why-men-pull-away.txt"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store_dir: Path
+    chroma_url: str | None = None
+    generator: str = "extractive"
+    chunk_tokens: int = 180
+    overlap_tokens: int = 30
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment, with non-None keyword overrides on top."""
+    env = os.environ
+    settings = Settings(
+        store_dir=Path(env.get("BOT_STORE") or PROJECT_ROOT / "store"),
+        chroma_url=env.get("BOT_CHROMA_URL") or None,
+        generator=env.get("BOT_GENERATOR") or "extractive",
+    )
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "store_dir" in given:
+        given["store_dir"] = Path(given["store_dir"])
+    return replace(settings, **given)

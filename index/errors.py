@@ -1,0 +1,26 @@
+"""The project's exceptions, shared by the write path (index) and the read path (bot).
+
+    BotError                 base: every message says the cause and what to do
+    +-- InputError           a file or question we cannot use as given
+    +-- StoreError           the index is missing, corrupt or from another version
+    +-- GeneratorError       the answer model is misconfigured or unreachable
+
+Interfaces (CLI, web UI) catch BotError and show str(error); nothing else
+is converted to a message.
+"""
+
+
+class BotError(Exception):
+    """Base class: str(error) is a one-line message for the user."""
+
+
+class InputError(BotError):
+    pass
+
+
+class StoreError(BotError):
+    pass
+
+
+class GeneratorError(BotError):
+    pass

@@ -1,0 +1,71 @@
+"""The lexical (BM25) side of hybrid retrieval, built with bm25s next to the vectors.
+
+It is built in the same versioned folder as the vector store, from the same
+chunks, so the two can never disagree. Tokens: lowercase words, English
+stopwords removed, a light suffix stemmer so "withdraws" meets "withdrawing".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_STOP = set(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves im ive dont its""".split()
+)
+_SUFFIXES = ("ing", "edly", "ed", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    words = (w.replace("’", "'").split("'")[0] for w in _WORD.findall(text.lower()))
+    return [stem(w) for w in words if w and w not in _STOP]
+
+
+class LexicalIndex:
+    def __init__(self, retriever, ids: list[str]):
+        self._retriever = retriever
+        self.ids = ids
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
+        return cls(retriever, list(ids))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(folder))
+        (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        return cls(bm25s.BM25.load(str(folder)), ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) pairs, best first; only chunks sharing a term with the query."""
+        tokens = [t for t in tokenize(query) if t in self._retriever.vocab_dict]
+        if not tokens or not self.ids:
+            return []
+        k = min(k, len(self.ids))
+        docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]

@@ -1,0 +1,217 @@
+"""The on-disk index: versioned folders swapped atomically.
+
+    STORE/
+      CURRENT              {"schema": 2, "version": "v-..."}  replaced with os.replace
+      v-<id>/              one complete index, never modified after the swap
+        manifest.json      schema, embedding model, chunking, documents, counts
+        sources/<doc>.txt  the source texts (citations quote them exactly)
+        records.jsonl      parsed records (article paragraphs and comments)
+        chroma/            Chroma PersistentClient (cosine, our embeddings)
+        lexical/           BM25 index over the same chunks
+      .build-<id>/         a build in progress (removed when stale)
+
+A build writes a new folder and only then points CURRENT at it, so a build
+killed at any moment leaves the previous index whole.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .chunk import Chunk
+from .errors import StoreError
+from .parse import Record
+
+SCHEMA = 2
+COLLECTION = "chunks"
+KEEP_OLD_VERSIONS = 1  # a server still reading the previous version keeps working
+
+
+def chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+@dataclass
+class Manifest:
+    schema: int
+    version: str
+    content: str  # hash of sources, chunks and settings: equal means nothing to rebuild
+    embedding_model: str
+    dimension: int
+    chunk_tokens: int
+    overlap_tokens: int
+    documents: list[dict] = field(default_factory=list)  # {doc, path, chars, sha1}
+    chunks: int = 0
+    records: int = 0
+
+    @classmethod
+    def read(cls, path: Path) -> "Manifest":
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.__dict__, indent=2), encoding="utf-8")
+
+
+class StoreLayout:
+    """Where things are in a store folder; knows nothing about their contents."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.pointer = self.root / "CURRENT"
+
+    def check_ours(self) -> None:
+        """Refuse to write into a folder that holds something other than an index."""
+        if not self.root.exists():
+            return
+        if not self.root.is_dir():
+            raise StoreError(f"{self.root} is a file, not an index folder. Pass another --store folder.")
+        foreign = [p.name for p in self.root.iterdir() if not _is_ours(p.name)]
+        if foreign:
+            raise StoreError(
+                f"{self.root} holds files that are not an index ({', '.join(sorted(foreign)[:3])}). "
+                "Pass an empty or new folder with --store (or BOT_STORE)."
+            )
+
+    def current_version(self) -> str | None:
+        if not self.pointer.exists():
+            return None
+        try:
+            data = json.loads(self.pointer.read_text(encoding="utf-8"))
+            version = data["version"]
+            schema = data["schema"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise StoreError(
+                f"the index at {self.root} is corrupt (unreadable CURRENT). Run `bot index --rebuild`."
+            ) from None
+        if schema != SCHEMA:
+            raise StoreError(
+                f"the index at {self.root} was built by an incompatible version (schema {schema}, "
+                f"this version reads {SCHEMA}). Run `bot index --rebuild`."
+            )
+        if not (self.root / version / "manifest.json").exists():
+            raise StoreError(f"the index at {self.root} is incomplete ({version} is missing). Run `bot index --rebuild`.")
+        return version
+
+    @contextmanager
+    def writer_lock(self):
+        """One `bot index` at a time per store; builds left by a killed run are removed."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"another `bot index` is writing to {self.root}. Wait for it to finish.") from None
+            for stale in self.root.glob(".build-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            yield
+
+    def new_build_dir(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f".build-{uuid.uuid4().hex[:12]}"
+        path.mkdir()
+        return path
+
+    def publish(self, build_dir: Path, version: str) -> Path:
+        final = self.root / version
+        os.replace(build_dir, final)
+        tmp = self.root / f".CURRENT-{uuid.uuid4().hex[:8]}"
+        tmp.write_text(json.dumps({"schema": SCHEMA, "version": version}), encoding="utf-8")
+        _fsync(tmp)
+        os.replace(tmp, self.pointer)
+        self.prune(keep=version)
+        return final
+
+    def prune(self, keep: str) -> None:
+        """Remove stale builds and old versions, keeping the newest previous one."""
+        versions = sorted(
+            (p for p in self.root.glob("v-*") if p.is_dir() and p.name != keep),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in versions[KEEP_OLD_VERSIONS:]:
+            shutil.rmtree(old, ignore_errors=True)
+        for stale in self.root.glob(".build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in self.root.glob(".CURRENT-*"):
+            stale.unlink(missing_ok=True)
+
+
+def _is_ours(name: str) -> bool:
+    return name in ("CURRENT", ".lock") or name.startswith(("v-", ".build-", ".CURRENT-"))
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+class IndexVersion:
+    """One published index, opened for reading. Everything loads lazily."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.manifest = Manifest.read(self.path / "manifest.json")
+        except (OSError, ValueError, TypeError) as exc:
+            raise StoreError(f"the index at {self.path.parent} is corrupt ({exc}). Run `bot index --rebuild`.") from None
+
+    @classmethod
+    def open(cls, store_dir: Path) -> "IndexVersion":
+        layout = StoreLayout(store_dir)
+        version = layout.current_version()
+        if version is None:
+            raise StoreError(f"no index at {store_dir}. Run `bot index` first.")
+        return cls(layout.root / version)
+
+    @cached_property
+    def collection(self):
+        try:
+            return chroma_client(self.path / "chroma").get_collection(COLLECTION)
+        except Exception as exc:  # chromadb raises many types for a damaged folder
+            raise StoreError(
+                f"the vector store in {self.path} cannot be opened ({type(exc).__name__}). Run `bot index --rebuild`."
+            ) from None
+
+    @cached_property
+    def sources(self) -> dict[str, str]:
+        folder = self.path / "sources"
+        return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+
+    @cached_property
+    def records(self) -> list[Record]:
+        lines = (self.path / "records.jsonl").read_text(encoding="utf-8").splitlines()
+        return [Record(**json.loads(line)) for line in lines if line]
+
+    @cached_property
+    def records_by_id(self) -> dict[str, Record]:
+        return {f"{r.doc}/{r.id}": r for r in self.records}
+
+    @cached_property
+    def chunks(self) -> dict[str, Chunk]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return {
+            cid: Chunk.from_metadata(cid, text, meta)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+        }
+
+    def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {cid: list(map(float, vec)) for cid, vec in zip(got["ids"], got["embeddings"])}
+
+    def lexical(self):
+        from .lexical import LexicalIndex
+
+        return LexicalIndex.load(self.path / "lexical")

@@ -1,0 +1,90 @@
+"""Shared fixtures: the real seed, fake and real embeddings, tmp-dir stores."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.config import DEFAULT_SEED, Settings
+from index.embed import PackagedEmbeddings
+
+SEED = DEFAULT_SEED
+
+
+class FakeEmbeddings(PackagedEmbeddings):
+    """Deterministic bag-of-words vectors: fast, no model, similar texts stay similar."""
+
+    model_name = "fake-bow-64"
+
+    def __init__(self):
+        super().__init__()
+        self.calls: list[int] = []
+
+    @property
+    def dimension(self) -> int:
+        return 64
+
+    def _vec(self, text: str) -> list[float]:
+        v = [0.0] * 64
+        for word in re.findall(r"\w+", text.lower()):
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / norm for x in v]
+
+    def embed_documents(self, texts, on_batch=None):
+        self.calls.append(len(texts))
+        if on_batch:
+            on_batch(len(texts))
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fake_embeddings() -> FakeEmbeddings:
+    return FakeEmbeddings()
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(store_dir=tmp_path / "store")
+
+
+@pytest.fixture
+def fake_store(settings, fake_embeddings) -> Settings:
+    """A tmp store of the real seed, built with fake embeddings."""
+    build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_embeddings() -> PackagedEmbeddings:
+    return PackagedEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory, real_embeddings) -> Settings:
+    """The real seed indexed once per session with the packaged model."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp("real") / "store")
+    build_index([SEED], settings, embeddings=real_embeddings, progress=False)
+    return settings
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

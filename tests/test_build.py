@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+import pytest
+
+from index.build import build_index
+from index.errors import InputError, StoreError
+from index.store import IndexVersion
+from tests.conftest import SEED, write
+
+
+def _snapshot(store_dir):
+    version = IndexVersion.open(store_dir)
+    return version.path.name, sorted(version.chunks)
+
+
+def test_build_twice_is_idempotent_and_embeds_nothing_new(settings, fake_embeddings):
+    first = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    second = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    assert first.changed and not second.changed
+    assert first.chunks == second.chunks == len(IndexVersion.open(settings.store_dir).chunks)
+    assert sum(fake_embeddings.calls) == first.chunks  # second run embedded nothing
+    ids = IndexVersion.open(settings.store_dir).collection.get()["ids"]
+    assert len(ids) == len(set(ids))
+
+
+def test_changed_text_reembeds_only_changed_chunks(tmp_path, settings, fake_embeddings):
+    post = write(tmp_path, "post.txt", SEED.read_text(encoding="utf-8"))
+    first = build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    post.write_text(post.read_text(encoding="utf-8").replace("Thank you!", "Thank you so much!"), encoding="utf-8")
+    second = build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    assert second.changed and second.embedded < first.chunks and second.reused > 0
+    assert second.embedded + second.reused == second.chunks
+
+
+def test_rebuild_forces_full_embedding(settings, fake_embeddings):
+    build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    again = build_index([SEED], settings, rebuild=True, embeddings=fake_embeddings, progress=False)
+    assert again.embedded == again.chunks and again.reused == 0
+
+
+def test_several_documents(tmp_path, settings, fake_embeddings):
+    other = write(tmp_path, "other.txt", "Other post\n\nBody.\n\n  • Ann\n    Hi there.\n")
+    report = build_index([SEED, other], settings, embeddings=fake_embeddings, progress=False)
+    version = IndexVersion.open(settings.store_dir)
+    assert report.documents == 2 and {c.doc for c in version.chunks.values()} == {"why-men-pull-away", "other"}
+    assert set(version.sources) == {"why-men-pull-away", "other"}
+
+
+@pytest.mark.parametrize(
+    "name, content, error",
+    [
+        ("empty.txt", "", InputError),
+        ("binary.bin", b"\x00\x01\x02", InputError),
+        ("nocomments.txt", "Title\n\nNo comments here.\n", InputError),
+    ],
+)
+def test_bad_input_leaves_the_index_untouched(tmp_path, fake_store, fake_embeddings, name, content, error):
+    before = _snapshot(fake_store.store_dir)
+    with pytest.raises(error):
+        build_index([write(tmp_path, name, content)], fake_store, embeddings=fake_embeddings, progress=False)
+    assert _snapshot(fake_store.store_dir) == before
+
+
+def test_corrupt_pointer_gets_a_rebuild_hint_and_rebuild_fixes_it(fake_store, fake_embeddings):
+    (fake_store.store_dir / "CURRENT").write_text("{not json")
+    with pytest.raises(StoreError, match="--rebuild"):
+        IndexVersion.open(fake_store.store_dir)
+    with pytest.raises(StoreError, match="--rebuild"):
+        build_index([SEED], fake_store, embeddings=fake_embeddings, progress=False)
+    build_index([SEED], fake_store, rebuild=True, embeddings=fake_embeddings, progress=False)
+    assert IndexVersion.open(fake_store.store_dir).chunks
+
+
+def test_incompatible_schema_and_missing_version(fake_store):
+    pointer = fake_store.store_dir / "CURRENT"
+    data = json.loads(pointer.read_text())
+    pointer.write_text(json.dumps({**data, "schema": 1}))
+    with pytest.raises(StoreError, match="incompatible"):
+        IndexVersion.open(fake_store.store_dir)
+    pointer.write_text(json.dumps({**data, "version": "v-gone"}))
+    with pytest.raises(StoreError, match="incomplete"):
+        IndexVersion.open(fake_store.store_dir)
+
+
+def test_missing_index_says_run_bot_index(settings):
+    with pytest.raises(StoreError, match="bot index"):
+        IndexVersion.open(settings.store_dir)
+
+
+def test_refuses_a_folder_that_is_not_an_index(tmp_path, fake_embeddings):
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("precious")
+    from index.config import Settings
+
+    with pytest.raises(StoreError, match="not an index"):
+        build_index([SEED], Settings(store_dir=folder), embeddings=fake_embeddings, progress=False)
+    assert (folder / "thesis.docx").read_text() == "precious"
+
+
+def test_cli_errors_are_one_line_with_nonzero_exit(tmp_path):
+    env = {**os.environ, "BOT_STORE": str(tmp_path / "store")}
+    for args in (["index", str(tmp_path / "missing.txt")], ["inspect"]):
+        proc = subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env)
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and ("no such file" in errors[0] or "bot index" in errors[0])
+
+
+@pytest.mark.slow
+def test_real_model_index_inspect_json(real_store):
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "inspect", "--json", "--store", str(real_store.store_dir)],
+        capture_output=True, text=True, check=True,
+    )
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 102
+    yz = next(r for r in rows if r["id"] == "comment:27-yz")
+    assert yz["parent"] == "comment:26-ac" and yz["author"] == "YZ" and yz["tokens"] > 100 and yz["chunks"]
+    version = IndexVersion.open(real_store.store_dir)
+    assert version.manifest.dimension == 384 and version.manifest.embedding_model == "all-MiniLM-L6-v2"
+
+
+@pytest.mark.slow
+def test_sigkill_mid_build_leaves_previous_index_usable(tmp_path, real_store):
+    """Kill `bot index --rebuild` as soon as its build folder appears; the old index must still answer."""
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "bot.cli", "index", "--quiet", "--store", str(store)], check=True)
+    before = _snapshot(store)
+    big = "Big post\n\nBody text here.\n\n" + "".join(
+        f"  • Reader {i}\n    Comment number {i} says he pulled away after {i} days and I wonder why.\n\n"
+        for i in range(1500)
+    )
+    path = write(tmp_path, "big.txt", big)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "index", "--quiet", "--rebuild", "--store", str(store), str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while not list(store.glob(".build-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _snapshot(store) == before
+    version = IndexVersion.open(store)
+    hit = version.collection.query(query_embeddings=[[0.05] * 384], n_results=3)
+    assert len(hit["ids"][0]) == 3
+    # the documented recovery: run again; the stale build folder is cleaned up
+    subprocess.run([sys.executable, "-m", "bot.cli", "index", "--quiet", "--store", str(store)], check=True)
+    assert not list(store.glob(".build-*"))
+    assert _snapshot(store) == before
