@@ -1,0 +1,192 @@
+"""Turn an Answer into the HTML the web chat shows. Pure functions, no Gradio.
+
+Every piece of text that comes from the corpus, the user or a model goes through
+``esc`` (HTML-escaped, line breaks as <br>), so a comment holding
+``<img src=x onerror=alert(1)>`` is shown as those characters and never runs.
+Each message is ONE line of HTML starting with a <div>: the chat's Markdown
+renderer passes such a block through untouched, so ``*``, ``_``, ``$$`` or
+``[text](url)`` in a comment stay literal text too.
+
+Layout of an answer, top to bottom:
+    safety box (crisis / abuse resources), when the safety layer asks for one
+    the answer, with [n] markers (hover shows the quote)
+    "Another perspective" boxes, set apart from what the article says
+    Sources: numbered like the markers; quote, who wrote it, where it sits,
+             and the surrounding passage one click away
+    a footer line: generator, prompt version, time taken
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .answer import Answer, Citation, Source
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
+URGENT_FLAGS = ("self_harm", "abuse", "distress")
+
+
+def esc(text: str | None) -> str:
+    """Text as inert HTML: escaped, line breaks kept as <br>, no raw newline left."""
+    out = html.escape(text or "", quote=True)
+    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _attr(text: str | None, limit: int = 400) -> str:
+    text = " ".join((text or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=True)
+
+
+def _markers(escaped: str, citations: list[Citation]) -> str:
+    """Style [n] markers in already-escaped text; hovering one shows its quote."""
+    by_n = {c.n: c for c in citations}
+
+    def sub(m: re.Match) -> str:
+        n = int(m.group(1))
+        cite = by_n.get(n)
+        if cite is None:
+            return m.group(0)
+        return f'<sup class="cite" title="{_attr(who(cite))}: {_attr(cite.quote)}">[{n}]</sup>'
+
+    return _MARKER.sub(sub, escaped)
+
+
+def who(c: Citation | Source) -> str:
+    """'The article', 'Comment by Jess' or 'Reply by Sam to Jess'."""
+    if c.kind == "article":
+        return "The article"
+    name = c.author or "(no name)"
+    parent_author = getattr(c, "parent_author", None)
+    if c.parent:
+        return f"Reply by {name} to {parent_author or 'an earlier comment'}"
+    return f"Comment by {name}"
+
+
+def where(c: Citation | Source) -> str:
+    """Where the text sits: the article's section, or the comment thread."""
+    if c.kind == "article":
+        return f"Section: {c.section}" if c.section else "Article"
+    if c.parent:
+        return "Reader comments, in a reply thread"
+    return "Reader comments, top-level comment"
+
+
+def _context(cite: Citation, sources: list[Source]) -> Source | None:
+    for s in sources:
+        if s.doc == cite.doc and s.start <= cite.start and cite.end <= s.end:
+            return s
+    return None
+
+
+def _context_html(cite: Citation, src: Source) -> str:
+    """The retrieved passage around the quote, with the quote marked."""
+    a, b = cite.start - src.start, cite.end - src.start
+    text = src.text
+    if text[a:b] != cite.quote:  # spans disagree: show the passage plain
+        return esc(text)
+    return f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}"
+
+
+def sources_html(answer: Answer) -> str:
+    if not answer.citations:
+        return ""
+    items = []
+    for c in answer.citations:
+        ctx = _context(c, answer.sources)
+        more = ""
+        if ctx is not None and ctx.text.strip() != c.quote.strip():
+            more = (
+                '<details class="ctx"><summary>Show the passage around it</summary>'
+                f'<div class="ctx-text">{_context_html(c, ctx)}</div></details>'
+            )
+        items.append(
+            f'<li class="source" value="{c.n}">'
+            f'<div class="src-head"><span class="src-n">[{c.n}]</span> '
+            f'<span class="src-who">{esc(who(c))}</span> '
+            f'<span class="src-where">· {esc(where(c))}</span></div>'
+            f'<blockquote class="src-quote">{esc(c.quote)}</blockquote>'
+            f'<div class="src-id">{esc(c.source_id)}</div>{more}</li>'
+        )
+    return f'<div class="sources"><div class="sources-title">Sources</div><ol>{"".join(items)}</ol></div>'
+
+
+def safety_html(answer: Answer) -> str:
+    """Crisis and abuse resources in a box of their own, shown above the answer."""
+    report = answer.safety
+    urgent = [f for f in report.flags if f in URGENT_FLAGS]
+    if not (report.resources or urgent):
+        return ""
+    rows = []
+    for r in report.resources:
+        name, contact = esc(r.get("name")), esc(r.get("contact"))
+        region = f' <span class="res-region">({esc(r.get("region"))})</span>' if r.get("region") else ""
+        url = r.get("url") or ""
+        link = f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>' if _SAFE_URL.match(url) else ""
+        rows.append(f"<li><strong>{name}</strong>: {contact}{region}{link}</li>")
+    notes = "".join(f"<p>{esc(n)}</p>" for n in report.notes)
+    return (
+        '<div class="safety" role="alert"><div class="safety-title">If you are in danger or thinking of hurting '
+        "yourself, please reach out now</div>"
+        f'{notes}{"<ul>" + "".join(rows) + "</ul>" if rows else ""}</div>'
+    )
+
+
+def perspectives_html(answer: Answer) -> str:
+    boxes = []
+    for p in answer.safety.perspectives:
+        origin = "from a reader comment" if p.origin == "comment" else "not from the article"
+        boxes.append(
+            '<div class="perspective"><div class="perspective-title">Another perspective '
+            f'<span class="perspective-origin">({esc(origin)})</span></div>'
+            f'<div class="perspective-name">{esc(p.title)}</div>'
+            f"<div>{_markers(esc(p.text), answer.citations)}</div></div>"
+        )
+    return "".join(boxes)
+
+
+def footer_html(answer: Answer) -> str:
+    meta = answer.meta or {}
+    parts = []
+    if meta.get("generator"):
+        parts.append(f"generator: {meta['generator']}")
+    if meta.get("prompt_version"):
+        parts.append(f"prompt: {meta['prompt_version']}")
+    total = (meta.get("timings") or {}).get("total")
+    if isinstance(total, (int, float)):
+        parts.append(f"{total:.1f} s")
+    if meta.get("unsupported"):
+        parts.append(f"{meta['unsupported']} unsupported sentence(s) removed")
+    return f'<div class="meta">{esc(" · ".join(parts))}</div>' if parts else ""
+
+
+def answer_html(answer: Answer) -> str:
+    """The whole answer as one line of HTML: safety box, text, perspectives, sources, footer."""
+    cls = "answer abstained" if answer.abstained else "answer"
+    body = _markers(esc(answer.text), answer.citations)
+    return (
+        f'<div class="{cls}">{safety_html(answer)}<div class="answer-text">{body}</div>'
+        f"{perspectives_html(answer)}{sources_html(answer)}{footer_html(answer)}</div>"
+    )
+
+
+def streaming_html(draft: str) -> str:
+    """The draft as it streams in, before citations are checked."""
+    body = _MARKER.sub(lambda m: f'<sup class="cite">{m.group(0)}</sup>', esc(draft))
+    return f'<div class="answer streaming"><div class="answer-text">{body}<span class="cursor">▍</span></div>' \
+        '<div class="meta">writing… citations are checked when the answer is complete</div></div>'
+
+
+def pending_html() -> str:
+    return '<div class="answer streaming"><div class="meta">searching the article and comments…</div></div>'
+
+
+def question_html(question: str) -> str:
+    return f'<div class="question">{esc(question)}</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="answer error" role="status"><strong>Sorry, I could not answer that.</strong><br>{esc(message)}</div>'

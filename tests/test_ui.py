@@ -1,0 +1,216 @@
+"""The web chat: HTML formatting (pure), and a real round trip through gradio_client."""
+
+from __future__ import annotations
+
+import re
+import socket
+from html.parser import HTMLParser
+
+import pytest
+
+from bot import ui_format as fmt
+from bot.answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
+from index.errors import GeneratorError, StoreError
+
+HOSTILE = 'Thanks Renee! <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> *bold* $$x$$ [a](javascript:alert(1))'
+ARTICLE_QUOTE = "Leave him alone. Let him be."
+
+
+def make_answer(text="He needs space [1]. A reader agreed [2].", **kw) -> Answer:
+    src_text = f"1) {ARTICLE_QUOTE} Don't question him."
+    sources = [
+        Source(rank=1, chunk_id="doc/article:what-men-want:p3#0", doc="doc", kind="article", text=src_text,
+               start=100, end=100 + len(src_text), score=1.0, section="What Men Really Want from You"),
+        Source(rank=2, chunk_id="doc/comment:07-eve#0", doc="doc", kind="comment", text=HOSTILE, start=500,
+               end=500 + len(HOSTILE), score=0.5, author="<b>Eve</b>", parent="comment:06-renee", depth=1),
+    ]
+    citations = [
+        Citation(n=1, source_id="article:what-men-want:p3", kind="article", author=None, quote=ARTICLE_QUOTE,
+                 start=103, end=103 + len(ARTICLE_QUOTE), doc="doc", section="What Men Really Want from You"),
+        Citation(n=2, source_id="comment:07-eve", kind="comment", author="<b>Eve</b>", quote=HOSTILE, start=500,
+                 end=500 + len(HOSTILE), doc="doc", parent="comment:06-renee", parent_author="Renee <i>"),
+    ]
+    fields = dict(question="q", citations=citations, sources=sources,
+                  meta={"generator": "extractive", "prompt_version": "answer.v1", "timings": {"total": 0.42}})
+    fields.update(kw)
+    return Answer(text=text, **fields)
+
+
+class Tags(HTMLParser):
+    """Every start tag and attribute the browser would create from the HTML."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+SAFE_TAGS = {"div", "span", "sup", "ol", "li", "blockquote", "details", "summary", "mark", "br", "strong", "ul", "p", "a"}
+
+
+@pytest.mark.parametrize("build", [
+    lambda: fmt.answer_html(make_answer()),
+    lambda: fmt.answer_html(make_answer(text=HOSTILE + " [2]")),
+    lambda: fmt.streaming_html(HOSTILE + " [1]"),
+    lambda: fmt.question_html(HOSTILE),
+    lambda: fmt.error_html(HOSTILE),
+])
+def test_corpus_and_user_text_never_become_markup(build):
+    markup = build()
+    tags = Tags(markup).tags
+    assert {t for t, _ in tags} <= SAFE_TAGS
+    assert not any(k.startswith("on") for _, attrs in tags for k in attrs)
+    assert "<img" not in markup and "<script" not in markup and "<b>" not in markup
+    assert "&lt;img src=x onerror=" in markup or "&lt;img src=x onerror=" in markup.replace("&quot;", '"')
+    # one line that starts with a block tag: the Markdown renderer passes it through untouched
+    assert "\n" not in markup and markup.startswith("<div")
+
+
+def test_sources_are_numbered_like_the_markers_with_quote_author_and_place():
+    markup = fmt.answer_html(make_answer())
+    parsed = Tags(markup)
+    numbers = [a["value"] for t, a in parsed.tags if t == "li" and a.get("class") == "source"]
+    assert numbers == ["1", "2"]
+    text = "".join(parsed.text)
+    assert ARTICLE_QUOTE in text
+    assert "The article" in text and "Section: What Men Really Want from You" in text
+    assert "Reply by <b>Eve</b> to Renee <i>" in text  # names shown as text, with who they replied to
+    assert "reply thread" in text
+    # markers in the answer become superscripts whose tooltip holds the quote
+    sups = [a for t, a in parsed.tags if t == "sup"]
+    assert len(sups) == 2 and ARTICLE_QUOTE in sups[0]["title"]
+    assert "generator: extractive" in text and "answer.v1" in text
+
+
+def test_the_passage_around_a_quote_is_one_click_away_with_the_quote_marked():
+    markup = fmt.answer_html(make_answer())
+    ctx = re.search(r'<details class="ctx">.*?</details>', markup).group(0)
+    assert f"<mark>{ARTICLE_QUOTE}</mark>" in ctx and "Don&#x27;t question him." in ctx
+
+
+def test_safety_box_comes_first_and_perspectives_are_set_apart():
+    safety = SafetyReport(
+        flags=["self_harm"],
+        resources=[{"name": "Lifeline", "contact": "call 988", "region": "US", "url": "https://988lifeline.org"},
+                   {"name": "Bad", "contact": "x", "url": "javascript:alert(1)"}],
+        perspectives=[Perspective(title="Space is not always healthy", text="Some readers disagreed [2].",
+                                  origin="comment", citations=(2,))],
+    )
+    markup = fmt.answer_html(make_answer(safety=safety))
+    assert markup.index('class="safety"') < markup.index('class="answer-text"') < markup.index('class="perspective"')
+    assert markup.index('class="perspective"') < markup.index('class="sources"')
+    links = [a["href"] for t, a in Tags(markup).tags if t == "a"]
+    assert links == ["https://988lifeline.org"]  # a javascript: URL is not made a link
+    assert "Another perspective" in markup
+
+
+def test_no_safety_box_without_a_reason():
+    assert 'class="safety"' not in fmt.answer_html(make_answer())
+
+
+# --- a real server, driven through gradio_client -------------------------------
+
+
+class FakeBot:
+    """Same stream contract as bot.api.Bot: TextDelta pieces, then the Answer. Records its calls."""
+
+    def __init__(self, fail: Exception | None = None):
+        self.calls: list[tuple[str, list]] = []
+        self.fail = fail
+
+    def stream(self, question, history=None, k=None):
+        self.calls.append((question, list(history or [])))
+        if self.fail:
+            raise self.fail
+        answer = make_answer(question=question)
+        for word in answer.text.split(" "):
+            yield TextDelta(word + " ")
+        yield answer
+
+    def ask(self, question, history=None, k=None):
+        return [e for e in self.stream(question, history, k)][-1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served():
+    """Start an app on a free loopback port; yields (url, bots by spec); closes it after."""
+    from bot import ui
+
+    apps = []
+
+    def start(bots: dict[str, FakeBot]):
+        def factory(spec):
+            if spec == "missing-index":
+                raise StoreError("No index at /nowhere. Run `bot index` first.")
+            return bots[spec]
+
+        app = ui.build_app(factory, generators=[*bots, "missing-index"])
+        port = free_port()
+        ui.launch(app, "127.0.0.1", port, block=False)
+        apps.append(app)
+        return f"http://127.0.0.1:{port}/"
+
+    yield start
+    for app in apps:
+        app.close()
+
+
+@pytest.mark.slow
+def test_gradio_client_round_trip_keeps_the_conversation_and_reports_errors(served):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    bots = {"extractive": FakeBot(), "broken": FakeBot(fail=GeneratorError("The LLM server at http://x is unreachable."))}
+    client = Client(served(bots), analytics_enabled=False, verbose=False)
+
+    first = client.predict("Why do men pull away?", "extractive", api_name="/chat")
+    assert first["text"] == make_answer().text
+    assert [c["n"] for c in first["citations"]] == [1, 2] and first["citations"][1]["quote"] == HOSTILE
+    second = client.predict("And what should I do?", "extractive", api_name="/chat")
+    assert second["question"] == "And what should I do?"
+    # the follow-up was asked with the first turn as history
+    assert bots["extractive"].calls[1] == ("And what should I do?", [("Why do men pull away?", first["text"])])
+
+    with pytest.raises(AppError, match="unreachable"):
+        client.predict("Why?", "broken", api_name="/chat")
+    with pytest.raises(AppError, match="Run `bot index`"):
+        client.predict("Why?", "missing-index", api_name="/chat")
+    with pytest.raises(AppError, match="empty"):
+        client.predict("   ", "extractive", api_name="/chat")
+    # still serving after the errors
+    assert client.predict("Why again?", "extractive", api_name="/chat")["text"] == make_answer().text
+
+
+@pytest.mark.slow
+def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages():
+    """The UI's own event (not the API): several streamed updates, then the formatted answer."""
+    from bot import ui
+
+    bot = FakeBot()
+    app = ui.build_app(lambda spec: bot)
+    respond = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+    updates = list(respond("Why?", [], [], "extractive"))
+    assert len(updates) >= 2
+    chat, history = updates[-1]
+    assert 'class="sources"' in chat[-1]["content"] and history == [["Why?", make_answer().text]]
+
+    failing = ui.build_app(lambda spec: FakeBot(fail=RuntimeError("boom at line 3")))
+    respond = next(f.fn for f in failing.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+    chat, history = list(respond("Why?", [], [], "extractive"))[-1]
+    assert "Something went wrong" in chat[-1]["content"] and "boom" not in chat[-1]["content"]
+    assert history == []
+    chat, _ = list(respond("  ", [], [], "extractive"))[-1]
+    assert "empty" in chat[-1]["content"]
