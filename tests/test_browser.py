@@ -1,0 +1,136 @@
+"""The web chat in a real browser: Debian's headless Chromium driven by Selenium.
+
+A tmp store holds the real seed plus a hostile reader comment whose markup would set
+``window.__pwned`` and ``document.title`` if it ever ran. We ask about it, wait for the
+streamed answer, and check that citations and sources are on the page and nothing ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.config import Settings
+
+from .conftest import SEED
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+HOSTILE_AUTHOR = "Mallory <b>X</b>"
+HOSTILE_BODY = (
+    "Giving him space worked for me, the cave thing is real. "
+    "<img src=x onerror=\"document.title='PWNED';window.__pwned=1\"> "
+    "<script>window.__pwned=2</script> <svg onload=\"window.__pwned=3\"></svg>"
+)
+QUESTION = "What did Mallory say about giving him space? <img src=y onerror=\"window.__pwned=4\">"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def hostile_store(tmp_path, fake_embeddings) -> Settings:
+    seed = tmp_path / "why-men-pull-away.txt"
+    text = SEED.read_text(encoding="utf-8").rstrip("\n")
+    seed.write_text(f"{text}\n\n  • {HOSTILE_AUTHOR}\n\n    {HOSTILE_BODY}\n", encoding="utf-8")
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([seed], settings, embeddings=fake_embeddings, progress=False)
+    return settings
+
+
+@pytest.fixture
+def server(hostile_store, fake_embeddings):
+    from bot import ui
+    from bot.api import Bot
+
+    bot = Bot(settings=hostile_store, embeddings=fake_embeddings)
+    app = ui.build_app(lambda spec: bot, generators=["extractive"])
+    port = free_port()
+    ui.launch(app, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.fail("Chromium is not installed: run `make browser` (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+                 "--window-size=1280,900"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    driver.save_screenshot(str(path))
+    if os.environ.get("SCREENSHOT_DIR"):
+        out = Path(os.environ["SCREENSHOT_DIR"])
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, out / name)
+    return path
+
+
+def ask(driver, question: str, answers_before: int, timeout: float = 120):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    done = "#chat .answer:not(.streaming)"
+    WebDriverWait(driver, timeout).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, done)) > answers_before)
+    return driver.find_elements(By.CSS_SELECTOR, done)[-1]
+
+
+def test_a_question_gets_a_cited_streamed_answer_and_hostile_markup_stays_text(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server)
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    answer = ask(browser, QUESTION, answers_before=0)
+
+    assert "error" not in answer.get_attribute("class"), answer.text
+    markers = answer.find_elements(By.CSS_SELECTOR, ".answer-text sup.cite")
+    sources = answer.find_elements(By.CSS_SELECTOR, "li.source")
+    assert markers and sources
+    numbers = {s.find_element(By.CSS_SELECTOR, ".src-n").text for s in sources}
+    assert {m.text for m in markers} <= numbers  # every marker has its numbered source
+    assert all(s.find_element(By.CSS_SELECTOR, "blockquote.src-quote").text.strip() for s in sources)
+
+    page = browser.find_element(By.ID, "chat").text
+    assert "<img src=y" in page  # the question is shown as typed
+    assert HOSTILE_AUTHOR in page and "<img src=x onerror=" in page  # the comment is cited, shown as text
+    ran = browser.execute_script(
+        "return [window.__pwned || null, document.title,"
+        " document.querySelectorAll('#chat img[src=\"x\"], #chat img[src=\"y\"], #chat script, #chat svg[onload]').length]"
+    )
+    assert ran[0] is None and ran[1] != "PWNED" and ran[2] == 0, ran
+    assert screenshot(browser, tmp_path, "browser-desktop.png").stat().st_size > 10_000
+
+    # a follow-up in the same conversation, then a fresh start
+    ask(browser, "Why does he need that space?", answers_before=1)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chat .question")) == 2
+    browser.find_element(By.ID, "new-chat").click()
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#chat .question"))
+    assert browser.execute_script("return window.__pwned || null") is None
