@@ -1,0 +1,18 @@
+"""The read path: retrieve -> generate -> cite -> safety, behind one public API.
+
+    from bot import Bot
+    answer = Bot().ask("Why do men pull away?")
+
+Importing is cheap: models and the index load on the first question.
+"""
+
+from index.errors import BotError, GeneratorError, InputError, StoreError
+
+from .answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
+from .api import Bot
+from .retrieve import Filters
+
+__all__ = [
+    "Answer", "Bot", "BotError", "Citation", "Filters", "GeneratorError", "InputError", "Perspective",
+    "SafetyReport", "Source", "StoreError", "TextDelta",
+]

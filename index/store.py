@@ -198,6 +198,15 @@ class IndexVersion:
         return {f"{r.doc}/{r.id}": r for r in self.records}
 
     @cached_property
+    def heading_starts(self) -> dict[str, set[int]]:
+        """Start offsets of titles and headings per document (not answers in themselves)."""
+        out: dict[str, set[int]] = {}
+        for r in self.records:
+            if r.id == "article:title" or r.id.endswith(":heading"):
+                out.setdefault(r.doc, set()).add(r.start)
+        return out
+
+    @cached_property
     def chunks(self) -> dict[str, Chunk]:
         got = self.collection.get(include=["documents", "metadatas"])
         return {

@@ -1,0 +1,303 @@
+"""The public API: ``Bot``. The CLI, the web UI and the eval harness all go through it.
+
+The answering chain, as LangChain runnables:
+
+    {question, history, k, filters}
+      -> safety check (before retrieval)
+      -> condense follow-ups into a retrieval query
+      -> hybrid retrieve (dense + BM25, fused, diversified)
+      -> generate a draft (extractive or a chat model)
+      -> verify citations by code -> safety policy -> Answer
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from typing import Iterator
+
+from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
+from index.config import Settings, load_settings
+from index.errors import StoreError
+from index.store import IndexVersion
+
+from .answer import Answer, Citation, SafetyReport, Source, TextDelta
+from .cite import CitationVerifier
+from .condense import condense
+from .question import clean_question
+from .retrieve import Filters, HybridRetriever, words_of
+from .support import SupportScorer
+
+DEFAULT_K = 6
+ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk
+ABSTAIN_TEXT = (
+    "The article and its comments don't cover that, so I can't answer it from them. "
+    "Try asking about why men pull away, what the article advises, or what readers said."
+)
+
+
+class _NoSafety:
+    def check(self, question, history):
+        return SafetyReport()
+
+    def short_circuit(self, report, question):
+        return None
+
+    def screen_sources(self, sources, report):
+        return sources
+
+    def apply(self, answer, report, version, retrieve):
+        return answer
+
+
+class Bot:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store_dir=None,
+        generator: str | None = None,
+        chat_model=None,
+        retriever=None,
+        embeddings=None,
+        safety=None,
+        retriever_mode: str = "hybrid",
+    ):
+        """Cheap: nothing is loaded until the first question."""
+        self.settings = settings or load_settings(store_dir=store_dir, generator=generator)
+        if store_dir is not None or generator is not None:
+            self.settings = load_settings(
+                store_dir=store_dir or self.settings.store_dir,
+                generator=generator or self.settings.generator,
+                chroma_url=self.settings.chroma_url,
+            )
+        self._chat_model = chat_model
+        self._retriever = retriever
+        self._embeddings = embeddings
+        self._safety = safety
+        self.retriever_mode = retriever_mode
+
+    # --- lazily built parts -------------------------------------------------
+
+    @cached_property
+    def version(self) -> IndexVersion:
+        return IndexVersion.open(self.settings.store_dir)
+
+    @cached_property
+    def embeddings(self):
+        if self._embeddings is not None:
+            return self._embeddings
+        from index.embed import PackagedEmbeddings
+
+        return PackagedEmbeddings()
+
+    @cached_property
+    def scorer(self) -> SupportScorer:
+        return SupportScorer(self.embeddings)
+
+    @cached_property
+    def retriever(self):
+        return self._retriever or HybridRetriever(self.version, self.embeddings, mode=self.retriever_mode)
+
+    @cached_property
+    def generator(self):
+        from .generate import make_generator
+
+        return make_generator(
+            self.settings.generator,
+            self._chat_model,
+            scorer=self.scorer,
+            texts_for=lambda: self.version.sources,
+            headings_for=lambda: self.version.heading_starts,
+        )
+
+    @cached_property
+    def verifier(self) -> CitationVerifier:
+        return CitationVerifier(self.scorer, self._citation)
+
+    @cached_property
+    def safety(self):
+        if self._safety is False:
+            return _NoSafety()
+        if self._safety is not None:
+            return self._safety
+        try:
+            from .safety import SafetyLayer
+        except ImportError:
+            return _NoSafety()
+        return SafetyLayer(embeddings=self.embeddings)
+
+    @cached_property
+    def chain(self):
+        return (
+            RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
+            | RunnablePassthrough.assign(sources=RunnableLambda(self._retrieve_step))
+            | RunnableLambda(self._answer_step)
+        )
+
+    # --- public API ---------------------------------------------------------
+
+    def retrieve(self, query: str, k: int = 5, filters: Filters | dict | None = None) -> list[Source]:
+        if isinstance(filters, dict):
+            filters = Filters(**filters)
+        text, _ = clean_question(query)
+        return self.retriever.search(text, k=k, filters=filters)
+
+    def ask(self, question: str, history=None, k: int | None = None, filters=None) -> Answer:
+        return self.chain.invoke({"question": question, "history": list(history or []), "k": k, "filters": filters})
+
+    def stream(self, question: str, history=None, k: int | None = None, filters=None) -> Iterator[TextDelta | Answer]:
+        state = {"question": question, "history": list(history or []), "k": k, "filters": filters}
+        state["prepared"] = self._prepare(state)
+        state["sources"] = self._retrieve_step(state)
+        deltas: list[str] = []
+        answer = self._answer_step(state, on_delta=deltas.append)
+        for piece in deltas:  # the extractive draft is already final; LLM drafts arrive below
+            yield TextDelta(piece)
+        yield answer
+
+    def stream_live(self, question: str, history=None, k: int | None = None, filters=None):
+        """Like stream(), but yields draft deltas while the generator is still producing them."""
+        import queue
+        import threading
+
+        state = {"question": question, "history": list(history or []), "k": k, "filters": filters}
+        state["prepared"] = self._prepare(state)
+        state["sources"] = self._retrieve_step(state)
+        q: queue.Queue = queue.Queue()
+        result: dict = {}
+
+        def work():
+            try:
+                result["answer"] = self._answer_step(state, on_delta=lambda d: q.put(TextDelta(d)))
+            except BaseException as exc:  # handed to the caller's thread below
+                result["error"] = exc
+            finally:
+                q.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        while (item := q.get()) is not None:
+            yield item
+        if "error" in result:
+            raise result["error"]
+        yield result["answer"]
+
+    # --- chain steps ----------------------------------------------------------
+
+    def _prepare(self, state: dict) -> dict:
+        started = time.perf_counter()
+        text, notes = clean_question(state["question"])
+        report = self.safety.check(text, state["history"])
+        report.notes.extend(notes)
+        query = condense(text, state["history"])
+        return {"question": text, "query": query, "safety": report, "started": started,
+                "timings": {"check": time.perf_counter() - started}}
+
+    def _retrieve_step(self, state: dict) -> list[Source]:
+        prepared = state["prepared"]
+        if self.safety.short_circuit(prepared["safety"], prepared["question"]) is not None:
+            return []
+        t = time.perf_counter()
+        filters = state.get("filters")
+        if isinstance(filters, dict):
+            filters = Filters(**filters)
+        try:
+            sources = self.retriever.search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+        except StoreError:
+            raise
+        sources = self.safety.screen_sources(sources, prepared["safety"])
+        prepared["timings"]["retrieve"] = time.perf_counter() - t
+        return sources
+
+    def _answer_step(self, state: dict, on_delta=None) -> Answer:
+        prepared, sources = state["prepared"], state["sources"]
+        question, report, timings = prepared["question"], prepared["safety"], prepared["timings"]
+        meta = {
+            "generator": self.generator.name,
+            "prompt_version": self.generator.prompt_version,
+            "query": prepared["query"],
+            "retriever": getattr(self.retriever, "mode", type(self.retriever).__name__),
+            "timings": timings,
+            "abstained": False,
+            "unsupported": 0,
+        }
+        early = self.safety.short_circuit(report, question)
+        if early is not None:
+            return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
+
+        confidence = self._confidence(prepared["query"], sources)
+        meta["confidence"] = round(confidence, 4)
+        if confidence < ABSTAIN_BELOW:
+            meta["abstained"] = True
+            return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), report, prepared, on_delta)
+
+        t = time.perf_counter()
+        draft_parts = []
+        for piece in self.generator.stream(question, sources, state["history"]):
+            draft_parts.append(piece)
+            if on_delta and self.generator.name != "extractive":
+                on_delta(piece)
+        timings["generate"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        checked = self.verifier.verify("".join(draft_parts), sources, self.version.sources)
+        timings["verify"] = time.perf_counter() - t
+        meta.update(unsupported=checked.unsupported, reassigned=checked.reassigned,
+                    invalid_markers=checked.invalid_markers, checked_sentences=checked.sentences)
+        if not checked.citations:
+            meta["abstained"] = True
+            answer = Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta)
+        else:
+            answer = Answer(checked.text, question, checked.citations, sources, report, meta)
+        if on_delta and self.generator.name == "extractive":
+            on_delta_final = on_delta
+        else:
+            on_delta_final = None
+        return self._finish(answer, report, prepared, on_delta_final)
+
+    def _finish(self, answer: Answer, report: SafetyReport, prepared: dict, on_delta) -> Answer:
+        answer = self.safety.apply(answer, report, self._version_or_none(), self.retrieve)
+        answer.meta["timings"]["total"] = time.perf_counter() - prepared["started"]
+        if on_delta:
+            for line in answer.text.splitlines(keepends=True):
+                on_delta(line)
+        return answer
+
+    def _version_or_none(self):
+        try:
+            return self.version
+        except StoreError:
+            return None
+
+    def _confidence(self, query: str, sources: list[Source]) -> float:
+        if any(s.author and len(s.author) >= 3 and words_of(s.author) in words_of(query) for s in sources):
+            return 1.0  # "what did Jess say?": the named commenter is the answer
+        dense = [s.dense for s in sources if s.dense is not None]
+        if dense:
+            return max(dense)
+        if not sources:
+            return 0.0
+        sims = self.scorer.similarity(query, [s.text for s in sources])
+        return float(max(sims)) if len(sims) else 0.0
+
+    def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
+        records = self.version.records_by_id
+        seed = self.version.sources[source.doc]
+        candidates = [records[f"{source.doc}/{rid}"] for rid in source.record_ids]
+        record = next((r for r in candidates if r.start <= start < r.end), candidates[0])
+        parent = records.get(f"{source.doc}/{record.parent}") if record.parent else None
+        return Citation(
+            n=n,
+            source_id=record.id,
+            kind=record.kind,
+            author=record.author,
+            quote=seed[start:end],
+            start=start,
+            end=end,
+            doc=source.doc,
+            section=record.section,
+            parent=record.parent,
+            parent_author=parent.author if parent else None,
+            support=support,
+        )

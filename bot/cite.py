@@ -1,0 +1,145 @@
+"""Citation verification, by code, for every generator.
+
+A draft's [n] markers refer to retrieved sources by 1-based rank. For each
+sentence of the draft:
+
+1. markers are parsed and bounds-checked: [0] and [n > len(sources)] are
+   dropped (Python's sources[-1] would silently cite the last passage for [0]);
+2. the sentence is checked against each passage it cites; a citing passage
+   that does not support it is dropped;
+3. a sentence left with no supporting citation is matched to the passage that
+   supports it best; if none reaches the threshold it is removed (or, with
+   ``on_unsupported="mark"``, kept and visibly marked);
+4. each kept citation becomes a Citation whose quote is the exact sentence of
+   the seed that best supports the claim, numbered in order of appearance.
+
+Lines that only frame the answer (bold headings, lines ending with ":") and
+sentences with fewer than three content words are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.lexical import tokenize
+from index.sentences import sentence_spans
+
+from .answer import Citation, Source
+from .support import SUPPORTED, SupportScorer, claim_of
+
+MARKER = re.compile(r"\[(\d+)\]")
+UNSUPPORTED_MARK = "[unsupported]"
+
+
+@dataclass
+class Verification:
+    text: str
+    citations: list[Citation]
+    sentences: int = 0  # claim sentences checked
+    unsupported: int = 0  # removed or marked
+    reassigned: int = 0  # sentences whose citation was moved to a better passage
+    invalid_markers: list[int] = field(default_factory=list)
+
+
+def parse_markers(sentence: str, n_sources: int) -> tuple[list[int], list[int]]:
+    """(valid 1-based markers, invalid ones) in order of appearance, without repeats."""
+    valid, invalid = [], []
+    for m in MARKER.finditer(sentence):
+        n = int(m.group(1))
+        target = valid if 1 <= n <= n_sources else invalid
+        if n not in target:
+            target.append(n)
+    return valid, invalid
+
+
+def is_framing(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        not stripped
+        or (stripped.startswith("**") and stripped.endswith("**"))
+        or stripped.startswith("#")
+        or (stripped.endswith(":") and not MARKER.search(stripped))
+    )
+
+
+class CitationVerifier:
+    def __init__(self, scorer: SupportScorer, lookup, threshold: float = SUPPORTED):
+        """lookup(source, start, end) -> Citation fields for a seed span (record id, author, ...)."""
+        self.scorer = scorer
+        self.lookup = lookup
+        self.threshold = threshold
+
+    def verify(self, draft: str, sources: list[Source], texts: dict[str, str], on_unsupported: str = "remove") -> Verification:
+        result = Verification(text="", citations=[])
+        keys: dict[tuple[int, int, int], int] = {}  # (source rank, start, end) -> citation n
+        out_lines = []
+        for line in draft.split("\n"):
+            if is_framing(line):
+                out_lines.append(line)
+                continue
+            kept = []
+            for s, e in sentence_spans(line):
+                sentence = line[s:e]
+                fixed = self._sentence(sentence, sources, texts, keys, result, on_unsupported)
+                if fixed:
+                    kept.append(fixed)
+            if kept:
+                out_lines.append(" ".join(kept))
+        result.text = re.sub(r"\n{3,}", "\n\n", "\n".join(out_lines)).strip()
+        result.text = _drop_empty_headings(result.text)
+        return result
+
+    def _sentence(self, sentence, sources, texts, keys, result, on_unsupported) -> str | None:
+        valid, invalid = parse_markers(sentence, len(sources))
+        result.invalid_markers.extend(invalid)
+        bare = re.sub(r"\s*\[\d+\]", "", sentence).strip()
+        if len(tokenize(claim_of(bare))) < 3:
+            return bare or None
+        result.sentences += 1
+        scored = {}
+        for n in valid:
+            scored[n] = self._support(bare, sources[n - 1], texts)
+        keep = [n for n in valid if scored[n][0] >= self.threshold]
+        if not keep:
+            best_n, best = None, (0.0, (0, 0))
+            for src in sources:
+                got = scored.get(src.rank) or self._support(bare, src, texts)
+                if got[0] > best[0]:
+                    best_n, best = src.rank, got
+            if best_n is not None and best[0] >= self.threshold:
+                keep, scored[best_n] = [best_n], best
+                result.reassigned += 1
+        if not keep:
+            result.unsupported += 1
+            return f"{bare} {UNSUPPORTED_MARK}" if on_unsupported == "mark" else None
+        numbers = []
+        for n in keep:
+            score, (qs, qe) = scored[n]
+            key = (n, qs, qe)
+            if key not in keys:
+                keys[key] = len(result.citations) + 1
+                result.citations.append(self.lookup(sources[n - 1], qs, qe, keys[key], round(score, 3)))
+            if keys[key] not in numbers:
+                numbers.append(keys[key])
+        return bare + "".join(f" [{k}]" for k in numbers)
+
+    def _support(self, sentence: str, source: Source, texts: dict[str, str]):
+        """Support score and the best quote's absolute span in the seed."""
+        seed = texts[source.doc]
+        passage = seed[source.start : source.end]
+        score, (s, e) = self.scorer.support(sentence, passage)
+        return score, (source.start + s, source.start + e)
+
+
+def _drop_empty_headings(text: str) -> str:
+    """Remove framing lines whose section lost every sentence."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if is_framing(line) and line.strip():
+            rest = next((x for x in lines[i + 1 :] if x.strip()), None)
+            if rest is None or is_framing(rest):
+                continue
+        out.append(line)
+    return "\n".join(out).strip()

@@ -1,0 +1,65 @@
+"""Answers drafted by a LangChain chat model, from numbered, delimited passages.
+
+The draft is only a draft: the Bot verifies every sentence against the
+passages (bot/cite.py) before anything is shown as an answer.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from index.errors import GeneratorError
+from index.parse import NO_AUTHOR
+
+from ..answer import Source
+from ..prompts import load_prompt
+
+
+def format_passages(sources: list[Source]) -> str:
+    blocks = []
+    for s in sources:
+        who = "the article" if s.kind == "article" else f"comment by {s.author or NO_AUTHOR}"
+        where = f", section: {s.section}" if s.kind == "article" and s.section else ""
+        body = s.text.replace("<passage", "‹passage").replace("</passage", "‹/passage")
+        blocks.append(f'<passage n="{s.rank}" from="{who}{where}">\n{body}\n</passage>')
+    return "\n".join(blocks)
+
+
+def format_history(history: list[tuple[str, str]] | None) -> str:
+    if not history:
+        return ""
+    lines = ["Conversation so far:"]
+    for q, a in history[-3:]:
+        lines.append(f"User: {q}\nAssistant: {a[:400]}")
+    return "\n".join(lines) + "\n"
+
+
+class LLMGenerator:
+    def __init__(self, chat_model, name: str = "llm", prompt_version: str = "answer.v1"):
+        self.chat_model = chat_model
+        self.name = name
+        self.prompt_version = prompt_version
+
+    def messages(self, question: str, sources: list[Source], history=None):
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        system, user = load_prompt(self.prompt_version).render(
+            question=question, passages=format_passages(sources), history=format_history(history)
+        )
+        return [SystemMessage(system), HumanMessage(user)]
+
+    def stream(self, question: str, sources: list[Source], history=None) -> Iterator[str]:
+        try:
+            for chunk in self.chat_model.stream(self.messages(question, sources, history)):
+                text = chunk.content if isinstance(chunk.content, str) else "".join(
+                    p.get("text", "") for p in chunk.content if isinstance(p, dict)
+                )
+                if text:
+                    yield text
+        except GeneratorError:
+            raise
+        except Exception as exc:  # the chat model's transport errors vary by provider
+            raise GeneratorError(
+                f"the answer model ({self.name}) failed: {type(exc).__name__}: {str(exc)[:200]}. "
+                "Check the server named in --generator / BOT_GENERATOR, or use --generator extractive."
+            ) from exc

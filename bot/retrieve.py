@@ -1,0 +1,146 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank,
+then a diversity cap so one long comment cannot fill every slot.
+
+    query ──► dense top-N (cosine) ──┐
+          └─► BM25 top-N ────────────┴─► RRF fuse ─► filters ─► per-unit cap ─► top-k Sources
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.chunk import Chunk
+from index.store import IndexVersion
+
+from .answer import Source
+
+RRF_K = 60
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters: kind "article"|"comment", one author (case-insensitive)."""
+
+    kind: str | None = None
+    author: str | None = None
+
+    def accepts(self, chunk: Chunk) -> bool:
+        if self.kind and chunk.kind != self.kind:
+            return False
+        if self.author and (chunk.author or "").casefold() != self.author.casefold():
+            return False
+        return True
+
+    def where(self) -> dict | None:
+        clauses = []
+        if self.kind:
+            clauses.append({"kind": self.kind})
+        if self.author:
+            clauses.append({"author": self.author})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def words_of(text: str) -> str:
+    return " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
+
+
+def unit_of(chunk_key: str) -> str:
+    """The comment or article section a chunk belongs to."""
+    return chunk_key.split("#", 1)[0]
+
+
+class HybridRetriever:
+    def __init__(self, version: IndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
+        if mode not in MODES:
+            raise ValueError(f"retriever mode must be one of {', '.join(MODES)}")
+        self.version = version
+        self.embeddings = embeddings
+        self.mode = mode
+        self.fetch_k = fetch_k
+        self.per_unit = per_unit
+        self._lexical = None
+        self._authors: set[str] | None = None
+
+    @property
+    def lexical(self):
+        if self._lexical is None:
+            self._lexical = self.version.lexical()
+        return self._lexical
+
+    def search(self, query: str, k: int = 6, filters: Filters | None = None) -> list[Source]:
+        filters = filters or Filters()
+        chunks = self.version.chunks
+        dense = self._dense(query, filters) if self.mode != "bm25" else {}
+        lexical = self._bm25(query, filters, chunks) if self.mode != "dense" else {}
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, key in enumerate(ranking, start=1):
+                fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
+        named = self._named_authors(query)
+        if named:  # "what did Jess say?": the named commenter's words come first
+            for key, chunk in chunks.items():
+                if chunk.author in named and filters.accepts(chunk):
+                    fused[key] = fused.get(key, 0.0) + 2.0 / (RRF_K + 1)
+        ordered = sorted(fused, key=lambda key: (-fused[key], key))
+        picked, per_unit = [], {}
+        for key in ordered:
+            unit = unit_of(key)
+            if per_unit.get(unit, 0) >= self.per_unit:
+                continue
+            per_unit[unit] = per_unit.get(unit, 0) + 1
+            picked.append(key)
+            if len(picked) == k:
+                break
+        return [
+            _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key))
+            for rank, key in enumerate(picked, start=1)
+        ]
+
+    def _named_authors(self, query: str) -> set[str]:
+        """Commenters named in the query (names of 3+ letters, whole words)."""
+        if self._authors is None:
+            self._authors = {c.author for c in self.version.chunks.values() if c.author and len(c.author) >= 3}
+        lowered = words_of(query)
+        return {a for a in self._authors if words_of(a) in lowered}
+
+    def _dense(self, query: str, filters: Filters) -> dict[str, float]:
+        collection = self.version.collection
+        n = min(self.fetch_k, collection.count())
+        if n == 0:
+            return {}
+        got = collection.query(
+            query_embeddings=[self.embeddings.embed_query(query)],
+            n_results=n,
+            where=filters.where(),
+            include=["distances"],
+        )
+        return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
+
+    def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
+        hits = self.lexical.search(query, self.fetch_k * 4)
+        kept = [(key, score) for key, score in hits if key in chunks and filters.accepts(chunks[key])]
+        return dict(kept[: self.fetch_k])
+
+
+def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None) -> Source:
+    return Source(
+        rank=rank,
+        chunk_id=chunk.key,
+        doc=chunk.doc,
+        kind=chunk.kind,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        score=round(score, 6),
+        dense=dense,
+        lexical=lexical,
+        record_ids=chunk.record_ids,
+        section=chunk.section,
+        author=chunk.author,
+        parent=chunk.parent,
+        depth=chunk.depth,
+    )

@@ -1,0 +1,180 @@
+"""The Bot API contract, citations, follow-ups, abstention and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from bot import Answer, Bot, Citation, TextDelta
+from bot.cite import UNSUPPORTED_MARK, parse_markers
+from bot.condense import condense, is_follow_up
+from index.errors import InputError, StoreError
+
+
+def fake_llm(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+
+
+def check_citations(answer: Answer, bot: Bot):
+    seed = bot.version.sources["why-men-pull-away"]
+    for i, c in enumerate(answer.citations, start=1):
+        assert isinstance(c, Citation) and c.n == i
+        assert seed[c.start : c.end] == c.quote and c.quote
+        assert f"[{c.n}]" in answer.text
+    for n in {int(x) for x in __import__("re").findall(r"\[(\d+)\]", answer.text)}:
+        assert 1 <= n <= len(answer.citations)
+
+
+# --- pure pieces ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, n, valid, invalid",
+    [("a [1] b [2].", 3, [1, 2], []), ("zero [0]", 3, [], [0]), ("far [7] and [2] [2]", 3, [2], [7]), ("none", 0, [], [])],
+)
+def test_parse_markers_is_one_based_and_bounds_checked(text, n, valid, invalid):
+    assert parse_markers(text, n) == (valid, invalid)
+
+
+def test_condense_joins_follow_ups_only():
+    history = [("Why do men pull away?", "Because ...")]
+    assert condense("what about when he comes back?", history) == "Why do men pull away? what about when he comes back?"
+    standalone = "Does the article say oxytocin lowers testosterone in men who bond with women?"
+    assert condense(standalone, history) == standalone
+    assert condense("what about when he comes back?", []) == "what about when he comes back?"
+    assert is_follow_up("and then?")
+
+
+# --- with a tmp store and fakes ---------------------------------------------
+
+
+@pytest.fixture
+def fake_bot(fake_store, fake_embeddings):
+    return Bot(fake_store, embeddings=fake_embeddings, safety=False)
+
+
+def test_creating_a_bot_loads_nothing(tmp_path):
+    bot = Bot(store_dir=tmp_path / "nowhere")
+    assert "version" not in bot.__dict__ and "embeddings" not in bot.__dict__
+
+
+def test_missing_index_is_a_store_error(tmp_path, fake_embeddings):
+    bot = Bot(store_dir=tmp_path / "nowhere", embeddings=fake_embeddings, safety=False)
+    with pytest.raises(StoreError, match="bot index"):
+        bot.ask("why do men pull away?")
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01"])
+def test_empty_questions_are_input_errors(fake_bot, question):
+    with pytest.raises(InputError, match="empty"):
+        fake_bot.ask(question)
+
+
+def test_huge_question_is_shortened_and_says_so(fake_bot):
+    answer = fake_bot.ask("why does he pull away " * 10000)
+    assert any("shortened" in n or "only its first" in n for n in answer.safety.notes)
+    assert len(answer.meta["query"]) < 5000
+
+
+def test_fake_llm_out_of_range_and_zero_markers_are_dropped(fake_store, fake_embeddings):
+    draft = (
+        "The article says that Oxytocin lowers testosterone in men which raises his stress levels [0]. "
+        "The article says men pull away to rebuild their testosterone levels [99]. "
+        "Bananas are an excellent source of potassium for marathon runners [1]."
+    )
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=False)
+    answer = bot.ask("what does oxytocin do to men?")
+    assert 0 in answer.meta["invalid_markers"] and 99 in answer.meta["invalid_markers"]
+    assert "Bananas" not in answer.text and answer.meta["unsupported"] >= 1
+    assert answer.citations, answer.text
+    assert all("xytocin" in c.quote or "testosterone" in c.quote for c in answer.citations)
+    check_citations(answer, bot)
+
+
+def test_marked_mode_keeps_unsupported_sentences_visibly(fake_store, fake_embeddings):
+    bot = Bot(fake_store, embeddings=fake_embeddings, safety=False)
+    sources = bot.retrieve("oxytocin testosterone", k=4)
+    checked = bot.verifier.verify(
+        "Oxytocin lowers testosterone in men [1].\nThe moon landing happened in nineteen sixty nine [2].",
+        sources, bot.version.sources, on_unsupported="mark",
+    )
+    assert UNSUPPORTED_MARK in checked.text and checked.unsupported == 1
+
+
+def test_stream_yields_deltas_then_the_same_answer(fake_bot):
+    events = list(fake_bot.stream("why do men pull away in relationships?"))
+    assert isinstance(events[-1], Answer)
+    deltas = [e.text for e in events[:-1]]
+    assert deltas and all(isinstance(e, TextDelta) for e in events[:-1])
+    assert "".join(deltas).strip() == events[-1].text.strip()
+
+
+def test_filters_article_only_comments_only_and_author(fake_bot):
+    assert {s.kind for s in fake_bot.retrieve("pull away", k=6, filters={"kind": "article"})} == {"article"}
+    assert {s.kind for s in fake_bot.retrieve("pull away", k=6, filters={"kind": "comment"})} == {"comment"}
+    assert {s.author for s in fake_bot.retrieve("pull away", k=6, filters={"author": "joni"})} == {"Joni"}
+
+
+def test_one_long_comment_cannot_fill_every_slot(fake_bot):
+    sources = fake_bot.retrieve("Joni dad moved out boyfriend text call needy desperate", k=6)
+    units = [s.chunk_id.split("#")[0] for s in sources]
+    assert max(units.count(u) for u in units) <= 2
+
+
+# --- real model, real seed -----------------------------------------------------
+
+RETRIEVAL_CASES = [
+    ("What does oxytocin do to men according to the article?", "article:science-man"),
+    ("Does giving him space mean no contact at all?", "comment:08-veronica"),
+    ("Is it rude to just disappear for a few days?", "comment:01-angry-and-upset"),
+    ("He blocked me then showed up at my door begging forgiveness", "comment:18-p"),
+    ("my husband quit his job and I pay the loans and he won't talk to me", "comment:28-anonymous"),
+    ("Should the article distinguish relationship phases and ages?", "comment:27-yz"),
+    ("What should I do when he comes back to the relationship?", "article:men-want"),
+    ("maybe he is just not that into you", "comment:23-edwige"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_bot(real_store, real_embeddings):
+    return Bot(real_store, embeddings=real_embeddings, safety=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, unit", RETRIEVAL_CASES)
+def test_real_retrieval_finds_the_known_source_in_top5(real_bot, question, unit):
+    units = [s.chunk_id.split("/", 1)[1].split("#")[0] for s in real_bot.retrieve(question, k=5)]
+    assert unit in units, units
+
+
+@pytest.mark.slow
+def test_real_answer_contract(real_bot):
+    answer = real_bot.ask("Why do men pull away according to the article?")
+    assert str(answer) == answer.text and answer.citations and answer.sources
+    assert [s.rank for s in answer.sources] == list(range(1, len(answer.sources) + 1))
+    assert {"retrieve", "generate", "verify", "total"} <= set(answer.meta["timings"])
+    assert answer.meta["generator"] == "extractive" and answer.meta["unsupported"] == 0
+    assert "The article says" in answer.text
+    check_citations(answer, real_bot)
+
+
+@pytest.mark.slow
+def test_real_follow_up_retrieves_for_the_conversation(real_bot):
+    first = "What does the article say to do when he withdraws?"
+    answer = real_bot.ask("and when he comes back?", history=[(first, real_bot.ask(first).text)])
+    assert first in answer.meta["query"]
+    assert any("comes back" in c.quote or "come back" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["How do I bake sourdough bread?", "What is the capital of France?", "Quelle est la meilleure recette de crêpes ?"])
+def test_real_out_of_scope_abstains_without_citations(real_bot, question):
+    answer = real_bot.ask(question)
+    assert answer.abstained and not answer.citations and "don't cover" in answer.text
+
+
+@pytest.mark.slow
+def test_real_named_commenter(real_bot):
+    answer = real_bot.ask("What did Veronica ask?")
+    assert any(c.author == "Veronica" for c in answer.citations), answer.text
