@@ -8,7 +8,9 @@
     ollama:MODEL[@BASE_URL]  an Ollama server (default http://127.0.0.1:11434)
 
 Nothing here touches the network when a model is created; a local server is started on
-first use of a `local:` spec. Every request has time-outs and is retried once.
+first use of a `local:` spec. Requests have time-outs; LLMGenerator retries a transient
+failure (connection, time-out, 429, 5xx) once, and as_generator_error() turns what is left
+into a GeneratorError that names the server and suggests --generator extractive.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 180.0  # between streamed chunks; a small CPU model reads a long prompt before its first token
 MAX_TOKENS = 400
 TEMPERATURE = 0.1
+RETRY_PAUSE = 0.5  # seconds before the one retry (LLMGenerator.stream)
+_UNREACHABLE = ("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "ReadTimeout",
+                "RemoteProtocolError", "TimeoutException")
+_TRANSIENT = _UNREACHABLE + ("InternalServerError", "RateLimitError")
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def _openai(model: str, base_url: str, key: str, max_tokens: int):
         temperature=TEMPERATURE,
         max_tokens=max_tokens,
         timeout=_timeout(),
-        max_retries=1,  # the openai client retries connection errors, time-outs, 429 and 5xx once
+        max_retries=0,  # LLMGenerator retries once, for every backend alike
     )
 
 
@@ -150,22 +156,30 @@ def describe_url(chat_model) -> str | None:
     return None
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Worth one retry: the server was unreachable, slow, busy or failed internally."""
+    return bool(_names(exc) & set(_TRANSIENT)) or isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def _names(exc: BaseException) -> set[str]:
+    """Class names up the hierarchy: providers subclass the openai/httpx errors (e.g. OpenAIConnectionError)."""
+    return {c.__name__ for c in type(exc).__mro__}
+
+
 def as_generator_error(exc: BaseException, where: str | None = None) -> GeneratorError | None:
     """A clear GeneratorError for a backend failure, or None when `exc` is not one we recognise."""
     if isinstance(exc, GeneratorError):
         return exc
     at = f" at {where}" if where else ""
     hint = "check the server, fix --generator / BOT_GENERATOR, or use --generator extractive"
-    name = type(exc).__name__
+    name, names = type(exc).__name__, _names(exc)
     module = type(exc).__module__ or ""
-    connection = ("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "ReadTimeout",
-                  "RemoteProtocolError", "ConnectionError", "ConnectionRefusedError", "TimeoutException")
-    if name in connection or isinstance(exc, (ConnectionError, TimeoutError)):
+    if names & set(_UNREACHABLE) or isinstance(exc, (ConnectionError, TimeoutError)):
         return GeneratorError(f"cannot reach the generator server{at} ({name}: {exc}); {hint}")
-    if name == "AuthenticationError":
+    if "AuthenticationError" in names:
         return GeneratorError(f"the generator server{at} rejected the API key ({exc}); set {KEY_VAR} correctly, or use --generator extractive")
-    if name == "NotFoundError" or (module.startswith("ollama") and "not found" in str(exc).lower()):
+    if "NotFoundError" in names or (module.startswith("ollama") and "not found" in str(exc).lower()):
         return GeneratorError(f"the generator server{at} does not know this model ({exc}); check the model name (for Ollama: `ollama pull MODEL`), or use --generator extractive")
-    if module.startswith(("openai", "ollama", "httpx")):
+    if module.startswith(("openai", "langchain_openai", "ollama", "httpx")) or "OpenAIError" in names:
         return GeneratorError(f"the generator server{at} failed ({name}: {exc}); {hint}")
     return None

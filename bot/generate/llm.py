@@ -6,6 +6,7 @@ passages (bot/cite.py) before anything is shown as an answer.
 
 from __future__ import annotations
 
+import time
 from typing import Iterator
 
 from index.errors import GeneratorError
@@ -13,6 +14,7 @@ from index.parse import NO_AUTHOR
 
 from ..answer import Source
 from ..prompts import load_prompt
+from .backends import RETRY_PAUSE, as_generator_error, describe_url, is_transient
 
 
 def format_passages(sources: list[Source]) -> str:
@@ -49,17 +51,26 @@ class LLMGenerator:
         return [SystemMessage(system), HumanMessage(user)]
 
     def stream(self, question: str, sources: list[Source], history=None) -> Iterator[str]:
-        try:
-            for chunk in self.chat_model.stream(self.messages(question, sources, history)):
-                text = chunk.content if isinstance(chunk.content, str) else "".join(
-                    p.get("text", "") for p in chunk.content if isinstance(p, dict)
-                )
-                if text:
-                    yield text
-        except GeneratorError:
-            raise
-        except Exception as exc:  # the chat model's transport errors vary by provider
-            raise GeneratorError(
-                f"the answer model ({self.name}) failed: {type(exc).__name__}: {str(exc)[:200]}. "
-                "Check the server named in --generator / BOT_GENERATOR, or use --generator extractive."
-            ) from exc
+        messages = self.messages(question, sources, history)
+        for attempt in (1, 2):  # one retry, only when the failure came before any text
+            started = False
+            try:
+                for chunk in self.chat_model.stream(messages):
+                    text = chunk.content if isinstance(chunk.content, str) else "".join(
+                        p.get("text", "") for p in chunk.content if isinstance(p, dict)
+                    )
+                    if text:
+                        started = True
+                        yield text
+                return
+            except GeneratorError:
+                raise
+            except Exception as exc:  # the chat model's transport errors vary by provider
+                if attempt == 1 and not started and is_transient(exc):
+                    time.sleep(RETRY_PAUSE)
+                    continue
+                known = as_generator_error(exc, describe_url(self.chat_model))
+                raise known or GeneratorError(
+                    f"the answer model ({self.name}) failed: {type(exc).__name__}: {str(exc)[:200]}. "
+                    "Check the server named in --generator / BOT_GENERATOR, or use --generator extractive."
+                ) from exc
