@@ -1,0 +1,140 @@
+"""Balanced perspectives: find contested claims in an answer, add dissent and cards.
+
+An answer "draws on" a contested claim when its text or one of its cited quotes matches a
+claim pattern below. For each flagged claim the layer adds, under "Another perspective":
+- reader comments that push back or add nuance, chosen *by stance* from the reviewed
+  annotation ``seeds/stances.v1.yaml`` (stance disagrees/nuance and the claim in
+  ``counters``), not by similarity; similarity to the question (``retrieve_fn``) only
+  orders them. Each is cited with the exact seed sentence named in the annotation.
+- the perspective cards (``prompts/perspectives/*.v1.md``) whose ``applies_to`` names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.config import PROJECT_ROOT
+from index.sentences import sentence_spans
+
+from ..answer import Citation
+
+STANCES = PROJECT_ROOT / "seeds" / "stances.v1.yaml"
+CARDS = PROJECT_ROOT / "prompts" / "perspectives"
+STANCE_VALUES = ("agrees", "disagrees", "nuance", "question", "personal story")
+DISSENT = ("disagrees", "nuance")
+MAX_COMMENTS = 2
+MAX_CARDS = 2
+
+CLAIMS: dict[str, tuple[str, re.Pattern]] = {
+    "hormone": ("Bonding hormones make men pull away (oxytocin lowers testosterone)",
+                re.compile(r"\boxytocin\b|\btestosterone\b|\bhormones?\b", re.I)),
+    "hardwired": ("Men and women are hardwired differently",
+                  re.compile(r"\bhard-?wired\b|\bin a woman'?s dna\b|\bbecause he'?s a man\b|\bwant to feel like,? and be a man\b", re.I)),
+    "leave_him_alone": ("Leave him alone and give him space when he withdraws",
+                        re.compile(r"\bleave him alone\b|\blet him be\b|\bdon'?t question him\b|\bgive (?:him|a man) (?:his |the )?(?:space|freedom)\b|\bhis need for freedom\b", re.I)),
+    "dont_punish": ("Don't punish him for pulling away",
+                    re.compile(r"\bpunish(?:ing)? him\b|\bwithdraw your love\b|\bact all snooty\b|\breceive him openly\b", re.I)),
+    "relationship_with_man": ("“Do you want to be in a relationship with a MAN?”",
+                              re.compile(r"\brelationship with (?:a|another) (?:man|woman)\b", re.I)),
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    name: str  # file name, e.g. "stonewalling.v1.md"
+    title: str
+    applies_to: tuple[str, ...]
+    source: str
+    body: str
+
+    @property
+    def summary(self) -> str:
+        return self.body.split("\n\n")[0].replace("\n", " ").strip()
+
+
+@lru_cache(maxsize=2)
+def load_cards(folder: Path = CARDS) -> tuple[Card, ...]:
+    import yaml
+
+    cards = []
+    for path in sorted(Path(folder).glob("*.v*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(front)
+        cards.append(Card(path.name, meta["title"], tuple(meta["applies_to"]), " ".join(meta["source"].split()), body.strip()))
+    return tuple(cards)
+
+
+@lru_cache(maxsize=2)
+def load_stances(path: Path = STANCES) -> dict:
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def find_claims(text: str, citations: list[Citation]) -> list[dict]:
+    """Contested claims the answer draws on: {claim, label, source_id}, one per claim."""
+    found: dict[str, dict] = {}
+    for c in citations:
+        for claim, (label, rx) in CLAIMS.items():
+            if claim not in found and rx.search(c.quote):
+                found[claim] = {"claim": claim, "label": label, "source_id": c.source_id}
+    for s, e in sentence_spans(text):
+        sentence = text[s:e]
+        for claim, (label, rx) in CLAIMS.items():
+            if claim not in found and rx.search(sentence):
+                cited = [c.source_id for c in citations if f"[{c.n}]" in sentence]
+                found[claim] = {"claim": claim, "label": label, "source_id": cited[0] if cited else "answer"}
+    return [found[c] for c in CLAIMS if c in found]
+
+
+# Which card speaks most directly to each claim, best first.
+CARD_ORDER = {
+    "hormone": ("hormones",),
+    "hardwired": ("anxious-avoidant", "space-in-words"),
+    "leave_him_alone": ("space-in-words", "stonewalling", "anxious-avoidant"),
+    "dont_punish": ("stonewalling", "space-in-words"),
+    "relationship_with_man": ("space-in-words",),
+}
+
+
+def cards_for(claims: list[str]) -> list[Card]:
+    """One card per claim (the most direct one not already picked), at most MAX_CARDS."""
+    by_stem = {card.name.split(".")[0]: card for card in load_cards()}
+    picked: list[Card] = []
+    for claim in claims:
+        stems = CARD_ORDER.get(claim, ()) + tuple(by_stem)
+        card = next((by_stem[s] for s in stems if s in by_stem and claim in by_stem[s].applies_to
+                     and by_stem[s] not in picked), None)
+        if card:
+            picked.append(card)
+    return picked[:MAX_CARDS]
+
+
+def dissent_for(claims: list[str], boost: set[str] = frozenset()) -> list[tuple[str, dict]]:
+    """Dissenting comments for these claims, by stance: most claims countered first, then ``boost``."""
+    comments = load_stances()["comments"]
+    ranked = []
+    for order, (cid, entry) in enumerate(comments.items()):
+        if entry.get("stance") not in DISSENT:
+            continue
+        overlap = len(set(entry.get("counters", ())) & set(claims))
+        if overlap:
+            ranked.append((-overlap, cid not in boost, order, cid, entry))
+    ranked.sort(key=lambda t: t[:3])
+    return [(cid, entry) for *_, cid, entry in ranked[:MAX_COMMENTS]]
+
+
+def quote_span(record, hint: str | None) -> tuple[int, int]:
+    """Absolute span of the record sentence that starts with (or contains) ``hint``; first sentence otherwise."""
+    spans = sentence_spans(record.text, offset=record.start)
+    if hint:
+        at = record.text.find(hint)
+        if at >= 0:
+            at += record.start
+            for s, e in spans:
+                if s <= at < e:
+                    return s, e
+    return spans[0] if spans else (record.start, record.end)
