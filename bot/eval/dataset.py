@@ -151,12 +151,12 @@ def _parse_case(raw, where: str, default_dissent: tuple[str, ...]) -> Case:
     one_sided = raw.get("one_sided", False)
     if not isinstance(abstain, bool) or not isinstance(one_sided, bool):
         raise InputError(f"{where}: `abstain` and `one_sided` must be true or false.")
+    if (ctype == "out_of_scope") != abstain:
+        raise InputError(f"{where}: out_of_scope cases, and only they, must have `abstain: true`.")
     if abstain and (ids or quotes):
         raise InputError(f"{where}: a case that must abstain has no gold sources; remove `gold` or `abstain`.")
     if not abstain and not (ids and quotes):
         raise InputError(f"{where}: an answerable case needs gold sources by id AND by quote (`gold: {{ids: [...], quotes: [...]}}`).")
-    if (ctype == "out_of_scope") != abstain:
-        raise InputError(f"{where}: out_of_scope cases, and only they, must have `abstain: true`.")
     if ctype == "followup" and not history:
         raise InputError(f"{where}: a followup case needs `history` (earlier [question, answer] turns).")
     reference = raw.get("reference") or ""

@@ -20,6 +20,7 @@ SupportFn = Callable[[Sequence[str], str], bool]
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LETTER = re.compile(r"[^\W\d_]")
+_HEADING = re.compile(r"\*\*[^*]+\*\*|#{1,6} .+")
 
 
 # --- retrieval ----------------------------------------------------------------
@@ -92,8 +93,8 @@ def answer_sentences(text: str) -> list[Sentence]:
 
     Markers belong to the sentence they end (a bare "[2]" after a full stop is
     merged into it). Pieces with no letters once markers are removed, and
-    marker-less lead-ins ending with ":" ("From the comments:"), are not claims
-    and are dropped.
+    marker-less lead-ins ending with ":" ("From the comments:") or Markdown
+    headings ("**What readers said**", "# ..."), are not claims and are dropped.
     """
     out: list[Sentence] = []
     for s, e in sentence_spans(text):
@@ -110,7 +111,7 @@ def answer_sentences(text: str) -> list[Sentence]:
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, prev.cites + tuple(n for n in nums if n not in prev.cites))
             continue
-        if not nums and clean.endswith(":"):
+        if not nums and (clean.endswith(":") or _HEADING.fullmatch(clean)):
             continue
         out.append(Sentence(clean, tuple(nums)))
     return out

@@ -1,0 +1,383 @@
+"""Run configurations (generator x retriever, plus the LangChain tutorial baseline)
+over an eval set through the public ``Bot`` API, score every case, summarise.
+
+    run_eval("qa.v1", generators=["extractive"], retrievers=["hybrid", "dense", "bm25"], out="out/eval")
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import GeneratorError, InputError
+
+from . import metrics as M
+from .dataset import Case, EvalSet, load_qa, load_safety, load_support_labels
+
+K_EVAL = 5  # recall@k and nDCG@k
+TUTORIAL_K = 4  # the tutorial's similarity_search default
+RETRIEVERS = ("hybrid", "dense", "bm25")
+THRESHOLDS = Path(__file__).resolve().parents[2] / "seeds" / "eval" / "thresholds.json"
+
+
+@dataclass(frozen=True)
+class Config:
+    generator: str
+    retriever: str  # hybrid | dense | bm25 | tutorial
+
+    @property
+    def name(self) -> str:
+        return f"{self.generator}/{self.retriever}" if self.retriever != "tutorial" else f"{self.generator}/langchain-tutorial"
+
+    @property
+    def baseline(self) -> bool:
+        return self.retriever == "tutorial"
+
+
+def configurations(generators=("extractive",), retrievers=RETRIEVERS, baseline=True) -> list[Config]:
+    bad = [r for r in retrievers if r not in RETRIEVERS]
+    if bad:
+        raise InputError(f"unknown retriever {bad[0]!r}. Use one of: {', '.join(RETRIEVERS)}.")
+    configs = [Config(g, r) for g in generators for r in retrievers]
+    if baseline:
+        configs.append(Config(generators[0], "tutorial"))
+    return configs
+
+
+# --- the naive baseline ---------------------------------------------------------
+
+
+class TutorialBaseline:
+    """The standard LangChain RAG tutorial recipe, as a user would copy it:
+    RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200) over the raw
+    file, Chroma (a tmp dir) with the same packaged embeddings, similarity_search(k=4),
+    every chunk stuffed into the generator, no verification and no abstention.
+
+    Its chunks are mapped to record ids by character-span overlap: a chunk covers a
+    record when they share at least min(len(record), 50) characters.
+    """
+
+    def __init__(self, source: Path, records, doc: str, embeddings, workdir: Path):
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+        from langchain_core.documents import Document
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        self.text = source.read_text(encoding="utf-8")
+        self.records = [r for r in records if r.end > r.start]
+        self.doc = doc
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
+        docs = splitter.split_documents([Document(page_content=self.text, metadata={"source": str(source)})])
+        self.store = Chroma(
+            collection_name="tutorial",
+            embedding_function=embeddings,
+            persist_directory=str(workdir),
+            client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(workdir)),
+        )
+        self.store.add_documents(docs, ids=[f"tutorial#{i}" for i in range(len(docs))])
+        self.chunks = len(docs)
+
+    def covered(self, start: int, end: int) -> list:
+        return [r for r in self.records if min(end, r.end) - max(start, r.start) >= min(r.end - r.start, 50)]
+
+    def search(self, query: str, k: int = TUTORIAL_K):
+        from bot.answer import Source
+
+        out = []
+        for rank, (doc, distance) in enumerate(self.store.similarity_search_with_score(query, k=k), 1):
+            start = int(doc.metadata["start_index"])
+            end = start + len(doc.page_content)
+            recs = self.covered(start, end)
+            kinds = [r.kind for r in recs] or ["article"]
+            authors = {r.author for r in recs if r.kind == "comment"}
+            out.append(
+                Source(
+                    rank=rank,
+                    chunk_id=f"{self.doc}/tutorial#{start}",
+                    doc=self.doc,
+                    kind=max(set(kinds), key=kinds.count),
+                    text=doc.page_content,
+                    start=start,
+                    end=end,
+                    score=1.0 - float(distance),
+                    dense=1.0 - float(distance),
+                    record_ids=tuple(r.id for r in recs),
+                    author=authors.pop() if len(authors) == 1 else None,
+                )
+            )
+        return out
+
+
+# --- one case -------------------------------------------------------------------------
+
+
+def view_of_answer(answer) -> dict:
+    """What the metrics need from a Bot Answer (plain data, also stored in report.json)."""
+    perspectives = list(getattr(answer.safety, "perspectives", []) or [])
+    return {
+        "text": answer.text,
+        "abstained": answer.abstained,
+        "cited": {c.n: c.quote for c in answer.citations},
+        "cited_ids": [c.source_id for c in answer.citations],
+        "perspectives_cited": sum(1 for p in perspectives if p.citations),
+        "sources": [{"rank": s.rank, "ids": list(s.record_ids), "text": s.text} for s in answer.sources],
+        "flags": list(getattr(answer.safety, "flags", []) or []),
+        "resources": len(getattr(answer.safety, "resources", []) or []),
+        "perspectives": len(perspectives),
+        "timings": dict(answer.meta.get("timings") or {}),
+        "query": answer.meta.get("query"),
+    }
+
+
+def score_case(case: Case, view: dict, judge, relevance: float | None = None) -> dict:
+    """Per-case metrics (None where a metric does not apply to the case)."""
+    ranked = [set(s["ids"]) for s in view["sources"]]
+    texts = [s["text"] for s in view["sources"]]
+    answered = not view["abstained"] and not view.get("error")
+    sentences = M.answer_sentences(view["text"]) if answered else []
+    out = {
+        "recall@5": M.recall_at_k(ranked, case.gold_ids, K_EVAL),
+        "mrr": M.reciprocal_rank(ranked, case.gold_ids),
+        "ndcg@5": M.ndcg_at_k(ranked, case.gold_ids, K_EVAL),
+        "quote_hit@5": M.quote_hit_at_k(texts, case.gold_quotes, K_EVAL),
+        "citation_recall": None,
+        "citation_precision": None,
+        "faithfulness": None,
+        "relevance": None,
+        "abstain_ok": view["abstained"] == case.abstain,
+        "balanced": None,
+        "sentences": len(sentences),
+    }
+    if answered and not case.abstain:
+        cs = M.citation_scores(sentences, view["cited"], judge)
+        out["citation_recall"], out["citation_precision"] = cs.recall, cs.precision
+        out["faithfulness"] = M.faithfulness(sentences, texts, judge)
+        out["relevance"] = relevance
+    if case.one_sided:
+        out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives_cited"])
+    return out
+
+
+def _clean_for_relevance(text: str) -> str:
+    return " ".join(s.text for s in M.answer_sentences(text))
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+SUMMARY_KEYS = ("recall@5", "mrr", "ndcg@5", "quote_hit@5", "citation_recall", "citation_precision", "faithfulness", "relevance")
+
+
+def summarise(cases: list[Case], results: list[dict]) -> dict:
+    scores = [r["scores"] for r in results]
+    summary = {key: M.mean(s[key] for s in scores) for key in SUMMARY_KEYS}
+    summary.update(
+        {f"abstention_{k}": v for k, v in M.abstention_scores([r["view"]["abstained"] for r in results], [c.abstain for c in cases]).items()}
+    )
+    summary["balance"] = M.share(s["balanced"] for s in scores)
+    summary["latency"] = M.latency_summary([r["view"]["timings"] for r in results if not r["view"].get("error")])
+    summary["errors"] = sum(1 for r in results if r["view"].get("error"))
+    summary["cases"] = len(results)
+    by_type: dict[str, dict] = {}
+    for ctype in sorted({c.type for c in cases}):
+        idx = [i for i, c in enumerate(cases) if c.type == ctype]
+        row = {key: M.mean(scores[i][key] for i in idx) for key in ("recall@5", "mrr", "citation_recall", "faithfulness")}
+        row["abstain_ok"] = M.share(scores[i]["abstain_ok"] for i in idx)
+        row["n"] = len(idx)
+        by_type[ctype] = row
+    summary["by_type"] = by_type
+    return summary
+
+
+def run_safety(bot, cases, bar=None) -> dict:
+    """Flags fired on the labelled safety set, and what the policy did when they fired."""
+    predicted, expected, rows = [], [], []
+    for case in cases:
+        try:
+            view = view_of_answer(bot.ask(case.text))
+        except GeneratorError:
+            raise
+        except Exception as exc:  # a crash on hostile input is a finding, not the end of the run
+            view = {"flags": [], "error": f"{type(exc).__name__}: {exc}", "text": "", "abstained": False,
+                    "resources": 0, "perspectives": 0, "cited": {}}
+        predicted.append(set(view["flags"]))
+        expected.append(set(case.flags))
+        rows.append({"id": case.id, "text": case.text, "expected": list(case.flags), "flags": view["flags"],
+                     "resources": view["resources"], "perspectives": view["perspectives"],
+                     "abstained": view["abstained"], "citations": len(view["cited"]),
+                     "answer": view["text"][:400], "error": view.get("error")})
+        if bar:
+            bar.update(1)
+    flags = sorted({f for s in expected for f in s} | {f for s in predicted for f in s})
+    scores = M.flag_scores(predicted, expected, flags)
+    for flag in flags:
+        fired = [r for r in rows if flag in r["flags"]]
+        scores[flag]["policy"] = {
+            "fired": len(fired),
+            "with_resources": M.share(r["resources"] > 0 for r in fired),
+            "with_perspectives": M.share(r["perspectives"] > 0 for r in fired),
+            "answered_with_citations": M.share(r["citations"] > 0 for r in fired),
+            "abstained": M.share(r["abstained"] for r in fired),
+        }
+    return {"flags": scores, "cases": rows, "n": len(rows), "errors": sum(1 for r in rows if r["error"])}
+
+
+def run_eval(
+    set: str | Path | EvalSet = "qa.v1",
+    generators=("extractive",),
+    retrievers=RETRIEVERS,
+    baseline: bool = True,
+    out: str | Path | None = None,
+    settings=None,
+    k: int | None = None,
+    safety_set: str | Path | None = "safety.v1",
+    support_labels: str | Path = "support_labels.v1",
+    embeddings=None,
+    progress: bool = True,
+    limit: int | None = None,
+) -> dict:
+    """Evaluate every configuration on the set; write the report to ``out`` when given. Returns report.json's dict."""
+    from tqdm import tqdm
+
+    from bot.api import Bot
+    from index.config import load_settings
+    from index.store import IndexVersion
+
+    from .support import SupportJudge, calibrate
+
+    evalset = set if isinstance(set, EvalSet) else load_qa(set)
+    cases = evalset.cases[:limit] if limit else evalset.cases
+    settings = settings or load_settings()
+    version = IndexVersion.open(settings.store_dir)  # a missing index fails here with "run `bot index`"
+    if embeddings is None:
+        from index.embed import PackagedEmbeddings
+
+        embeddings = PackagedEmbeddings()
+    judge = SupportJudge(embeddings)
+    calibration = calibrate(judge, load_support_labels(support_labels))
+    safety_cases = load_safety(safety_set) if safety_set else None
+    configs = configurations(tuple(generators), tuple(retrievers), baseline)
+
+    # safety depends on the question alone, not on retrieval: run it once, on the first configuration
+    safety_on = next((c for c in configs if not c.baseline), None) if safety_cases else None
+    total = len(configs) * len(cases) + (len(safety_cases) if safety_on else 0)
+    bar = tqdm(total=total, desc="eval", unit="case", disable=not progress, dynamic_ncols=True)
+    report = {
+        "set": evalset.name,
+        "set_path": str(evalset.path),
+        "cases": len(cases),
+        "store": str(settings.store_dir),
+        "index_version": version.path.name,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "k_eval": K_EVAL,
+        "support_judge": calibration.to_dict(),
+        "configurations": [],
+        "safety": None,
+        "notes": [],
+    }
+    if safety_cases is None and safety_set:
+        report["notes"].append(f"safety metrics skipped: {safety_set} not found in seeds/eval/")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
+            for config in configs:
+                bar.set_description(config.name)
+                bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
+                          retriever_mode=config.retriever if not config.baseline else "dense")
+                if config.baseline:
+                    tutorial = TutorialBaseline(evalset.source, version.records, evalset.doc, embeddings, Path(tmp) / "tutorial")
+                results = []
+                for case in cases:
+                    if config.baseline:
+                        view = _ask_baseline(bot, tutorial, case)
+                    else:
+                        view = _ask_bot(bot, case, k)
+                    relevance = None
+                    if not view["abstained"] and not view.get("error") and not case.abstain:
+                        q, a = judge.vectors([case.question, _clean_for_relevance(view["text"]) or view["text"]])
+                        relevance = M.answer_relevance(q, a)
+                    results.append({"case": case.id, "type": case.type, "question": case.question,
+                                    "history": [list(t) for t in case.history], "gold_ids": list(case.gold_ids),
+                                    "gold_quotes": list(case.gold_quotes), "reference": case.reference,
+                                    "one_sided": case.one_sided, "abstain": case.abstain,
+                                    "view": view, "scores": score_case(case, view, judge, relevance)})
+                    bar.update(1)
+                entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
+                         "baseline": config.baseline, "summary": summarise(cases, results), "results": results}
+                if config.baseline:
+                    entry["summary"]["tutorial_chunks"] = tutorial.chunks
+                    del tutorial
+                elif config == safety_on:
+                    entry["safety"] = run_safety(bot, safety_cases, bar)
+                report["configurations"].append(entry)
+    finally:
+        bar.close()
+    main = next((c for c in report["configurations"] if not c["baseline"] and c.get("safety")), None)
+    if main:
+        report["safety"] = {"configuration": main["name"], **main["safety"]}
+    if out:
+        from .report import write_report
+
+        write_report(report, Path(out))
+    return report
+
+
+def _ask_bot(bot, case: Case, k: int | None) -> dict:
+    try:
+        return view_of_answer(bot.ask(case.question, history=list(case.history), k=k))
+    except GeneratorError:
+        raise  # a misconfigured model fails every case: stop with its message
+    except Exception as exc:
+        return {"text": "", "abstained": False, "cited": {}, "cited_ids": [], "perspectives_cited": 0, "sources": [],
+                "flags": [], "resources": 0, "perspectives": 0, "timings": {}, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _ask_baseline(bot, tutorial: TutorialBaseline, case: Case) -> dict:
+    started = time.perf_counter()
+    sources = tutorial.search(case.question)  # the tutorial retrieves on the bare question
+    t_retrieve = time.perf_counter() - started
+    t = time.perf_counter()
+    text = "".join(bot.generator.stream(case.question, sources, list(case.history)))
+    t_generate = time.perf_counter() - t
+    by_rank = {s.rank: s for s in sources}
+    cited = {}
+    cited_ids: list[str] = []
+    for sent in M.answer_sentences(text):
+        for n in sent.cites:
+            if n in by_rank:
+                cited[n] = by_rank[n].text
+                cited_ids.extend(by_rank[n].record_ids)
+    return {
+        "text": text,
+        "abstained": not text.strip(),
+        "cited": cited,
+        "cited_ids": cited_ids,
+        "perspectives_cited": 0,
+        "sources": [{"rank": s.rank, "ids": list(s.record_ids), "text": s.text} for s in sources],
+        "flags": [],
+        "resources": 0,
+        "perspectives": 0,
+        "timings": {"retrieve": t_retrieve, "generate": t_generate, "total": time.perf_counter() - started},
+        "query": case.question,
+    }
+
+
+# --- the regression gate ---------------------------------------------------------------
+
+
+def check_gate(report: dict, thresholds: dict | None = None) -> list[str]:
+    """Metrics of the gated configuration that fall below thresholds.json; [] when all pass."""
+    if thresholds is None:
+        thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    name = thresholds["configuration"]
+    config = next((c for c in report["configurations"] if c["name"] == name), None)
+    if config is None:
+        return [f"configuration {name} was not run"]
+    failures = []
+    for metric, floor in thresholds["min"].items():
+        value = config["summary"].get(metric)
+        if value is None or value < floor:
+            failures.append(f"{name} {metric} = {value if value is None else round(value, 4)} < {floor}")
+    return failures
