@@ -61,6 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models-dir", metavar="DIR", help="cache of assembled models (or BOT_MODELS_DIR)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_models)
+    p = sub.add_parser("eval", help="evaluate retrieval, citations, faithfulness, balance and safety; write a report")
+    p.add_argument("--set", default="qa.v1", metavar="NAME", help="eval set in seeds/eval/ or a YAML path (default qa.v1)")
+    p.add_argument("--generator", action="append", metavar="SPEC", help="generator spec; repeat to compare (default extractive)")
+    p.add_argument("--retriever", action="append", choices=("hybrid", "dense", "bm25"), help="repeat to compare (default all three)")
+    p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain tutorial baseline")
+    p.add_argument("--out", default="out/eval", metavar="DIR", help="report folder (default out/eval)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N cases")
+    p.add_argument("--gate", action="store_true", help="exit 1 if a metric falls below seeds/eval/thresholds.json")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _store_args(p)
+    p.set_defaults(run=cmd_eval)
     return parser
 
 
@@ -172,6 +183,34 @@ def cmd_models(args) -> int:
     print(f"models cache: {catalog.models_dir(settings)}")
     print("use: bot ask --generator local:NAME ...; install: bot models --install NAME; 'installed' models are")
     print("assembled and checked on first use (or now: bot models --prepare NAME)")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from bot.eval import check_gate, run_eval
+    from bot.eval.report import headline_table
+
+    report = run_eval(
+        args.set,
+        generators=args.generator or ["extractive"],
+        retrievers=args.retriever or ["hybrid", "dense", "bm25"],
+        baseline=not args.no_baseline,
+        out=args.out,
+        settings=_settings(args),
+        progress=not args.quiet,
+        limit=args.limit,
+    )
+    print(headline_table(report))
+    for note in report["notes"]:
+        print(f"note: {note}")
+    print(f"report: {args.out}/report.md (+ report.json, charts, ragas/)")
+    if args.gate:
+        failures = check_gate(report)
+        for failure in failures:
+            print(f"gate: {failure}", file=sys.stderr)
+        if failures:
+            return 1
+        print("gate: all metrics at or above seeds/eval/thresholds.json")
     return 0
 
 
