@@ -71,13 +71,15 @@ CSS = """
 #chat .sources { margin-top: .8em; padding-top: .5em; border-top: 1px solid var(--border-color-primary); }
 #chat .sources-title { font-weight: 600; font-size: .9em; margin-bottom: .2em; }
 #chat .sources ol { padding-left: 0; margin: 0; list-style: none; }
-#chat li.source { margin: .5em 0 .7em 0; }
+#chat li.source { margin: .55em 0 .75em 0 !important; padding: 0 !important; }
+#chat .sources ol { margin: 0 !important; padding: 0 !important; }
 #chat .src-head { font-size: .88em; }
 #chat .src-n { font-weight: 700; color: var(--color-accent); }
 #chat .src-who { font-weight: 600; }
 #chat .src-where { opacity: .8; }
-#chat blockquote.src-quote { margin: .25em 0 .15em 0; padding: .2em .6em; border-left: 3px solid var(--color-accent);
-  font-size: .9em; white-space: normal; overflow-wrap: anywhere; }
+#chat blockquote.src-quote { margin: .3em 0 .2em 0 !important; padding: .15em .6em !important;
+  border-left: 3px solid var(--color-accent) !important; font-size: .92em; font-style: normal;
+  white-space: normal; overflow-wrap: anywhere; }
 #chat .src-id { font-family: var(--font-mono); font-size: .72em; opacity: .6; overflow-wrap: anywhere; }
 #chat details.ctx summary { cursor: pointer; font-size: .8em; opacity: .85; }
 #chat .ctx-text { font-size: .85em; padding: .3em .6em; overflow-wrap: anywhere; }
@@ -94,11 +96,34 @@ CSS = """
 #chat .perspective-name { font-weight: 600; margin: .2em 0; }
 #chat .error strong { color: #b91c1c; }
 .dark #chat .error strong { color: #fca5a5; }
+#title h2 { margin-bottom: .1em !important; }
+#new-chat { align-self: end; }
 @media (max-width: 500px) {
-  .gradio-container { padding: 4px !important; }
-  #controls { flex-wrap: wrap; }
+  .gradio-container { padding: 6px !important; }
+  #title h2 { font-size: 1.15rem !important; line-height: 1.3 !important; }
+  #title p { font-size: .85rem !important; }
+  #chat .src-where { display: block; }
 }
 """
+
+# When a new question appears, scroll the chat so it sits at the top and its answer grows below it
+# (Gradio's autoscroll is off: it would park the view at the last source, below the answer).
+SCROLL_TO_NEW_QUESTION = """() => { setTimeout(() => {
+  const qs = document.querySelectorAll('#chat .question');
+  if (qs.length > (window.__questionsSeen || 0)) window.__pinQuestion = true;
+  window.__questionsSeen = qs.length;
+  if (!qs.length || !window.__pinQuestion) return;
+  const q = qs[qs.length - 1];
+  for (let el = q.parentElement; el; el = el.parentElement) {
+    const oy = getComputedStyle(el).overflowY;
+    if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight) {
+      el.scrollTop += q.getBoundingClientRect().top - el.getBoundingClientRect().top - 12;
+      // until the answer is long enough to put the question at the top, keep trying on each update
+      window.__pinQuestion = q.getBoundingClientRect().top - el.getBoundingClientRect().top > 24;
+      return;
+    }
+  }
+}, 60); }"""
 
 BotFactory = Callable[[str], object]
 
@@ -121,7 +146,9 @@ def answer_events(bot_factory: BotFactory, spec: str, question: str, history: li
     if not question:
         raise InputError("The question is empty. Type a question about the article or its comments.")
     bot = bot_factory(spec)
-    yield from bot.stream(question, history=_pairs(history))
+    # stream_live yields an LLM's draft while it is written; stream yields it once the answer is checked
+    stream = getattr(bot, "stream_live", None) or bot.stream
+    yield from stream(question, history=_pairs(history))
 
 
 def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None):
@@ -174,46 +201,55 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
         return answer.to_dict(), list(history or []) + [[question.strip(), answer.text]]
 
     with gr.Blocks(title="Why men pull away: cited chat", analytics_enabled=False) as app:
-        gr.Markdown(f"## {TITLE}\nAnswers quote the article and its comments; every claim is numbered to its source.")
+        gr.Markdown(
+            f"## {TITLE}\nAnswers quote the article and its comments; every claim is numbered to its source.",
+            elem_id="title",
+        )
         history = gr.State([])
         api_history = gr.State([])
-        with gr.Row(elem_id="controls", equal_height=True):
+        saved = gr.State("")
+        chatbot = gr.Chatbot(
+            elem_id="chat", label="Conversation", show_label=False, height="64vh", min_height=300, autoscroll=False,
+            latex_delimiters=[], sanitize_html=True, allow_tags=False, feedback_options=None, buttons=["copy"],
+            layout="bubble", examples=[{"text": q} for q in EXAMPLES],
+            placeholder="**Ask about the article or what its readers said.** Try one of these:",
+        )
+        with gr.Row(equal_height=True, elem_id="ask-row"):
+            textbox = gr.Textbox(
+                show_label=False, placeholder="Type a question and press Enter", scale=5, min_width=180,
+                elem_id="question", autofocus=True, lines=1, max_lines=4, container=False,
+            )
+            send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
+        with gr.Row(elem_id="controls"):
             generator = gr.Dropdown(
                 choices=generators, value=default, label="Answer generator", interactive=len(generators) > 1,
-                scale=3, min_width=160, elem_id="generator",
+                scale=3, min_width=150, elem_id="generator",
             )
-            new_chat = gr.Button("New conversation", variant="secondary", scale=1, min_width=140, elem_id="new-chat")
-        chatbot = gr.Chatbot(
-            elem_id="chat", label="Conversation", height="62vh", min_height=320, latex_delimiters=[],
-            sanitize_html=True, allow_tags=False, feedback_options=None, buttons=["copy"], layout="bubble",
-            placeholder="Ask about the article *Why do men pull away?* or what its readers said.",
-        )
-        with gr.Row(equal_height=True):
-            textbox = gr.Textbox(
-                show_label=False, placeholder="Type a question and press Enter", scale=5, min_width=200,
-                elem_id="question", autofocus=True, submit_btn=False, lines=1, max_lines=4,
-            )
-            send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
-        examples = gr.Examples(EXAMPLES, inputs=[textbox], label="Example questions")
+            new_chat = gr.Button("New conversation", variant="secondary", size="sm", scale=1, min_width=150,
+                                 elem_id="new-chat")
         with gr.Accordion("About this chat: what it knows and how answers are made", open=False, elem_id="about"):
             gr.Markdown(ABOUT)
-        saved = gr.State("")
 
         def take(text):
             return "", text
 
-        def turn(trigger):
-            return (
-                trigger(take, [textbox], [textbox, saved], queue=False, api_visibility="private")
-                .then(respond, [saved, chatbot, history, generator], [chatbot, history], api_visibility="private")
+        def pick(evt):
+            value = evt.value
+            return value.get("text", "") if isinstance(value, dict) else str(value)
+
+        pick.__annotations__ = {"evt": gr.SelectData}  # a real class: Gradio reads it to pass the event
+
+        def then_answer(event):
+            return event.then(
+                respond, [saved, chatbot, history, generator], [chatbot, history], api_visibility="private"
             )
 
-        turn(textbox.submit)
-        turn(send.click)
-        examples.load_input_event.then(take, [textbox], [textbox, saved], queue=False, api_visibility="private").then(
-            respond, [saved, chatbot, history, generator], [chatbot, history], api_visibility="private"
-        )
+        for trigger in (textbox.submit, send.click):
+            then_answer(trigger(take, [textbox], [textbox, saved], queue=False, api_visibility="private"))
+        then_answer(chatbot.example_select(pick, None, [saved], queue=False, api_visibility="private"))
         new_chat.click(lambda: ([], [], ""), None, [chatbot, history, textbox], queue=False, api_visibility="private")
+        chatbot.clear(lambda: [], None, [history], queue=False, api_visibility="private")
+        chatbot.change(None, None, None, js=SCROLL_TO_NEW_QUESTION, queue=False, api_visibility="private")
 
         api_in = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
@@ -288,6 +324,17 @@ def serve(settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None 
                 bots[spec] = Bot(settings=replace(settings, generator=spec))
             return bots[spec]
 
+    def warm_up():  # load the index and embedding model now, not on the first question
+        try:
+            bot = bot_factory(settings.generator)
+            if settings.generator == "extractive":  # cheap: a whole answer warms every stage
+                bot.ask("Why do men pull away?")
+            else:  # an LLM answer would hold the only queue slot; load the index and embeddings only
+                bot.retrieve("why do men pull away", k=1)
+        except Exception as exc:  # the chat reports it when someone asks
+            log.info("warm-up skipped: %s", exc)
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     app = build_app(bot_factory, generator_choices(settings), default=settings.generator)
     shown = "localhost" if is_loopback(host) else host
     print(f"web chat on http://{shown}:{port} (Ctrl-C to stop)", file=sys.stderr)

@@ -133,4 +133,11 @@ def test_a_question_gets_a_cited_streamed_answer_and_hostile_markup_stays_text(s
     assert len(browser.find_elements(By.CSS_SELECTOR, "#chat .question")) == 2
     browser.find_element(By.ID, "new-chat").click()
     WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#chat .question"))
+
+    # the empty chat offers example questions; clicking one asks it
+    example = browser.find_elements(By.CSS_SELECTOR, "#chat button.example")[0]
+    asked = example.text
+    example.click()
+    WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .answer:not(.streaming)"))
+    assert browser.find_element(By.CSS_SELECTOR, "#chat .question").text == asked
     assert browser.execute_script("return window.__pwned || null") is None
