@@ -82,7 +82,7 @@ class Bot:
 
     @cached_property
     def version(self) -> IndexVersion:
-        return IndexVersion.open(self.settings.store_dir)
+        return IndexVersion.open(self.settings.store_dir, self.settings.chroma_url)
 
     @cached_property
     def embeddings(self):

@@ -108,16 +108,10 @@ class HybridRetriever:
         return {a for a in self._authors if words_of(a) in lowered}
 
     def _dense(self, query: str, filters: Filters) -> dict[str, float]:
-        collection = self.version.collection
-        n = min(self.fetch_k, collection.count())
+        n = min(self.fetch_k, len(self.version.chunks))
         if n == 0:
             return {}
-        got = collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=n,
-            where=filters.where(),
-            include=["distances"],
-        )
+        got = self.version.query(self.embeddings.embed_query(query), n, filters.where())
         return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
 
     def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:

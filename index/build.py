@@ -23,7 +23,17 @@ from .embed import PackagedEmbeddings
 from .errors import InputError, StoreError
 from .lexical import LexicalIndex
 from .parse import Record, parse_text, read_source, slugify
-from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client
+from .store import (
+    COLLECTION,
+    SCHEMA,
+    IndexVersion,
+    Manifest,
+    StoreLayout,
+    chroma_client,
+    server_client,
+    server_collection_name,
+    server_unreachable,
+)
 
 ADD_BATCH = 2000
 
@@ -69,12 +79,19 @@ def build_index(
 
     layout = StoreLayout(settings.store_dir)
     layout.check_ours()
+    if settings.chroma_url:  # fail before spending minutes on embeddings
+        try:
+            server_client(settings.chroma_url).heartbeat()
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise server_unreachable(settings.chroma_url, exc) from None
     with layout.writer_lock():
         return _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started)
 
 
 def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started) -> BuildReport:
-    previous = None if rebuild else _open_previous(layout)
+    previous = None if rebuild else _open_previous(layout, settings.chroma_url)
     content = _content_hash(documents, chunks, settings, embeddings.model_name)
     if previous is not None and previous.manifest.content == content:
         return BuildReport(
@@ -91,6 +108,8 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     try:
         _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
         layout.publish(build_dir, version)
+        if settings.chroma_url:
+            prune_server(settings, keep={p.name for p in layout.root.glob("v-*")})
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise StoreError(f"could not write the index to {layout.root} ({exc.strerror or exc}). Free space or fix permissions, then run `bot index` again; the previous index is untouched.") from None
@@ -116,12 +135,12 @@ def _read_all(paths: list[Path]) -> list[dict]:
     return documents
 
 
-def _open_previous(layout: StoreLayout) -> IndexVersion | None:
+def _open_previous(layout: StoreLayout, chroma_url: str | None) -> IndexVersion | None:
     try:
         version = layout.current_version()
     except StoreError as exc:
         raise StoreError(f"{exc} (or `bot index --rebuild` to replace it)") from None
-    return IndexVersion(layout.root / version) if version else None
+    return IndexVersion(layout.root / version, chroma_url) if version else None
 
 
 def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str) -> str:
@@ -163,17 +182,31 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
         for record in records:
             fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
 
-    collection = chroma_client(build_dir / "chroma").create_collection(
-        COLLECTION, metadata={"hnsw:space": "cosine"}
-    )
-    for i in range(0, len(chunks), ADD_BATCH):
-        batch = chunks[i : i + ADD_BATCH]
-        collection.add(
-            ids=[c.key for c in batch],
-            documents=[c.text for c in batch],
-            metadatas=[c.metadata() for c in batch],
-            embeddings=[vectors[c.key] for c in batch],
-        )
+    with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
+    if settings.chroma_url:
+        client = server_client(settings.chroma_url)
+        name = server_collection_name(version)
+    else:
+        client, name = chroma_client(build_dir / "chroma"), COLLECTION
+    try:
+        collection = client.create_collection(name, metadata={"hnsw:space": "cosine"})
+        for i in range(0, len(chunks), ADD_BATCH):
+            batch = chunks[i : i + ADD_BATCH]
+            collection.add(
+                ids=[c.key for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],
+                embeddings=[vectors[c.key] for c in batch],
+            )
+    except StoreError:
+        raise
+    except Exception as exc:
+        if not settings.chroma_url:
+            raise
+        _drop_collection(client, name)
+        raise server_unreachable(settings.chroma_url, exc) from None
     LexicalIndex.build([c.key for c in chunks], [_lexical_text(c) for c in chunks]).save(build_dir / "lexical")
 
     dimension = len(next(iter(vectors.values()))) if vectors else 0
@@ -193,6 +226,22 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
         chunks=len(chunks),
         records=len(records),
     ).write(build_dir / "manifest.json")
+
+
+def _drop_collection(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:  # best effort: the server may be gone; prune_server removes leftovers later
+        pass
+
+
+def prune_server(settings: Settings, keep: set[str]) -> None:
+    """Delete this store's old vector collections from the server, keeping ``keep`` versions."""
+    client = server_client(settings.chroma_url)
+    for collection in client.list_collections():
+        name = getattr(collection, "name", collection)
+        if name.startswith("chunks-v-") and name[len("chunks-"):] not in keep:
+            _drop_collection(client, name)
 
 
 def _lexical_text(chunk: Chunk) -> str:

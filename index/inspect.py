@@ -9,7 +9,7 @@ from .store import IndexVersion
 
 
 def describe(settings: Settings) -> list[dict]:
-    version = IndexVersion.open(settings.store_dir)
+    version = IndexVersion.open(settings.store_dir, settings.chroma_url)
     chunks_of: dict[str, list[str]] = {}
     for key, chunk in version.chunks.items():
         for rid in chunk.record_ids:

@@ -6,7 +6,9 @@
         manifest.json      schema, embedding model, chunking, documents, counts
         sources/<doc>.txt  the source texts (citations quote them exactly)
         records.jsonl      parsed records (article paragraphs and comments)
-        chroma/            Chroma PersistentClient (cosine, our embeddings)
+        chunks.jsonl       chunk texts and metadata, as given to the vector store
+        chroma/            Chroma PersistentClient (cosine, our embeddings), or, with
+                           --chroma-url, collection chunks-<version> on a Chroma server
         lexical/           BM25 index over the same chunks
       .build-<id>/         a build in progress (removed when stale)
 
@@ -25,12 +27,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .chunk import Chunk
 from .errors import StoreError
 from .parse import Record
 
-SCHEMA = 2
+SCHEMA = 3
 COLLECTION = "chunks"
 KEEP_OLD_VERSIONS = 1  # a server still reading the previous version keeps working
 
@@ -40,6 +43,34 @@ def chroma_client(path: Path):
     from chromadb.config import Settings as ChromaSettings
 
     return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def server_client(url: str):
+    """A client for a Chroma server (`chroma run --path DIR --host H --port N`)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or not parsed.port:
+        raise StoreError(f"--chroma-url must look like http://HOST:PORT (got '{url}').")
+    try:
+        return chromadb.HttpClient(
+            host=parsed.hostname, port=parsed.port, ssl=parsed.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except Exception as exc:  # chromadb raises ValueError/ConnectionError/httpx errors here
+        raise server_unreachable(url, exc) from None
+
+
+def server_unreachable(url: str, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"cannot reach the Chroma server at {url} ({type(exc).__name__}). Start it with "
+        "`chroma run --path DIR --host 127.0.0.1 --port N`, or drop --chroma-url/BOT_CHROMA_URL to use the embedded store."
+    )
+
+
+def server_collection_name(version: str) -> str:
+    return f"chunks-{version}"
 
 
 @dataclass
@@ -157,25 +188,42 @@ def _fsync(path: Path) -> None:
 
 
 class IndexVersion:
-    """One published index, opened for reading. Everything loads lazily."""
+    """One published index, opened for reading. Everything loads lazily.
 
-    def __init__(self, path: Path):
+    With ``chroma_url`` the vectors live in a Chroma server (collection
+    ``chunks-<version>``); the small rest (manifest, records, sources, BM25)
+    stays in the store folder.
+    """
+
+    def __init__(self, path: Path, chroma_url: str | None = None):
         self.path = Path(path)
+        self.chroma_url = chroma_url
         try:
             self.manifest = Manifest.read(self.path / "manifest.json")
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"the index at {self.path.parent} is corrupt ({exc}). Run `bot index --rebuild`.") from None
 
     @classmethod
-    def open(cls, store_dir: Path) -> "IndexVersion":
+    def open(cls, store_dir: Path, chroma_url: str | None = None) -> "IndexVersion":
         layout = StoreLayout(store_dir)
         version = layout.current_version()
         if version is None:
             raise StoreError(f"no index at {store_dir}. Run `bot index` first.")
-        return cls(layout.root / version)
+        return cls(layout.root / version, chroma_url)
 
     @cached_property
     def collection(self):
+        if self.chroma_url:
+            client = server_client(self.chroma_url)
+            try:
+                return client.get_collection(server_collection_name(self.path.name))
+            except Exception as exc:
+                if "does not exist" in str(exc) or "not found" in str(exc).lower():
+                    raise StoreError(
+                        f"the Chroma server at {self.chroma_url} has no vectors for this index ({self.path.name}). "
+                        "Run `bot index --rebuild --chroma-url URL`."
+                    ) from None
+                raise server_unreachable(self.chroma_url, exc) from None
         try:
             return chroma_client(self.path / "chroma").get_collection(COLLECTION)
         except Exception as exc:  # chromadb raises many types for a damaged folder
@@ -208,17 +256,34 @@ class IndexVersion:
 
     @cached_property
     def chunks(self) -> dict[str, Chunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
-        return {
-            cid: Chunk.from_metadata(cid, text, meta)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
-        }
+        """Chunk texts and metadata, read from the store folder (not the vector store)."""
+        out = {}
+        with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
+        return out
 
     def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
-        if not ids:
-            return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        return {cid: list(map(float, vec)) for cid, vec in zip(got["ids"], got["embeddings"])}
+        out: dict[str, list[float]] = {}
+        for i in range(0, len(ids), 5000):
+            got = self.collection.get(ids=ids[i : i + 5000], include=["embeddings"])
+            out.update({cid: list(map(float, vec)) for cid, vec in zip(got["ids"], got["embeddings"])})
+        return out
+
+    def query(self, vector: list[float], n: int, where: dict | None = None) -> dict:
+        """Nearest chunks by cosine distance; a vanished server becomes a StoreError."""
+        try:
+            return self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        except StoreError:
+            raise
+        except Exception as exc:
+            if self.chroma_url:
+                raise server_unreachable(self.chroma_url, exc) from None
+            raise StoreError(
+                f"the vector store in {self.path} failed ({type(exc).__name__}: {str(exc)[:120]}). "
+                "Run `bot index --rebuild`."
+            ) from None
 
     def lexical(self):
         from .lexical import LexicalIndex
