@@ -231,15 +231,29 @@ class IndexVersion:
                 f"the vector store in {self.path} cannot be opened ({type(exc).__name__}). Run `bot index --rebuild`."
             ) from None
 
+    def _damaged(self, what: str, exc: BaseException) -> StoreError:
+        return StoreError(
+            f"the index at {self.path.parent} is damaged ({what}: {type(exc).__name__}). Run `bot index --rebuild`."
+        )
+
     @cached_property
     def sources(self) -> dict[str, str]:
         folder = self.path / "sources"
-        return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+        try:
+            found = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._damaged("sources", exc) from None
+        if len(found) != len(self.manifest.documents):
+            raise self._damaged("sources", FileNotFoundError("missing source text"))
+        return found
 
     @cached_property
     def records(self) -> list[Record]:
-        lines = (self.path / "records.jsonl").read_text(encoding="utf-8").splitlines()
-        return [Record(**json.loads(line)) for line in lines if line]
+        try:
+            lines = (self.path / "records.jsonl").read_text(encoding="utf-8").splitlines()
+            return [Record(**json.loads(line)) for line in lines if line]
+        except (OSError, ValueError, TypeError) as exc:
+            raise self._damaged("records.jsonl", exc) from None
 
     @cached_property
     def records_by_id(self) -> dict[str, Record]:
@@ -258,10 +272,15 @@ class IndexVersion:
     def chunks(self) -> dict[str, Chunk]:
         """Chunk texts and metadata, read from the store folder (not the vector store)."""
         out = {}
-        with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
+        try:
+            with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
+                for line in fh:
+                    row = json.loads(line)
+                    out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise self._damaged("chunks.jsonl", exc) from None
+        if len(out) != self.manifest.chunks:
+            raise self._damaged("chunks.jsonl", ValueError(f"{len(out)} of {self.manifest.chunks} chunks"))
         return out
 
     def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
@@ -288,4 +307,7 @@ class IndexVersion:
     def lexical(self):
         from .lexical import LexicalIndex
 
-        return LexicalIndex.load(self.path / "lexical")
+        try:
+            return LexicalIndex.load(self.path / "lexical")
+        except (OSError, ValueError, KeyError) as exc:
+            raise self._damaged("lexical index", exc) from None
