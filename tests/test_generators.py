@@ -70,6 +70,17 @@ def test_malformed_specs_list_the_accepted_forms(spec):
     assert repr(spec) in str(err.value)
 
 
+def test_a_spec_can_pick_a_versioned_prompt(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert make_generator(f"openai:m@{LOOPBACK}").prompt_version == "answer.v1"
+    gen = make_generator(f"openai:m@{LOOPBACK}#answer.v2")
+    assert gen.prompt_version == "answer.v2" and gen.chat_model.openai_api_base == LOOPBACK
+    system, user = gen.messages("Why?", [], None)
+    assert "numbered passages" in system.content and "Question: Why?" in user.content
+    with pytest.raises(GeneratorError, match="answer.v9.*known: answer.v1, answer.v2"):
+        make_generator(f"openai:m@{LOOPBACK}#answer.v9")
+
+
 def test_remote_openai_without_key_names_the_variable(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(GeneratorError, match="OPENAI_API_KEY") as err:

@@ -5,10 +5,15 @@
     ollama:MODEL               an Ollama server
     local:NAME | local:PATH.gguf   a packaged GGUF model served in-process (see bot models)
 
+Any model spec may end with #PROMPT to pick a prompt file, e.g. local:qwen2.5-coder-0.5b#answer.v2
+(prompts/answer.v2.md); without it the generator uses DEFAULT_PROMPT.
+
 A chat model can also be injected directly (tests, users with their own).
 """
 
 from __future__ import annotations
+
+from index.errors import GeneratorError
 
 FORMS = "extractive, openai:MODEL@BASE_URL, ollama:MODEL[@BASE_URL], local:NAME or local:PATH.gguf"
 
@@ -23,7 +28,21 @@ def make_generator(spec: str | None, chat_model=None, *, scorer=None, texts_for=
     spec = (spec or "extractive").strip()
     if spec == "extractive":
         return ExtractiveGenerator(scorer, texts_for, headings_for)
-    return LLMGenerator(chat_model_for(spec), name=spec)
+    model_spec, _, prompt = spec.partition("#")
+    version = _prompt_version(prompt, spec)  # before a local server is started for nothing
+    return LLMGenerator(chat_model_for(model_spec), name=spec, prompt_version=version)
+
+
+def _prompt_version(prompt: str, spec: str) -> str:
+    from ..prompts import PROMPTS_DIR
+    from .llm import DEFAULT_PROMPT
+
+    if not prompt:
+        return DEFAULT_PROMPT
+    if not (PROMPTS_DIR / f"{prompt}.md").is_file():
+        known = ", ".join(sorted(p.stem for p in PROMPTS_DIR.glob("answer.*.md")))
+        raise GeneratorError(f"generator {spec!r} names prompt {prompt!r}, which is not in {PROMPTS_DIR}; known: {known}")
+    return prompt
 
 
 def chat_model_for(spec: str, settings=None):

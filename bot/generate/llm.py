@@ -16,6 +16,8 @@ from ..answer import Source
 from ..prompts import load_prompt
 from .backends import RETRY_PAUSE, as_generator_error, describe_url, is_transient
 
+DEFAULT_PROMPT = "answer.v1"  # see README, "Local models": which prompt won the eval
+
 
 def format_passages(sources: list[Source]) -> str:
     blocks = []
@@ -37,10 +39,10 @@ def format_history(history: list[tuple[str, str]] | None) -> str:
 
 
 class LLMGenerator:
-    def __init__(self, chat_model, name: str = "llm", prompt_version: str = "answer.v1"):
+    def __init__(self, chat_model, name: str = "llm", prompt_version: str | None = None):
         self.chat_model = chat_model
         self.name = name
-        self.prompt_version = prompt_version
+        self.prompt_version = prompt_version or DEFAULT_PROMPT
 
     def messages(self, question: str, sources: list[Source], history=None):
         from langchain_core.messages import HumanMessage, SystemMessage
