@@ -88,9 +88,10 @@ class Bot:
     def embeddings(self):
         if self._embeddings is not None:
             return self._embeddings
-        from index.embed import PackagedEmbeddings
+        from index.embed import embeddings_for_model
 
-        return PackagedEmbeddings()
+        version = self._version_or_none()  # query with the embedder the index was built with
+        return embeddings_for_model(version.manifest.embedding_model if version else None)
 
     @cached_property
     def scorer(self) -> SupportScorer:

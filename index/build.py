@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
-from .embed import PackagedEmbeddings
+from .embed import PackagedEmbeddings, make_embeddings
 from .errors import InputError, StoreError
 from .lexical import LexicalIndex
 from .parse import Record, parse_text, read_source, slugify
@@ -75,7 +75,7 @@ def build_index(
         for doc in documents
         for c in chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
     ]
-    embeddings = embeddings or PackagedEmbeddings()
+    embeddings = embeddings or make_embeddings(settings.embedder)
 
     layout = StoreLayout(settings.store_dir)
     layout.check_ours()

@@ -5,6 +5,8 @@ Precedence: explicit argument (a CLI flag) > environment variable > default.
     BOT_STORE       folder of the embedded index       (default: ./store in the project)
     BOT_CHROMA_URL  http://HOST:PORT of a Chroma server (default: none, embedded store)
     BOT_GENERATOR   generator spec                      (default: extractive)
+    BOT_EMBEDDER    embedder for `bot index`: torch | onnx-int8 (default: torch); answering uses
+                    the one recorded in the index's manifest
     BOT_MODELS_DIR  cache of assembled local GGUF models (default: $XDG_CACHE_HOME/pullaway-bot/models,
                     i.e. ~/.cache/pullaway-bot/models)
     OPENAI_API_KEY  key for `openai:` generators (not needed for loopback servers); read by openai_api_key()
@@ -25,6 +27,7 @@ class Settings:
     store_dir: Path
     chroma_url: str | None = None
     generator: str = "extractive"
+    embedder: str = "torch"  # see index.embed.EMBEDDERS
     chunk_tokens: int = 180
     overlap_tokens: int = 30
     models_dir: Path | None = None  # None: the default cache folder (see default_models_dir)
@@ -37,6 +40,7 @@ def load_settings(**overrides) -> Settings:
         store_dir=Path(env.get("BOT_STORE") or PROJECT_ROOT / "store"),
         chroma_url=env.get("BOT_CHROMA_URL") or None,
         generator=env.get("BOT_GENERATOR") or "extractive",
+        embedder=env.get("BOT_EMBEDDER") or "torch",
         models_dir=Path(env["BOT_MODELS_DIR"]) if env.get("BOT_MODELS_DIR") else default_models_dir(),
     )
     given = {k: v for k, v in overrides.items() if v is not None}

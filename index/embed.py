@@ -57,3 +57,31 @@ class PackagedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return load_model().encode([text], normalize_embeddings=True)[0].tolist()
+
+
+# --- choosing an embedder ----------------------------------------------------
+# `bot index --embedder NAME` picks one; the manifest records its model_name, and
+# answering uses the embedder of that model (vectors of two embedders must not mix).
+EMBEDDERS = {"torch": MODEL_NAME, "onnx-int8": "all-MiniLM-L6-v2-int8-onnx"}
+
+
+def make_embeddings(embedder: str = "torch"):
+    """The embeddings for an --embedder / BOT_EMBEDDER name."""
+    from .errors import InputError
+
+    if embedder not in EMBEDDERS:
+        raise InputError(f"unknown embedder '{embedder}'. Use one of: {', '.join(EMBEDDERS)}.")
+    return embeddings_for_model(EMBEDDERS[embedder])
+
+
+def embeddings_for_model(model_name: str | None):
+    """The embeddings that produced an index whose manifest names ``model_name`` (None: the default)."""
+    from .errors import StoreError
+
+    if model_name in (None, MODEL_NAME):
+        return PackagedEmbeddings()
+    if model_name == EMBEDDERS["onnx-int8"]:
+        from .embed_onnx import OnnxEmbeddings
+
+        return OnnxEmbeddings()
+    raise StoreError(f"the index was built with an unknown embedding model '{model_name}'. Run `bot index --rebuild`.")
