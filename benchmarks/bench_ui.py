@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ["Why do men pull away?", "What should I do while he is away?"]
+SAFETY_QUESTION = "He pushed me against the wall when I asked why he went silent. Should I give him space?"
 VIEWS = [("desktop", 1280, 900, 1, False), ("phone", 390, 844, 2, True)]
 
 WATCH = """
@@ -116,7 +117,18 @@ def main() -> int:
                             time.sleep(0.8)  # the page scrolls to the new question
                             shot = out / f"{name}-{theme}-turn{i}.png"
                             driver.save_screenshot(str(shot))
-                        print(f"      saved {shot.parent}/{name}-{theme}-turn*.png")
+                        if theme == "light":  # a fresh conversation that needs the safety box
+                            driver.find_element(By.ID, "new-chat").click()
+                            time.sleep(0.5)
+                            first, done = ask(driver, SAFETY_QUESTION)
+                            print(f"{theme:5} {name:7} safety: first text {first:.2f} s, full answer {done:.2f} s")
+                            time.sleep(0.8)
+                            driver.save_screenshot(str(out / f"{name}-{theme}-safety.png"))
+                        if mobile:  # the controls and the about panel below the chat
+                            driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+                            time.sleep(0.5)
+                            driver.save_screenshot(str(out / f"{name}-{theme}-bottom.png"))
+                        print(f"      saved {shot.parent}/{name}-{theme}-*.png")
                     finally:
                         driver.quit()
     finally:

@@ -44,6 +44,10 @@ EXAMPLES = [
     "What did readers say about giving him space?",
     "Is it my fault that he went quiet?",
 ]
+GENERATOR_HELP = (
+    "extractive answers with quotes picked from the passages: fast, and every word is from the source. "
+    "LLM generators write a draft that is checked the same way. Each answer names the generator that made it."
+)
 ABOUT = """
 **What this is.** A chat over one blog article, *Why Do Men Pull Away From You & The Relationship?*,
 and the ~28 reader comments under it (with who replied to whom). It answers only from that text.
@@ -94,15 +98,17 @@ CSS = """
 #chat .perspective-title { font-weight: 700; font-size: .9em; text-transform: uppercase; letter-spacing: .03em; }
 #chat .perspective-origin { font-weight: 400; text-transform: none; opacity: .75; }
 #chat .perspective-name { font-weight: 600; margin: .2em 0; }
+#chat .perspective ul { margin: .3em 0 .2em 1.1em !important; padding: 0 !important; }
+#chat .can-wait { font-size: .85em; font-style: italic; opacity: .8; margin-bottom: .3em; }
 #chat .error strong { color: #b91c1c; }
 .dark #chat .error strong { color: #fca5a5; }
 #title h2 { margin-bottom: .1em !important; }
-#new-chat { align-self: end; }
 @media (max-width: 500px) {
   .gradio-container { padding: 6px !important; }
   #title h2 { font-size: 1.15rem !important; line-height: 1.3 !important; }
   #title p { font-size: .85rem !important; }
   #chat .src-where { display: block; }
+  #ask-row { flex-wrap: wrap; }
 }
 """
 
@@ -216,17 +222,15 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
         )
         with gr.Row(equal_height=True, elem_id="ask-row"):
             textbox = gr.Textbox(
-                show_label=False, placeholder="Type a question and press Enter", scale=5, min_width=180,
+                show_label=False, placeholder="Type a question and press Enter", scale=6, min_width=220,
                 elem_id="question", autofocus=True, lines=1, max_lines=4, container=False,
             )
             send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
-        with gr.Row(elem_id="controls"):
-            generator = gr.Dropdown(
-                choices=generators, value=default, label="Answer generator", interactive=len(generators) > 1,
-                scale=3, min_width=150, elem_id="generator",
-            )
-            new_chat = gr.Button("New conversation", variant="secondary", size="sm", scale=1, min_width=150,
-                                 elem_id="new-chat")
+            new_chat = gr.Button("New conversation", variant="secondary", scale=1, min_width=150, elem_id="new-chat")
+        generator = gr.Dropdown(
+            choices=generators, value=default, label="Answer generator", info=GENERATOR_HELP,
+            interactive=len(generators) > 1, elem_id="generator",
+        )
         with gr.Accordion("About this chat: what it knows and how answers are made", open=False, elem_id="about"):
             gr.Markdown(ABOUT)
 

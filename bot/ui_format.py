@@ -26,6 +26,12 @@ from .answer import Answer, Citation, Source
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
 URGENT_FLAGS = ("self_harm", "abuse", "distress")
+DANGER_FLAGS = ("self_harm", "abuse")
+# Headings the safety layer writes into Answer.text (bot/safety), used to lay the text out in boxes.
+PERSPECTIVE_HEAD = "Another perspective (not from the article):"
+CAN_WAIT_HEAD = "About your question, from the article and its readers (this can wait):"
+URGENT_LEAD = "If you are in danger or thinking about hurting yourself"
+_URL = re.compile(r"https://[A-Za-z0-9./_~%#?=+-]+[A-Za-z0-9/_~%#=+-]")
 
 
 def esc(text: str | None) -> str:
@@ -39,6 +45,14 @@ def _attr(text: str | None, limit: int = 400) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return html.escape(text, quote=True)
+
+
+_BOLD = re.compile(r"\*\*([^*<>]+?)\*\*")
+
+
+def _bold(escaped: str) -> str:
+    """The one piece of Markdown answers use, **bold** headings, applied to escaped text."""
+    return _BOLD.sub(r"<strong>\1</strong>", escaped)
 
 
 def _markers(escaped: str, citations: list[Citation]) -> str:
@@ -163,19 +177,81 @@ def footer_html(answer: Answer) -> str:
     return f'<div class="meta">{esc(" · ".join(parts))}</div>' if parts else ""
 
 
-def answer_html(answer: Answer) -> str:
-    """The whole answer as one line of HTML: safety box, text, perspectives, sources, footer."""
-    cls = "answer abstained" if answer.abstained else "answer"
-    body = _markers(esc(answer.text), answer.citations)
+def split_text(answer: Answer) -> tuple[list[str], list[str], list[str]]:
+    """Answer.text as (care parts for the safety box, the answer itself, "Another perspective" parts).
+
+    The safety layer writes care text (with helplines) first and the perspective section after the
+    answer, as paragraphs of the one text; the page shows them in boxes of their own.
+    """
+    parts = [p for p in answer.text.split("\n\n") if p.strip()]
+    danger = any(f in DANGER_FLAGS for f in answer.safety.flags)
+    can_wait = next((i for i, p in enumerate(parts) if p.startswith(CAN_WAIT_HEAD)), None)
+    care, body, persp = [], [], []
+    for i, part in enumerate(parts):
+        if part.startswith(PERSPECTIVE_HEAD):
+            persp.append(part)
+        elif part.startswith(URGENT_LEAD):
+            care.append(part)
+        elif danger and (i < can_wait if can_wait is not None else not _MARKER.search(part)):
+            care.append(part)
+        else:
+            body.append(part)
+    return care, body, persp
+
+
+def _linkify(escaped: str) -> str:
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}" target="_blank" rel="noopener noreferrer">{m.group(0)}</a>', escaped)
+
+
+def care_html(answer: Answer, care: list[str]) -> str:
+    if not care:
+        return safety_html(answer)  # no care text: the structured resources, when there are any
+    text = "<br><br>".join(_linkify(esc(p)) for p in care)
+    return f'<div class="safety" role="alert">{text}</div>'
+
+
+def perspective_section_html(answer: Answer, persp: list[str]) -> str:
+    if not persp:
+        return perspectives_html(answer)  # structured perspectives only
+    items = []
+    for part in persp:
+        for line in part.splitlines()[1:]:
+            line = line[2:] if line.startswith("- ") else line
+            items.append(f"<li>{_markers(_bold(esc(line)), answer.citations)}</li>")
+    more = "".join(
+        f'<details class="ctx"><summary>More: {esc(p.title)}</summary><div class="ctx-text">{esc(p.text)}</div></details>'
+        for p in answer.safety.perspectives if p.origin == "card" and p.text
+    )
     return (
-        f'<div class="{cls}">{safety_html(answer)}<div class="answer-text">{body}</div>'
-        f"{perspectives_html(answer)}{sources_html(answer)}{footer_html(answer)}</div>"
+        '<div class="perspective"><div class="perspective-title">Another perspective '
+        '<span class="perspective-origin">(not what the article says)</span></div>'
+        f'<ul>{"".join(items)}</ul>{more}</div>'
+    )
+
+
+def _body_html(answer: Answer, body: list[str]) -> str:
+    out = []
+    for part in body:
+        head = ""
+        if part.startswith(CAN_WAIT_HEAD):
+            head, part = f'<div class="can-wait">{esc(CAN_WAIT_HEAD)}</div>', part[len(CAN_WAIT_HEAD):].lstrip("\n")
+        out.append(head + _markers(_bold(esc(part)), answer.citations))
+    return "<br><br>".join(out)
+
+
+def answer_html(answer: Answer) -> str:
+    """The whole answer as one line of HTML: safety box, text, another perspective, sources, footer."""
+    cls = "answer abstained" if answer.abstained else "answer"
+    care, body, persp = split_text(answer)
+    return (
+        f'<div class="{cls}">{care_html(answer, care)}<div class="answer-text">{_body_html(answer, body)}</div>'
+        f"{perspective_section_html(answer, persp)}{sources_html(answer)}{footer_html(answer)}</div>"
     )
 
 
 def streaming_html(draft: str) -> str:
     """The draft as it streams in, before citations are checked."""
-    body = _MARKER.sub(lambda m: f'<sup class="cite">{m.group(0)}</sup>', esc(draft))
+    body = _MARKER.sub(lambda m: f'<sup class="cite">{m.group(0)}</sup>', _bold(esc(draft)))
     return f'<div class="answer streaming"><div class="answer-text">{body}<span class="cursor">▍</span></div>' \
         '<div class="meta">writing… citations are checked when the answer is complete</div></div>'
 

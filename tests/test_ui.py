@@ -89,6 +89,12 @@ def test_sources_are_numbered_like_the_markers_with_quote_author_and_place():
     assert "generator: extractive" in text and "answer.v1" in text
 
 
+def test_bold_headings_render_but_stay_escaped():
+    markup = fmt.answer_html(make_answer(text="**What the article says**\nHe needs space [1]. **<img src=x>**"))
+    assert "<strong>What the article says</strong><br>" in markup
+    assert "<strong>&lt;img src=x&gt;</strong>" in markup and "<img" not in markup
+
+
 def test_the_passage_around_a_quote_is_one_click_away_with_the_quote_marked():
     markup = fmt.answer_html(make_answer())
     ctx = re.search(r'<details class="ctx">.*?</details>', markup).group(0)
@@ -109,6 +115,23 @@ def test_safety_box_comes_first_and_perspectives_are_set_apart():
     links = [a["href"] for t, a in Tags(markup).tags if t == "a"]
     assert links == ["https://988lifeline.org"]  # a javascript: URL is not made a link
     assert "Another perspective" in markup
+
+
+def test_care_text_and_perspective_written_into_the_text_are_laid_out_in_their_boxes():
+    text = (
+        "I'm sorry. Please reach out now:\n- US: 988 Lifeline, call 988 (https://988lifeline.org)\n\n"
+        f"{fmt.CAN_WAIT_HEAD}\n**What the article says**\nHe needs space [1].\n\n"
+        f"{fmt.PERSPECTIVE_HEAD}\n- A reader, Eve (disagrees): “<img src=x>” [2]\n\n"
+        "This is general information, not professional advice."
+    )
+    markup = fmt.answer_html(make_answer(text=text, safety=SafetyReport(flags=["self_harm"])))
+    box = re.search(r'<div class="safety".*?</div>', markup).group(0)
+    assert "988 Lifeline" in box and '<a href="https://988lifeline.org"' in box
+    body = re.search(r'<div class="answer-text">(.*?)</div><div class="perspective">', markup).group(1)
+    assert "988" not in body and "He needs space" in body and "not professional advice" in body
+    persp = re.search(r'<div class="perspective">.*?</ul>', markup).group(0)
+    assert "Eve (disagrees)" in persp and "&lt;img src=x&gt;" in persp and 'class="cite"' in persp
+    assert markup.index('class="safety"') < markup.index('class="answer-text"') < markup.index('class="perspective"')
 
 
 def test_no_safety_box_without_a_reason():
@@ -214,3 +237,21 @@ def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages(
     assert history == []
     chat, _ = list(respond("  ", [], [], "extractive"))[-1]
     assert "empty" in chat[-1]["content"]
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                            ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
+def test_only_loopback_hosts_count_as_local(host, loopback):
+    from bot.ui import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_auth_must_be_user_colon_password():
+    from bot.ui import parse_auth
+    from index.errors import InputError
+
+    assert parse_auth("ann:s3:cret") == ("ann", "s3:cret") and parse_auth(None) is None
+    for bad in ("ann", ":pw", "ann:"):
+        with pytest.raises(InputError):
+            parse_auth(bad)
