@@ -129,7 +129,7 @@ STRONG = {
         r"\b(?:reveal|print|show|repeat|output|display|translate|give me|tell me)\b[^.?!]{0,30}\b(?:your|the|initial|hidden|system|secret)\s+(?:\w+\s+)?(?:prompts?|instructions|rules|guidelines|configuration|config)\b",
         r"\b(?:secret|hidden|internal|initial|original)\s+(?:prompt|instructions?|configuration|config|rules|settings)\b",
         r"\b(?:repeat|output|print)\b[^.?!]{0,20}\b(?:text|everything|words) above\b",
-        r"\bpretend (?:that )?you (?:have no|are not|don'?t have|are an?)\b|\b(?:without|no) (?:rules|restrictions|guidelines|filters|limits)\b",
+        r"\bpretend (?:that )?you (?:have no|don'?t have|are an? (?:ai|assistant|bot|model|chatbot|different))\b|\b(?:without|no) (?:rules|restrictions|guidelines|filters|limits)\b",
         r"\bfilters? (?:disabled|off|removed)\b|\bwhat (?:were|are) you told\b|\bword for word\b",
         r"\bnew (?:system )?(?:instructions?|rules|message)\b",
     ),
@@ -213,10 +213,13 @@ def pattern_hits(sentence: str, flag: str, table: dict) -> list[str]:
 class Detector:
     """Patterns + embedding similarity to labelled phrases. ``embeddings`` is a LangChain ``Embeddings``."""
 
-    def __init__(self, embeddings=None, examples: Path = EXAMPLES):
+    def __init__(self, embeddings=None, examples: Path = EXAMPLES, patterns: bool = True):
+        """``patterns=False`` measures the embedding side alone (benchmarks/safety_report.py)."""
+        self.patterns = patterns
         self._embeddings = embeddings
         self._examples_path = examples
         self._bank = None  # (labels, matrix) of example phrases, embedded once
+        self._cache: dict[str, list[float]] = {}  # sentence -> vector (follow-ups repeat history turns)
 
     @property
     def embeddings(self):
@@ -245,7 +248,12 @@ class Detector:
         import numpy as np
 
         labels, bank = self._load_bank()
-        vecs = np.array(self.embeddings.embed_documents(sentences), dtype="float32")
+        todo = [t for t in dict.fromkeys(sentences) if t not in self._cache]
+        if todo:
+            if len(self._cache) > 2048:
+                self._cache.clear()
+            self._cache.update(zip(todo, self.embeddings.embed_documents(todo)))
+        vecs = np.array([self._cache[t] for t in sentences], dtype="float32")
         sims = vecs @ bank.T
         return [{lab: float(row[labels == lab].max()) for lab in np.unique(labels)} for row in sims]
 
@@ -254,8 +262,9 @@ class Detector:
         norm = normalise(text)
         sentences = [norm[s:e] for s, e in sentence_spans(norm)] or [norm]
         det.personal = bool(PERSONAL.search(norm))
-        strong = {f: [h for s in sentences for h in pattern_hits(s, f, STRONG)] for f in STRONG}
-        broad = {f: [pattern_hits(s, f, BROAD) for s in sentences] for f in BROAD}
+        strong_table, broad_table = (STRONG, BROAD) if self.patterns else ({}, {})
+        strong = {f: [h for s in sentences for h in pattern_hits(s, f, strong_table)] for f in STRONG}
+        broad = {f: [pattern_hits(s, f, broad_table) for s in sentences] for f in BROAD}
         fired: dict[str, list[str]] = {f: list(strong[f]) for f in STRONG if strong[f]}
 
         try:
@@ -282,7 +291,7 @@ class Detector:
                 sentence = sentences[i] if i < len(sentences) else norm
                 if flag in DANGER and META.search(sentence):
                     continue
-                if _negated_only(sentence, flag):
+                if self.patterns and _negated_only(sentence, flag):
                     continue
                 pos, neg = sim.get(flag, 0.0), sim.get("none", 0.0)
                 beats = pos - neg >= MARGIN
