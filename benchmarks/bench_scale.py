@@ -1,0 +1,478 @@
+"""Scale benchmark: ingest and retrieval at 1k / 10k / 100k comment-sized chunks, torch vs int8 ONNX
+embeddings, embedded store vs a Chroma server; and a parser fuzz run.
+
+    .venv/bin/python benchmarks/bench_scale.py                       # 1k + 10k, both embedders, server too
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000,10000,100000 --embedders onnx-int8
+    .venv/bin/python benchmarks/bench_scale.py --quality             # ONNX vs torch agreement on the seed
+    .venv/bin/python benchmarks/bench_scale.py --fuzz 180            # parser fuzz for 180 s
+
+Corpora are generated reproducibly (fixed seed) by recombining the seed's sentences into
+seed-shaped posts (title, short article, then threaded `  • Author` comments with replies),
+so they go through the real parser, chunker and build_index. Each ingest runs in a child
+process so its peak RSS (psutil, sampled every 50 ms) is its own. Every figure is printed
+with the 1-minute load average when it was taken: this machine has 2 cores and is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index.config import DEFAULT_SEED, Settings  # noqa: E402
+
+COMMENTS_PER_FILE = 500
+NAMES = """Ana Ben Clair Dima Jess Joni Marilyn Veronica Isabel Amanda Renee Colleen Sam Priya Lena Tom Kat
+Noor Mia Zoe Ravi Elle Maya Jo Tess Nia Rosa Ivy Lou Bea""".split()
+QUESTIONS = [
+    "Why do men pull away?", "Should I give him space?", "Does giving him space mean no contact at all?",
+    "What did Veronica say?", "Is it my body?", "Why hasn't he called for so long?", "Should I text him first?",
+    "What is oxytocin and why does it matter?", "How do I get him to commit?", "He blocked me, what now?",
+    "What did Joni's dad do?", "Is the push/pull effect normal?", "How long should I wait?",
+    "What do men really want?", "Leave him alone", "What is intuitive to a man?",
+    "My boyfriend withdrew after we moved in together", "Is he losing interest?",
+    "Should I ask him what is wrong?", "How do I stop feeling invisible?",
+]
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+# --- corpus -------------------------------------------------------------------
+
+
+def seed_sentences() -> list[str]:
+    from index.parse import parse_text
+    from index.sentences import sentence_spans
+
+    text = DEFAULT_SEED.read_text(encoding="utf-8")
+    out = []
+    for record in parse_text(text, doc="seed"):
+        for s, e in sentence_spans(record.text):
+            sentence = " ".join(record.text[s:e].split())
+            if len(sentence) >= 12 and sentence[0] not in "•◦▪‣·*-":
+                out.append(sentence)
+    return out
+
+
+def generate_corpus(comments: int, folder: Path, seed: int = 0) -> list[Path]:
+    """Seed-shaped posts holding ``comments`` comments in total (about one chunk each)."""
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, left, n = [], comments, 0
+    while left > 0:
+        count = min(COMMENTS_PER_FILE, left)
+        lines = [f"Post {n}: " + rng.choice(sentences).rstrip(".!?") + "?", ""]
+        for _ in range(rng.randint(3, 6)):
+            lines += [" ".join(rng.sample(sentences, rng.randint(2, 5))), ""]
+        depth = 0
+        for _ in range(count):
+            depth = rng.choice([0, 0, 0, 1, 1, 2]) if depth else rng.choice([0, 0, 1])
+            pad = "  " * (depth + 1)
+            lines += [f"{pad}• {rng.choice(NAMES)} {rng.randint(1, 999)}", ""]
+            body = " ".join(rng.sample(sentences, rng.randint(1, 4)))  # 20-120 words: comment-sized
+            lines += [f"{pad}  {body}", ""]
+        path = folder / f"post-{n:04d}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        paths.append(path)
+        left -= count
+        n += 1
+    return paths
+
+
+# --- measuring helpers --------------------------------------------------------
+
+
+class PeakRSS:
+    """Peak resident memory of this process, sampled in a thread."""
+
+    def __init__(self, every: float = 0.05):
+        import psutil
+
+        self.proc, self.every, self.peak = psutil.Process(), every, 0
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self.peak = self.proc.memory_info().rss
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(self.every):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+
+def disk_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
+
+
+def raw_rate(encode, texts: list[str]) -> float:
+    encode(texts[:8])  # warm up
+    t = time.perf_counter()
+    encode(texts)
+    return len(texts) / (time.perf_counter() - t)
+
+
+def torch_encode(texts):
+    from index.embed import load_model
+
+    return load_model().encode(texts, batch_size=32, normalize_embeddings=True)
+
+
+def onnx_encode(texts):
+    from index.embed_onnx import OnnxEmbeddings
+
+    return OnnxEmbeddings().embed_documents(texts)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+# --- ingest (child process) ---------------------------------------------------
+
+
+def ingest_child(spec: dict) -> dict:
+    """One build_index in a fresh process; then raw encode rates of a sample of the same texts."""
+    from index.build import build_index
+    from index.embed import make_embeddings
+
+    paths = [Path(p) for p in spec["paths"]]
+    settings = Settings(store_dir=Path(spec["store"]), chroma_url=spec.get("chroma_url"))
+    embeddings = make_embeddings(spec["embedder"])
+    load_before = load()
+    with PeakRSS() as rss:
+        t = time.perf_counter()
+        report = build_index(paths, settings, rebuild=True, embeddings=embeddings, progress=False)
+        seconds = time.perf_counter() - t
+    from index.store import IndexVersion
+
+    texts = [c.text for c in IndexVersion.open(settings.store_dir).chunks.values()]
+    sample = random.Random(1).sample(texts, min(spec["raw_sample"], len(texts)))
+    rates = {"torch": raw_rate(torch_encode, sample)}
+    rates["onnx-int8"] = raw_rate(onnx_encode, sample)
+    return {
+        "chunks": report.chunks, "records": report.records, "files": report.documents,
+        "seconds": seconds, "chunks_per_s": report.chunks / seconds, "peak_rss": rss.peak,
+        "disk": disk_size(settings.store_dir), "raw": rates, "raw_sample": len(sample),
+        "load": [load_before, load()],
+    }
+
+
+def run_ingest(paths, store: Path, embedder: str, raw_sample: int, chroma_url: str | None = None) -> dict:
+    spec = {"paths": [str(p) for p in paths], "store": str(store), "embedder": embedder,
+            "raw_sample": raw_sample, "chroma_url": chroma_url}
+    out = subprocess.run([sys.executable, __file__, "--_ingest", json.dumps(spec)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"ingest child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- retrieval ----------------------------------------------------------------
+
+
+def queries(n: int, seed: int = 2) -> list[str]:
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    made = [" ".join(rng.choice(sentences).split()[: rng.randint(4, 9)]) for _ in range(max(0, n - len(QUESTIONS)))]
+    return (QUESTIONS + made)[:n]
+
+
+def time_retrieval(version, embeddings, qs: list[str], k: int = 6) -> dict:
+    from bot.retrieve import HybridRetriever
+
+    out = {}
+    for mode in ("hybrid", "dense", "bm25"):
+        retriever = HybridRetriever(version, embeddings, mode=mode)
+        retriever.search(qs[0], k)  # warm up: opens the collection, loads BM25 and the model
+        samples = []
+        for q in qs:
+            t = time.perf_counter()
+            retriever.search(q, k)
+            samples.append(time.perf_counter() - t)
+        out[mode] = percentiles(samples) + (load(),)
+    t = time.perf_counter()
+    for q in qs:
+        embeddings.embed_query(q)
+    out["embed_query_ms"] = (time.perf_counter() - t) / len(qs) * 1000
+    return out
+
+
+class Precomputed:
+    """Vectors taken from an existing index (no re-embedding); queries go to the real embedder."""
+
+    def __init__(self, inner, by_text: dict[str, list[float]]):
+        self.inner, self.by_text, self.model_name = inner, by_text, inner.model_name
+
+    def embed_documents(self, texts, on_batch=None):
+        if on_batch:
+            on_batch(len(texts))
+        return [self.by_text[t] for t in texts]
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:
+    from index.store import server_client
+
+    port = free_port()
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    proc = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            server_client(url).heartbeat()
+            return proc, url
+        except Exception:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("chroma server did not start")
+
+
+def server_copy(paths, store: Path, server_store: Path, url: str) -> tuple[float, object]:
+    """Index the same corpus into the Chroma server, reusing the embedded store's vectors."""
+    from index.build import build_index
+    from index.embed import embeddings_for_model
+    from index.store import IndexVersion
+
+    version = IndexVersion.open(store)
+    keys = list(version.chunks)
+    vectors = version.embeddings_for(keys)
+    by_text = {version.chunks[k].text: vectors[k] for k in keys}
+    embeddings = Precomputed(embeddings_for_model(version.manifest.embedding_model), by_text)
+    t = time.perf_counter()
+    build_index(paths, Settings(store_dir=server_store, chroma_url=url), rebuild=True,
+                embeddings=embeddings, progress=False)
+    return time.perf_counter() - t, embeddings
+
+
+# --- quality: ONNX vs torch on the seed ---------------------------------------
+
+
+def quality() -> None:
+    import numpy as np
+
+    from index.chunk import chunk_records
+    from index.embed import PackagedEmbeddings
+    from index.embed_onnx import OnnxEmbeddings
+    from index.parse import parse_file
+
+    text = DEFAULT_SEED.read_text(encoding="utf-8")
+    texts = [c.text for c in chunk_records(text, parse_file(DEFAULT_SEED))]
+    torch_e, onnx_e = PackagedEmbeddings(), OnnxEmbeddings()
+    a, b = np.array(torch_e.embed_documents(texts)), np.array(onnx_e.embed_documents(texts))
+    cos = (a * b).sum(axis=1)
+    qs = QUESTIONS
+    overlaps, top1 = [], 0
+    for q in qs:
+        ta = np.argsort(-(a @ np.array(torch_e.embed_query(q))))[:5]
+        tb = np.argsort(-(b @ np.array(onnx_e.embed_query(q))))[:5]
+        overlaps.append(len(set(ta) & set(tb)) / 5)
+        top1 += ta[0] == tb[0]
+    qcos = [float(np.dot(torch_e.embed_query(q), onnx_e.embed_query(q))) for q in qs]
+    print(f"\n## ONNX int8 vs torch on the seed ({len(texts)} chunks, {len(qs)} queries)   load {load()}")
+    print(f"chunk cosine(torch, onnx): mean {cos.mean():.4f}  min {cos.min():.4f}")
+    print(f"query cosine(torch, onnx): mean {np.mean(qcos):.4f}  min {np.min(qcos):.4f}")
+    print(f"top-5 overlap: mean {np.mean(overlaps):.3f}  min {np.min(overlaps):.2f}   same top-1: {top1}/{len(qs)}")
+
+
+# --- parser fuzz --------------------------------------------------------------
+
+_NOISE = ["\n", "\r\n", "\t", " ", "  • ", "    • X\n", "•", "\u200b", "\u0000", "\x0b", "\x1b[31m", "<b>", "**",
+          "1) ", "é", "🙂", "\u2028", "\ufeff", "\r", "  ", "# ", "- ", "\u0301"]
+
+
+def mutate(rng: random.Random, text: str) -> str:
+    for _ in range(rng.randint(1, 6)):
+        op = rng.randrange(7)
+        i = rng.randrange(len(text) + 1)
+        j = min(len(text), i + rng.randint(0, 400))
+        if op == 0:
+            text = text[:i] + text[j:]
+        elif op == 1:
+            text = text[:i] + rng.choice(_NOISE) * rng.randint(1, 3) + text[i:]
+        elif op == 2:
+            text = text[:i] + "".join(chr(rng.randrange(1, 0x2FFF)) for _ in range(rng.randint(1, 20))) + text[i:]
+        elif op == 3:
+            text = text[:i] + text[i:j] + text[i:j] + text[j:]
+        elif op == 4:
+            lines = text.split("\n")
+            k = rng.randrange(len(lines))
+            lines[k] = " " * rng.randint(0, 8) + lines[k].lstrip()
+            text = "\n".join(lines)
+        elif op == 5:
+            text = text[:j]
+        else:
+            lines = text.split("\n")
+            rng.shuffle(lines)
+            text = "\n".join(lines[: rng.randint(1, len(lines))])
+    return text
+
+
+def fuzz(seconds: float, seed: int = 0) -> None:
+    from index.errors import InputError
+    from index.parse import parse_text
+
+    rng = random.Random(seed)
+    base = DEFAULT_SEED.read_text(encoding="utf-8")
+    comments_at = base.index("  •")
+    tried = rejected = records = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        kind = rng.random()
+        if kind < 0.7:
+            text = mutate(rng, base)
+        elif kind < 0.85:  # a small piece around the comment region: fast, dense in edge cases
+            s = rng.randrange(max(1, comments_at - 500), len(base))
+            text = mutate(rng, base[s - 300 : s + rng.randint(50, 2000)])
+        else:
+            text = "".join(rng.choice(_NOISE + ["word ", "Jess\n", ".", "  "]) for _ in range(rng.randint(0, 300)))
+        tried += 1
+        try:
+            got = parse_text(text, doc="fuzz")
+        except InputError:
+            rejected += 1
+            continue
+        ids = set()
+        for r in got:
+            assert 0 <= r.start <= r.end <= len(text), (r.id, r.start, r.end)
+            assert text[r.start : r.end] == r.text, (seed, tried, r.id)
+            assert r.id not in ids, (seed, tried, r.id)
+            ids.add(r.id)
+        for a, b in zip(got, got[1:]):
+            assert a.end <= b.start or a.start == a.end, (a.id, b.id)
+        records += len(got)
+    print(f"fuzz: {tried} inputs in {seconds:.0f}s ({tried / seconds:.0f}/s), {rejected} rejected with InputError, "
+          f"{records} records, every span exact   load {load()}")
+
+
+# --- main ---------------------------------------------------------------------
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated comment counts (default 1000,10000)")
+    ap.add_argument("--embedders", default="onnx-int8,torch", help="which embedders to ingest with")
+    ap.add_argument("--torch-max", type=int, default=10000, help="skip torch ingests above this size")
+    ap.add_argument("--raw-sample", type=int, default=1000, help="texts for the raw encode throughput")
+    ap.add_argument("--queries", type=int, default=50)
+    ap.add_argument("--no-server", action="store_true", help="skip the Chroma server timings")
+    ap.add_argument("--quality", action="store_true", help="only: ONNX vs torch agreement on the seed")
+    ap.add_argument("--fuzz", type=float, metavar="SECONDS", help="only: fuzz the parser for SECONDS")
+    ap.add_argument("--work", metavar="DIR", help="keep corpora and stores here (default: a temp dir)")
+    ap.add_argument("--_ingest", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args._ingest:
+        print(json.dumps(ingest_child(json.loads(args._ingest))))
+        return
+    if args.fuzz:
+        fuzz(args.fuzz)
+        return
+    if args.quality:
+        quality()
+        return
+
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    print(f"work dir {work}; cores {os.cpu_count()}; load at start {os.getloadavg()}")
+    from index.embed import embeddings_for_model
+    from index.store import IndexVersion
+
+    ingest_rows, retrieval_rows = [], []
+    qs = queries(args.queries)
+    for size in [int(s) for s in args.sizes.split(",")]:
+        t = time.perf_counter()
+        paths = generate_corpus(size, work / f"corpus-{size}")
+        print(f"\ncorpus {size}: {len(paths)} files in {time.perf_counter() - t:.1f}s", flush=True)
+        for embedder in args.embedders.split(","):
+            if embedder == "torch" and size > args.torch_max:
+                print(f"  skip torch at {size} (--torch-max {args.torch_max})")
+                continue
+            store = work / f"store-{size}-{embedder}"
+            r = run_ingest(paths, store, embedder, args.raw_sample)
+            ingest_rows.append((size, embedder, r))
+            print(f"  ingest {embedder}: {r['chunks']} chunks in {r['seconds']:.1f}s = {r['chunks_per_s']:.1f} chunks/s; "
+                  f"raw torch {r['raw']['torch']:.1f}/s, raw onnx {r['raw']['onnx-int8']:.1f}/s; "
+                  f"peak RSS {mb(r['peak_rss'])}; disk {mb(r['disk'])}; load {r['load']}", flush=True)
+
+            version = IndexVersion.open(store)
+            embeddings = embeddings_for_model(version.manifest.embedding_model)
+            timing = time_retrieval(version, embeddings, qs)
+            retrieval_rows.append((version.manifest.chunks, embedder, "embedded", timing))
+            print(f"  retrieval embedded: {fmt_timing(timing)}", flush=True)
+            if not args.no_server:
+                proc, url = start_chroma(work / f"chroma-{size}-{embedder}")
+                try:
+                    seconds, emb = server_copy(paths, store, work / f"server-store-{size}-{embedder}", url)
+                    sversion = IndexVersion.open(work / f"server-store-{size}-{embedder}", url)
+                    timing = time_retrieval(sversion, emb.inner, qs)
+                    timing["write_s"] = seconds
+                    retrieval_rows.append((sversion.manifest.chunks, embedder, "server", timing))
+                    print(f"  retrieval server: {fmt_timing(timing)} (index into server, no embedding: {seconds:.1f}s)",
+                          flush=True)
+                finally:
+                    proc.kill()
+                    proc.wait()
+                    shutil.rmtree(work / f"chroma-{size}-{embedder}", ignore_errors=True)
+
+    print("\n## Ingest (build_index: parse, chunk, embed, Chroma + BM25 write; child process)")
+    print("| comments | chunks | embedder | build chunks/s | raw torch encode/s | raw onnx encode/s | peak RSS | disk | load (start, end) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    for size, embedder, r in ingest_rows:
+        print(f"| {size:,} | {r['chunks']:,} | {embedder} | {r['chunks_per_s']:.1f} | {r['raw']['torch']:.1f} | "
+              f"{r['raw']['onnx-int8']:.1f} | {mb(r['peak_rss'])} | {mb(r['disk'])} | {r['load'][0]}, {r['load'][1]} |")
+    print(f"\n## Retrieval, k=6, {len(qs)} queries (ms, p50 / p95; query embedding included)")
+    print("| chunks | embedder | store | hybrid | dense | bm25 | embed_query | load |")
+    print("|---:|---|---|---:|---:|---:|---:|---|")
+    for chunks, embedder, where, t in retrieval_rows:
+        print(f"| {chunks:,} | {embedder} | {where} | {t['hybrid'][0]:.1f} / {t['hybrid'][1]:.1f} | "
+              f"{t['dense'][0]:.1f} / {t['dense'][1]:.1f} | {t['bm25'][0]:.1f} / {t['bm25'][1]:.1f} | "
+              f"{t['embed_query_ms']:.1f} | {t['hybrid'][2]} |")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fmt_timing(t: dict) -> str:
+    return ", ".join(f"{m} p50 {t[m][0]:.1f} ms p95 {t[m][1]:.1f} ms" for m in ("hybrid", "dense", "bm25")) + (
+        f", embed_query {t['embed_query_ms']:.1f} ms, load {t['hybrid'][2]}")
+
+
+if __name__ == "__main__":
+    main()
