@@ -12,6 +12,7 @@ The answering chain, as LangChain runnables:
 
 from __future__ import annotations
 
+import threading
 import time
 from functools import cached_property
 from typing import Iterator
@@ -20,7 +21,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from index.config import Settings, load_settings
 from index.errors import StoreError
-from index.store import IndexVersion
+from index.store import IndexVersion, StoreLayout
 
 from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
@@ -77,12 +78,20 @@ class Bot:
         self._embeddings = embeddings
         self._safety = safety
         self.retriever_mode = retriever_mode
+        self._version: IndexVersion | None = None
+        self._lock = threading.RLock()
 
     # --- lazily built parts -------------------------------------------------
 
-    @cached_property
+    @property
     def version(self) -> IndexVersion:
-        return IndexVersion.open(self.settings.store_dir, self.settings.chroma_url)
+        """The published index; a rebuild (`bot index` while serving) is picked up on the next question."""
+        current = StoreLayout(self.settings.store_dir).current_version()
+        with self._lock:
+            if self._version is None or self._version.path.name != current:
+                self._version = IndexVersion.open(self.settings.store_dir, self.settings.chroma_url)
+                self.__dict__.pop("retriever", None)  # built over the old version
+        return self._version
 
     @cached_property
     def embeddings(self):
@@ -100,6 +109,10 @@ class Bot:
     @cached_property
     def retriever(self):
         return self._retriever or HybridRetriever(self.version, self.embeddings, mode=self.retriever_mode)
+
+    def _fresh_retriever(self):
+        self.version  # noqa: B018  reopens the index (and drops the retriever) after a rebuild
+        return self.retriever
 
     @cached_property
     def generator(self):
@@ -143,7 +156,7 @@ class Bot:
         if isinstance(filters, dict):
             filters = Filters(**filters)
         text, _ = clean_question(query)
-        return self.retriever.search(text, k=k, filters=filters)
+        return self._fresh_retriever().search(text, k=k, filters=filters)
 
     def ask(self, question: str, history=None, k: int | None = None, filters=None) -> Answer:
         return self.chain.invoke({"question": question, "history": list(history or []), "k": k, "filters": filters})
@@ -204,7 +217,7 @@ class Bot:
         if isinstance(filters, dict):
             filters = Filters(**filters)
         try:
-            sources = self.retriever.search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+            sources = self._fresh_retriever().search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
         except StoreError:
             raise
         sources = self.safety.screen_sources(sources, prepared["safety"])

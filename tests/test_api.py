@@ -10,6 +10,7 @@ from bot import Answer, Bot, Citation, TextDelta
 from bot.cite import UNSUPPORTED_MARK, parse_markers
 from bot.condense import condense, is_follow_up
 from index.errors import InputError, StoreError
+from tests.conftest import SEED
 
 
 def fake_llm(*replies: str) -> GenericFakeChatModel:
@@ -56,7 +57,18 @@ def fake_bot(fake_store, fake_embeddings):
 
 def test_creating_a_bot_loads_nothing(tmp_path):
     bot = Bot(store_dir=tmp_path / "nowhere")
-    assert "version" not in bot.__dict__ and "embeddings" not in bot.__dict__
+    assert bot._version is None and "embeddings" not in bot.__dict__ and "retriever" not in bot.__dict__
+
+
+def test_a_rebuild_is_picked_up_by_a_running_bot(tmp_path, fake_store, fake_embeddings):
+    from index.build import build_index
+    from tests.conftest import write
+
+    bot = Bot(fake_store, embeddings=fake_embeddings, safety=False)
+    assert not bot.retrieve("Zebulon", k=3, filters={"author": "Zebulon"})
+    extra = write(tmp_path, "extra.txt", "Extra post\n\nBody.\n\n  • Zebulon\n    Zebulon thinks space is fine.\n")
+    build_index([SEED, extra], fake_store, embeddings=fake_embeddings, progress=False)
+    assert [s.author for s in bot.retrieve("Zebulon", k=3, filters={"author": "Zebulon"})] == ["Zebulon"]
 
 
 def test_missing_index_is_a_store_error(tmp_path, fake_embeddings):
