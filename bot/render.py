@@ -19,8 +19,7 @@ def where(c: Citation) -> str:
 
 def render_text(answer: Answer, width: int = 100) -> str:
     lines = [answer.text, ""]
-    for note in answer.safety.notes if answer.safety else []:
-        lines.append(f"note: {note}")
+    lines.extend(safety_lines(answer))
     if answer.citations:
         lines.append("Sources:")
         for c in answer.citations:
@@ -35,3 +34,22 @@ def render_text(answer: Answer, width: int = 100) -> str:
         + "]"
     )
     return "\n".join(lines)
+
+
+def safety_lines(answer: Answer) -> list[str]:
+    """The safety report: flags, contested claims, perspectives added, resources, notes."""
+    report = answer.safety
+    if not report:
+        return []
+    lines = []
+    if report.flags:
+        lines.append(f"safety: {', '.join(report.flags)}")
+    for claim in report.claims:
+        lines.append(f"  contested claim: {claim.get('label', claim['claim'])} ({claim['source_id']})")
+    for p in report.perspectives:
+        cites = "".join(f"[{n}]" for n in p.citations)
+        lines.append(f"  perspective added: {p.title} ({p.card or 'comment'}) {cites}".rstrip())
+    for r in report.resources:
+        lines.append(f"  resource ({r['region']}): {r['name']}, {r['contact']} {r['url']}")
+    lines.extend(f"note: {note}" for note in report.notes)
+    return lines
