@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM := false
 
 LOCAL_STAMP := $(VENV)/.local-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test setup index browser bench local local-models eval
+.PHONY: run test setup index browser bench bench-llm local local-models eval
 
 run: setup index
 	@echo "==> starting the web chat on http://127.0.0.1:7860 (Ctrl-C to stop)"
@@ -66,6 +66,9 @@ browser:
 
 bench: setup index
 	$(BIN)/python benchmarks/bench_index.py
+
+bench-llm: local index
+	$(BIN)/python benchmarks/bench_llm.py
 
 eval: setup index
 	@echo "==> evaluating (report in out/eval/report.md; fails if a metric drops below seeds/eval/thresholds.json)"

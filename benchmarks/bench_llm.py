@@ -107,14 +107,14 @@ def med(rows, key):
     return statistics.median(values) if values else float("nan")
 
 
-def bench_model(name: str, max_tokens: int) -> dict:
+def bench_model(name: str, max_tokens: int, threads: int | None = None) -> dict:
     rss0 = psutil.Process().memory_info().rss
     sampler = PeakRSS()
     t = time.perf_counter()
     path = catalog.ensure_model(name, progress=True)
     prepare = time.perf_counter() - t
     t = time.perf_counter()
-    running = server.ensure_server(path)
+    running = server.ensure_server(path, threads=threads)  # the Bot below reuses this server
     load = time.perf_counter() - t
     bot = Bot(generator=f"local:{name}", safety=False)
     chat = bot.generator.chat_model
@@ -143,12 +143,13 @@ def main() -> None:
     installed = [r["name"] for r in catalog.describe() if r["installed"]]
     ap.add_argument("--models", nargs="*", default=installed)
     ap.add_argument("--max-tokens", type=int, default=400)
+    ap.add_argument("--threads", type=int, default=None, help="runtime threads (default: all cores)")
     args = ap.parse_args()
-    print(f"cpus {os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}; models: {', '.join(args.models)}")
+    print(f"cpus {os.cpu_count()}, runtime threads {args.threads or os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}; models: {', '.join(args.models)}")
     results = []
     for name in args.models:
         print(f"== {name}")
-        results.append(bench_model(name, args.max_tokens))
+        results.append(bench_model(name, args.max_tokens, args.threads))
     print(f"\nload average at end {os.getloadavg()[0]:.1f}; medians over {len(QUESTIONS)} questions")
     print(f"{'model':20} {'path':7} {'ttft s':>7} {'tok/s':>6} {'answer s':>9} {'overhead s':>10} {'peak RSS (+model)':>18} {'load s':>6}")
     for r in results:
