@@ -352,3 +352,12 @@ def test_shutdown_stops_the_server_and_it_restarts_on_demand(models_env):
         httpx.get(url + "/models", timeout=5)
     again = make_generator(SMOL).chat_model.openai_api_base
     assert httpx.get(again + "/models", timeout=5).status_code == 200
+
+
+@needs_local
+def test_a_file_that_is_not_a_gguf_model_is_a_clear_error(tmp_path):
+    bad = tmp_path / "notes.gguf"
+    bad.write_bytes(b"this is not a model" * 1000)
+    with pytest.raises(GeneratorError, match="could not load .*notes.gguf.*GGUF"):
+        make_generator(f"local:{bad}")
+    assert all(r.path != bad.resolve() for r in server.running_servers())
