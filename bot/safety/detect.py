@@ -32,8 +32,9 @@ Method (offline; no classifier model exists as a package, see /work/shared/OFFLI
    off_topic the word check only.
 
 Thresholds were tuned on ``seeds/eval/safety.v1.yaml`` with
-``benchmarks/safety_report.py --sweep``: for self_harm and abuse the highest values that
-keep recall at 1.0, for the others the best F1. The example phrases are written
+``benchmarks/safety_report.py --sweep``: recall of self_harm and abuse stays 1.0 for every
+value swept (patterns carry it); precision is 1.0 from 0.60 to 0.75 and falls below 0.60, so
+0.62 is the low end of that plateau (more room for unseen phrasings). The example phrases are written
 separately from the eval cases; with ~110 cases the numbers are a sanity check, not a
 guarantee (see the README section "Safety layer").
 """
