@@ -68,6 +68,12 @@ the answer starts with places to get help, and other perspectives are shown apar
 CSS = """
 .gradio-container { max-width: 980px !important; margin: 0 auto !important; }
 #chat .question { white-space: normal; }
+/* long words and URLs wrap instead of widening the chat (and with it the page) */
+#title, #chat .question, #chat .answer { overflow-wrap: anywhere; }
+#chat .safety li, #chat .safety a { overflow-wrap: anywhere; }
+#new-chat { white-space: nowrap; }
+/* Gradio's "scroll to the latest message" arrow: bottom right, in the gutter beside the bubbles */
+#chat .scroll-down-button-container { left: auto !important; right: 14px !important; transform: none !important; }
 #chat .answer-text { line-height: 1.55; }
 #chat sup.cite { color: var(--color-accent); font-weight: 600; cursor: help; margin-left: 1px; }
 #chat .streaming .cursor { opacity: .6; }
@@ -103,14 +109,31 @@ CSS = """
 #chat .error strong { color: #b91c1c; }
 .dark #chat .error strong { color: #fca5a5; }
 #title h2 { margin-bottom: .1em !important; }
+#chat .safety ul { margin: .3em 0 .3em 1.1em !important; padding: 0 !important; }
+#chat .safety li { margin: .15em 0 !important; }
+#chat .safety li, #chat .safety li::marker { color: inherit !important; }
 @media (max-width: 500px) {
-  .gradio-container { padding: 6px !important; }
+  .column, .block, .row, .form { min-width: 0 !important; max-width: 100% !important; }
   #title h2 { font-size: 1.15rem !important; line-height: 1.3 !important; }
   #title p { font-size: .85rem !important; }
   #chat .src-where { display: block; }
-  #ask-row { flex-wrap: wrap; }
+  /* the input row stacks: the question box on its own line, the two buttons side by side below */
+  #ask-row { flex-wrap: wrap !important; gap: 8px !important; }
+  #ask-row > #question { flex: 1 1 100% !important; min-width: 0 !important; }
+  #ask-row > button { flex: 1 1 auto !important; min-width: 0 !important; padding-left: 12px !important;
+    padding-right: 12px !important; }
 }
 """
+
+# Gradio scopes CSS= to its content area (inside @media too), so rules for the page frame around it
+# go in <head>: narrower side margins on a phone, and no minimum width anywhere.
+PAGE_CSS = """<style>
+@media (max-width: 500px) {
+  .gradio-container .main { padding-left: 8px !important; padding-right: 8px !important; }
+  .gradio-container, .gradio-container .main, .gradio-container .wrap, .gradio-container .contain {
+    min-width: 0 !important; max-width: 100% !important; }
+}
+</style>"""
 
 # When a new question appears, scroll the chat so it sits at the top and its answer grows below it
 # (Gradio's autoscroll is off: it would park the view at the last source, below the answer).
@@ -225,8 +248,8 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
                 show_label=False, placeholder="Type a question and press Enter", scale=6, min_width=220,
                 elem_id="question", autofocus=True, lines=1, max_lines=4, container=False,
             )
-            send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
-            new_chat = gr.Button("New conversation", variant="secondary", scale=1, min_width=150, elem_id="new-chat")
+            send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="ask")
+            new_chat = gr.Button("New conversation", variant="secondary", scale=0, min_width=170, elem_id="new-chat")
         generator = gr.Dropdown(
             choices=generators, value=default, label="Answer generator", info=GENERATOR_HELP,
             interactive=len(generators) > 1, elem_id="generator",
@@ -266,7 +289,7 @@ def launch(app, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str]
     app.queue(default_concurrency_limit=1)
     app.launch(
         server_name=host, server_port=port, auth=auth, share=False, inbrowser=False, quiet=True,
-        prevent_thread_lock=not block, css=CSS, ssr_mode=False, footer_links=[],
+        prevent_thread_lock=not block, css=CSS, head=PAGE_CSS, ssr_mode=False, footer_links=[],
         theme=_gradio().themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"],
                                     font_mono=["ui-monospace", "monospace"]),
     )

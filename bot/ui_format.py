@@ -32,6 +32,35 @@ PERSPECTIVE_HEAD = "Another perspective (not from the article):"
 CAN_WAIT_HEAD = "About your question, from the article and its readers (this can wait):"
 URGENT_LEAD = "If you are in danger or thinking about hurting yourself"
 _URL = re.compile(r"https://[A-Za-z0-9./_~%#?=+-]+[A-Za-z0-9/_~%#=+-]")
+# A resource line the safety layer writes into the care text: "- REGION: name, contact (url)".
+_RESOURCE_LINE = re.compile(r"^- ([^:\n]{1,40}): ")
+
+
+def region_rank(region: str | None) -> int:
+    """Where a helpline goes in the list: US, then UK/Ireland, then other regions, "elsewhere" last."""
+    r = (region or "").strip().lower()
+    if r in ("us", "usa", "united states"):
+        return 0
+    if r.startswith(("uk", "ireland", "united kingdom")):
+        return 1
+    if r in ("elsewhere", "intl", "international", "worldwide", "other", ""):
+        return 3
+    return 2
+
+
+def order_resource_lines(lines: list[str]) -> list[str]:
+    """Each run of consecutive resource lines sorted by region_rank (stable); other lines stay put."""
+    out, run = [], []
+    for line in [*lines, None]:
+        m = _RESOURCE_LINE.match(line) if line is not None else None
+        if m:
+            run.append((region_rank(m.group(1)), len(run), line))
+            continue
+        out.extend(item[2] for item in sorted(run))
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
 
 
 def esc(text: str | None) -> str:
@@ -135,7 +164,7 @@ def safety_html(answer: Answer) -> str:
     if not (report.resources or urgent):
         return ""
     rows = []
-    for r in report.resources:
+    for r in sorted(report.resources, key=lambda r: region_rank(r.get("region"))):
         name, contact = esc(r.get("name")), esc(r.get("contact"))
         region = f' <span class="res-region">({esc(r.get("region"))})</span>' if r.get("region") else ""
         url = r.get("url") or ""
@@ -203,10 +232,26 @@ def _linkify(escaped: str) -> str:
     return _URL.sub(lambda m: f'<a href="{m.group(0)}" target="_blank" rel="noopener noreferrer">{m.group(0)}</a>', escaped)
 
 
+def _care_part_html(part: str) -> str:
+    """One paragraph of care text; its resource lines become a list, US first and "elsewhere" last."""
+    html_parts, items = [], []
+    for line in [*order_resource_lines(part.splitlines()), None]:
+        if line is not None and _RESOURCE_LINE.match(line):
+            items.append(f"<li>{_linkify(esc(line[2:3].upper() + line[3:]))}</li>")
+            continue
+        if items:
+            html_parts.append(f'<ul class="resources">{"".join(items)}</ul>')
+            items = []
+        if line is not None:
+            html_parts.append(_linkify(esc(line)) + "<br>")
+    # a <br> right before a list or at the end only adds a blank line
+    return re.sub(r"<br>(?=<ul)|<br>$", "", "".join(html_parts))
+
+
 def care_html(answer: Answer, care: list[str]) -> str:
     if not care:
         return safety_html(answer)  # no care text: the structured resources, when there are any
-    text = "<br><br>".join(_linkify(esc(p)) for p in care)
+    text = "<br><br>".join(_care_part_html(p) for p in care)
     return f'<div class="safety" role="alert">{text}</div>'
 
 

@@ -29,6 +29,23 @@ HOSTILE_BODY = (
     "<script>window.__pwned=2</script> <svg onload=\"window.__pwned=3\"></svg>"
 )
 QUESTION = "What did Mallory say about giving him space? <img src=y onerror=\"window.__pwned=4\">"
+SAFETY_QUESTION = "He pushed me against the wall when I asked why he went silent. Should I give him space?"
+# [page width, viewport width, lines of text in the "New conversation" button, does its text fit in it]
+LAYOUT = """
+const b = document.getElementById('new-chat'), r = document.createRange();
+r.selectNodeContents(b);
+const lines = new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;
+return [document.documentElement.scrollWidth, window.innerWidth, lines, b.scrollWidth <= b.clientWidth];
+"""
+# the scroll-to-latest arrow (when shown) against every message bubble: the bubbles it overlaps
+ARROW_OVERLAPS = """
+const a = document.querySelector('#chat .scroll-down-button-container button');
+if (!a) return [];
+const r = a.getBoundingClientRect();
+return [...document.querySelectorAll('#chat .message-content')].map(m => m.getBoundingClientRect())
+  .filter(m => m.left < r.right && r.left < m.right && m.top < r.bottom && r.top < m.bottom)
+  .map(m => [m.left, m.right, r.left, r.right]);
+"""
 
 
 def free_port() -> int:
@@ -141,3 +158,26 @@ def test_a_question_gets_a_cited_streamed_answer_and_hostile_markup_stays_text(s
     WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .answer:not(.streaming)"))
     assert browser.find_element(By.CSS_SELECTOR, "#chat .question").text == asked
     assert browser.execute_script("return window.__pwned || null") is None
+    page_width, viewport, lines, fits = browser.execute_script(LAYOUT)
+    assert page_width <= viewport and lines == 1 and fits, (page_width, viewport, lines, fits)
+
+
+def test_at_phone_width_nothing_is_wider_than_the_screen(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    browser.get(server)
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    # an answer with the helplines box: long URLs, a long question and the hostile comment's markup
+    answer = ask(browser, SAFETY_QUESTION, answers_before=0)
+    page_width, viewport, lines, fits = browser.execute_script(LAYOUT)
+    assert viewport == 390 and page_width <= viewport, (page_width, viewport)
+    box = answer.find_element(By.CSS_SELECTOR, ".safety").text.lower()
+    assert 0 <= box.index("us:") < box.index("uk") < box.index("elsewhere"), box
+    assert lines == 1 and fits
+    assert browser.execute_script(ARROW_OVERLAPS) == []
+    ask(browser, QUESTION, answers_before=1)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(browser, tmp_path, "browser-phone.png")

@@ -134,6 +134,26 @@ def test_care_text_and_perspective_written_into_the_text_are_laid_out_in_their_b
     assert markup.index('class="safety"') < markup.index('class="answer-text"') < markup.index('class="perspective"')
 
 
+def test_helplines_are_listed_us_then_uk_and_ireland_then_elsewhere():
+    # the order the safety layer may write them in; the page reorders, whatever the source order
+    lines = ["- elsewhere: Find A Helpline, lists helplines (https://findahelpline.com)",
+             "- UK and Ireland: Samaritans, call 116 123 (https://www.samaritans.org)",
+             "- US: 988 Lifeline, call 988 (https://988lifeline.org)"]
+    text = "Please reach out now:\n" + "\n".join(lines) + "\nIf you are in immediate danger, call 911.\n\nHe needs space [1]."
+    markup = fmt.answer_html(make_answer(text=text, safety=SafetyReport(flags=["self_harm"])))
+    box = re.search(r'<div class="safety".*?</div>', markup).group(0)
+    order = [box.index(name) for name in ("988 Lifeline", "Samaritans", "Find A Helpline")]
+    assert order == sorted(order), box
+    assert box.index("Please reach out") < order[0] and order[-1] < box.index("immediate danger")
+    assert box.count("<li>") == 3 and 'href="https://findahelpline.com"' in box
+
+    resources = [{"name": n, "contact": "c", "region": r, "url": "https://x.org"}
+                 for n, r in [("Anywhere", "elsewhere"), ("Uk line", "UK"), ("Us line", "US"), ("Ie line", "Ireland")]]
+    box = fmt.safety_html(make_answer(safety=SafetyReport(flags=["abuse"], resources=resources)))
+    order = [box.index(n) for n in ("Us line", "Uk line", "Ie line", "Anywhere")]
+    assert order == sorted(order), box
+
+
 def test_no_safety_box_without_a_reason():
     assert 'class="safety"' not in fmt.answer_html(make_answer())
 
