@@ -31,7 +31,9 @@ from .retrieve import Filters, HybridRetriever, words_of
 from .support import SupportScorer
 
 DEFAULT_K = 6
-ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk
+ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk...
+ABSTAIN_FLOOR = 0.15  # ...unless it is above this and one chunk holds most of the query's words
+COVERED = 0.5  # IDF-weighted share of the query's words that counts as "holds most"
 ABSTAIN_TEXT = (
     "The article and its comments don't cover that, so I can't answer it from them. "
     "Try asking about why men pull away, what the article advises, or what readers said."
@@ -287,13 +289,14 @@ class Bot:
     def _confidence(self, query: str, sources: list[Source]) -> float:
         if any(s.author and len(s.author) >= 3 and words_of(s.author) in words_of(query) for s in sources):
             return 1.0  # "what did Jess say?": the named commenter is the answer
-        dense = [s.dense for s in sources if s.dense is not None]
-        if dense:
-            return max(dense)
         if not sources:
             return 0.0
-        sims = self.scorer.similarity(query, [s.text for s in sources])
-        return float(max(sims)) if len(sims) else 0.0
+        dense = [s.dense for s in sources if s.dense is not None]
+        best = max(dense) if dense else float(max(self.scorer.similarity(query, [s.text for s in sources])))
+        if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and hasattr(self.retriever, "coverage"):
+            if self.retriever.coverage(query, sources) >= COVERED:
+                return ABSTAIN_BELOW  # lexically well covered: answer
+        return best
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
         records = self.version.records_by_id

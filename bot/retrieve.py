@@ -64,6 +64,7 @@ class HybridRetriever:
         self.per_unit = per_unit
         self._lexical = None
         self._authors: set[str] | None = None
+        self._df: dict[str, int] | None = None
 
     @property
     def lexical(self):
@@ -99,6 +100,32 @@ class HybridRetriever:
             _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key))
             for rank, key in enumerate(picked, start=1)
         ]
+
+    def coverage(self, query: str, sources: list[Source]) -> float:
+        """Best IDF-weighted share of the query's words found in one source (words the corpus
+        never uses weigh the most), so "what about oxytocin?" counts as covered and
+        "the weather in Paris" does not."""
+        import math
+
+        from index.lexical import tokenize
+
+        if self._df is None:
+            df: dict[str, int] = {}
+            for chunk in self.version.chunks.values():
+                for word in set(tokenize(chunk.text)):
+                    df[word] = df.get(word, 0) + 1
+            self._df = df
+        n = max(len(self.version.chunks), 1)
+        words = set(tokenize(query))
+        if not words or not sources:
+            return 0.0
+        weight = {w: math.log((n + 1) / (self._df.get(w, 0) + 0.5)) for w in words}
+        total = sum(weight.values())
+        best = 0.0
+        for src in sources:
+            have = set(tokenize(src.text))
+            best = max(best, sum(weight[w] for w in words if w in have) / total)
+        return best
 
     def _named_authors(self, query: str) -> set[str]:
         """Commenters named in the query (names of 3+ letters, whole words)."""

@@ -187,6 +187,13 @@ def test_real_out_of_scope_abstains_without_citations(real_bot, question):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", ["What does the article say about oxytocin?", "What is the UM programme?"])
+def test_real_short_in_scope_questions_are_answered(real_bot, question):
+    answer = real_bot.ask(question)
+    assert not answer.abstained and answer.citations, answer.meta
+
+
+@pytest.mark.slow
 def test_real_named_commenter(real_bot):
     answer = real_bot.ask("What did Veronica ask?")
     assert any(c.author == "Veronica" for c in answer.citations), answer.text
