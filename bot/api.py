@@ -31,6 +31,7 @@ from .retrieve import Filters, HybridRetriever, words_of
 from .support import SupportScorer
 
 DEFAULT_K = 6
+DANGER_FLAGS = {"self_harm", "abuse"}
 ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk...
 ABSTAIN_FLOOR = 0.15  # ...unless it is above this and one chunk holds most of the query's words
 COVERED = 0.5  # IDF-weighted share of the query's words that counts as "holds most"
@@ -248,12 +249,15 @@ class Bot:
             meta["abstained"] = True
             return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), report, prepared, on_delta)
 
+        # A model's draft streams live, except when care comes first: then the verified,
+        # safety-shaped answer is the first thing shown.
+        live = on_delta if self.generator.name != "extractive" and not (set(report.flags) & DANGER_FLAGS) else None
         t = time.perf_counter()
         draft_parts = []
         for piece in self.generator.stream(question, sources, state["history"]):
             draft_parts.append(piece)
-            if on_delta and self.generator.name != "extractive":
-                on_delta(piece)
+            if live:
+                live(piece)
         timings["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -266,11 +270,7 @@ class Bot:
             answer = Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta)
         else:
             answer = Answer(checked.text, question, checked.citations, sources, report, meta)
-        if on_delta and self.generator.name == "extractive":
-            on_delta_final = on_delta
-        else:
-            on_delta_final = None
-        return self._finish(answer, report, prepared, on_delta_final)
+        return self._finish(answer, report, prepared, None if live else on_delta)
 
     def _finish(self, answer: Answer, report: SafetyReport, prepared: dict, on_delta) -> Answer:
         answer = self.safety.apply(answer, report, self._version_or_none(), self.retrieve)

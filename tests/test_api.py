@@ -197,3 +197,31 @@ def test_real_short_in_scope_questions_are_answered(real_bot, question):
 def test_real_named_commenter(real_bot):
     answer = real_bot.ask("What did Veronica ask?")
     assert any(c.author == "Veronica" for c in answer.citations), answer.text
+
+
+class _Danger:
+    """A stand-in safety layer that flags abuse and prepends a resources line."""
+
+    def check(self, question, history):
+        from bot import SafetyReport
+
+        return SafetyReport(flags=["abuse"])
+
+    def short_circuit(self, report, question):
+        return None
+
+    def screen_sources(self, sources, report):
+        return sources
+
+    def apply(self, answer, report, version, retrieve):
+        answer.text = "RESOURCES FIRST\n" + answer.text
+        return answer
+
+
+def test_llm_drafts_do_not_stream_live_when_care_comes_first(fake_store, fake_embeddings):
+    draft = "The article says Oxytocin lowers testosterone in men which raises his stress levels [1]."
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=_Danger())
+    events = list(bot.stream_live("what does oxytocin do to men?"))
+    first = events[0]
+    assert isinstance(first, TextDelta) and first.text.startswith("RESOURCES FIRST")
+    assert "".join(e.text for e in events[:-1]).strip() == events[-1].text.strip()
