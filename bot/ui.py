@@ -111,7 +111,7 @@ CSS = """
 #title h2 { margin-bottom: .1em !important; }
 #chat .safety ul { margin: .3em 0 .3em 1.1em !important; padding: 0 !important; }
 #chat .safety li { margin: .15em 0 !important; }
-#chat .safety li, #chat .safety li::marker { color: inherit !important; }
+#chat .safety ul, #chat .safety li, #chat .safety li::marker { color: inherit !important; }
 @media (max-width: 500px) {
   .column, .block, .row, .form { min-width: 0 !important; max-width: 100% !important; }
   #title h2 { font-size: 1.15rem !important; line-height: 1.3 !important; }
@@ -249,7 +249,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
                 elem_id="question", autofocus=True, lines=1, max_lines=4, container=False,
             )
             send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="ask")
-            new_chat = gr.Button("New conversation", variant="secondary", scale=0, min_width=170, elem_id="new-chat")
+            new_chat = gr.Button("New conversation", variant="secondary", scale=0, min_width=190, elem_id="new-chat")
         generator = gr.Dropdown(
             choices=generators, value=default, label="Answer generator", info=GENERATOR_HELP,
             interactive=len(generators) > 1, elem_id="generator",
