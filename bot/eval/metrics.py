@@ -106,6 +106,7 @@ def answer_sentences(text: str) -> list[Sentence]:
                     nums.append(int(n))
         clean = normalise(_MARKER.sub("", piece)).strip()
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        clean = re.sub(r"^[-*•]\s+", "", clean)  # list bullets
         if not _LETTER.search(clean):
             if nums and out:  # a marker on its own line refers to the sentence before
                 prev = out[-1]

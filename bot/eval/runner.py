@@ -117,14 +117,18 @@ class TutorialBaseline:
 def view_of_answer(answer) -> dict:
     """What the metrics need from a Bot Answer (plain data, also stored in report.json)."""
     perspectives = list(getattr(answer.safety, "perspectives", []) or [])
+    flags = list(getattr(answer.safety, "flags", []) or [])
+    # the safety layer's off-topic redirect is a refusal to answer: it counts as abstaining
+    refused = not answer.citations and "off_topic" in flags
     return {
         "text": answer.text,
-        "abstained": answer.abstained,
+        "abstained": answer.abstained or refused,
+        "card_titles": [p.title for p in perspectives if p.origin == "card"],
         "cited": {c.n: c.quote for c in answer.citations},
         "cited_ids": [c.source_id for c in answer.citations],
         "perspectives_cited": sum(1 for p in perspectives if p.citations),
         "sources": [{"rank": s.rank, "ids": list(s.record_ids), "text": s.text} for s in answer.sources],
-        "flags": list(getattr(answer.safety, "flags", []) or []),
+        "flags": flags,
         "resources": len(getattr(answer.safety, "resources", []) or []),
         "perspectives": len(perspectives),
         "timings": dict(answer.meta.get("timings") or {}),
@@ -137,7 +141,13 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
     ranked = [set(s["ids"]) for s in view["sources"]]
     texts = [s["text"] for s in view["sources"]]
     answered = not view["abstained"] and not view.get("error")
-    sentences = M.answer_sentences(view["text"]) if answered else []
+    # perspective cards (a "- Title. summary (Where this comes from: ...)" line added by the
+    # safety layer, labelled "not from the article") are counted apart, not scored as claims
+    titles = tuple(f"- {t}" for t in view.get("card_titles", []))
+    lines = view["text"].splitlines()
+    body = "\n".join(line for line in lines if not (titles and line.strip().startswith(titles)))
+    card_sentences = len(M.answer_sentences(view["text"])) - len(M.answer_sentences(body)) if answered else 0
+    sentences = M.answer_sentences(body) if answered else []
     out = {
         "recall@5": M.recall_at_k(ranked, case.gold_ids, K_EVAL),
         "mrr": M.reciprocal_rank(ranked, case.gold_ids),
@@ -150,6 +160,7 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         "abstain_ok": view["abstained"] == case.abstain,
         "balanced": None,
         "sentences": len(sentences),
+        "card_sentences": card_sentences,
     }
     if answered and not case.abstain:
         cs = M.citation_scores(sentences, view["cited"], judge)
