@@ -107,7 +107,7 @@ def med(rows, key):
     return statistics.median(values) if values else float("nan")
 
 
-def bench_model(name: str, max_tokens: int, threads: int | None = None) -> dict:
+def bench_model(name: str, max_tokens: int, threads: int | None = None, questions=QUESTIONS) -> dict:
     rss0 = psutil.Process().memory_info().rss
     sampler = PeakRSS()
     t = time.perf_counter()
@@ -122,7 +122,7 @@ def bench_model(name: str, max_tokens: int, threads: int | None = None) -> dict:
     chat.extra_body = {"cache_prompt": False}
     bot.retrieve("warm up the retriever", k=2)  # load embeddings/index outside the timings
     ours, raw = [], []
-    for i, q in enumerate(QUESTIONS):
+    for i, q in enumerate(questions):
         b = through_bot(bot, q)
         messages = bot.generator.messages(q, b["answer"].sources, None)
         d = direct(running, messages, max_tokens, chat.temperature)
@@ -143,14 +143,15 @@ def main() -> None:
     installed = [r["name"] for r in catalog.describe() if r["installed"]]
     ap.add_argument("--models", nargs="*", default=installed)
     ap.add_argument("--max-tokens", type=int, default=400)
+    ap.add_argument("--questions", type=int, default=len(QUESTIONS), help="use only the first N questions")
     ap.add_argument("--threads", type=int, default=None, help="runtime threads (default: all cores)")
     args = ap.parse_args()
     print(f"cpus {os.cpu_count()}, runtime threads {args.threads or os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}; models: {', '.join(args.models)}")
     results = []
     for name in args.models:
         print(f"== {name}")
-        results.append(bench_model(name, args.max_tokens, args.threads))
-    print(f"\nload average at end {os.getloadavg()[0]:.1f}; medians over {len(QUESTIONS)} questions")
+        results.append(bench_model(name, args.max_tokens, args.threads, QUESTIONS[: args.questions]))
+    print(f"\nload average at end {os.getloadavg()[0]:.1f}; medians over {args.questions} questions")
     print(f"{'model':20} {'path':7} {'ttft s':>7} {'tok/s':>6} {'answer s':>9} {'overhead s':>10} {'peak RSS (+model)':>18} {'load s':>6}")
     for r in results:
         over = med(r["ours"], "total") - med(r["raw"], "total")
