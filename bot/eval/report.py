@@ -166,7 +166,7 @@ def charts(report: dict, folder: Path) -> list[Path]:
         ax.set_xticks(range(len(keys)), labels)
         ax.set_ylim(*ylim)
         ax.set_title(title)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(4, len(names)), frameon=False)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(path, dpi=110)
@@ -185,11 +185,12 @@ def charts(report: dict, folder: Path) -> list[Path]:
     width = 0.8 / max(1, len(names))
     for i, c in enumerate(configs):
         lat = c["summary"]["latency"]
-        p50 = [(lat.get(s) or {}).get("p50") or 0.0 for s in stages]
-        p95 = [(lat.get(s) or {}).get("p95") or 0.0 for s in stages]
+        # a stage the configuration does not have (the baseline has no check/verify) is not drawn
+        p50 = [max((lat.get(s) or {}).get("p50") or 0.0, 1e-5) if s in lat else float("nan") for s in stages]
+        p95 = [max((lat.get(s) or {}).get("p95") or 0.0, 1e-5) if s in lat else float("nan") for s in stages]
         pos = [x + i * width - 0.4 + width / 2 for x in range(len(stages))]
-        ax.bar(pos, [max(v, 1e-4) for v in p95], width, alpha=0.35, color=f"C{i}")
-        ax.bar(pos, [max(v, 1e-4) for v in p50], width, label=c["name"], color=f"C{i}")
+        ax.bar(pos, p95, width, alpha=0.35, color=f"C{i}")
+        ax.bar(pos, p50, width, label=c["name"], color=f"C{i}")
     ax.set_yscale("log")
     ax.set_xticks(range(len(stages)), stages)
     ax.set_ylabel("seconds (solid p50, pale p95, log scale)")
