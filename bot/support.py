@@ -43,6 +43,12 @@ class SupportScorer:
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
+    def preload(self, texts: list[str], matrix) -> None:
+        """Seed the cache with vectors computed at index time (the index's sentence bank)."""
+        with self._lock:
+            for text, vec in zip(texts, matrix):
+                self._cache.setdefault(text, np.asarray(vec, dtype=np.float32))
+
     def vectors(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))

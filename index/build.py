@@ -23,6 +23,7 @@ from .embed import PackagedEmbeddings, make_embeddings
 from .errors import InputError, StoreError
 from .lexical import LexicalIndex
 from .parse import Record, parse_text, read_source, slugify
+from .sentences import normalise, sentence_spans
 from .store import (
     COLLECTION,
     SCHEMA,
@@ -32,6 +33,7 @@ from .store import (
     chroma_client,
     server_client,
     server_collection_name,
+    save_sentence_bank,
     server_unreachable,
 )
 
@@ -103,10 +105,12 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     todo = [c for c in chunks if c.key not in reused]
     vectors = dict(reused)
     vectors.update(_embed(todo, embeddings, progress))
+    bank = _sentence_bank(documents, chunks, previous, embeddings, progress)
 
     build_dir = layout.new_build_dir()
     try:
         _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
+        save_sentence_bank(build_dir, *bank)
         layout.publish(build_dir, version)
         if settings.chroma_url:
             prune_server(settings, keep={p.name for p in layout.root.glob("v-*")})
@@ -139,6 +143,8 @@ def _open_previous(layout: StoreLayout, chroma_url: str | None) -> IndexVersion 
     try:
         version = layout.current_version()
     except StoreError as exc:
+        if "--rebuild" in str(exc):
+            raise
         raise StoreError(f"{exc} (or `bot index --rebuild` to replace it)") from None
     return IndexVersion(layout.root / version, chroma_url) if version else None
 
@@ -172,6 +178,41 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
         vectors = embeddings.embed_documents([c.text for c in chunks], on_batch=bar.update)
     return {c.key: v for c, v in zip(chunks, vectors)}
+
+
+def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progress: bool):
+    """Vectors of every sentence of every chunk, so answers need no embedding work.
+
+    The extractive composer and the citation verifier score sentences against the
+    question; with this bank they only need the query vector. Sentences already in
+    the previous index keep their vectors.
+    """
+    import numpy as np
+    from tqdm import tqdm
+
+    text_of = {d["doc"]: d["text"] for d in documents}
+    texts = list(
+        dict.fromkeys(
+            normalise(text_of[c.doc][c.start + s : c.start + e])
+            for c in chunks
+            for s, e in sentence_spans(text_of[c.doc][c.start : c.end])
+        )
+    )
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.manifest.embedding_model == embeddings.model_name:
+        try:
+            old_texts, old_matrix = previous.sentence_bank
+            known = {t: old_matrix[i] for i, t in enumerate(old_texts)}
+        except StoreError:
+            known = {}
+    todo = [t for t in texts if t not in known]
+    if todo:
+        with tqdm(total=len(todo), desc="embedding sentences", unit="sent", disable=not progress, file=sys.stderr) as bar:
+            for text, vec in zip(todo, embeddings.embed_documents(todo, on_batch=bar.update)):
+                known[text] = np.asarray(vec, dtype=np.float16)
+    dim = len(next(iter(known.values()))) if known else 0
+    matrix = np.stack([known[t] for t in texts]).astype(np.float16) if texts else np.zeros((0, dim), np.float16)
+    return texts, matrix
 
 
 def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings, embeddings):

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+SMALL_BATCH = 8  # up to this many texts (a query, an answer's sentences) run on one thread
 _lock = threading.Lock()
 _model = None
+
+
+@contextmanager
+def _one_thread():
+    """Torch's intra-op threads spin-wait: for a handful of texts on a busy 2-core machine
+    two threads took ~500 ms where one took ~12 ms (measured). Bulk encoding keeps them all."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def load_model():
@@ -47,6 +63,9 @@ class PackagedEmbeddings(Embeddings):
         self, texts: list[str], on_batch: Callable[[int], None] | None = None
     ) -> list[list[float]]:
         model = load_model()
+        if len(texts) <= SMALL_BATCH:
+            with _one_thread():
+                return model.encode(texts, normalize_embeddings=True).tolist() if texts else []
         vectors: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
@@ -56,7 +75,7 @@ class PackagedEmbeddings(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return load_model().encode([text], normalize_embeddings=True)[0].tolist()
+        return self.embed_documents([text])[0]
 
 
 # --- choosing an embedder ----------------------------------------------------

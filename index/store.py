@@ -7,6 +7,8 @@
         sources/<doc>.txt  the source texts (citations quote them exactly)
         records.jsonl      parsed records (article paragraphs and comments)
         chunks.jsonl       chunk texts and metadata, as given to the vector store
+        sentences.json     every sentence of every chunk (normalised whitespace) ...
+        sentences.npy      ... and its vector (float16), so answers need no embedding work
         chroma/            Chroma PersistentClient (cosine, our embeddings), or, with
                            --chroma-url, collection chunks-<version> on a Chroma server
         lexical/           BM25 index over the same chunks
@@ -33,7 +35,7 @@ from .chunk import Chunk
 from .errors import StoreError
 from .parse import Record
 
-SCHEMA = 3
+SCHEMA = 4
 COLLECTION = "chunks"
 KEEP_OLD_VERSIONS = 1  # a server still reading the previous version keeps working
 
@@ -178,6 +180,13 @@ class StoreLayout:
             stale.unlink(missing_ok=True)
 
 
+def save_sentence_bank(folder: Path, texts: list[str], matrix) -> None:
+    import numpy as np
+
+    (folder / "sentences.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    np.save(folder / "sentences.npy", matrix)
+
+
 def _is_ours(name: str) -> bool:
     return name in ("CURRENT", ".lock") or name.startswith(("v-", ".build-", ".CURRENT-"))
 
@@ -282,6 +291,20 @@ class IndexVersion:
         if len(out) != self.manifest.chunks:
             raise self._damaged("chunks.jsonl", ValueError(f"{len(out)} of {self.manifest.chunks} chunks"))
         return out
+
+    @cached_property
+    def sentence_bank(self):
+        """(sentence texts, float16 matrix of their vectors)."""
+        import numpy as np
+
+        try:
+            texts = json.loads((self.path / "sentences.json").read_text(encoding="utf-8"))
+            matrix = np.load(self.path / "sentences.npy")
+        except (OSError, ValueError) as exc:
+            raise self._damaged("sentence vectors", exc) from None
+        if len(texts) != len(matrix):
+            raise self._damaged("sentence vectors", ValueError("count mismatch"))
+        return texts, matrix
 
     def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}

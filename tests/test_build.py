@@ -23,10 +23,11 @@ def _snapshot(store_dir):
 
 def test_build_twice_is_idempotent_and_embeds_nothing_new(settings, fake_embeddings):
     first = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    calls_after_first = list(fake_embeddings.calls)
     second = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
     assert first.changed and not second.changed
     assert first.chunks == second.chunks == len(IndexVersion.open(settings.store_dir).chunks)
-    assert sum(fake_embeddings.calls) == first.chunks  # second run embedded nothing
+    assert fake_embeddings.calls == calls_after_first  # second run embedded nothing
     ids = IndexVersion.open(settings.store_dir).collection.get()["ids"]
     assert len(ids) == len(set(ids))
 
@@ -38,6 +39,8 @@ def test_changed_text_reembeds_only_changed_chunks(tmp_path, settings, fake_embe
     second = build_index([post], settings, embeddings=fake_embeddings, progress=False)
     assert second.changed and second.embedded < first.chunks and second.reused > 0
     assert second.embedded + second.reused == second.chunks
+    texts, matrix = IndexVersion.open(settings.store_dir).sentence_bank
+    assert any("Thank you so much!" in t for t in texts) and len(texts) == len(matrix)
 
 
 def test_rebuild_forces_full_embedding(settings, fake_embeddings):

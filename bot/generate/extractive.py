@@ -47,8 +47,6 @@ class ExtractiveGenerator:
         self.texts_for = texts_for
         self.headings_for = headings_for or (lambda: {})
 
-    def _is_heading(self, source: Source, start: int) -> bool:
-        return start in self.headings_for().get(source.doc, ())
 
     def stream(self, question: str, sources: list[Source], history=None) -> Iterator[str]:
         picked = self.select(question, sources)
@@ -65,13 +63,13 @@ class ExtractiveGenerator:
                 yield f"{lead}{_quote(c.text)} [{c.source.rank}]\n"
 
     def select(self, question: str, sources: list[Source]) -> list[_Candidate]:
-        texts = self.texts_for()
+        texts, headings = self.texts_for(), self.headings_for()
         candidates: list[_Candidate] = []
         for src in sources:
             seed = texts[src.doc]
             for s, e in sentence_spans(seed[src.start : src.end], src.start):
                 sentence = normalise(seed[s:e])
-                if len(tokenize(sentence)) >= 3 and len(sentence) <= 600 and not self._is_heading(src, s):
+                if len(tokenize(sentence)) >= 3 and len(sentence) <= 600 and s not in headings.get(src.doc, ()):
                     candidates.append(_Candidate(src, sentence, s, 0.0))
         if not candidates:
             return []
