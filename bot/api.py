@@ -82,6 +82,7 @@ class Bot:
         self._safety = safety
         self.retriever_mode = retriever_mode
         self._version: IndexVersion | None = None
+        self._stamp: int | None = None  # mtime of CURRENT when the version was opened
         self._lock = threading.RLock()
 
     # --- lazily built parts -------------------------------------------------
@@ -89,11 +90,21 @@ class Bot:
     @property
     def version(self) -> IndexVersion:
         """The published index; a rebuild (`bot index` while serving) is picked up on the next question."""
-        current = StoreLayout(self.settings.store_dir).current_version()
+        layout = StoreLayout(self.settings.store_dir)
+        try:
+            stamp = layout.pointer.stat().st_mtime_ns
+        except OSError:
+            stamp = None
         with self._lock:
+            if self._version is not None and stamp == self._stamp:
+                return self._version
+            current = layout.current_version()
             if self._version is None or self._version.path.name != current:
                 self._version = IndexVersion.open(self.settings.store_dir, self.settings.chroma_url)
                 self.__dict__.pop("retriever", None)  # built over the old version
+                if "scorer" in self.__dict__:
+                    self._preload_sentences(self.scorer, self._version)
+            self._stamp = stamp
         return self._version
 
     @cached_property
@@ -105,9 +116,19 @@ class Bot:
         version = self._version_or_none()  # query with the embedder the index was built with
         return embeddings_for_model(version.manifest.embedding_model if version else None)
 
+    def _preload_sentences(self, scorer: SupportScorer, version: IndexVersion) -> None:
+        if getattr(self.embeddings, "model_name", None) != version.manifest.embedding_model:
+            return  # an injected embedder of another space: its own vectors only
+        texts, matrix = version.sentence_bank
+        scorer.preload(texts, matrix)
+
     @cached_property
     def scorer(self) -> SupportScorer:
-        return SupportScorer(self.embeddings)
+        scorer = SupportScorer(self.embeddings)
+        version = self._version_or_none()
+        if version is not None:
+            self._preload_sentences(scorer, version)
+        return scorer
 
     @cached_property
     def retriever(self):
@@ -213,17 +234,26 @@ class Bot:
 
     def _retrieve_step(self, state: dict) -> list[Source]:
         prepared = state["prepared"]
-        if self.safety.short_circuit(prepared["safety"], prepared["question"]) is not None:
+        report = prepared["safety"]
+        flags = set(report.flags)
+        if "injection" in flags or (
+            "off_topic" not in flags and self.safety.short_circuit(report, prepared["question"]) is not None
+        ):
             return []
         t = time.perf_counter()
         filters = state.get("filters")
         if isinstance(filters, dict):
             filters = Filters(**filters)
-        try:
-            sources = self._fresh_retriever().search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
-        except StoreError:
-            raise
-        sources = self.safety.screen_sources(sources, prepared["safety"])
+        sources = self._fresh_retriever().search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+        if "off_topic" in flags:
+            # The topic check knows relationships, not this corpus: a question the index
+            # clearly covers ("What did Veronica ask?") is not off topic.
+            if self._confidence(prepared["query"], sources) >= ABSTAIN_BELOW:
+                report.flags.remove("off_topic")
+                report.notes.append("The topic check doubted this question, but the article and comments cover it.")
+            else:
+                return []
+        sources = self.safety.screen_sources(sources, report)
         prepared["timings"]["retrieve"] = time.perf_counter() - t
         return sources
 
@@ -241,6 +271,7 @@ class Bot:
         }
         early = self.safety.short_circuit(report, question)
         if early is not None:
+            meta["abstained"] = "off_topic" in report.flags  # a redirect, not an answer
             return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
 
         confidence = self._confidence(prepared["query"], sources)

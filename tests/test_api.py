@@ -225,3 +225,14 @@ def test_llm_drafts_do_not_stream_live_when_care_comes_first(fake_store, fake_em
     first = events[0]
     assert isinstance(first, TextDelta) and first.text.startswith("RESOURCES FIRST")
     assert "".join(e.text for e in events[:-1]).strip() == events[-1].text.strip()
+
+
+@pytest.mark.slow
+def test_real_corpus_questions_are_not_off_topic_or_crisis(real_store, real_embeddings):
+    bot = Bot(real_store, embeddings=real_embeddings)  # with the real safety layer
+    veronica = bot.ask("What did Veronica ask?")
+    assert "off_topic" not in veronica.safety.flags and any(c.author == "Veronica" for c in veronica.citations)
+    rude = bot.ask("Is it rude to disappear for days?")
+    assert not {"self_harm", "off_topic"} & set(rude.safety.flags) and rude.citations
+    bread = bot.ask("How do I bake sourdough bread?")
+    assert bread.safety.flags == ["off_topic"] and bread.abstained and not bread.citations

@@ -139,7 +139,10 @@ STRONG = {
 BROAD = {
     "self_harm": _rx(
         r"\bhopeless\b|\bworthless\b|\bcan'?t go on\b|\bgive up on (?:life|everything)\b|\bway out\b",
-        r"\bdisappear\b|\bgone\b|\bpills?\b|\bnot worth it\b|\bno point\b|\bcan'?t do this anymore\b|\bdie\b|\bdead\b",
+        r"\bpills?\b|\bnot worth it\b|\bno point\b|\bcan'?t do this anymore\b",
+        # "disappear", "gone", "dead" are this corpus's everyday words for HIM pulling away
+        # ("is it rude to disappear for days?"): they only count with a first-person subject.
+        r"\b(?:i|i'?m|me|myself)\b[^.?!]{0,40}\b(?:disappear\w*|gone|die|dead)\b",
     ),
     "abuse": _rx(
         r"\bcontrol\w*\b|\bviolen\w*\b|\babus\w*\b|\bscared\b|\bafraid\b|\bunsafe\b|\bthreat\w*\b|\bstalk\w*\b",
@@ -168,7 +171,7 @@ ON_TOPIC = re.compile(
     r"|relationship\w*|dating|date|dates|love\w*|text\w*|call\w*|space|withdr\w*|pull\w*|distant|commit\w*|marri\w*"
     r"|divorce|breakup|break up|single|feel\w*|hurt\w*|miss\w*|articles?|comments?|comment\w+|author|renee|blog|post"
     r"|oxytocin|testosterone|hormones?|attach\w*|attract\w*|masculin\w*|feminin\w*|freedom|needy|jealous\w*|trust"
-    r"|argument|fight|silence|silent|ghost\w*|crush|sex\w*|david|polariz\w*|lonely|alone|cry\w*|sad|heart\w*"
+    r"|argument|fight|silence|silent|ghost\w*|disappear\w*|vanish\w*|ignor\w*|rude|crush|sex\w*|david|polariz\w*|lonely|alone|cry\w*|sad|heart\w*"
     r"|wait\w*|reach out|contact|players?|narcissis\w*|deadlock|kevin|clair|joni|jess|yz|munchkins|edwige|karen|anita)\b"
 )
 PERSONAL = re.compile(
