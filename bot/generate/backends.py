@@ -1,6 +1,7 @@
 """Generator specs -> LangChain chat models, and backend errors -> GeneratorError.
 
-    local:NAME               a packaged model (see `bot models`), served in-process by xllamacpp
+    local:NAME               a packaged model (see `bot models`), served in-process by xllamacpp;
+                             `local` alone (or local:default) is the recommended one (catalog.DEFAULT)
     local:PATH.gguf          any GGUF file
     openai:MODEL@BASE_URL    any OpenAI-compatible server (vLLM, llama.cpp server, LM Studio, OpenAI);
                              key from OPENAI_API_KEY, not needed for loopback servers
@@ -49,7 +50,7 @@ def accepted_forms() -> str:
     from ..local.catalog import CATALOG
 
     return (
-        "extractive, local:NAME (" + ", ".join(CATALOG) + "), local:PATH.gguf, "
+        "extractive, local:NAME (" + ", ".join(CATALOG) + "; `local` alone: the default), local:PATH.gguf, "
         "openai:MODEL@http(s)://HOST[:PORT]/v1, openai:MODEL, ollama:MODEL[@http://HOST:PORT]"
     )
 
@@ -68,6 +69,10 @@ def _check_url(spec: str, url: str) -> str:
 def parse_spec(spec: str) -> BackendSpec:
     """Parse a model spec (everything but `extractive`); errors list the accepted forms."""
     kind, sep, rest = (spec or "").strip().partition(":")
+    if kind == "local" and rest.strip() in ("", "default"):
+        from ..local.catalog import DEFAULT
+
+        return BackendSpec("local", DEFAULT)
     if not sep or not rest.strip():
         raise _bad(spec, "expected KIND:MODEL")
     rest = rest.strip()

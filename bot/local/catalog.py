@@ -89,6 +89,11 @@ CATALOG: dict[str, PackagedModel] = {
 }
 
 
+# `--generator local` (or local:default): the packaged model that scored best in `bot eval`
+# among those worth answering with (see README, "Generative answers").
+DEFAULT = "qwen2.5-coder-1.5b"
+
+
 def models_dir(settings=None) -> Path:
     if settings is None:
         from index.config import load_settings
@@ -224,6 +229,7 @@ def describe(settings=None) -> list[dict]:
         rows.append(
             {
                 "name": model.name,
+                "default": model.name == DEFAULT,
                 "title": model.title,
                 "size": model.size,
                 "packages": f"{len(model.pip) - len(missing)}/{len(model.pip)}",
