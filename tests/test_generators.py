@@ -366,3 +366,12 @@ def test_a_file_that_is_not_a_gguf_model_is_a_clear_error(tmp_path):
     with pytest.raises(GeneratorError, match="could not load .*notes.gguf.*GGUF"):
         make_generator(f"local:{bad}")
     assert all(r.path != bad.resolve() for r in server.running_servers())
+
+
+def test_available_generators_lists_extractive_and_installed_local_models(monkeypatch):
+    from bot.generate import factory
+    from bot.local import catalog
+
+    rows = [{"name": "tiny", "installed": True}, {"name": "huge", "installed": False}]
+    monkeypatch.setattr(catalog, "describe", lambda settings=None: rows)
+    assert factory.available_generators() == ["extractive", "local:tiny"]

@@ -50,3 +50,15 @@ def chat_model_for(spec: str, settings=None):
     from .backends import chat_model_for as build
 
     return build(spec, settings)
+
+
+def available_generators(settings=None) -> list[str]:
+    """Specs that work on this machine now: extractive, plus each packaged local model whose
+    packages are installed (the web chat offers these). Remote servers are never probed."""
+    specs = ["extractive"]
+    try:
+        from ..local.catalog import describe
+    except ImportError:  # the local extra is not installed
+        return specs
+    specs += [f"local:{row['name']}" for row in describe(settings) if row["installed"]]
+    return specs
