@@ -197,6 +197,9 @@ def test_real_short_in_scope_questions_are_answered(real_bot, question):
 def test_real_named_commenter(real_bot):
     answer = real_bot.ask("What did Veronica ask?")
     assert any(c.author == "Veronica" for c in answer.citations), answer.text
+    jess = real_bot.ask("What did Jess say?")
+    assert len(jess.citations) >= 2 and {c.author for c in jess.citations} == {"Jess"}, jess.text
+    assert "Jess also wrote" in jess.text and "Another reader, Jess" not in jess.text
 
 
 class _Danger:

@@ -52,14 +52,24 @@ class ExtractiveGenerator:
         picked = self.select(question, sources)
         article = sorted((c for c in picked if c.source.kind == "article"), key=lambda c: c.start)
         comments = [c for c in picked if c.source.kind == "comment"]
+        first = {}  # best-scoring comment first; sentences of one comment in the order written
+        for i, c in enumerate(comments):
+            first.setdefault(c.source.author, i)
+        comments.sort(key=lambda c: (first[c.source.author], c.start))
         if article:
             yield "**What the article says**\n"
             for i, c in enumerate(article):
                 yield f"{_ARTICLE_LEADS[min(i, len(_ARTICLE_LEADS) - 1)]}{_quote(c.text)} [{c.source.rank}]\n"
         if comments:
             yield ("\n" if article else "") + "**What readers said in the comments**\n"
-            for i, c in enumerate(comments):
-                lead = _COMMENT_LEADS[min(i, len(_COMMENT_LEADS) - 1)].format(who=_who(c.source))
+            authors: list[str] = []
+            for c in comments:
+                who = _who(c.source)
+                if authors and authors[-1] == who:
+                    lead = f"{who} also wrote: "
+                else:
+                    lead = _COMMENT_LEADS[min(len(set(authors)), len(_COMMENT_LEADS) - 1)].format(who=who)
+                authors.append(who)
                 yield f"{lead}{_quote(c.text)} [{c.source.rank}]\n"
 
     def select(self, question: str, sources: list[Source]) -> list[_Candidate]:
@@ -87,7 +97,8 @@ class ExtractiveGenerator:
             if c.score < MIN_SCORE or c.text in seen_text:
                 continue
             unit = c.source.chunk_id.split("#")[0]
-            limit = 1 if c.source.kind == "comment" else ARTICLE_MAX
+            named = len(c.source.author or "") >= 3 and words_of(c.source.author) in asked
+            limit = COMMENT_MAX if named else 1 if c.source.kind == "comment" else ARTICLE_MAX
             if units.get(unit, 0) >= limit:
                 continue
             same_kind = sum(1 for p in picked if p.source.kind == c.source.kind)
