@@ -263,6 +263,8 @@ class Precomputed:
         self.inner, self.by_text, self.model_name = inner, by_text, inner.model_name
 
     def embed_documents(self, texts, on_batch=None):
+        missing = [t for t in dict.fromkeys(texts) if t not in self.by_text]  # e.g. sentences, not chunks
+        self.by_text.update(zip(missing, self.inner.embed_documents(missing)))
         if on_batch:
             on_batch(len(texts))
         return [self.by_text[t] for t in texts]
