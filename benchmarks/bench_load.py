@@ -106,7 +106,9 @@ def main() -> None:
             rebuild = subprocess.Popen([bot, "index", "--quiet", "--rebuild", "--store", str(store)],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             phase(f"same, during `bot index --rebuild`", url, args.users, max(2, args.questions // 2))
-            print(f"rebuild finished during the phase: {rebuild.poll() is not None} (exit {rebuild.wait()})")
+            still = rebuild.poll() is None
+            print(f"rebuild still running when that phase ended (the whole phase overlapped it): {still}; "
+                  f"rebuild exit code {rebuild.wait()}")
             phase("after the rebuild", url, 5, 2)
         finally:
             server.terminate()
