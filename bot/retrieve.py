@@ -63,7 +63,7 @@ class HybridRetriever:
         self.fetch_k = fetch_k
         self.per_unit = per_unit
         self._lexical = None
-        self._authors: set[str] | None = None
+        self._authors: tuple[dict[str, set[str]], dict[str, list[str]]] | None = None
         self._df: dict[str, int] | None = None
 
     @property
@@ -81,10 +81,9 @@ class HybridRetriever:
         for ranking in (dense, lexical):
             for rank, key in enumerate(ranking, start=1):
                 fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
-        named = self._named_authors(query)
-        if named:  # "what did Jess say?": the named commenter's words come first
-            for key, chunk in chunks.items():
-                if chunk.author in named and filters.accepts(chunk):
+        for author in self._named_authors(query):  # "what did Jess say?": their words come first
+            for key in self._authors[1][author]:
+                if filters.accepts(chunks[key]):
                     fused[key] = fused.get(key, 0.0) + 2.0 / (RRF_K + 1)
         ordered = sorted(fused, key=lambda key: (-fused[key], key))
         picked, per_unit = [], {}
@@ -128,11 +127,26 @@ class HybridRetriever:
         return best
 
     def _named_authors(self, query: str) -> set[str]:
-        """Commenters named in the query (names of 3+ letters, whole words)."""
+        """Commenters named in the query (names of 3+ letters, as whole words).
+
+        Names are indexed once by their lowercased words, and the query's word n-grams are
+        looked up, so the cost does not grow with the number of commenters."""
         if self._authors is None:
-            self._authors = {c.author for c in self.version.chunks.values() if c.author and len(c.author) >= 3}
-        lowered = words_of(query)
-        return {a for a in self._authors if words_of(a) in lowered}
+            names: dict[str, set[str]] = {}
+            chunks_of: dict[str, list[str]] = {}
+            for key, chunk in self.version.chunks.items():
+                if chunk.author and len(chunk.author) >= 3:
+                    names.setdefault(words_of(chunk.author).strip(), set()).add(chunk.author)
+                    chunks_of.setdefault(chunk.author, []).append(key)
+            self._authors = (names, chunks_of)
+        names = self._authors[0]
+        words = words_of(query).split()
+        longest = max((len(n.split()) for n in names), default=0)
+        found: set[str] = set()
+        for size in range(1, min(longest, len(words)) + 1):
+            for i in range(len(words) - size + 1):
+                found |= names.get(" ".join(words[i : i + size]), set())
+        return found
 
     def _dense(self, query: str, filters: Filters) -> dict[str, float]:
         n = min(self.fetch_k, len(self.version.chunks))
