@@ -132,7 +132,8 @@ class Bot:
 
     @cached_property
     def retriever(self):
-        return self._retriever or HybridRetriever(self.version, self.embeddings, mode=self.retriever_mode)
+        # the scorer embeds queries (cached), so the composer reuses the retrieval's vector
+        return self._retriever or HybridRetriever(self.version, self.scorer, mode=self.retriever_mode)
 
     def _fresh_retriever(self):
         self.version  # noqa: B018  reopens the index (and drops the retriever) after a rebuild

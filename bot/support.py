@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -38,24 +39,44 @@ def coverage(claim: str, passage: str) -> float:
 
 
 class SupportScorer:
+    """Sentence vectors: the index's sentence bank, plus a bounded LRU of everything else
+    (questions, model-written sentences), so a long-running server does not grow without end.
+    Also serves as the retriever's query embedder, so a question is embedded once."""
+
+    RECENT = 4096
+
     def __init__(self, embeddings):
         self.embeddings = embeddings
-        self._cache: dict[str, np.ndarray] = {}
+        self._bank: dict[str, np.ndarray] = {}
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def preload(self, texts: list[str], matrix) -> None:
-        """Seed the cache with vectors computed at index time (the index's sentence bank)."""
+        """Seed with vectors computed at index time (the index's sentence bank)."""
         with self._lock:
             for text, vec in zip(texts, matrix):
-                self._cache.setdefault(text, np.asarray(vec, dtype=np.float32))
+                self._bank.setdefault(text, np.asarray(vec, dtype=np.float32))
+
+    def _get(self, text: str) -> np.ndarray | None:
+        vec = self._bank.get(text)
+        if vec is None and text in self._recent:
+            self._recent.move_to_end(text)
+            vec = self._recent[text]
+        return vec
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            found = {t: v for t in dict.fromkeys(texts) if (v := self._get(t)) is not None}
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
             if missing:
                 for text, vec in zip(missing, self.embeddings.embed_documents(missing)):
-                    self._cache[text] = np.asarray(vec, dtype=np.float32)
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+                    found[text] = self._recent[text] = np.asarray(vec, dtype=np.float32)
+                while len(self._recent) > self.RECENT:
+                    self._recent.popitem(last=False)
+            return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.vectors([text])[0].tolist()
 
     def similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -239,3 +239,19 @@ def test_real_corpus_questions_are_not_off_topic_or_crisis(real_store, real_embe
     assert not {"self_harm", "off_topic"} & set(rude.safety.flags) and rude.citations
     bread = bot.ask("How do I bake sourdough bread?")
     assert bread.safety.flags == ["off_topic"] and bread.abstained and not bread.citations
+
+
+def test_scorer_cache_is_bounded_but_keeps_the_index_bank(fake_embeddings):
+    import numpy as np
+
+    from bot.support import SupportScorer
+
+    scorer = SupportScorer(fake_embeddings)
+    scorer.RECENT = 3
+    scorer.preload(["bank sentence"], np.ones((1, 64), dtype=np.float16))
+    for i in range(10):
+        scorer.embed_query(f"question number {i}")
+    assert len(scorer._recent) == 3 and "bank sentence" in scorer._bank
+    calls = len(fake_embeddings.calls)
+    scorer.vectors(["bank sentence", "question number 9"])  # both cached: no new embedding
+    assert len(fake_embeddings.calls) == calls
