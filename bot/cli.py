@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-tokens", type=int, default=None)
     p.add_argument("--overlap-tokens", type=int, default=None)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-sentence-vectors", dest="sentence_vectors", action="store_false", default=None,
+                   help="skip embedding every sentence (about halves index time on big corpora; answers embed on demand)")
     p.add_argument("--embedder", choices=("torch", "onnx-int8"), default=None,
                    help="torch (default, or BOT_EMBEDDER) or onnx-int8: the int8 ONNX MiniLM, ~3x faster")
     _store_args(p)
@@ -88,6 +90,7 @@ def _settings(args):
         overlap_tokens=getattr(args, "overlap_tokens", None),
         models_dir=getattr(args, "models_dir", None),
         embedder=getattr(args, "embedder", None),
+        sentence_vectors=getattr(args, "sentence_vectors", None),
     )
 
 

@@ -105,7 +105,7 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     todo = [c for c in chunks if c.key not in reused]
     vectors = dict(reused)
     vectors.update(_embed(todo, embeddings, progress))
-    bank = _sentence_bank(documents, chunks, previous, embeddings, progress)
+    bank = _sentence_bank(documents, chunks, previous, embeddings, progress, enabled=settings.sentence_vectors)
 
     build_dir = layout.new_build_dir()
     try:
@@ -151,7 +151,7 @@ def _open_previous(layout: StoreLayout, chroma_url: str | None) -> IndexVersion 
 
 def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str) -> str:
     h = hashlib.sha1()
-    h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens]).encode())
+    h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors]).encode())
     for doc in documents:
         h.update(doc["doc"].encode() + b"\0" + doc["text"].encode("utf-8") + b"\0")
     for chunk in chunks:
@@ -180,7 +180,7 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     return {c.key: v for c, v in zip(chunks, vectors)}
 
 
-def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progress: bool):
+def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progress: bool, enabled: bool = True):
     """Vectors of every sentence of every chunk, so answers need no embedding work.
 
     The extractive composer and the citation verifier score sentences against the
@@ -190,6 +190,8 @@ def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progres
     import numpy as np
     from tqdm import tqdm
 
+    if not enabled:  # big corpora: answers embed their candidate sentences on demand instead
+        return [], np.zeros((0, 0), np.float16)
     text_of = {d["doc"]: d["text"] for d in documents}
     texts = list(
         dict.fromkeys(

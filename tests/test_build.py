@@ -162,3 +162,15 @@ def test_sigkill_mid_build_leaves_previous_index_usable(tmp_path, real_store):
     subprocess.run([sys.executable, "-m", "bot.cli", "index", "--quiet", "--store", str(store)], check=True)
     assert not list(store.glob(".build-*"))
     assert _snapshot(store) == before
+
+
+def test_sentence_vectors_can_be_skipped_for_big_corpora(settings, fake_embeddings):
+    from dataclasses import replace
+
+    from bot import Bot
+
+    report = build_index([SEED], replace(settings, sentence_vectors=False), embeddings=fake_embeddings, progress=False)
+    texts, matrix = IndexVersion.open(settings.store_dir).sentence_bank
+    assert report.changed and texts == [] and len(matrix) == 0
+    answer = Bot(settings, embeddings=fake_embeddings, safety=False).ask("why do men pull away in relationships?")
+    assert answer.citations  # sentences are embedded on demand instead
