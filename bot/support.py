@@ -45,8 +45,10 @@ class SupportScorer:
 
     RECENT = 4096
 
-    def __init__(self, embeddings):
+    def __init__(self, embeddings, recent: int | None = None):
         self.embeddings = embeddings
+        if recent is not None:
+            self.RECENT = recent
         self._bank: dict[str, np.ndarray] = {}
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()

@@ -30,14 +30,14 @@ class SupportJudge:
     embeddings: object  # LangChain Embeddings: embed_documents(list[str]) -> list[list[float]]
     weight: float = DEFAULT_WEIGHT
     threshold: float = DEFAULT_THRESHOLD
-    _cache: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    _scorer: object = field(default=None, repr=False)  # bot.support.SupportScorer: the shared vector cache
 
     def vectors(self, texts: Sequence[str]) -> list[list[float]]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            for text, vec in zip(missing, self.embeddings.embed_documents(missing)):
-                self._cache[text] = vec
-        return [self._cache[t] for t in texts]
+        if self._scorer is None:
+            from bot.support import SupportScorer
+
+            self._scorer = SupportScorer(self.embeddings, recent=1_000_000)  # one eval run: keep everything
+        return self._scorer.vectors(list(texts)).tolist()
 
     def parts(self, sentence: str, passages: Sequence[str]) -> tuple[float, float]:
         """(semantic, lexical) evidence for the sentence from the passages."""

@@ -223,7 +223,7 @@ class Detector:
         self._embeddings = embeddings
         self._examples_path = examples
         self._bank = None  # (labels, matrix) of example phrases, embedded once
-        self._cache: dict[str, list[float]] = {}  # sentence -> vector (follow-ups repeat history turns)
+        self._vectors = None  # cache of sentence vectors (follow-ups repeat history turns)
 
     @property
     def embeddings(self):
@@ -252,13 +252,11 @@ class Detector:
         import numpy as np
 
         labels, bank = self._load_bank()
-        todo = [t for t in dict.fromkeys(sentences) if t not in self._cache]
-        if todo:
-            if len(self._cache) > 2048:
-                self._cache.clear()
-            self._cache.update(zip(todo, self.embeddings.embed_documents(todo)))
-        vecs = np.array([self._cache[t] for t in sentences], dtype="float32")
-        sims = vecs @ bank.T
+        if self._vectors is None:
+            from bot.support import SupportScorer
+
+            self._vectors = SupportScorer(self.embeddings, recent=2048)
+        sims = self._vectors.vectors(sentences) @ bank.T
         return [{lab: float(row[labels == lab].max()) for lab in np.unique(labels)} for row in sims]
 
     def detect(self, text: str) -> Detection:
