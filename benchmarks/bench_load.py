@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from _net import free_port  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -33,12 +30,6 @@ QUESTIONS = [
     "What do the commenters disagree with?",
     "and what about when he comes back?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_up(url: str, timeout: float = 180) -> None:
@@ -105,7 +96,7 @@ def main() -> None:
             phase(f"{args.users} users x {args.questions} questions", url, args.users, args.questions)
             rebuild = subprocess.Popen([bot, "index", "--quiet", "--rebuild", "--store", str(store)],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            phase(f"same, during `bot index --rebuild`", url, args.users, max(2, args.questions // 2))
+            phase("same, during `bot index --rebuild`", url, args.users, max(2, args.questions // 2))
             still = rebuild.poll() is None
             print(f"rebuild still running when that phase ended (the whole phase overlapped it): {still}; "
                   f"rebuild exit code {rebuild.wait()}")

@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.config import DEFAULT_SEED, Settings  # noqa: E402
+from _net import free_port  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 COMMENTS_PER_FILE = 500
 NAMES = """Ana Ben Clair Dima Jess Joni Marilyn Veronica Isabel Amanda Renee Colleen Sam Priya Lena Tom Kat
@@ -271,12 +271,6 @@ class Precomputed:
 
     def embed_query(self, text):
         return self.inner.embed_query(text)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from _net import free_port  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ["Why do men pull away?", "What should I do while he is away?"]
@@ -36,12 +36,6 @@ new MutationObserver((_, obs) => {
 }).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
 document.querySelector('#ask').click();
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:

@@ -139,14 +139,14 @@ def _cut(source: str, start: int, end: int, limit: int) -> list[tuple[int, int]]
     """Cut an over-long sentence at word boundaries into pieces of at most ``limit`` tokens."""
     if count_tokens(source[start:end]) <= limit:
         return [(start, end)]
-    pieces, piece_start, budget = [], start, 0
+    pieces, piece_start, piece_end, budget = [], start, start, 0
     for word in re.finditer(r"\S+", source[start:end]):
         cost = count_tokens(" " + word.group())
         if budget + cost > limit and budget:
-            pieces.append((piece_start, pieces_end))
+            pieces.append((piece_start, piece_end))
             piece_start, budget = start + word.start(), 0
         budget += cost
-        pieces_end = start + word.end()
+        piece_end = start + word.end()
     pieces.append((piece_start, end))
     return pieces
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,10 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for servers the tests start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from index.build import build_index
 from index.config import Settings
 
-from .conftest import SEED
+from .conftest import SEED, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -46,12 +45,6 @@ return [...document.querySelectorAll('#chat .message-content')].map(m => m.getBo
   .filter(m => m.left < r.right && r.left < m.right && m.top < r.bottom && r.top < m.bottom)
   .map(m => [m.left, m.right, r.left, r.right]);
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,9 @@ from bot import Bot
 from index.build import build_index
 from index.errors import StoreError
 from index.store import IndexVersion, server_client
-from tests.conftest import SEED
+from tests.conftest import SEED, free_port
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(path: Path, port: int) -> subprocess.Popen:

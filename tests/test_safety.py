@@ -10,7 +10,7 @@ import yaml
 
 from bot.answer import Answer, Citation, SafetyReport, Source
 from bot.safety import SafetyLayer, policy
-from bot.safety.detect import BROAD, STRONG, Detector, normalise, pattern_hits
+from bot.safety.detect import STRONG, Detector, normalise, pattern_hits
 from bot.safety.perspectives import STANCE_VALUES, load_cards, load_stances
 from index.build import build_index
 from index.config import PROJECT_ROOT, Settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from bot import ui_format as fmt
 from bot.answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
 from index.errors import GeneratorError, StoreError
+from tests.conftest import free_port
 
 HOSTILE = 'Thanks Renee! <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> *bold* $$x$$ [a](javascript:alert(1))'
 ARTICLE_QUOTE = "Leave him alone. Let him be."
@@ -179,12 +179,6 @@ class FakeBot:
 
     def ask(self, question, history=None, k=None):
         return [e for e in self.stream(question, history, k)][-1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
