@@ -29,7 +29,7 @@ from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
 from .condense import condense
 from .question import clean_question
-from .retrieve import Filters, HybridRetriever, words_of
+from .retrieve import Filters, HybridRetriever, named_in
 from .support import SupportScorer
 
 DEFAULT_K = 6
@@ -313,7 +313,7 @@ class Bot:
             return None
 
     def _confidence(self, query: str, sources: list[Source]) -> float:
-        if any(s.author and len(s.author) >= 3 and words_of(s.author) in words_of(query) for s in sources):
+        if any(named_in(s.author, query) for s in sources):
             return 1.0  # "what did Jess say?": the named commenter is the answer
         if not sources:
             return 0.0

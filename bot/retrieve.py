@@ -48,6 +48,14 @@ def words_of(text: str) -> str:
     return " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
 
 
+MIN_NAME = 3  # shorter names ("B", "P") would match ordinary words
+
+
+def named_in(author: str | None, question: str) -> bool:
+    """Whether the question names this commenter (whole words, names of MIN_NAME+ letters)."""
+    return bool(author) and len(author) >= MIN_NAME and words_of(author) in words_of(question)
+
+
 def unit_of(chunk_key: str) -> str:
     """The comment or article section a chunk belongs to."""
     return chunk_key.split("#", 1)[0]
@@ -135,7 +143,7 @@ class HybridRetriever:
             names: dict[str, set[str]] = {}
             chunks_of: dict[str, list[str]] = {}
             for key, chunk in self.version.chunks.items():
-                if chunk.author and len(chunk.author) >= 3:
+                if chunk.author and len(chunk.author) >= MIN_NAME:
                     names.setdefault(words_of(chunk.author).strip(), set()).add(chunk.author)
                     chunks_of.setdefault(chunk.author, []).append(key)
             self._authors = (names, chunks_of)

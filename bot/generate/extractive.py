@@ -17,7 +17,7 @@ from index.parse import NO_AUTHOR
 from index.sentences import normalise, sentence_spans
 
 from ..answer import Source
-from ..retrieve import words_of
+from ..retrieve import named_in
 from ..support import SupportScorer, coverage
 
 MIN_SCORE = 0.3
@@ -84,21 +84,19 @@ class ExtractiveGenerator:
         if not candidates:
             return []
         sims = self.scorer.similarity(question, [c.text for c in candidates])
-        asked = words_of(question)
+        named = {src.author: named_in(src.author, question) for src in sources}
         for c, sim in zip(candidates, sims):
             c.score = 0.7 * float(sim) + 0.3 * coverage(question, c.text) + 0.02 * (len(sources) - c.source.rank) / len(sources)
             if c.text.rstrip("”’\"' ").endswith("?") and c.source.kind == "article":
                 c.score -= QUESTION_PENALTY  # a question restated is not an answer
-            author = c.source.author or ""
-            if len(author) >= 3 and words_of(author) in asked:
+            if named[c.source.author]:
                 c.score += NAMED_BONUS  # "what did Veronica ask?"
         picked, seen_text, units = [], set(), {}
         for c in sorted(candidates, key=lambda c: -c.score):
             if c.score < MIN_SCORE or c.text in seen_text:
                 continue
             unit = c.source.chunk_id.split("#")[0]
-            named = len(c.source.author or "") >= 3 and words_of(c.source.author) in asked
-            limit = COMMENT_MAX if named else 1 if c.source.kind == "comment" else ARTICLE_MAX
+            limit = COMMENT_MAX if named[c.source.author] else 1 if c.source.kind == "comment" else ARTICLE_MAX
             if units.get(unit, 0) >= limit:
                 continue
             same_kind = sum(1 for p in picked if p.source.kind == c.source.kind)
