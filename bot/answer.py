@@ -1,7 +1,10 @@
 """The one result type: ``Answer``, with its citations, sources and safety report.
 
-``str(answer)`` is the text. Every field is plain data (``to_dict`` is JSON-ready),
-and the shape never changes with flags.
+``answer.text`` is the answer itself, with [n] markers. Everything the safety layer adds
+(care, helplines, a safety plan, other perspectives, the "not professional advice" note)
+travels as fields of ``answer.safety``, never inside the text; ``bot.render.plain`` is the
+one place that lays them out as plain text, and ``str(answer)`` is that plain text.
+Every field is plain data (``to_dict`` is JSON-ready), and the shape never changes with flags.
 """
 
 from __future__ import annotations
@@ -50,26 +53,47 @@ class Citation:
 
 @dataclass(frozen=True)
 class Perspective:
-    """A balancing view added by the safety layer, with its own citations."""
+    """A balancing view added by the safety layer: a reader's comment (cited) or a card.
+
+    Cards are not from the article: ``source`` says where they come from, ``when`` when they apply."""
 
     title: str
-    text: str
+    text: str  # the card's summary, or the reader's exact quote
     origin: str  # "comment" | "card"
     citations: tuple[int, ...] = ()  # citation numbers in Answer.citations
     card: str | None = None  # prompts/perspectives file name for cards
+    source: str = ""  # cards: where this comes from
+    when: str = ""  # cards: when it applies
+    body: str = ""  # cards: the whole card text
+    stance: str = ""  # comments: "disagrees" | "nuance"
 
 
 @dataclass
 class SafetyReport:
-    flags: list[str] = field(default_factory=list)  # self_harm, abuse, distress, injection, off_topic, contested_claim
+    """What the safety layer found and adds, as data (see bot/safety/flags.py for the flags).
+
+    tier: "danger" (self_harm/abuse in this message: care only, no article text),
+          "check_in" (a possible danger signal: ask whether they are safe, no advice),
+          "aftercare" (danger earlier in this conversation: answer from passages safe for it),
+          "" (none).
+    """
+
+    flags: list[str] = field(default_factory=list)  # bot.safety.flags.Flag values, in Flag order
+    tier: str = ""
+    care: str = ""  # shown first: care, an invitation to keep talking (no helplines inside)
     resources: list[dict] = field(default_factory=list)  # {name, contact, region, url}
+    emergency: str = ""  # the emergency-number line, when resources are shown
+    plan: list[str] = field(default_factory=list)  # safety-plan steps
     perspectives: list[Perspective] = field(default_factory=list)
+    disclaimer: str = ""  # "not professional advice", when the question is personal
     notes: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
-    claims: list[dict] = field(default_factory=list)  # contested claims flagged: {claim, source_id}
+    claims: list[dict] = field(default_factory=list)  # contested claims the answer draws on: {claim, label, source_id}
+    withheld: list[str] = field(default_factory=list)  # record ids not quoted because of this conversation's safety
+    resumed: str = ""  # after "I'm safe": the earlier question this answer answers
 
     def __bool__(self) -> bool:
-        return bool(self.flags or self.resources or self.perspectives or self.notes)
+        return bool(self.flags or self.resources or self.perspectives or self.notes or self.care)
 
 
 @dataclass
@@ -82,7 +106,9 @@ class Answer:
     meta: dict = field(default_factory=dict)  # generator, prompt_version, timings {stage: seconds}, ...
 
     def __str__(self) -> str:
-        return self.text
+        from .render import plain
+
+        return plain(self)
 
     @property
     def abstained(self) -> bool:

@@ -44,16 +44,24 @@ ABSTAIN_TEXT = (
 
 
 class _NoSafety:
-    def check(self, question, history):
+    """``Bot(safety=False)``: no checks at all; every answer's meta says so."""
+
+    def check(self, question, history, topic=None):
         return SafetyReport()
 
-    def short_circuit(self, report, question):
+    @staticmethod
+    def corpus_allowed(report):
+        return True
+
+    @staticmethod
+    def short_circuit(report):
         return None
 
-    def screen_sources(self, sources, report):
+    def screen_sources(self, sources, report, version=None):
         return sources
 
     def apply(self, answer, report, version, retrieve):
+        answer.meta["safety"] = "off"
         return answer
 
 
@@ -161,10 +169,8 @@ class Bot:
             return _NoSafety()
         if self._safety is not None:
             return self._safety
-        try:
-            from .safety import SafetyLayer
-        except ImportError:
-            return _NoSafety()
+        from .safety import SafetyLayer  # safety is never lost silently: only Bot(safety=False) turns it off
+
         return SafetyLayer(embeddings=self.embeddings)
 
     @cached_property
@@ -221,9 +227,12 @@ class Bot:
     def _prepare(self, state: dict) -> dict:
         started = time.perf_counter()
         text, notes = clean_question(state["question"])
-        report = self.safety.check(text, state["history"])
-        report.notes.extend(notes)
         query = condense(text, state["history"])
+        report = self.safety.check(text, state["history"], topic=query)
+        report.notes.extend(notes)
+        if report.resumed:  # "yes, I'm safe": answer the question the check-in held back
+            text, _ = clean_question(report.resumed)
+            query = condense(text, state["history"][:-1])
         return {"question": text, "query": query, "safety": report, "started": started,
                 "timings": {"check": time.perf_counter() - started}}
 
@@ -231,10 +240,8 @@ class Bot:
         prepared = state["prepared"]
         report = prepared["safety"]
         flags = set(report.flags)
-        if "injection" in flags or (
-            "off_topic" not in flags and self.safety.short_circuit(report, prepared["question"]) is not None
-        ):
-            return []
+        if not self.safety.corpus_allowed(report) or "injection" in flags:
+            return []  # care first: nothing from the article or the comments is even looked up
         t = time.perf_counter()
         filters = state.get("filters")
         if isinstance(filters, dict):
@@ -248,7 +255,7 @@ class Bot:
                 report.notes.append("The topic check doubted this question, but the article and comments cover it.")
             else:
                 return []
-        sources = self.safety.screen_sources(sources, report)
+        sources = self.safety.screen_sources(sources, report, self._version_or_none())
         prepared["timings"]["retrieve"] = time.perf_counter() - t
         return sources
 
@@ -264,9 +271,10 @@ class Bot:
             "abstained": False,
             "unsupported": 0,
         }
-        early = self.safety.short_circuit(report, question)
+        early = self.safety.short_circuit(report)
         if early is not None:
             meta["abstained"] = "off_topic" in report.flags  # a redirect, not an answer
+            meta["care_only"] = early == ""  # danger or check-in: care and helplines, no article text
             return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
 
         confidence = self._confidence(prepared["query"], sources)

@@ -1,4 +1,9 @@
-"""Plain-text rendering of an Answer for the terminal (bot ask / bot chat)."""
+"""Plain-text rendering of an Answer: ``plain`` (what ``str(answer)`` is) and ``render_text``
+(the terminal's ``bot ask`` / ``bot chat``: plain text plus sources and timings).
+
+The one place that lays the safety fields out as text: care and helplines first, then the
+answer, then other perspectives, then the "not professional advice" note.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,43 @@ def where(c: Citation) -> str:
     return f"comment by {who}{reply}"
 
 
+PERSPECTIVE_HEAD = "Another perspective (not from the article):"
+PLAN_HEAD = "A safety plan can help. Think about:"
+
+
+def resource_line(r: dict) -> str:
+    return f"- {r['region']}: {r['name']}, {r['contact']} ({r['url']})"
+
+
+def perspective_line(p) -> str:
+    if p.origin == "card":
+        return f"- {p.title}. {p.text} (Where this comes from: {p.source})" if p.source else f"- {p.title}. {p.text}"
+    cites = "".join(f" [{n}]" for n in p.citations)
+    stance = f" ({p.stance})" if p.stance else ""
+    return f"- {p.title}{stance}: “{' '.join(p.text.split())}”{cites}"
+
+
+def plain(answer: Answer) -> str:
+    """The whole answer as plain text, safety fields included, in the order a reader needs them."""
+    report = answer.safety
+    parts = []
+    if report.care:
+        parts.append(report.care)
+    if report.resources:
+        parts.append("\n".join([resource_line(r) for r in report.resources] + ([report.emergency] if report.emergency else [])))
+    if report.plan:
+        parts.append("\n".join([PLAN_HEAD] + [f"- {step}" for step in report.plan]))
+    if answer.text:
+        parts.append(answer.text)
+    if report.perspectives:
+        parts.append("\n".join([PERSPECTIVE_HEAD] + [perspective_line(p) for p in report.perspectives]))
+    if report.disclaimer:
+        parts.append(report.disclaimer)
+    return "\n\n".join(parts)
+
+
 def render_text(answer: Answer, width: int = 100) -> str:
-    lines = [answer.text, ""]
+    lines = [plain(answer), ""]
     lines.extend(safety_lines(answer))
     if answer.citations:
         lines.append("Sources:")
@@ -37,19 +77,16 @@ def render_text(answer: Answer, width: int = 100) -> str:
 
 
 def safety_lines(answer: Answer) -> list[str]:
-    """The safety report: flags, contested claims, perspectives added, resources, notes."""
+    """What the safety layer decided, for the terminal: flags, tier, contested claims, withheld passages, notes."""
     report = answer.safety
     if not report:
         return []
     lines = []
     if report.flags:
-        lines.append(f"safety: {', '.join(report.flags)}")
+        lines.append(f"safety: {', '.join(report.flags)}" + (f" (tier: {report.tier})" if report.tier else ""))
     for claim in report.claims:
         lines.append(f"  contested claim: {claim.get('label', claim['claim'])} ({claim['source_id']})")
-    for p in report.perspectives:
-        cites = "".join(f"[{n}]" for n in p.citations)
-        lines.append(f"  perspective added: {p.title} ({p.card or 'comment'}) {cites}".rstrip())
-    for r in report.resources:
-        lines.append(f"  resource ({r['region']}): {r['name']}, {r['contact']} {r['url']}")
+    if report.withheld:
+        lines.append(f"  not quoted here: {', '.join(report.withheld)}")
     lines.extend(f"note: {note}" for note in report.notes)
     return lines

@@ -106,6 +106,12 @@ CSS = """
 #chat .perspective-name { font-weight: 600; margin: .2em 0; }
 #chat .perspective ul { margin: .3em 0 .2em 1.1em !important; padding: 0 !important; }
 #chat .can-wait { font-size: .85em; font-style: italic; opacity: .8; margin-bottom: .3em; }
+#chat .safety p { margin: 0 0 .45em 0 !important; }
+#chat .safety .emergency { font-weight: 600; }
+#chat .safety .plan-title { font-weight: 600; margin-top: .4em; }
+#chat .care { font-style: italic; margin-bottom: .6em; }
+#chat .disclaimer { font-size: .8em; opacity: .75; margin-top: .6em; }
+#chat .perspective-source { font-size: .85em; opacity: .75; }
 #chat .error strong { color: #b91c1c; }
 .dark #chat .error strong { color: #fca5a5; }
 #title h2 { margin-bottom: .1em !important; }

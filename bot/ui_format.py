@@ -7,10 +7,12 @@ Each message is ONE line of HTML starting with a <div>: the chat's Markdown
 renderer passes such a block through untouched, so ``*``, ``_``, ``$$`` or
 ``[text](url)`` in a comment stay literal text too.
 
-Layout of an answer, top to bottom:
-    safety box (crisis / abuse resources), when the safety layer asks for one
-    the answer, with [n] markers (hover shows the quote)
-    "Another perspective" boxes, set apart from what the article says
+Layout of an answer, top to bottom (every part read from a field of the Answer, never parsed
+out of its text):
+    safety box: care, helplines (US, UK/Ireland, elsewhere) and a safety plan (SafetyReport)
+    the answer (Answer.text), with [n] markers (hover shows the quote)
+    "Another perspective" box: cards and cited readers (SafetyReport.perspectives)
+    the "not professional advice" note (SafetyReport.disclaimer)
     Sources: numbered like the markers; quote, who wrote it, where it sits,
              and the surrounding passage one click away
     a footer line: generator, prompt version, time taken
@@ -25,15 +27,7 @@ from .answer import Answer, Citation, Source
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
-URGENT_FLAGS = ("self_harm", "abuse", "distress")
-DANGER_FLAGS = ("self_harm", "abuse")
-# Headings the safety layer writes into Answer.text (bot/safety), used to lay the text out in boxes.
-PERSPECTIVE_HEAD = "Another perspective (not from the article):"
-CAN_WAIT_HEAD = "About your question, from the article and its readers (this can wait):"
-URGENT_LEAD = "If you are in danger or thinking about hurting yourself"
-_URL = re.compile(r"https://[A-Za-z0-9./_~%#?=+-]+[A-Za-z0-9/_~%#=+-]")
-# A resource line the safety layer writes into the care text: "- REGION: name, contact (url)".
-_RESOURCE_LINE = re.compile(r"^- ([^:\n]{1,40}): ")
+URGENT_FLAGS = ("self_harm", "abuse", "check_in")
 
 
 def region_rank(region: str | None) -> int:
@@ -46,21 +40,6 @@ def region_rank(region: str | None) -> int:
     if r in ("elsewhere", "intl", "international", "worldwide", "other", ""):
         return 3
     return 2
-
-
-def order_resource_lines(lines: list[str]) -> list[str]:
-    """Each run of consecutive resource lines sorted by region_rank (stable); other lines stay put."""
-    out, run = [], []
-    for line in [*lines, None]:
-        m = _RESOURCE_LINE.match(line) if line is not None else None
-        if m:
-            run.append((region_rank(m.group(1)), len(run), line))
-            continue
-        out.extend(item[2] for item in sorted(run))
-        run = []
-        if line is not None:
-            out.append(line)
-    return out
 
 
 def esc(text: str | None) -> str:
@@ -157,38 +136,54 @@ def sources_html(answer: Answer) -> str:
     return f'<div class="sources"><div class="sources-title">Sources</div><ol>{"".join(items)}</ol></div>'
 
 
-def safety_html(answer: Answer) -> str:
-    """Crisis and abuse resources in a box of their own, shown above the answer."""
-    report = answer.safety
-    urgent = [f for f in report.flags if f in URGENT_FLAGS]
-    if not (report.resources or urgent):
-        return ""
+def _resources_html(resources: list[dict]) -> str:
     rows = []
-    for r in sorted(report.resources, key=lambda r: region_rank(r.get("region"))):
+    for r in sorted(resources, key=lambda r: region_rank(r.get("region"))):
         name, contact = esc(r.get("name")), esc(r.get("contact"))
         region = f' <span class="res-region">({esc(r.get("region"))})</span>' if r.get("region") else ""
         url = r.get("url") or ""
         link = f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>' if _SAFE_URL.match(url) else ""
         rows.append(f"<li><strong>{name}</strong>: {contact}{region}{link}</li>")
-    notes = "".join(f"<p>{esc(n)}</p>" for n in report.notes)
-    return (
-        '<div class="safety" role="alert"><div class="safety-title">If you are in danger or thinking of hurting '
-        "yourself, please reach out now</div>"
-        f'{notes}{"<ul>" + "".join(rows) + "</ul>" if rows else ""}</div>'
-    )
+    return f'<ul class="resources">{"".join(rows)}</ul>' if rows else ""
+
+
+def safety_html(answer: Answer) -> str:
+    """Care, helplines and a safety plan, in a box of their own above the answer (from SafetyReport fields)."""
+    report = answer.safety
+    if not (report.care or report.resources or report.plan):
+        return ""
+    urgent = bool(report.resources) or any(f in URGENT_FLAGS for f in report.flags)
+    care = "".join(f"<p>{esc(part)}</p>" for part in report.care.split("\n\n") if part.strip())
+    plan = ""
+    if report.plan:
+        plan = '<div class="plan-title">A safety plan can help. Think about:</div><ul class="plan">' + "".join(
+            f"<li>{esc(step)}</li>" for step in report.plan) + "</ul>"
+    emergency = f'<p class="emergency">{esc(report.emergency)}</p>' if report.emergency else ""
+    if not urgent:  # distress: a line of acknowledgement, not an alert
+        return f'<div class="care">{care}</div>'
+    return f'<div class="safety" role="alert">{care}{_resources_html(report.resources)}{emergency}{plan}</div>'
 
 
 def perspectives_html(answer: Answer) -> str:
-    boxes = []
+    """Other perspectives, apart from what the article says: cards (not from the article) and cited readers."""
+    items, more = [], []
     for p in answer.safety.perspectives:
-        origin = "from a reader comment" if p.origin == "comment" else "not from the article"
-        boxes.append(
-            '<div class="perspective"><div class="perspective-title">Another perspective '
-            f'<span class="perspective-origin">({esc(origin)})</span></div>'
-            f'<div class="perspective-name">{esc(p.title)}</div>'
-            f"<div>{_markers(esc(p.text), answer.citations)}</div></div>"
-        )
-    return "".join(boxes)
+        if p.origin == "card":
+            source = f' <span class="perspective-source">(Where this comes from: {esc(p.source)})</span>' if p.source else ""
+            items.append(f"<li><strong>{esc(p.title)}</strong>. {esc(p.text)}{source}</li>")
+            if p.body:
+                more.append(f'<details class="ctx"><summary>More: {esc(p.title)}</summary><div class="ctx-text">{esc(p.body)}</div></details>')
+        else:
+            cites = "".join(f" [{n}]" for n in p.citations)
+            stance = f" ({esc(p.stance)})" if p.stance else ""
+            items.append(f"<li>{esc(p.title)}{stance}: “{esc(' '.join(p.text.split()))}”{_markers(esc(cites), answer.citations)}</li>")
+    if not items:
+        return ""
+    return (
+        '<div class="perspective"><div class="perspective-title">Another perspective '
+        '<span class="perspective-origin">(not what the article says)</span></div>'
+        f'<ul>{"".join(items)}</ul>{"".join(more)}</div>'
+    )
 
 
 def footer_html(answer: Answer) -> str:
@@ -206,91 +201,16 @@ def footer_html(answer: Answer) -> str:
     return f'<div class="meta">{esc(" · ".join(parts))}</div>' if parts else ""
 
 
-def split_text(answer: Answer) -> tuple[list[str], list[str], list[str]]:
-    """Answer.text as (care parts for the safety box, the answer itself, "Another perspective" parts).
-
-    The safety layer writes care text (with helplines) first and the perspective section after the
-    answer, as paragraphs of the one text; the page shows them in boxes of their own.
-    """
-    parts = [p for p in answer.text.split("\n\n") if p.strip()]
-    danger = any(f in DANGER_FLAGS for f in answer.safety.flags)
-    can_wait = next((i for i, p in enumerate(parts) if p.startswith(CAN_WAIT_HEAD)), None)
-    care, body, persp = [], [], []
-    for i, part in enumerate(parts):
-        if part.startswith(PERSPECTIVE_HEAD):
-            persp.append(part)
-        elif part.startswith(URGENT_LEAD):
-            care.append(part)
-        elif danger and (i < can_wait if can_wait is not None else not _MARKER.search(part)):
-            care.append(part)
-        else:
-            body.append(part)
-    return care, body, persp
-
-
-def _linkify(escaped: str) -> str:
-    return _URL.sub(lambda m: f'<a href="{m.group(0)}" target="_blank" rel="noopener noreferrer">{m.group(0)}</a>', escaped)
-
-
-def _care_part_html(part: str) -> str:
-    """One paragraph of care text; its resource lines become a list, US first and "elsewhere" last."""
-    html_parts, items = [], []
-    for line in [*order_resource_lines(part.splitlines()), None]:
-        if line is not None and _RESOURCE_LINE.match(line):
-            items.append(f"<li>{_linkify(esc(line[2:3].upper() + line[3:]))}</li>")
-            continue
-        if items:
-            html_parts.append(f'<ul class="resources">{"".join(items)}</ul>')
-            items = []
-        if line is not None:
-            html_parts.append(_linkify(esc(line)) + "<br>")
-    # a <br> right before a list or at the end only adds a blank line
-    return re.sub(r"<br>(?=<ul)|<br>$", "", "".join(html_parts))
-
-
-def care_html(answer: Answer, care: list[str]) -> str:
-    if not care:
-        return safety_html(answer)  # no care text: the structured resources, when there are any
-    text = "<br><br>".join(_care_part_html(p) for p in care)
-    return f'<div class="safety" role="alert">{text}</div>'
-
-
-def perspective_section_html(answer: Answer, persp: list[str]) -> str:
-    if not persp:
-        return perspectives_html(answer)  # structured perspectives only
-    items = []
-    for part in persp:
-        for line in part.splitlines()[1:]:
-            line = line[2:] if line.startswith("- ") else line
-            items.append(f"<li>{_markers(_bold(esc(line)), answer.citations)}</li>")
-    more = "".join(
-        f'<details class="ctx"><summary>More: {esc(p.title)}</summary><div class="ctx-text">{esc(p.text)}</div></details>'
-        for p in answer.safety.perspectives if p.origin == "card" and p.text
-    )
-    return (
-        '<div class="perspective"><div class="perspective-title">Another perspective '
-        '<span class="perspective-origin">(not what the article says)</span></div>'
-        f'<ul>{"".join(items)}</ul>{more}</div>'
-    )
-
-
-def _body_html(answer: Answer, body: list[str]) -> str:
-    out = []
-    for part in body:
-        head = ""
-        if part.startswith(CAN_WAIT_HEAD):
-            head, part = f'<div class="can-wait">{esc(CAN_WAIT_HEAD)}</div>', part[len(CAN_WAIT_HEAD):].lstrip("\n")
-        out.append(head + _markers(_bold(esc(part)), answer.citations))
-    return "<br><br>".join(out)
-
-
 def answer_html(answer: Answer) -> str:
-    """The whole answer as one line of HTML: safety box, text, another perspective, sources, footer."""
+    """The whole answer as one line of HTML: care and helplines, the answer, other perspectives,
+    the "not professional advice" note, sources, footer. Read from the Answer's fields only."""
     cls = "answer abstained" if answer.abstained else "answer"
-    care, body, persp = split_text(answer)
+    body = _markers(_bold(esc(answer.text)), answer.citations) if answer.text else ""
+    resumed = f'<div class="can-wait">Your earlier question: {esc(answer.safety.resumed)}</div>' if answer.safety.resumed else ""
+    note = f'<div class="disclaimer">{esc(answer.safety.disclaimer)}</div>' if answer.safety.disclaimer else ""
     return (
-        f'<div class="{cls}">{care_html(answer, care)}<div class="answer-text">{_body_html(answer, body)}</div>'
-        f"{perspective_section_html(answer, persp)}{sources_html(answer)}{footer_html(answer)}</div>"
+        f'<div class="{cls}">{safety_html(answer)}{resumed}<div class="answer-text">{body}</div>'
+        f"{perspectives_html(answer)}{note}{sources_html(answer)}{footer_html(answer)}</div>"
     )
 
 

@@ -203,31 +203,48 @@ def test_real_named_commenter(real_bot):
 
 
 class _Danger:
-    """A stand-in safety layer that flags abuse and prepends a resources line."""
+    """A stand-in safety layer: abuse said earlier in the conversation (aftercare), or in this message."""
 
-    def check(self, question, history):
+    def __init__(self, tier="aftercare"):
+        self.tier = tier
+
+    def check(self, question, history, topic=None):
         from bot import SafetyReport
 
-        return SafetyReport(flags=["abuse"])
+        return SafetyReport(flags=["abuse"], tier=self.tier)
 
-    def short_circuit(self, report, question):
-        return None
+    def corpus_allowed(self, report):
+        return report.tier != "danger"
 
-    def screen_sources(self, sources, report):
+    def short_circuit(self, report):
+        return "" if report.tier == "danger" else None
+
+    def screen_sources(self, sources, report, version=None):
         return sources
 
     def apply(self, answer, report, version, retrieve):
-        answer.text = "RESOURCES FIRST\n" + answer.text
+        report.care = "RESOURCES FIRST"
+        answer.safety = report
         return answer
 
 
-def test_llm_drafts_do_not_stream_live_when_care_comes_first(fake_store, fake_embeddings):
+def test_llm_drafts_do_not_stream_live_after_danger(fake_store, fake_embeddings):
     draft = "The article says Oxytocin lowers testosterone in men which raises his stress levels [1]."
     bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=_Danger())
-    events = list(bot.stream_live("what does oxytocin do to men?"))
-    first = events[0]
-    assert isinstance(first, TextDelta) and first.text.startswith("RESOURCES FIRST")
-    assert "".join(e.text for e in events[:-1]).strip() == events[-1].text.strip()
+    events = list(bot.stream("what does oxytocin do to men?"))
+    answer = events[-1]
+    assert answer.safety.care == "RESOURCES FIRST" and answer.citations
+    assert "".join(e.text for e in events[:-1]).strip() == answer.text.strip()  # the checked text, not the draft
+
+
+def test_a_danger_message_never_reaches_the_model_or_the_index(fake_store, fake_embeddings):
+    calls = []
+    model = fake_llm("Give him space [1].")
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=model, safety=_Danger("danger"))
+    bot.generator.stream = lambda *a, **k: calls.append(a) or iter(())
+    answer = bot.ask("he choked me, should I give him space?")
+    assert calls == [] and answer.sources == [] and answer.citations == [] and answer.text == ""
+    assert answer.meta["care_only"] and answer.safety.care == "RESOURCES FIRST"
 
 
 @pytest.mark.slow

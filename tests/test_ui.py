@@ -117,36 +117,44 @@ def test_safety_box_comes_first_and_perspectives_are_set_apart():
     assert "Another perspective" in markup
 
 
-def test_care_text_and_perspective_written_into_the_text_are_laid_out_in_their_boxes():
-    text = (
-        "I'm sorry. Please reach out now:\n- US: 988 Lifeline, call 988 (https://988lifeline.org)\n\n"
-        f"{fmt.CAN_WAIT_HEAD}\n**What the article says**\nHe needs space [1].\n\n"
-        f"{fmt.PERSPECTIVE_HEAD}\n- A reader, Eve (disagrees): “<img src=x>” [2]\n\n"
-        "This is general information, not professional advice."
-    )
-    markup = fmt.answer_html(make_answer(text=text, safety=SafetyReport(flags=["self_harm"])))
-    box = re.search(r'<div class="safety".*?</div>', markup).group(0)
-    assert "988 Lifeline" in box and '<a href="https://988lifeline.org"' in box
-    body = re.search(r'<div class="answer-text">(.*?)</div><div class="perspective">', markup).group(1)
-    assert "988" not in body and "He needs space" in body and "not professional advice" in body
+def _real_layer_output(report: SafetyReport, answer: Answer | None = None) -> Answer:
+    """What the real SafetyLayer makes of an answer (no model needed: apply() reads the report)."""
+    from bot.safety import SafetyLayer
+
+    return SafetyLayer(embeddings=object()).apply(answer or make_answer(), report)
+
+
+def test_real_safety_output_lays_out_care_helplines_and_plan_in_the_box_and_no_article_text():
+    out = _real_layer_output(SafetyReport(flags=["self_harm", "abuse"], tier="danger"))
+    markup = fmt.answer_html(out)
+    box = re.search(r'<div class="safety" role="alert">.*?</ul></div>', markup).group(0)
+    for needle in ("988", "116 123", "1-800-799-7233", "0808 2000 247", "findahelpline.com", "keep talking",
+                   "safety plan", "emergency number"):
+        assert needle in box, needle
+    order = [box.index(name) for name in ("988 Suicide", "Samaritans", "Find A Helpline")]
+    assert order == sorted(order), "helplines go US, then UK and Ireland, then elsewhere"
+    assert 'href="https://988lifeline.org"' in box
+    assert out.text == "" and out.citations == [] and "Leave him alone" not in markup
+    assert markup.index('class="safety"') < markup.index('class="answer-text"')
+    assert "not professional advice" in markup
+
+
+def test_real_perspectives_and_the_note_are_set_apart_from_the_answer():
+    from bot.safety.perspectives import load_cards
+
+    card = next(c for c in load_cards() if c.name.startswith("hormones"))
+    answer = make_answer(text="Oxytocin lowers his testosterone [1].")
+    out = _real_layer_output(SafetyReport(scores={"personal": 1.0}), answer)
+    assert card.name in [p.card for p in out.safety.perspectives if p.origin == "card"]
+    markup = fmt.answer_html(out)
+    body = re.search(r'<div class="answer-text">(.*?)</div>', markup).group(1)
+    assert "Oxytocin lowers" in body and card.title not in body and "not professional advice" not in body
     persp = re.search(r'<div class="perspective">.*?</ul>', markup).group(0)
-    assert "Eve (disagrees)" in persp and "&lt;img src=x&gt;" in persp and 'class="cite"' in persp
-    assert markup.index('class="safety"') < markup.index('class="answer-text"') < markup.index('class="perspective"')
+    assert card.title in persp and "Where this comes from" in persp
+    assert markup.index('class="answer-text"') < markup.index('class="perspective"') < markup.index('class="disclaimer"')
 
 
 def test_helplines_are_listed_us_then_uk_and_ireland_then_elsewhere():
-    # the order the safety layer may write them in; the page reorders, whatever the source order
-    lines = ["- elsewhere: Find A Helpline, lists helplines (https://findahelpline.com)",
-             "- UK and Ireland: Samaritans, call 116 123 (https://www.samaritans.org)",
-             "- US: 988 Lifeline, call 988 (https://988lifeline.org)"]
-    text = "Please reach out now:\n" + "\n".join(lines) + "\nIf you are in immediate danger, call 911.\n\nHe needs space [1]."
-    markup = fmt.answer_html(make_answer(text=text, safety=SafetyReport(flags=["self_harm"])))
-    box = re.search(r'<div class="safety".*?</div>', markup).group(0)
-    order = [box.index(name) for name in ("988 Lifeline", "Samaritans", "Find A Helpline")]
-    assert order == sorted(order), box
-    assert box.index("Please reach out") < order[0] and order[-1] < box.index("immediate danger")
-    assert box.count("<li>") == 3 and 'href="https://findahelpline.com"' in box
-
     resources = [{"name": n, "contact": "c", "region": r, "url": "https://x.org"}
                  for n, r in [("Anywhere", "elsewhere"), ("Uk line", "UK"), ("Us line", "US"), ("Ie line", "Ireland")]]
     box = fmt.safety_html(make_answer(safety=SafetyReport(flags=["abuse"], resources=resources)))

@@ -1,41 +1,55 @@
 """The safety layer: checks before retrieval, screening of retrieved text, policy on the answer.
 
     layer = SafetyLayer(embeddings=None)                # lazy: the model loads on the first check
-    report = layer.check(question, history)             # SafetyReport: flags + scores, before retrieval
-    early = layer.short_circuit(report, question)       # full answer text for injection / off_topic, else None
-    sources = layer.screen_sources(sources, report)     # instruction-like sentences in passages blanked out
-    answer = layer.apply(answer, report, version, retrieve_fn)   # care, resources, perspectives, notes
+    report = layer.check(question, history, topic)      # SafetyReport: flags, tier, scores (before retrieval)
+    layer.corpus_allowed(report)                        # False for danger and check-in: no article text at all
+    early = layer.short_circuit(report)                 # the whole answer for injection / off_topic, else None
+    sources = layer.screen_sources(sources, report, version)   # instruction-like text blanked; withheld passages cut
+    answer = layer.apply(answer, report, version, retrieve_fn)  # care, resources, plan, perspectives, note: as fields
 
-``detect`` says how flags are found (and the failure policy), ``policy`` what each flag
-does to the answer, ``perspectives`` how contested claims get balanced.
+``detect`` says how flags are found (and the failure policy), ``conversation`` what earlier turns
+mean, ``policy`` what each tier does, ``withhold`` which passages are never quoted to someone in
+danger, ``perspectives`` how contested claims get balanced. Everything the layer adds travels as
+fields of ``SafetyReport``; ``answer.text`` stays the answer itself.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from index.sentences import sentence_spans
 
 from ..answer import Answer, Citation, Perspective, SafetyReport, Source
-from . import policy
-from .detect import DANGER, STRONG, Detector, normalise
+from ..condense import is_follow_up
+from . import conversation, policy
+from .detect import Detector
+from .flags import DANGER, Flag, ordered
+from .patterns import STRONG, normalise, rx
 from .perspectives import cards_for, dissent_for, find_claims, load_stances, quote_span
+from .withhold import cut_sources, overlaps, withheld_spans
 
-__all__ = ["SafetyLayer", "Detector"]
+__all__ = ["Detector", "SafetyLayer", "Tier"]
 
 log = logging.getLogger("bot.safety")
 
-HISTORY_TURNS = 3
-# Instruction-like text inside retrieved passages (comments are written by strangers).
-import re  # noqa: E402
 
-PASSAGE_INJECTION = re.compile(
-    STRONG["injection"].pattern
-    + r"|\b(?:tell|instruct|order|make) the (?:reader|user|person)s? to\b"
-    + r"|\b(?:assistant|chatbot|bot|ai|language model)s?\b[^.?!]{0,30}\b(?:must|should|will|always|now)\b"
-    + r"|\bignore (?:your|all|the|any)\b[^.?!]{0,30}\b(?:instructions?|rules|prompt|guidelines|training)\b"
+class Tier:
+    DANGER = "danger"
+    CHECK_IN = "check_in"
+    AFTERCARE = "aftercare"
+    NONE = ""
+
+
+# Instruction-like text inside retrieved passages (comments are written by strangers).
+PASSAGE_INJECTION = rx(
+    STRONG[Flag.INJECTION]["override"].pattern,
+    STRONG[Flag.INJECTION]["from_comment"].pattern,
+    r"\b(?:tell|instruct|order|make) the (?:reader|user|person)s? to\b",
+    r"\b(?:assistant|chatbot|bot|ai|language model)s?\b[^.?!]{0,30}\b(?:must|should|will|always|now)\b",
 )
+MARKER = re.compile(r"\[(\d+)\]")
 
 
 class SafetyLayer:
@@ -44,39 +58,69 @@ class SafetyLayer:
 
     # --- before retrieval ---------------------------------------------------
 
-    def check(self, question: str, history=None) -> SafetyReport:
-        det = self.detector.detect(question)
+    def check(self, question: str, history=None, topic: str | None = None) -> SafetyReport:
+        """Flags and tier for this message in this conversation. ``topic`` is what the off-topic
+        check reads (the condensed question); danger checks read the raw message."""
+        turns = conversation.user_turns(history)
+        det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic)
         report = SafetyReport(flags=list(det.flags), notes=list(det.notes), scores=dict(det.scores))
+        if turns and is_follow_up(question):
+            report.flags = [f for f in report.flags if f != Flag.OFF_TOPIC]  # a follow-up is never off topic
         if det.personal:
             report.scores["personal"] = 1.0
         if det.degraded:
             report.scores["degraded"] = 1.0
-        for earlier in _user_turns(history)[-HISTORY_TURNS:]:
-            missing = [f for f in DANGER if f not in report.flags]
-            if not missing:
-                break
-            carried = [f for f in self.detector.detect(earlier).flags if f in missing]
-            if carried:
-                report.flags = [f for f in report.flags if f != "distress"] + carried
-                report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(carried)}).")
-        report.flags = _ordered(report.flags)
+        now = [f for f in report.flags if f in DANGER]
+        state = conversation.state_of(history, self.detector.detect) if turns else conversation.State()
+
+        if now:
+            report.tier = Tier.DANGER
+        elif state.pending and conversation.says_not_safe(question):
+            report.tier = Tier.DANGER
+            report.flags += state.pending_flags
+            report.notes.append("You told me you are not safe right now.")
+        elif state.pending and conversation.says_safe(question):
+            if conversation.only_a_reply(question):
+                report.resumed = state.pending
+            report.notes.append(policy.RESUMED if report.resumed else "Thank you for telling me you're safe.")
+        elif state.danger:
+            report.flags += state.danger
+            if conversation.about_article(question) or conversation.says_safe(question) or not det.personal:
+                report.tier = Tier.AFTERCARE
+            else:
+                report.tier = Tier.DANGER  # still talking about what is happening to them: care, not the article
+            report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)}).")
+        elif det.uncertain and Flag.INJECTION not in report.flags:
+            report.tier = Tier.CHECK_IN
+            report.flags.append(Flag.CHECK_IN.value)
+            report.scores.update({f"possible_{f}": 1.0 for f in det.uncertain})
+        if report.tier in (Tier.DANGER, Tier.AFTERCARE):
+            report.flags = [f for f in report.flags if f not in (Flag.DISTRESS, Flag.OFF_TOPIC)]
+        report.flags = ordered(report.flags)
         if report.flags:
-            log.info("safety flags %s (hits %s)", report.flags, det.hits)
+            log.info("safety flags %s tier %r (hits %s)", report.flags, report.tier, det.hits)
         return report
 
-    def short_circuit(self, report: SafetyReport, question: str) -> str | None:
-        if any(f in report.flags for f in DANGER):
-            return None  # care comes first, through apply()
-        if "injection" in report.flags:
+    @staticmethod
+    def corpus_allowed(report: SafetyReport) -> bool:
+        """Danger and check-in answers hold care and helplines only: nothing is retrieved or generated."""
+        return report.tier not in (Tier.DANGER, Tier.CHECK_IN)
+
+    @staticmethod
+    def short_circuit(report: SafetyReport) -> str | None:
+        if report.tier in (Tier.DANGER, Tier.CHECK_IN):
+            return ""  # the answer is the care (fields of the report), with no text of its own
+        if Flag.INJECTION in report.flags:
             return policy.DECLINE
-        if "off_topic" in report.flags:
+        if Flag.OFF_TOPIC in report.flags:
             return policy.OFF_TOPIC
         return None
 
     # --- retrieved passages are data ---------------------------------------
 
-    def screen_sources(self, sources: list[Source], report: SafetyReport | None = None) -> list[Source]:
-        """Blank out (with spaces, so offsets stay exact) passage sentences that read like instructions."""
+    def screen_sources(self, sources: list[Source], report: SafetyReport | None = None, version=None) -> list[Source]:
+        """Blank out (with spaces, so offsets stay exact) passage sentences that read like instructions;
+        after danger in this conversation, cut out the passages that are unsafe to quote."""
         screened = []
         for src in sources:
             text, hits = src.text, []
@@ -94,6 +138,9 @@ class SafetyLayer:
                     report.scores["masked_passages"] = report.scores.get("masked_passages", 0) + 1
                 src = replace(src, text=text)
             screened.append(src)
+        if report is not None and report.tier == Tier.AFTERCARE and version is not None:
+            screened, withheld = cut_sources(screened, withheld_spans(version), version.sources)
+            report.withheld = withheld
         return screened
 
     # --- on the answer -------------------------------------------------------
@@ -102,79 +149,111 @@ class SafetyLayer:
         flags = report.flags
         danger = [f for f in DANGER if f in flags]
         text, citations = answer.text, list(answer.citations)
-        early = text in (policy.DECLINE, policy.OFF_TOPIC)
+        data = policy.load_resources()
 
-        if "abuse" in flags:
-            text, citations, removed = policy.remove_sentences(text, citations, policy.UNSAFE_FOR_ABUSE)
-            if removed:
-                report.notes.append(f"Left out {removed} sentence(s) advising to give him space or not to push back: not safe advice here.")
+        if report.tier == Tier.DANGER:
+            report.care = "\n\n".join([policy.CARE[Flag(f)] for f in danger] + [policy.KEEP_TALKING])
+            report.plan = [step for f in danger for step in policy.PLAN[Flag(f)]]
+            text, citations = "", []
+        elif report.tier == Tier.CHECK_IN:
+            report.care = policy.CHECK_IN
+            text, citations = "", []
+        elif report.tier == Tier.AFTERCARE:
+            text, citations = self._guard(text, citations, index_version, report)
+            report.care = policy.AFTERCARE if report.withheld else policy.STILL_HERE
+        elif Flag.DISTRESS in flags:
+            report.care = policy.DISTRESS
 
-        section = ""
-        if not early:
+        if text and text not in (policy.DECLINE, policy.OFF_TOPIC) and report.tier != Tier.DANGER:
             claims = find_claims(text, citations)
             if claims:
-                if "contested_claim" not in report.flags:
-                    report.flags.append("contested_claim")
+                if Flag.CONTESTED_CLAIM not in report.flags:
+                    report.flags.append(Flag.CONTESTED_CLAIM.value)
                 report.claims = claims
-                section, citations = self._perspectives(answer.question, claims, citations, report, index_version, retrieve_fn)
+                citations = self._perspectives(answer.question, claims, citations, report, index_version, retrieve_fn)
 
-        data = policy.load_resources()
-        res_flags = list(danger) or (["self_harm", "abuse"] if report.scores.get("degraded") else [])
-        report.resources = policy.resources_for(res_flags, data) if res_flags else []
+        wanted = list(danger)
+        if report.tier == Tier.CHECK_IN:
+            wanted = [f for f in DANGER if report.scores.get(f"possible_{f}")] or list(DANGER)
+        if not wanted and report.scores.get("degraded"):
+            wanted = list(DANGER)
+            report.care = report.care or "If you are in danger or thinking about hurting yourself, please reach out now."
+        report.resources = policy.resources_for(wanted, data) if wanted else []
+        report.emergency = data["emergency"] if report.resources else ""
+        personal = report.scores.get("personal") or danger or Flag.DISTRESS in flags or report.tier
+        if personal and text not in (policy.DECLINE, policy.OFF_TOPIC):
+            report.disclaimer = policy.NOT_PROFESSIONAL
+        report.flags = ordered(report.flags)
+        return replace(answer, text=text, citations=citations, safety=report)
 
-        parts = []
-        if "self_harm" in flags:
-            parts.append(policy.care_self_harm(policy.resources_for(["self_harm"], data), data["emergency"]))
-        if "abuse" in flags:
-            parts.append(policy.care_abuse(policy.resources_for(["abuse"], data), data["emergency"]))
-        if "distress" in flags and not danger:
-            parts.append(policy.care_distress())
-        if danger:
-            if text and not answer.abstained:
-                parts.append("About your question, from the article and its readers (this can wait):\n" + text)
-        else:
-            parts.append(text)
-        if section:
-            parts.append(section)
-        if report.scores.get("degraded") and not danger:
-            parts.append(policy.degraded_line(report.resources, data["emergency"]))
-        personal = report.scores.get("personal") or danger or "distress" in flags
-        if personal and not early:
-            parts.append(policy.NOT_PROFESSIONAL)
-            if policy.NOT_PROFESSIONAL not in report.notes:
-                report.notes.append(policy.NOT_PROFESSIONAL)
-        report.flags = _ordered(report.flags)
-        return replace(answer, text="\n\n".join(p for p in parts if p), citations=citations, safety=report)
+    def _guard(self, text: str, citations: list[Citation], version, report: SafetyReport) -> tuple[str, list[Citation]]:
+        """Last line after danger: no sentence that cites a withheld passage survives, whatever wrote it."""
+        if version is None:
+            return text, citations
+        spans = withheld_spans(version)
+        bad = {c.n for c in citations if overlaps(c, spans)}
+        if not bad:
+            return text, citations
+        report.withheld = sorted(set(report.withheld) | {c.source_id for c in citations if c.n in bad})
+        return remove_cited(text, citations, bad)
 
-    def _perspectives(self, question, claims, citations, report, version, retrieve_fn):
+    def _perspectives(self, question, claims, citations, report, version, retrieve_fn) -> list[Citation]:
         ids = [c["claim"] for c in claims]
-        lines = ["Another perspective (not from the article):"]
         for card in cards_for(ids):
-            lines.append(f"- {card.title}. {card.summary} (Where this comes from: {card.source})")
-            report.perspectives.append(Perspective(card.title, card.body, "card", (), card.name))
+            report.perspectives.append(Perspective(card.title, card.summary, "card", (), card.name, card.source, card.when, card.body))
         citations = list(citations)
-        if version is not None:
-            doc = load_stances().get("doc")
-            boost = _retrieved_comment_ids(retrieve_fn, question)
-            for cid, entry in dissent_for(ids, boost):
-                record = version.records_by_id.get(f"{doc}/{cid}")
-                if record is None:
-                    continue
-                start, end = quote_span(record, entry.get("quote"))
-                quote = version.sources[record.doc][start:end]
-                n = next((c.n for c in citations if c.source_id == record.id and c.start == start and c.end == end), None)
-                if n is None:
-                    n = len(citations) + 1
-                    parent = version.records_by_id.get(f"{record.doc}/{record.parent}") if record.parent else None
-                    citations.append(Citation(
-                        n=n, source_id=record.id, kind=record.kind, author=record.author, quote=quote,
-                        start=start, end=end, doc=record.doc, section=record.section, parent=record.parent,
-                        parent_author=parent.author if parent else None,
-                    ))
-                who = record.author or "A reader"
-                lines.append(f"- {who}, a reader ({entry['stance']}): “{' '.join(quote.split())}” [{n}]")
-                report.perspectives.append(Perspective(f"{who} ({entry['stance']})", quote, "comment", (n,)))
-        return "\n".join(lines), citations
+        if version is None:
+            return citations
+        doc = load_stances().get("doc")
+        boost = _retrieved_comment_ids(retrieve_fn, question)
+        spans = withheld_spans(version) if report.tier == Tier.AFTERCARE else {}
+        for cid, entry in dissent_for(ids, boost):
+            record = version.records_by_id.get(f"{doc}/{cid}")
+            if record is None:
+                continue
+            start, end = quote_span(record, entry.get("quote"))
+            if any(s < end and e > start for s, e, _ in spans.get(record.doc, [])):
+                continue
+            quote = version.sources[record.doc][start:end]
+            n = next((c.n for c in citations if c.source_id == record.id and c.start == start and c.end == end), None)
+            if n is None:
+                n = len(citations) + 1
+                citations.append(citation_for(version, record, start, end, n))
+            who = record.author or "A reader"
+            report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry["stance"]))
+        return citations
+
+
+def citation_for(version, record, start: int, end: int, n: int, support: float | None = None) -> Citation:
+    """The Citation of ``seed[start:end]`` inside ``record`` (one place builds them)."""
+    parent = version.records_by_id.get(f"{record.doc}/{record.parent}") if record.parent else None
+    return Citation(
+        n=n, source_id=record.id, kind=record.kind, author=record.author, quote=version.sources[record.doc][start:end],
+        start=start, end=end, doc=record.doc, section=record.section, parent=record.parent,
+        parent_author=parent.author if parent else None, support=support,
+    )
+
+
+def remove_cited(text: str, citations: list[Citation], bad: set[int]) -> tuple[str, list[Citation]]:
+    """Drop the sentences that cite any of ``bad``; renumber the citations left."""
+    kept_parts, last = [], 0
+    for s, e in sentence_spans(text):
+        if {int(n) for n in MARKER.findall(text[s:e])} & bad:
+            kept_parts.append(text[last:s])
+            last = e
+    kept_parts.append(text[last:])
+    new_text = re.sub(r"[ \t]+\n", "\n", "".join(kept_parts))
+    new_text = re.sub(r"\n{3,}", "\n\n", new_text).strip()
+    return renumber(new_text, citations)
+
+
+def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Keep the citations the text still uses, numbered 1.. in their old order."""
+    used = {int(n) for n in MARKER.findall(text)}
+    kept = [c for c in citations if c.n in used]
+    mapping = {c.n: i for i, c in enumerate(kept, 1)}
+    text = MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
+    return text, [replace(c, n=mapping[c.n]) for c in kept]
 
 
 def _retrieved_comment_ids(retrieve_fn, question: str) -> set[str]:
@@ -185,19 +264,3 @@ def _retrieved_comment_ids(retrieve_fn, question: str) -> set[str]:
     except Exception as exc:  # ordering only: the stance file already chose the comments
         log.warning("safety: retrieval for perspective ordering failed (%s)", exc)
         return set()
-
-
-def _user_turns(history) -> list[str]:
-    turns = []
-    for turn in history or []:
-        if isinstance(turn, dict):
-            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
-                turns.append(turn["content"])
-        elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
-            turns.append(turn[0])
-    return turns
-
-
-def _ordered(flags: list[str]) -> list[str]:
-    order = ("self_harm", "abuse", "distress", "injection", "off_topic", "contested_claim")
-    return [f for f in order if f in flags]

@@ -54,6 +54,14 @@ class Card:
     def summary(self) -> str:
         return self.body.split("\n\n")[0].replace("\n", " ").strip()
 
+    @property
+    def when(self) -> str:
+        """The card's "When it applies:" paragraph, without the label."""
+        for para in self.body.split("\n\n"):
+            if para.startswith("When it applies:"):
+                return " ".join(para[len("When it applies:"):].split())
+        return ""
+
 
 @lru_cache(maxsize=2)
 def load_cards(folder: Path = CARDS) -> tuple[Card, ...]:

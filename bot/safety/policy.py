@@ -1,52 +1,88 @@
-"""What the answer does for each flag.
+"""What each flag does to the answer, as data (``SafetyReport`` fields), never as prose in the text.
 
-- self_harm: lead with care and crisis resources, invite the person to keep talking; the
-  article's answer follows below a clear break, never first.
-- abuse: safety first. Name that the behaviour is not something to wait out, give the
-  abuse resources and safety planning, and remove every sentence that advises giving him
-  space / leaving him alone / not punishing him (with its citations, renumbered).
-- distress: acknowledge the feeling; suggest talking to someone.
-- injection: a brief decline, nothing about prompts (``short_circuit``).
-- off_topic: say what the bot can answer (``short_circuit``).
-- degraded check: crisis and abuse resources are attached as a precaution (fail closed).
-- personal advice: say it is not professional advice.
+- danger (self_harm or abuse in this message): care, helplines and a safety plan, and nothing from
+  the article or the comments: no retrieval, no generator, no quote. An invitation to keep talking,
+  and to ask about the article later.
+- check_in (a possible danger signal, not a clear one): "are you safe right now?", the helplines, no
+  advice. When the person says they are safe, their earlier question is answered.
+- aftercare (danger earlier in this conversation): article questions are answered only from passages
+  that are safe in that context (``seeds/safety_tags.v1.yaml``: no "give him space", "go away",
+  "receive him with love", "don't question him", and nothing that blames the reader); the helplines stay.
+- distress: a line of acknowledgement before the answer.
+- injection: a brief decline, nothing about prompts. off_topic: what the bot can answer.
+- degraded check (the model failed): crisis and abuse helplines on every answer (fail closed).
+- personal questions: "not professional advice".
 Resources come from one region-tagged data file, ``prompts/resources.v1.yaml``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index.config import PROJECT_ROOT
-from index.sentences import sentence_spans
 
-from ..answer import Citation
+from .flags import Flag
 
 RESOURCES = PROJECT_ROOT / "prompts" / "resources.v1.yaml"
+TAGS = PROJECT_ROOT / "seeds" / "safety_tags.v1.yaml"
 
 NOT_PROFESSIONAL = "This is general information from one article and its readers, not professional advice."
 DECLINE = (
-    "I can't change how I work or share my instructions. I'm happy to answer questions about the article "
-    "“Why Do Men Pull Away From You & The Relationship?” and its readers' comments."
+    "I can't change how I work, play a character or share my instructions. I'm happy to answer questions about "
+    "the article “Why Do Men Pull Away From You & The Relationship?” and its readers' comments."
 )
 OFF_TOPIC = (
     "I can only answer questions about the article “Why Do Men Pull Away From You & The Relationship?” and "
     "its readers' comments, for example: why men pull away, what the article advises, or what readers said."
 )
 
-# Advice that must never reach someone describing abuse.
-UNSAFE_FOR_ABUSE = re.compile(
-    r"\b(?:give|giving)\s+(?:him|a man|them|your man)\s+(?:his |their |the |some )?(?:space|freedom|time)\b"
-    r"|\bleave him alone\b|\blet him be\b|\bdon'?t (?:question|punish|pressure|chase) him\b"
-    r"|\bpunish(?:ing)? him\b|\breceive him (?:openly|with love)\b|\bwithdraw (?:your|her) love\b"
-    r"|\bwait (?:it|him) out\b|\bhe'?ll come back\b|\bneed for freedom\b|\bhis freedom\b"
-    r"|\bgive a man his space\b|\bmust give a man\b",
-    re.IGNORECASE,
+CARE = {
+    Flag.SELF_HARM: (
+        "I'm really sorry you're going through this. It sounds like you're in a lot of pain, and you don't have "
+        "to carry it alone. If you are thinking about ending your life or hurting yourself, please reach out to "
+        "one of these free, confidential lines now: talking to someone trained for this can help you get "
+        "through tonight."
+    ),
+    Flag.ABUSE: (
+        "What you describe is not something to wait out or give space to, and it is not your fault. Your safety "
+        "comes first. People trained for this can listen and help you, free and in confidence, whether or not "
+        "you want to leave."
+    ),
+}
+KEEP_TALKING = (
+    "I'm here if you want to keep talking: tell me what's been happening. Questions about the article can wait; "
+    "you can ask me about it later."
 )
-MARKER = re.compile(r"\[(\d+)\]")
+CHECK_IN = (
+    "Before I answer, I want to check in with you: are you safe right now? Part of what you wrote sounds like "
+    "it might be more than a hard week. If you are not safe, or you are thinking about hurting yourself, the "
+    "lines below are free and confidential. If you are safe, just tell me, and I'll answer your question about "
+    "the article."
+)
+AFTERCARE = (
+    "Because of what you told me earlier, I've left out the article's advice to give him space, wait or not "
+    "question him, which isn't safe advice in your situation. The helplines are still here for you."
+)
+STILL_HERE = "The helplines are still here for you if you need them."
+DISTRESS = "That sounds really painful, and it makes sense that you're shaken."
+RESUMED = "Thank you for telling me you're safe. Here is the answer to your earlier question."
+
+PLAN = {
+    Flag.SELF_HARM: [
+        "If you might act on these thoughts, call your local emergency number or go to the nearest emergency department.",
+        "Put distance between you and anything you could use to hurt yourself (pills, blades, weapons), or ask someone to hold them for you.",
+        "Tell one person you trust today how bad it has been, and ask them to stay with you or check in on you.",
+        "Stay with someone, or somewhere with other people, until the worst of it passes.",
+    ],
+    Flag.ABUSE: [
+        "A safe place you could go at short notice, and how you would get there.",
+        "People you can call, and a code word that tells them to come or to call for help.",
+        "Copies of important documents, some money, medicines and spare keys in a bag, or with someone you trust.",
+        "A charged phone and the numbers above; if he checks or tracks your phone, reach out from a device he can't see.",
+    ],
+}
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +94,7 @@ def load_resources(path: Path = RESOURCES) -> dict:
 
 def resources_for(flags, data: dict | None = None) -> list[dict]:
     data = data or load_resources()
-    wanted = set(flags)
+    wanted = {str(f) for f in flags}
     return [
         {k: r[k] for k in ("name", "contact", "region", "url")}
         for r in data["resources"]
@@ -66,65 +102,28 @@ def resources_for(flags, data: dict | None = None) -> list[dict]:
     ]
 
 
-def resource_lines(resources: list[dict]) -> str:
-    return "\n".join(f"- {r['region']}: {r['name']}, {r['contact']} ({r['url']})" for r in resources)
+TAG_VALUES = ("give_space", "go_away", "dont_question", "receive_love", "dont_punish", "wait_it_out", "blames_reader", "minimises")
 
 
-def care_self_harm(resources: list[dict], emergency: str) -> str:
-    return (
-        "I'm really sorry you're feeling this way. It sounds like you're carrying a lot of pain, and you "
-        "don't have to carry it alone. If you are thinking about ending your life or hurting yourself, "
-        "please reach out to someone now; these lines are free and confidential:\n"
-        f"{resource_lines(resources)}\n{emergency}\n"
-        "I'm here to keep talking if you'd like. What has been happening?"
-    )
+@dataclass(frozen=True)
+class Tag:
+    tags: tuple[str, ...]
+    sentences: tuple[str, ...] = ()  # when given, only the sentences holding these are withheld
 
 
-def care_abuse(resources: list[dict], emergency: str) -> str:
-    return (
-        "What you describe is not something to wait out or give space to, and it is not your fault. "
-        "Your safety comes first. People who are trained for this can listen and help, for free and "
-        "in confidence:\n"
-        f"{resource_lines(resources)}\n"
-        "They can also help you make a safety plan: a safe place to go, people you can call, copies of "
-        "important documents and a bag ready, and a way to reach help quickly. " + emergency
-    )
+@lru_cache(maxsize=4)
+def _tags_file(path: Path = TAGS) -> dict:
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
-def care_distress() -> str:
-    return "That sounds really painful, and it makes sense that you're shaken."
+def load_tags(path: Path = TAGS) -> dict[str, Tag]:
+    """Record id -> why it must not be quoted to someone in danger (``seeds/safety_tags.v1.yaml``)."""
+    data = _tags_file(path)
+    return {rid: Tag(tuple(e["tags"]), tuple(e.get("sentences") or ())) for rid, e in data["records"].items()}
 
 
-def degraded_line(resources: list[dict], emergency: str) -> str:
-    return (
-        "If you are in danger or thinking about hurting yourself, please reach out now:\n"
-        f"{resource_lines(resources)}\n{emergency}"
-    )
-
-
-def remove_sentences(text: str, citations: list[Citation], unsafe: re.Pattern) -> tuple[str, list[Citation], int]:
-    """Drop sentences that match ``unsafe`` or cite a quote that does; renumber the citations left."""
-    bad_cites = {c.n for c in citations if unsafe.search(c.quote)}
-    kept_parts, last, removed = [], 0, 0
-    for s, e in sentence_spans(text):
-        sentence = text[s:e]
-        cited = {int(n) for n in MARKER.findall(sentence)}
-        if unsafe.search(MARKER.sub("", sentence)) or cited & bad_cites:
-            kept_parts.append(text[last:s])
-            last = e
-            removed += 1
-    kept_parts.append(text[last:])
-    new_text = "".join(kept_parts)
-    new_text = re.sub(r"[ \t]+\n", "\n", new_text)
-    new_text = re.sub(r"\n{3,}", "\n\n", new_text).strip()
-    new_text, citations = renumber(new_text, citations)
-    return new_text, citations, removed
-
-
-def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
-    """Keep the citations the text still uses, numbered 1.. in their old order."""
-    used = {int(n) for n in MARKER.findall(text)}
-    kept = [c for c in citations if c.n in used]
-    mapping = {c.n: i for i, c in enumerate(kept, 1)}
-    text = MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
-    return text, [replace(c, n=mapping[c.n]) for c in kept]
+def tags_doc(path: Path = TAGS) -> str:
+    """The document the tags were written for (other indexed posts have no tags)."""
+    return _tags_file(path)["doc"]

@@ -1,0 +1,367 @@
+"""Curated patterns for the safety check, grouped by the categories they stand for.
+
+Every pattern runs on ``normalise``d text (lower case, straight quotes, common chat spellings
+expanded: "abt" -> "about", "u" -> "you"). Two tiers per flag:
+
+- ``STRONG[flag][category]``: a first-person statement precise enough to flag on its own
+  ("he put his hands round my neck", "saving my pills instead of taking them").
+- ``BROAD[flag]``: risk vocabulary ("scared", "tired of it all") that only counts when the
+  embedding check agrees, and that asks "are you safe?" (the check-in tier) when it does not.
+
+Hits are dropped when negated in the same clause ("he has never hit me"), when the sentence is
+about a film, a book, a friend or the article's comments, and (abuse only) when set in a
+finished past. Idioms are masked first ("this waiting is killing me", "I could kill him lol").
+The categories are the ones the safety issue names; each has several phrasings, written from
+the category, not from test sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .flags import Flag
+
+
+def rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+NT = r"(?:n'?t|not)"  # "don't", "dont", "do not"
+ME = r"(?:me|my|myself|i|i'?m|i'?ve|i'?d|i'?ll)"
+PARTNER = r"(?:he|him|his|my (?:bf|boyfriend|husband|partner|ex|fiance|man|guy)|bf|husband|partner|ex)"
+DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|the weekend|this weekend|the \d+(?:st|nd|rd|th)?|the end of (?:the|this) (?:week|month|year)|(?:his|my|our) (?:birthday|anniversary)|christmas|valentine'?s)"
+
+# Chat spellings and common typos rewritten before matching (whole words only).
+SPELLINGS = {
+    "abt": "about", "u": "you", "ur": "your", "r": "are", "im": "i'm", "ive": "i've", "id": "i'd", "ill": "i'll",
+    "dont": "don't", "cant": "can't", "wont": "won't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't",
+    "wasnt": "wasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "hes": "he's", "shes": "she's", "thats": "that's",
+    "whats": "what's", "theres": "there's", "wanna": "want to", "gonna": "going to", "tryna": "trying to",
+    "myslef": "myself", "mysef": "myself", "mself": "myself", "tonite": "tonight", "2nite": "tonight",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "bc": "because", "cuz": "because", "cos": "because", "coz": "because",
+    "pls": "please", "plz": "please", "thru": "through", "w": "with", "b4": "before", "ppl": "people",
+    "sucide": "suicide", "suiside": "suicide", "suicde": "suicide", "sucidal": "suicidal", "suicdal": "suicidal",
+    "suisidal": "suicidal", "suicidle": "suicidal", "kil": "kill", "killl": "kill", "choaked": "choked",
+    "strangeled": "strangled", "stangled": "strangled", "thretened": "threatened", "threatend": "threatened",
+}
+_SPELLING = re.compile(r"\b(" + "|".join(map(re.escape, sorted(SPELLINGS, key=len, reverse=True))) + r")\b")
+
+
+_HELL = re.compile(r"\bhell (?=(?:send|post|share|show|leak|kill|hurt|shoot|stab|take|find|leave|tell|make|ruin|come|never|just|do|break|burn|drown)\b)")
+_HED = re.compile(r"\bhed\b")
+
+
+def normalise(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("´", "'")
+    text = " ".join(text.lower().split())
+    text = _HED.sub("he'd", _HELL.sub("he'll ", text))
+    return _SPELLING.sub(lambda m: SPELLINGS[m.group(1)], text)
+
+
+# Figures of speech that sound violent or deadly, masked before anything else looks at the text.
+IDIOMS = rx(
+    r"\b(?:is|are|was|it'?s|that'?s|this|waiting|silence|suspense|wait|feet|head|back|anxiety|article)\b[^.?!]{0,30}\bkilling me\b",
+    r"\bkilling me (?:softly|lol|haha)\b|\b(?:slowly )?killing me(?= haha| lol|\W*$)",
+    r"\bdying (?:to|for|of)\b|\b(?:i'?m|im) (?:dead|deceased|dying)(?: at| lol| haha|\W*$)",
+    r"\b(?:could|would|will|nearly|almost|just|actually|literally) (?:just |actually |literally )?die (?:of|from|laughing|of cringe)\b",
+    r"\bdied (?:laughing|of embarrassment)\b|\bdie of (?:cringe|embarrassment|shame)\b",
+    r"\b(?:i'?d|i would|could|i could) (?:literally )?kill (?:for|him|them|her)\b",
+    r"\b(?:i'?ll|i will|i'?m going to|going to) (?:literally )?(?:kill|murder|strangle|slap|throttle) (?:him|her|them)\b",
+    r"\b(?:friends?|mum|mom|sister|brother|they|she|boss|everyone)\b[^.?!]{0,25}\b(?:murder|kill) me (?:if|when) i\b",
+    r"\bkill(?:ed|s)? it\b|\bdead tired\b|\bto die for\b|\bit (?:hit|hits) me\b|\bhit it off\b",
+    r"\bdriv(?:e|es|ing) me (?:crazy|mad|insane|nuts|up the wall)\b",
+    r"\bshoot (?:myself|me) in the foot\b|\bbite (?:my|the) (?:head|bullet)\b",
+    r"\bdisappear (?:for a (?:while|bit|few days|week|weekend|day)|like (?:he|they|men) do(?:es)?)\b",
+    r"\bfollow(?:s|ed|ing)? me on (?:insta\w*|twitter|tiktok|facebook|social)\b",
+    r"\b(?:dead|deathly) (?:silent|silence|quiet)\b|\bdead end\b|\bghost(?:ed|ing|s)?\b",
+    r"\bover my dead body\b|\bscared to death\b|\bbored to death\b",
+)
+
+STRONG: dict[Flag, dict[str, re.Pattern]] = {
+    Flag.SELF_HARM: {
+        "explicit": rx(
+            r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning|starve|starving|off|end|ending)\s+(?:my ?self)\b",
+            r"\bsuicid\w*|\bsewer ?slide\b|\bs[u*]ic[i1*]d[e3*]\b|\bunaliv\w*|\bkms\b|\bctb\b|\bcatch(?:ing)? the bus\b",
+            r"\b(?:end|ending|take|taking)\s+my(?: own)? life\b|\bend (?:it all|everything|things)\b",
+            rf"\b(?:do{NT}|no longer|never|don'?t even)\s+want\s+to\s+(?:be here|live|be alive|exist|wake up|go on|be around)\b",
+            r"\bwant(?:ed)? to die\b|\bwish (?:i was|i were|i'?d be|i could be) (?:dead|gone|never born)\b|\bready to die\b",
+            r"\bbetter off (?:without me|if i (?:was|were)n'?t (?:here|around|alive))\b",
+            rf"\b(?:no|do{NT} see (?:a|any)|not any|lost (?:the|my)) (?:reason|point) (?:to|in|for) (?:live|living|keep going|go on|going on|being alive|stay alive|be here|me)\b",
+            r"\bwhat'?s (?:even )?the point (?:of|in) (?:me|living|life|going on|being alive|being here|existing|my life)\b",
+            r"\b(?:forever|permanent|eternal|big) (?:nap|sleep)\b|\b(?:6|six) ?(?:ft|feet|foot) under\b",
+            r"\bdisappear (?:forever|for good|permanently)\b|\bnever wake up\b|\b(?:not|don'?t) wake up\b",
+            r"\boverdos\w*\b|\bod(?:ing|'?d)? on\b",
+            r"\b(?:my (?:brain|head|mind|thoughts)|the voices?|intrusive thoughts?)\b[^.?!]{0,30}\b(?:kys|kill (?:yourself|myself)|die|end it|telling me to)\b",
+        ),
+        "method": rx(
+            r"\bhow many\b[^.?!]{0,40}\b(?:pills?|tablets?|mg|capsules|sleeping|painkillers|paracetamol|tylenol|ibuprofen|would it take)\b",
+            r"\b(?:lethal|fatal|deadly|toxic|overdose) (?:dose|amount|level)\b|\bwhat (?:amount|dose) of \w+ (?:would|is|could) (?:be )?(?:fatal|lethal|kill)\b",
+            r"\bwould it (?:be )?(?:quick|painless|hurt)\b|\b(?:is|does|would) (?:drowning|hanging|bleeding out|jumping|an overdose|it) (?:hurt|painless|quick)\b",
+            r"\bpainless(?:ly)? (?:way|method|to die|death)\b|\bquickest way to (?:die|go)\b",
+            r"\bwhich (?:way|direction) (?:to|you'?re (?:meant|supposed) to|do you) cut\b|\bhow (?:deep|hard) (?:to|do you|should i) cut\b",
+            r"\bhow (?:high|tall|far down) (?:is|are|does)\b[^.?!]{0,30}\b(?:bridge|building|roof|cliff|balcony|drop|car park|parking)\b",
+            r"\b(?:tallest|highest) (?:building|bridge|roof|car park)\b[^.?!]{0,60}\b(?:roof|get on|get up|without)\b",
+            r"\b(?:running|car|engine|exhaust)\b[^.?!]{0,30}\bgarage\b[^.?!]{0,40}\b(?:painless|shut|closed|sleep|thinking)\b",
+            r"\bwhere (?:can|to|do) (?:i|you) (?:buy|get) (?:a gun|rope|a rope|pills|a lot of pills)\b",
+            r"\b(?:staring|stare|look(?:ing)?) (?:at|down at|into) the (?:water|drop|tracks|edge)\b|\bstep off the (?:edge|platform|bridge)\b",
+            r"\bjump(?:ing)? (?:off|from|in front of) (?:a|the|that)\b",
+        ),
+        "preparation": rx(
+            r"\b(?:wrote|written|writing|write|left|leaving) (?:some |a few |my )?(?:goodbye |farewell |last )?(?:letters?|notes?) (?:to|for)\b[^.?!]{0,40}\b(?:mum|mom|dad|family|sister|brother|kids|children|everyone|parents|friends|him|them|find)\b",
+            r"\b(?:goodbye|suicide|farewell) (?:letters?|notes?|messages?|videos?)\b|\bsaying (?:my )?goodbyes?\b|\bsaid (?:my )?goodbyes?\b",
+            r"\b(?:gave|giving|give|given) (?:away )?my (?:cat|dog|pets?|puppy|kitten|things|stuff|belongings|jewell?ery|clothes|plants|books)\b",
+            r"\bwho gets my (?:things|stuff|cat|dog|jewell?ery)\b|\b(?:made|making|wrote|updated|sorted) (?:a|my) will\b",
+            r"\b(?:wrote|written|writing|left) (?:all )?my passwords\b|\bso (?:they|he|she|nobody|no one) (?:doesn'?t|don'?t|won'?t) have (?:a mess|to sort|to deal)\b",
+            r"\bwon'?t be needing (?:them|it|any of it)\b|\bwon'?t need (?:them|it) (?:anymore|where i'?m going)\b",
+            r"\bthank you for everything\b[^.?!]{0,40}\b(?:thought i was|wasn'?t|goodbye)\b|\blast one is (?:him|her)\b",
+            r"\b(?:getting|got|put) my affairs in order\b|\btying up loose ends\b",
+        ),
+        "finality": rx(
+            r"\b(?:this|tonight|today) (?:is|will be) my last\b|\bmy last (?:night|day|week|weekend|time)\b",
+            rf"\b(?:by|after|on|before|once|till|until) {DAYS}\b[^.?!]{{0,60}}\b(?:i'?m done|i am done|it'?ll (?:all )?be over|that'?s it for me|i'?m out|i'?ll be gone|i won'?t be here|ending it)\b",
+            r"\bthat'?s it for me\b|\bi'?m out\b[^.?!]{0,20}\bpermanently\b|\bpermanently,? i (?:don'?t|do not) mean\b",
+            r"\b(?:picked|chosen|set) a (?:date|day|time)\b",
+            r"\bit'?ll (?:all )?be over\b|\bwon'?t have to (?:pull away from|deal with|worry about|put up with) (?:me|anyone)\b",
+            r"\b(?:won'?t|will not|not going to|wont) be (?:around|here) (?:much longer|for long|anymore|by)\b|\bnot (?:be )?around (?:much longer|for much longer)\b",
+            r"\b(?:tired|sick) of (?:living|existing|being alive|life|breathing|being here)\b|\bdone (?:with )?(?:living|existing|life)\b",
+            r"\bi don'?t have until\b|\bnot doing another (?:year|day|week)\b|\b(?:giving|give) it (?:till|until)\b[^.?!]{0,40}\b(?:out|done|over)\b",
+            r"\bnobody has to watch\b|\bhope i'?m not (?:around|here|alive) to see\b",
+            r"\bsave (?:him|them|everyone|you|her) the (?:bother|trouble|effort|job)\b",
+        ),
+        "stockpiling": rx(
+            r"\b(?:saving|saved|keeping|kept|stashing|hoarding|collecting|stockpil\w*)\b[^.?!]{0,30}\b(?:pills|meds|medication|tablets|prescriptions?|sertraline|trazodone|lorazepam|paracetamol|tylenol|painkillers|sleeping)\b",
+            r"\b(?:pills|meds|tablets|painkillers)\b[^.?!]{0,30}\b(?:saved up|stockpiled|stashed|hidden|ready|instead of taking)\b",
+            r"\ba (?:stash|stockpile|collection) (?:of (?:pills|meds|tablets))?\b|\bi have a stash\b",
+            r"\b(?:extra|spare|the extras)\b[^.?!]{0,30}\b(?:prescription|pills|meds|refill|glovebox|drawer|hide)\b|\bhide the extras\b|\brefill early\b",
+            r"\b(?:paracetamol|tylenol|pills|painkillers|tablets|aspirin|ibuprofen)\b[^.?!]{0,30}\b(?:from|at) (?:\d+|several|a few|multiple|different)(?: different)? (?:shops|stores|pharmacies|chemists|places)\b",
+            r"\blost my prescription so i get (?:extra|more)\b|\bone at a time so (?:she|he|they|nobody) (?:doesn'?t|won'?t) notice\b",
+            r"\b(?:keeping|kept) back (?:his |my |her )?(?:sleeping )?(?:tablets|pills)\b",
+        ),
+        "relapse": rx(
+            r"\b(?:started|began|back to|went back to|i'?m back to|keep|kept)\s+(?:cutting|burning|scratching|hurting myself|harming myself|self[- ]harm\w*|picking)\b",
+            r"\bi (?:cut|burned|burnt|scratched|hurt|harmed|hit)\b(?:(?!\b(?:him|he)\b)[^.?!]){0,40}\bagain\b",
+            r"\b\d+ (?:days|weeks|months|years) clean\b|\bclean for \d+\b|\bbroke my streak\b|\brelaps\w*\b|\bself[- ]harm\w*\b",
+            r"\b(?:the|my) old habits?\b|\b(?:razor|blades?|lighter)\b[^.?!]{0,40}\b(?:again|bought|wrist|arm|skin|thigh|one)\b",
+            r"\bmy (?:arms?|legs?|thighs?|wrists?) (?:are|is) (?:a mess|covered|cut)\b|\blong sleeves\b",
+            r"\b(?:until|till) it bleeds\b|\bgave in (?:to the urge|tonight|again)\b|\bhad the urge\b",
+            r"\b(?:burned|burnt|cut) my (?:wrist|arm|leg|thigh|skin)\b|\bhit my head against\b|\bbanging my head\b",
+        ),
+        "passive": rx(
+            r"\bwouldn'?t mind if (?:a|the|some)\b[^.?!]{0,30}\b(?:hit|killed|crashed)\b|\bwouldn'?t mind (?:dying|not waking|if i died)\b",
+            r"\b(?:hope|wish|pray)\b[^.?!]{0,10}\bi (?:just )?(?:don'?t|do not|never|wouldn'?t) wake up\b",
+            r"\b(?:if i (?:got ill and )?died|if i was gone|if i disappeared)\b[^.?!]{0,40}\b(?:no one|nobody|no-one|wouldn'?t)\b",
+            r"\b(?:if|when) i(?:'?m| was| were) gone\b|\bnobody would (?:even )?(?:notice|care|miss me)\b|\bno one would (?:even )?(?:notice|care|miss me|be (?:that )?sad)\b",
+            r"\bhow easy it would be to (?:just )?(?:not|crash|swerve|step|let go|drive)\b",
+            r"\bpoint (?:of|in) me (?:existing|being here|being alive)\b|\bstop existing\b|\bnot exist(?:ing)?\b",
+            r"\bdon'?t care (?:what happens to me|if i (?:live|die|wake up))\b",
+        ),
+        "plan": rx(
+            r"\bi (?:have|made|got|'?ve got|'?ve made) a plan\b|\bi know (?:how|exactly how) i'?d do it\b",
+            r"\bi know (?:which|what|where)\b[^.?!]{0,20}\b(?:bridge|building|pills|gun|rope|roof|tracks)\b",
+            r"\b(?:bought|got|ordered) (?:a |some )?rope\b|\beverything i need is (?:in|at|ready)\b",
+            r"\bwhere (?:my |his )?(?:dad|father|husband|he|brother) (?:kept|keeps) (?:his|the|a) (?:gun|rifle|pistol|pills)\b",
+            r"\bworked out when (?:the house|everyone|nobody)\b|\bwhen the house will be empty\b",
+            r"\b(?:maybe|probably) tonight\b[^.?!]{0,10}$",
+        ),
+    },
+    Flag.ABUSE: {
+        "violence": rx(
+            r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|slap\w*|kick\w*|shov\w*|smack\w*|bites|bitten|slammed|dragged|threw|throws?)\b[^.?!]{0,25}?\b(?:me|my)\b(?! away| head against| head on)",
+            r"\b(?:push(?:es|ed)?|grabb?\w*)\b[^.?!]{0,15}\bme\b(?! away)(?!\s+(?:to|into) (?:a|the|his) (?:hug|kiss))",
+            r"\b(?:pinned|held|holds|pushed) me (?:down|against|to)\b|\bheld me down\b|\bthrew (?:a|my|the|his) \w+ at\b",
+            r"\b(?:bruises?|marks?|black eye|split lip)\b[^.?!]{0,30}\b(?:he|from him|my (?:arm|neck|face))\b",
+            r"\b(?:he'?s|he is|he was|is being|been) (?:so |really |very |getting )?(?:abusive|violent)\b|\babus(?:es|ed|ing) me\b",
+            r"\b(?:punched|smashed|kicked) (?:a hole in )?(?:the )?(?:wall|door)\b[^.?!]{0,30}\b(?:next to|by|beside|near) my\b",
+        ),
+        "strangulation": rx(
+            r"\b(?:chok\w*|strangl\w*|throttl\w*)\b[^.?!]{0,30}\b(?:me|my)\b",
+            r"\b(?:hands?|arms?|fingers)\b[^.?!]{0,15}\b(?:a?round|on|over) my (?:neck|throat)\b",
+            r"\b(?:by|around|round) (?:my|the) (?:neck|throat)\b|\bsqueez\w* my (?:neck|throat)\b",
+            r"\b(?:couldn'?t|could not|can'?t) breathe\b[^.?!]{0,40}\b(?:he|his)\b|\b(?:he|his)\b[^.?!]{0,40}\b(?:couldn'?t|could not) breathe\b",
+            r"\bblacked out\b[^.?!]{0,40}\b(?:he|his)\b|\b(?:he|his)\b[^.?!]{0,60}\bblacked out\b",
+            r"\bmarks on my neck\b|\bhurts? to swallow\b|\bvoice is (?:still )?hoarse\b|\bsaw (?:spots|stars)\b",
+        ),
+        "threat": rx(
+            r"\bthreat\w*\b[^.?!]{0,40}\b(?:hurt|kill|beat|post|share|send|take|ruin|tell|leave|drown|shoot|stab|burn)\b",
+            r"\b(?:he'?ll|he will|he would|he'?d|going to|he says he'?ll|he said he'?d)\s+(?:kill|hurt|beat|shoot|stab|strangle|end)\s+(?:me|us|my)\b|\bkill me if\b",
+            r"\b(?:you'?ll|you will|you'?re going to) regret (?:it|this|leaving)\b|\bno one will (?:ever )?find you\b",
+            r"\baccidents happen\b|\bnothing (?:left )?to lose\b|\bscared to go home\b|\b(?:afraid|scared|terrified) to (?:go home|leave|tell him)\b",
+            r"\b(?:scared|afraid|terrified|frightened) of (?:him|what he)\b|\bfear for my (?:life|safety)\b",
+            r"\b(?:gun|guns|knife|knives|rifle|shotgun|pistol|bullets?|machete|axe|blade|weapon)\b[^.?!]{0,60}\b(?:argue|argument|fight|looks? at|cleaned|cleaning|pillow|leave|shoot|told me|threat|nightstand|bedside|waved|pointed|picked up|said|scared|go on)\b",
+            r"\b(?:picked up|grabbed|pulled|waved|pointed|held) (?:a|the|his) (?:kitchen )?(?:knife|gun|bat|hammer)\b",
+        ),
+        "isolation": rx(
+            r"\b(?:won'?t|doesn'?t|will not|does not|never) (?:let|like|want) me (?:to )?(?:see|visit|go out|talk to|call|meet|spend time with|have)\b[^.?!]{0,30}\b(?:friends?|family|sister|brother|mum|mom|dad|parents|anyone)\b",
+            r"\bnot allowed to (?:see|visit|go|talk|call|meet|have|leave|work)\b",
+            r"\b(?:made|makes|forced|forces) me (?:to )?(?:delete|block|unfriend|stop seeing|stop talking to|cut off)\b",
+            r"\bcut me off from\b|\bisolat\w+ me\b|\bmoved us\b[^.?!]{0,30}\baway from (?:my|our) (?:family|friends)\b",
+            r"\b(?:starts?|picks?|started) (?:a )?fights? (?:every time|whenever|when|if) i (?:make plans|go out|see|want to see|meet)\b",
+            r"\b(?:told|tells|telling) (?:all )?my (?:friends|family)\b[^.?!]{0,20}\bi'?m (?:unstable|crazy|mental|lying)\b",
+            r"\bhe checks that i (?:did|have|deleted)\b|\bnow it'?s just (?:him|me and him)\b",
+            r"\b(?:every time|whenever|when(?:ever)?|if) i (?:make plans|go out|see|meet|want to see|try to see|visit)\b[^.?!]{0,50}\b(?:he|him)\b[^.?!]{0,30}\b(?:fight|argument|sulks?|kicks? off|gets? angry|freaks? out|punish\w*|silent treatment)\b",
+        ),
+        "sexual": rx(
+            r"\b(?:said|told him|i said) no\b[^.?!]{0,30}\b(?:he )?(?:didn'?t|did not|wouldn'?t|won'?t|kept going|doesn'?t) (?:stop|listen|care)\b",
+            r"\b(?:does|did|do) (?:stuff|things) to me while i'?m (?:asleep|sleeping|passed out|drunk|unconscious)\b|\bwhile i (?:was|am) (?:asleep|sleeping|passed out)\b",
+            r"\btakes? it anyway\b|\bwouldn'?t take no\b|\bwon'?t take no\b|\bwithout (?:my )?consent\b|\bmy job as his\b",
+            r"\b(?:pressur\w+|forc\w+|coerc\w+|makes?|made|guilt\w*)\s+me\s+(?:into\s+|to\s+)?(?:have\s+|do\s+)?(?:sex|sexual|sleep with|things|stuff|it)\b",
+            r"\bforced himself on me\b|\brap(?:e|ed|ing)\b|\bgets me (?:really )?drunk (?:on purpose|so)\b|\bwon'?t fight him off\b",
+            r"\bheld me down\b|\beven after i (?:pushed|said|told)\b",
+        ),
+        "image_threat": rx(
+            r"\b(?:private|intimate|nude|naked|sexy|explicit) (?:photos?|pictures?|pics|images|videos?|selfies)\b|\bnudes\b|\brevenge porn\b",
+            r"\b(?:send|share|post|leak|show|put|upload|spread)\w*\b[^.?!]{0,30}\b(?:the |my )?(?:pics|pictures|photos|videos?|tape|footage)\b[^.?!]{0,40}\b(?:if i|unless|when i|the day i|online|to my|everyone|facebook|work|family|dad|mum|boss|group chat)\b",
+            r"\b(?:videos?|photos?|pics|pictures)\b[^.?!]{0,30}\b(?:go online|go on facebook|on the internet|to my (?:work|boss|dad|family))\b",
+            r"\bfilmed (?:us|me)\b[^.?!]{0,20}\bwithout\b|\b(?:still )?has (?:it|them|the video|the pics) saved\b",
+        ),
+        "reproductive": rx(
+            r"\b(?:holes? in|poked|pokes|sabotag\w*|tamper\w*) (?:the |his )?condoms?\b|\btakes? the condom off\b|\bstealth\w*\b",
+            r"\b(?:flushed|hid|hides|hiding|threw out|throws? away|took|takes) my (?:pills?|pill packs?|birth control|contraception|contraceptive)\b",
+            r"\b(?:won'?t|doesn'?t) let me (?:get|use|take|have|go on) (?:my )?(?:implant|birth control|the pill|contraception|coil|iud)\b",
+            r"\b(?:make|makes|made|force|forcing|forced|pressur\w*)\s+me\s+(?:to\s+)?(?:get an abortion|get rid of it|have (?:a|his) baby|get pregnant)\b",
+            r"\bget rid of it or\b|\btrap me\b[^.?!]{0,20}\b(?:baby|pregnant)\b|\bif i get pregnant i'?ll never\b",
+            r"\bhiding my birth control\b|\btracks my period\b",
+        ),
+        "financial": rx(
+            r"\btakes? my (?:whole |entire )?(?:pay|paycheck|paycheque|wages|salary|money|benefits|card|cards)\b",
+            r"\b(?:not allowed|won'?t let me have|doesn'?t let me have) (?:my own )?(?:bank|money|card|account|cash)\b",
+            r"\b(?:opened|took out|takes out|put) (?:credit )?(?:cards|loans|debt|credit)\b[^.?!]{0,10}\bin my name\b",
+            r"\b(?:made|makes) me (?:quit|give up|leave) my job\b|\bhave to ask (?:him )?(?:for|permission)\b[^.?!]{0,20}\b(?:cash|money)\b",
+            r"\b(?:gives me|on) an allowance\b|\bgoes through every receipt\b|\bshow him (?:the )?receipts\b",
+            r"\bcontrols? (?:every (?:cent|penny)|all (?:the|of the|my|our) (?:money|finances))\b|\bcontrols? (?:the|my|our) (?:money|finances|spending|accounts?)\b",
+        ),
+        "monitoring": rx(
+            r"\btrack(?:s|ing|ed)? (?:my|me)\b|\b(?:tracking|spy|spyware|stalkerware) app\b|\bairtag\b|\blife360\b|\btracker\b",
+            rf"\b{PARTNER}\b[^.?!]{{0,20}}\b(?:checks?|goes through|reads?|monitors?|went through|logs? into|logged into|hacked)\s+(?:all\s+)?my (?:phone|messages|texts|emails?|dms|whatsapp|browser|location|accounts?|icloud|instagram|facebook)\b",
+            r"\b(?:share|sharing) my location\b|\bchanged (?:the|my) passwords?\b|\b(?:camera|recorder|listening device)\b[^.?!]{0,40}\b(?:never put|hidden|found|his|he put)\b|\bfound a (?:little |tiny |hidden )?(?:camera|tracker|bug)\b",
+            r"\b(?:rings?|calls?|texts?) (?:me )?\d+ times\b",
+            r"\b(?:has|demands|made me give|knows) (?:all )?my (?:passwords?|passcode|pin)\b",
+            r"\b(?:always )?(?:needs|wants|has) to know where i am\b|\bknows (?:exactly )?where i (?:am|go|was)\b",
+        ),
+        "children_pets": rx(
+            r"\b(?:hurt|kill|drown|snap|harm|strangle|beat|poison|get rid of|kick|kicked|hit|threw|throw|smack)\w*\b[^.?!]{0,40}\b(?:the|my|our|her|his) (?:kids?|children|son|daughter|baby|cat|dog|puppy|kitten|pets?)\b",
+            r"\bnext time (?:it'?ll|it will|you'?ll) be worse\b",
+            r"\b(?:he'?ll|he will|threat\w* to|going to|he'?d|he would) take (?:the|my|our) (?:kids|children|baby)\b|\btake (?:the|my|our) (?:kids|children|baby) (?:away|from me)\b",
+            r"\b(?:the|my|our) (?:kids?|children|son|daughter|baby|cat|dog|puppy|kitten|pets?)\b[^.?!]{0,20}\b(?:bruises?|hiding|scared of him)\b",
+            r"\bnever see (?:the|my) (?:kids|children) again\b|\bmake sure they hate me\b",
+            r"\bgrabbed my (?:son|daughter|kid|child)\b|\bscreams at the kids\b",
+        ),
+        "stalking": rx(
+            r"\b(?:show(?:s|ed)?|turn(?:s|ed)?|came|comes|wait(?:s|ed|ing)?|keeps? (?:turning|showing))\s+(?:up\s+)?(?:at|outside|to)\s+my\s+(?:door|house|home|work|job|place|apartment|flat|office|car|gym|uni|school)\b",
+            r"\b(?:parked|waiting|sitting|standing) outside my (?:flat|house|place|work|home|apartment|office)\b",
+            r"\b(?:keeps?|kept|started|is|been) follow\w* me\b|\bstalk\w* me\b|\bfrom (?:new|different|fake|private) (?:numbers?|accounts?)\b",
+            r"\bnew (?:accounts?|numbers?) (?:every|each) (?:day|week)\b|\bmakes? a new account\b|\bprivate numbers\b|\bcalls? (?:me )?\d+ times\b",
+            r"\bblocked\b[^.?!]{0,80}\b(?:showed up|turned up|came|keeps?|still|anyway|new account|new number)\b",
+            r"\b(?:shows|turns) up at the\b[^.?!]{0,20}\b(?:times i|when i)\b|\bwhat i was wearing\b|\basking where i live\b",
+        ),
+    },
+    Flag.INJECTION: {
+        "override": rx(
+            r"\b(?:ignore|disregard|forget|override|bypass|drop|ditch|abandon|delete)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompts?|guidelines|programming|restrictions|polic(?:y|ies)|filters?|safety (?:rules|filters|guidelines|settings)|everything (?:you were|above|before)|(?:all |your |the |any )?(?:previous|prior|above|earlier) (?:instructions|rules|prompts?|messages|context|directions)|system)\b",
+            r"\bsystem\s*(?:prompt|message)\b|^\s*system\s*:|\bsystem:\s|</?\s*(?:passages?|system|context|instructions?)\s*>",
+            r"\byou are now\b|\bfrom now on,? (?:you|answer|respond|act|reply)\b|\bdeveloper mode\b|\bjailbreak\w*\b|\bdan mode\b",
+            r"\b(?:reveal|print|show|repeat|output|display|translate|give me|tell me|share|leak)\b[^.?!]{0,30}\b(?:your|the|initial|hidden|system|secret|full)\s+(?:\w+\s+)?(?:prompts?|instructions|guidelines|configuration|config)\b",
+            r"\b(?:secret|hidden|internal|initial|original|developer)\s+(?:prompt|instructions?|configuration|config|rules|settings)\b",
+            r"\b(?:repeat|output|print)\b[^.?!]{0,20}\b(?:text|everything|words) above\b|\bwhat (?:were|are) you told\b|\bword for word\b",
+            r"\b(?:with|has|have|had) (?:no|zero) (?:rules|restrictions|guidelines|filters|limits|policies)\b|\bwithout (?:any )?(?:rules|restrictions|guidelines|filters|limits)\b|\bfilters? (?:disabled|off|removed)\b|\bunrestricted\b|\bunfiltered\b|\bnot bound by\b",
+            r"\bnew (?:system )?(?:instructions?|rules|system message|top priority)\b|\b(?:obey|execute)\b[^.?!]{0,30}\b(?:it|this|instructions?|them|what it says)\b|\bjust run it\b|\bdo what it says\b",
+            r"\b(?:decode|decrypt|translate|reverse|read (?:this|it) backwards|rot13|base64|hex)\b[^.?!]{0,40}\b(?:then|and)\b[^.?!]{0,20}\b(?:do|follow|obey|execute|run|act on|comply)\b",
+        ),
+        "roleplay": rx(
+            r"\b(?:pretend|imagine|suppose)\b (?:that )?you(?:'?re| are| were| can)\b",
+            r"\b(?:roleplay|role-play|role play)\b|\bplay (?:the role|the part|a character|a game where you)\b",
+            r"\bact as (?:a|an|my|the|if you)\b|\bspeak as (?:my|a|an|the)\b|\banswer as (?:my|a|an|the|if)\b",
+            r"\b(?:stay|remain|keep) (?:in character|as \w+ no matter)\b|\bin character\b|\bbreak character\b",
+            r"\b(?:be|become|play) my (?:ex|boyfriend|bf|husband|therapist|grandma|grandmother|girlfriend|partner|mum|mom|dad|late)\b",
+            r"\blet'?s play a game\b|\bwrite a (?:scene|story) where (?:an|the) (?:ai|assistant|bot|chatbot|helper)\b",
+            r"\byou'?re (?:dan|\w+ unfiltered|no longer (?:a|an|the))\b|\bconfirm (?:you understand|by replying)\b|\breply '[^']+' to confirm\b",
+        ),
+        "from_comment": rx(
+            r"\b(?:comment|post|article|note|line|author|commenter|renee|admin)\b[^.?!]{0,80}\b(?:ai|assistants?|chatbots?|bots?|language models?|llms?)\b[^.?!]{0,60}\b(?:must|should|reading|summari\w+|authori[sz]ed|are to|need to|has to|is to)\b",
+            r"\b(?:do|follow|obey|comply with) what (?:his|her|the|their|\w+'?s) (?:comment|note|post|article) says\b|\bdo what \w+ said\b",
+            r"\b(?:hidden|secret|admin) (?:line|note|message|instruction)\b|\binstructions? for (?:chatbots|bots|ais?|assistants)\b",
+            r"\bauthori[sz]ed to share\b|\bit'?s the author'?s wish\b|\bleft a note\b[^.?!]{0,40}\b(?:chatbot|bot|ai|assistant)\b",
+        ),
+    },
+}
+
+BROAD: dict[Flag, re.Pattern] = {
+    Flag.SELF_HARM: rx(
+        r"\bhopeless\b|\bworthless\b|\bcan'?t go on\b|\bgive up on (?:life|everything|myself)\b|\bway out\b|\bonly exit\b|\bexit\b",
+        r"\bpills?\b|\bnot worth it\b|\bno point\b|\bcan'?t do this anymore\b|\bcan'?t keep going\b|\bkeep going like this\b",
+        r"\b(?:i|i'?m|me|myself)\b[^.?!]{0,40}\b(?:disappear\w*|gone|die|dead|not here|burden)\b",
+        r"\bdon'?t care what happens\b",
+        r"\bkys\b|\bbridge\b|\brope\b|\bpermanently\b|\bgoodbye\b|\btonight\b|\bwrist\b|\bblades?\b|\brazor\b|\bcutting\b",
+    ),
+    Flag.ABUSE: rx(
+        r"\bcontrol\w*\b|\bviolen\w*\b|\babus\w*\b|\bscared\b|\bafraid\b|\bterrified\b|\bunsafe\b|\bthreat\w*\b|\bstalk\w*\b",
+        r"\bhurts? me\b|\bscary\b|\bintimidat\w*\b|\bforce\w*\b|\bweapon\b|\bgun\b|\bknife\b|\bneck\b|\bthroat\b",
+        r"\b(?:he|him|his)\b[^.?!]{0,15}\bcheck\w* (?:up on )?(?:my|where i|who i)\b|\bwhere i am\b|\bwho i'?m with\b|\bthrew\b|\bsmash\w*\b|\bpunched\b",
+        r"\bnot allowed\b|\bwon'?t let me\b|\bmy pictures\b|\bmy photos\b|\bpregnant\b|\bcondoms?\b|\bsex\w*\b",
+    ),
+    Flag.INJECTION: rx(r"\binstructions?\b|\bprompts?\b|\bignore\b|\brules\b|\bcharacter\b|\bpersona\b|\bdecode\b"),
+}
+
+# Possible, not clear, signals: they only ever ask "are you safe right now?" (the check-in tier).
+WEAK: dict[Flag, re.Pattern] = {
+    Flag.SELF_HARM: rx(
+        r"\b(?:so |really )?(?:tired|exhausted|sick) of (?:it all|everything|all of it|this|trying)\b|\bwhatever happens tonight\b",
+        r"\b(?:can'?t|cannot) (?:take|handle|cope with|do) (?:this|it|any ?more)\b|\bdon'?t know how much longer\b",
+        r"\bwant (?:it|this|everything) to stop\b|\bno way out\b|\bwant to sleep forever\b",
+    ),
+    Flag.ABUSE: rx(
+        r"\b(?:gets?|got|is|was) (?:kind of |kinda |really |so |a bit )?(?:scary|frightening|intimidating)\b|\bwalking on eggshells\b",
+        r"\b(?:he|him)\b[^.?!]{0,20}\b(?:always )?(?:needs?|wants?) to know where i am\b|\bthrew (?:my|a|the) \w+ (?:at|across)\b",
+        r"\bpunched (?:a|the) (?:wall|door)\b|\bsmashed (?:my|the|a) \w+\b",
+    ),
+}
+
+DISTRESS = rx(
+    r"\b(?:can'?t|cannot) stop crying\b|\bcrying (?:all|every) (?:night|day)\b",
+    r"\bheart ?broken\b|\bpanic attacks?\b|\bfalling apart\b|\bdevastated\b|\bunbearable\b",
+    r"\b(?:can'?t|cannot|haven'?t|barely|hardly) (?:sleep|slept|eat|eaten|breathe|focus|function)\b",
+    r"\b(?:so|completely|totally|utterly) (?:lost|alone|lonely|broken|hopeless|empty|miserable)\b",
+    r"\ba (?:wreck|mess)\b|\banxiety\b|\bhopeless\b|\bdepress\w+\b|\boverwhelm\w*\b|\bhurts? so (?:much|bad)\b",
+)
+DISTRESS_BROAD = rx(r"\bcry\w*\b|\bsad\b|\blonely\b|\balone\b|\blost\b|\bhurt\w*\b|\bpain\w*\b|\bbroken\b|\banxious\b|\bempty\b")
+
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|without|(?:do|does|did|is|was|are|were|wo|ca|could|would|should|has|have|had)n'?t|cannot)\b"
+)
+NOT_NEGATING = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t|won'?t|don'?t|not) (?:stop|help|know|see why|be sure|sure|tell|even)\b|\bno one\b|\bnot (?:only|just)\b"
+    r"|\bno (?:point|reason|way|longer)\b|\bdon'?t (?:have|see)\b|\bnot (?:going to|gonna) (?:lie)\b|\bwon'?t (?:have to|be)\b"
+)
+CLAUSE = re.compile(r"[,;:]|\bbut\b|\band\b(?= (?:i|he)\b)|\bthen\b")
+# Someone else's story: a film, a book, a song, a friend, a commenter.
+STORY = re.compile(
+    r"\bin (?:the|a|that|this) (?:movie|film|book|novel|show|series|song|story|comments?|doc|documentary|thriller|podcast|lyrics?)\b"
+    r"|\b(?:movie|film|novel|tv show|character|documentary|true crime|thriller|lyrics?|song|episode|heroine|hero)\b"
+    r"|\bthe (?:commenter|\w+ comment|last comment|first comment)\b|\b(?:comment|post) (?:by|from)\b|\b\w+'s comment\b|\bin the comments\b"
+    r"|\b(?:my|a) friend (?:was|is|says|said|joked|joking|told)\b|\bmy (?:friend|sister|cousin|colleague|mum|mom)'?s? (?:bf|boyfriend|husband|partner)\b"
+)
+# A question about what the text covers ("does the article ever talk about abuse?").
+ABOUT_TEXT = re.compile(
+    r"\b(?:does|did|do|if|whether) (?:the article|it|the author|renee|anyone|anybody|any commenters?|any readers?|the comments?|a commenter)"
+    r" (?:ever |actually |even )?(?:mentions?|says?|talks?|deals?|covers?|discuss\w*|addresses?|touch\w*)\b"
+    r"|\bdoes the (?:article|blog|post) (?:cover|mention|say anything about)\b"
+)
+META = re.compile(STORY.pattern + "|" + ABOUT_TEXT.pattern)
+FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|me|my|myself|mine)\b")
+PAST = re.compile(
+    r"\b(?:years ago|long ago|used to|when i was|back then|as a teenager|my last relationship|long over|in the past"
+    r"|previous relationship|i (?:left|got out|got away|escaped)|i finally (?:have|got|left|escaped|got out)|got out in|that was \d+|(?:19|20)\d\d|restraining order|in prison|grew up|growing up|safe now|over now|moved (?:states|away|countries))\b"
+)
+ONGOING = re.compile(r"\b(?:still|again|keeps?|kept on|currently|right now|tonight|today|these days|anymore|now he|last night|yesterday)\b")
+
+ON_TOPIC = re.compile(
+    r"\b(?:he|him|his|she|her|boyfriend|girlfriend|bf|gf|husband|wife|partner|spouse|ex|man|men|guy|guys|woman|women"
+    r"|relationship\w*|dating|date|dates|love\w*|text\w*|call\w*|space|withdr\w*|pull\w*|distant|commit\w*|marri\w*"
+    r"|divorce|breakup|break up|single|feel\w*|hurt\w*|miss\w*|articles?|comments?|comment\w+|commenters?|readers?|author|blog|post"
+    r"|oxytocin|testosterone|hormones?|attach\w*|attract\w*|masculin\w*|feminin\w*|freedom|needy|jealous\w*|trust"
+    r"|argument|fight|silence|silent|ghost\w*|disappear\w*|vanish\w*|ignor\w*|rude|crush|sex\w*|polariz\w*|lonely|alone|cry\w*|sad|heart\w*"
+    r"|wait\w*|reach out|contact|players?|narcissis\w*|steps?|advice|advise\w*|quote\w*|agree\w*|disagree\w*|repl\w*|said|say|says|wrote)\b"
+)
+PERSONAL = re.compile(
+    r"\b(?:should i|do i|can i|shall i|how (?:do|can|should) i|what (?:do|should|can) i|my (?:boyfriend|husband|partner|bf|wife|girlfriend|ex|man|guy)|i feel|i'?m|i am|me)\b"
+)

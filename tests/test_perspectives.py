@@ -1,0 +1,94 @@
+"""Balanced perspectives: contested claims in an answer bring cited dissent and cards (as data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Answer, SafetyReport
+from bot.safety import SafetyLayer, citation_for, policy
+from bot.safety.detect import Detector
+from bot.safety.perspectives import STANCE_VALUES, load_cards, load_stances
+from index.config import PROJECT_ROOT
+from index.parse import parse_file
+from index.store import IndexVersion
+
+from .conftest import SEED
+from .test_safety_detect import BrokenEmbeddings
+
+
+@pytest.fixture
+def version(fake_store):
+    return IndexVersion.open(fake_store.store_dir)
+
+
+@pytest.fixture
+def layer():
+    return SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+
+
+def _cite(version, record_id: str, n: int, contains: str | None = None):
+    record = next(r for r in version.records if r.id == record_id)
+    start, end = record.start, record.end
+    if contains:
+        at = record.text.index(contains)
+        start, end = record.start + at, record.start + at + len(contains)
+    return citation_for(version, record, start, end, n)
+
+
+def test_contested_claim_adds_cited_dissent_and_a_card(layer, version):
+    c1 = _cite(version, "article:science-man:p4", 1)
+    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "Why does he pull away?", [c1]), SafetyReport(), version)
+    assert "contested_claim" in out.safety.flags
+    assert [c["claim"] for c in out.safety.claims] == ["hormone"]
+    assert out.safety.claims[0]["source_id"] == "article:science-man:p4"
+    cards = [p for p in out.safety.perspectives if p.origin == "card"]
+    assert cards and cards[0].card == "hormones.v1.md" and cards[0].source and cards[0].when
+    assert "Another perspective" not in out.text  # perspectives are fields, not text
+    stances = load_stances()["comments"]
+    for p in (p for p in out.safety.perspectives if p.origin == "comment"):
+        (n,) = p.citations
+        c = out.citations[n - 1]
+        assert c.n == n > 1 and c.kind == "comment" and p.stance in ("disagrees", "nuance")
+        assert stances[c.source_id]["stance"] in ("disagrees", "nuance")
+        assert version.sources[c.doc][c.start : c.end] == c.quote == p.text
+
+
+def test_leave_him_alone_brings_the_readers_who_push_back(layer, version):
+    c1 = _cite(version, "article:men-want:step1", 1, "Leave him alone.")
+    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "q", [c1]), SafetyReport(), version)
+    cited = {c.source_id for c in out.citations[1:]}
+    assert "comment:01-angry-and-upset" in cited  # "disappearing for days is rude"
+    assert {p.card for p in out.safety.perspectives if p.origin == "card"} & {"space-in-words.v1.md", "stonewalling.v1.md"}
+
+
+def test_every_seed_comment_has_a_reviewed_stance():
+    records = {r.id: r for r in parse_file(SEED) if r.kind == "comment"}
+    data = load_stances()
+    assert set(data["comments"]) == set(records)
+    for cid, entry in data["comments"].items():
+        assert entry["reason"].strip(), cid
+        if entry["stance"] == "none":
+            assert not records[cid].text.strip(), f"{cid} has a body, so it needs a real stance"
+        else:
+            assert entry["stance"] in STANCE_VALUES, cid
+        if entry.get("quote"):
+            assert entry["quote"] in records[cid].text, cid
+        if entry["stance"] in ("disagrees", "nuance"):
+            assert entry.get("counters") and entry.get("quote"), cid
+
+
+def test_cards_say_they_are_not_from_the_article_when_they_apply_and_their_source():
+    cards = {c.name: c for c in load_cards()}
+    assert {"hormones.v1.md", "stonewalling.v1.md", "anxious-avoidant.v1.md", "space-in-words.v1.md"} <= set(cards)
+    for card in cards.values():
+        assert card.body.startswith("Not from the article.")
+        assert card.when and card.source and card.applies_to
+    assert "Gottman" in cards["stonewalling.v1.md"].source
+
+
+def test_resources_file_has_the_exact_numbers():
+    text = (PROJECT_ROOT / "prompts/resources.v1.yaml").read_text(encoding="utf-8")
+    for needle in ("988", "116 123", "findahelpline.com", "1-800-799-7233", "START to 88788", "0808 2000 247"):
+        assert needle in text
+    for r in policy.load_resources()["resources"]:
+        assert {"name", "contact", "region", "url", "applies_to"} <= set(r)
