@@ -131,6 +131,10 @@ class Answering:
     async def aask(self, spec: str, question: str, history=None) -> Answer:
         return _final([event async for event in self.astream(spec, question, history)])
 
+    def run(self, fn, *args):
+        """Run any Bot work in the same pool (e.g. a warm-up); returns a Future."""
+        return self._pool.submit(fn, *args)
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
