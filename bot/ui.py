@@ -413,7 +413,7 @@ def mount(fastapi_app, app, auth: tuple[str, str] | None = None, concurrency: in
     if mcp:
         if app.mcp_server_obj is None:
             raise BotError(f"the MCP server could not start: {app.mcp_error or 'is the mcp package installed?'} "
-                           "(pip install -e '.[serve]')")
+                           "(pip install -e '.[mcp]')")
         _only_the_ask_tool(app.mcp_server_obj)
     return fastapi_app
 
