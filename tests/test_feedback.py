@@ -145,3 +145,50 @@ def test_thumbs_down_become_draft_eval_cases_with_empty_gold(log, tmp_path):
     out.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     promoted = load_qa(out)
     assert promoted.cases[0].gold_ids == ("article:intro:p1",)
+
+
+def test_feedback_commands_list_export_and_draft(log, tmp_path, capsys):
+    from bot.cli import main
+
+    log.remember(answer(8), [], "v")
+    log.rate("id00008", "down", "wrong person quoted")
+    log.remember(answer(9), [], "v")
+    log.rate("id00009", "up")
+    db = str(log.store.path)
+    assert main(["feedback", "list", "--feedback-path", db]) == 0
+    out = capsys.readouterr().out
+    assert "Question 8?" in out and '"wrong person quoted"' in out and "2 rated answers: 1 up, 1 down" in out
+    assert main(["feedback", "export", "--format", "csv", "--rating", "down", "--feedback-path", db]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["answer_id"] for r in rows] == ["id00008"]
+    drafts = tmp_path / "drafts.yaml"
+    assert main(["eval", "--from-feedback", db, "--drafts", str(drafts)]) == 0
+    assert "wrote 1 draft case" in capsys.readouterr().out
+    assert yaml.safe_load(drafts.read_text(encoding="utf-8"))["cases"][0]["id"] == "feedback-id00008"
+    assert main(["feedback", "list", "--feedback-path", str(tmp_path / "none.sqlite3")]) == 2
+    assert "no feedback yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("env, message", [({"BOT_RATE_LIMIT": "lots"}, "BOT_RATE_LIMIT"),
+                                          ({"BOT_CONCURRENCY": "0"}, "BOT_CONCURRENCY")])
+def test_serving_settings_from_the_environment_are_checked(monkeypatch, env, message):
+    from index.config import load_settings
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(InputError, match=message):
+        load_settings()
+
+
+def test_serving_settings_defaults_and_flags(monkeypatch, tmp_path):
+    from index.config import feedback_db, load_settings
+
+    monkeypatch.setenv("BOT_API_KEY", "from-env")
+    monkeypatch.setenv("BOT_FEEDBACK", "off")
+    s = load_settings(store_dir=tmp_path, rate_limit=5)
+    assert (s.api_key, s.rate_limit, s.feedback, s.concurrency) == ("from-env", 5, False, 1)
+    assert "from-env" not in repr(s)  # a secret never lands in a log line
+    assert feedback_db(s) == tmp_path / "feedback.sqlite3"
+    assert feedback_db(load_settings(store_dir=tmp_path, feedback_path=tmp_path / "x.db")) == tmp_path / "x.db"
+    with pytest.raises(InputError):
+        load_settings(rate_limit=-1)
