@@ -22,6 +22,7 @@ from index.config import Settings, feedback_db
 from .serving import Answering, RateLimiter
 
 log = logging.getLogger(__name__)
+GRACE = 3  # seconds open connections (a browser tab's event stream) get to finish when the server stops
 
 
 def bot_factory_for(settings: Settings):
@@ -76,7 +77,8 @@ def start(app, host: str = "127.0.0.1", port: int = 7860, timeout: float = 60) -
     """Serve ``app`` with uvicorn in a background thread; returns once it accepts connections."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=GRACE)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
@@ -115,7 +117,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     stored = feedback_db(settings) if settings.feedback else "off"
     print(f"{limit}; feedback: {stored}; answers at once: {settings.concurrency}", file=sys.stderr)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE)
     except KeyboardInterrupt:
         pass
     finally:
