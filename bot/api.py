@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from functools import cached_property
@@ -308,6 +309,7 @@ class Bot:
 
     def _finish(self, answer: Answer, report: SafetyReport, prepared: dict, on_delta) -> Answer:
         answer = self.safety.apply(answer, report, self._version_or_none(), self.retrieve)
+        answer.meta["answer_id"] = uuid.uuid4().hex  # names the answer for feedback (API id, ratings)
         answer.meta["timings"]["total"] = time.perf_counter() - prepared["started"]
         if on_delta:
             for line in answer.text.splitlines(keepends=True):

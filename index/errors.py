@@ -4,6 +4,7 @@
     +-- InputError           a file or question we cannot use as given
     +-- StoreError           the index is missing, corrupt or from another version
     +-- GeneratorError       the answer model is misconfigured or unreachable
+    +-- RateLimited          a client of `bot serve` asked too often (retry_after seconds)
 
 Interfaces (CLI, web UI) catch BotError and show str(error); nothing else
 is converted to a message.
@@ -24,3 +25,11 @@ class StoreError(BotError):
 
 class GeneratorError(BotError):
     pass
+
+
+class RateLimited(BotError):
+    """A client asked more often than the server allows; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after

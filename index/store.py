@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .chunk import Chunk
+from .config import FEEDBACK_FILE
 from .errors import StoreError
 from .parse import Record
 
@@ -188,7 +189,8 @@ def save_sentence_bank(folder: Path, texts: list[str], matrix) -> None:
 
 
 def _is_ours(name: str) -> bool:
-    return name in ("CURRENT", ".lock") or name.startswith(("v-", ".build-", ".CURRENT-"))
+    # the feedback database of `bot serve` lives beside the index by default (with its -wal/-shm files)
+    return name in ("CURRENT", ".lock") or name.startswith(("v-", ".build-", ".CURRENT-", FEEDBACK_FILE))
 
 
 def _fsync(path: Path) -> None:

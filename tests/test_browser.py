@@ -174,3 +174,66 @@ def test_at_phone_width_nothing_is_wider_than_the_screen(server, browser, tmp_pa
     ask(browser, QUESTION, answers_before=1)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(browser, tmp_path, "browser-phone.png")
+
+
+def test_a_thumb_in_the_browser_and_a_rating_from_the_api_come_back_out_of_the_export(
+        hostile_store, fake_embeddings, browser, tmp_path):
+    """The feedback loop end to end: Selenium clicks the thumb under an answer and leaves a comment,
+    a script rates an API answer, and `bot feedback export` gives both back."""
+    import json
+    import time
+    from dataclasses import replace
+
+    import httpx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from bot.api import Bot
+    from bot.cli import main
+    from bot.server import create_app, start
+
+    db = tmp_path / "ratings.sqlite3"
+    settings = replace(hostile_store, rate_limit=0, feedback_path=db)
+    bot = Bot(settings=settings, embeddings=fake_embeddings)
+    app, answering = create_app(settings, "127.0.0.1", bot_factory=lambda spec: bot, generators=["extractive"])
+    running = start(app, "127.0.0.1", free_port())
+    try:
+        browser.get(running.url + "/")
+        WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+        ask(browser, "Why do men pull away?", answers_before=0)
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#chat button[aria-label="Dislike"]'))
+        browser.find_elements(By.CSS_SELECTOR, '#chat button[aria-label="Dislike"]')[-1].click()
+        box = WebDriverWait(browser, 30).until(
+            lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#feedback-comment textarea, #feedback-comment input")
+                       if e.is_displayed()])[0]
+        box.send_keys("It never says what to do.")
+        browser.find_element(By.ID, "feedback-send").click()
+        WebDriverWait(browser, 30).until(lambda d: d.execute_script(  # the comment box closes once it is sent
+            "const r = document.getElementById('feedback-row'); return !r || r.offsetParent === null;"))
+        screenshot(browser, tmp_path, "browser-feedback.png")
+
+        r = httpx.post(f"{running.url}/v1/chat/completions", timeout=120,
+                       json={"model": "extractive", "messages": [{"role": "user", "content": "What is oxytocin?"}]})
+        rated = httpx.post(f"{running.url}/v1/feedback", json={"answer_id": r.json()["id"], "rating": "up"})
+        assert rated.status_code == 200, rated.text
+        assert httpx.post(f"{running.url}/v1/feedback", json={"answer_id": "f" * 32, "rating": "up"}).status_code == 404
+
+        deadline = time.monotonic() + 30
+        while answering.feedback.store.count() < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for fmt in ("jsonl", "csv"):
+            out = tmp_path / f"export.{fmt}"
+            assert main(["feedback", "export", "--format", fmt, "--feedback-path", str(db), "--out", str(out)]) == 0
+            from bot.feedback import read_export
+
+            records = {rec["question"]: rec for rec in read_export(out)}
+            web, api = records["Why do men pull away?"], records["What is oxytocin?"]
+            assert (web["rating"], web["comment"]) == ("down", "It never says what to do.")
+            assert (api["rating"], api["comment"]) == ("up", "")
+            for rec in (web, api):
+                assert rec["citations"] and rec["answer"] and rec["index_version"].startswith("v-")
+                assert rec["generator"] == "extractive"
+        assert json.loads((tmp_path / "export.jsonl").read_text().splitlines()[0])["answer_id"]
+    finally:
+        running.stop()
+        answering.close()

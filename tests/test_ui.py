@@ -249,16 +249,38 @@ def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages(
     respond = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "respond")
     updates = list(respond("Why?", [], [], "extractive"))
     assert len(updates) >= 2
-    chat, history = updates[-1]
+    chat, history, ids = updates[-1]
     assert 'class="sources"' in chat[-1]["content"] and history == [["Why?", make_answer().text]]
+    assert ids == {}  # the fake answer has no answer id, so it cannot be rated
 
     failing = ui.build_app(lambda spec: FakeBot(fail=RuntimeError("boom at line 3")))
     respond = next(f.fn for f in failing.fns.values() if getattr(f.fn, "__name__", "") == "respond")
-    chat, history = list(respond("Why?", [], [], "extractive"))[-1]
+    chat, history, _ = list(respond("Why?", [], [], "extractive"))[-1]
     assert "Something went wrong" in chat[-1]["content"] and "boom" not in chat[-1]["content"]
     assert history == []
-    chat, _ = list(respond("  ", [], [], "extractive"))[-1]
+    chat, _, _ = list(respond("  ", [], [], "extractive"))[-1]
     assert "empty" in chat[-1]["content"]
+
+
+@pytest.mark.slow
+def test_over_the_rate_limit_the_chat_says_so_and_the_bot_is_not_asked():
+    from types import SimpleNamespace
+
+    from bot import ui
+    from bot.serving import Answering, RateLimiter
+
+    bot = FakeBot()
+    app = ui.build_app(lambda spec: bot, answering=Answering(lambda spec: bot, limiter=RateLimiter(2)))
+    respond = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+    visitor = SimpleNamespace(client=SimpleNamespace(host="198.51.100.7"))
+    for _ in range(2):
+        chat, _, _ = list(respond("Why?", [], [], "extractive", {}, visitor))[-1]
+        assert 'class="sources"' in chat[-1]["content"]
+    chat, history, _ = list(respond("Why?", [], [], "extractive", {}, visitor))[-1]
+    assert "Too many questions" in chat[-1]["content"] and "wait" in chat[-1]["content"]
+    assert len(bot.calls) == 2 and history == []
+    other = SimpleNamespace(client=SimpleNamespace(host="198.51.100.8"))  # another address is not affected
+    assert 'class="sources"' in list(respond("Why?", [], [], "extractive", {}, other))[-1][0][-1]["content"]
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),

@@ -17,7 +17,8 @@ from index.sentences import normalise
 
 EVAL_DIR = PROJECT_ROOT / "seeds" / "eval"
 CASE_TYPES = ("fact", "comment", "commenter", "paraphrase", "followup", "out_of_scope")
-_CASE_KEYS = {"id", "type", "question", "history", "gold", "abstain", "one_sided", "reference", "dissent"}
+# `rejected`: the answer a reader rated down, kept on cases promoted from feedback (not used by metrics)
+_CASE_KEYS = {"id", "type", "question", "history", "gold", "abstain", "one_sided", "reference", "dissent", "rejected"}
 
 
 @dataclass(frozen=True)

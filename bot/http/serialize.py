@@ -1,0 +1,29 @@
+"""An Answer as plain JSON for the outside world (HTTP API, MCP tool): one function, one shape.
+
+The safety report is serialised generically (``dataclasses.asdict``), so fields the safety
+layer adds later reach clients without a change here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+CITATION_FIELDS = ("n", "source_id", "kind", "author", "parent_author", "quote", "start", "end", "doc", "section")
+
+
+def citation_payload(citation) -> dict:
+    return {k: getattr(citation, k, None) for k in CITATION_FIELDS}
+
+
+def answer_payload(answer) -> dict:
+    """{answer_id, text, citations, safety, generator, prompt_version, abstained}."""
+    meta = answer.meta or {}
+    return {
+        "answer_id": meta.get("answer_id"),
+        "text": answer.text,
+        "citations": [citation_payload(c) for c in answer.citations],
+        "safety": asdict(answer.safety),
+        "generator": meta.get("generator"),
+        "prompt_version": meta.get("prompt_version"),
+        "abstained": bool(meta.get("abstained")),
+    }

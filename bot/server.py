@@ -1,0 +1,140 @@
+"""`bot serve`: the web chat, the OpenAI-compatible API and (with --mcp) the MCP tool, in one
+process over the same Bot, on one FastAPI app served by uvicorn.
+
+    /                      the web chat (Gradio, bot/ui.py)
+    /v1/...                the HTTP API (bot/http/openai_api.py)
+    /gradio_api/mcp/       the MCP server (streamable HTTP), with --mcp
+
+    create_app(settings, host, ...) -> (FastAPI app, Answering)   also for tests and benchmarks
+    start(app, host, port) -> Running(url, stop())                  uvicorn in a thread
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
+
+from index.config import Settings, feedback_db
+
+from .serving import Answering, RateLimiter
+
+log = logging.getLogger(__name__)
+GRACE = 3  # seconds open connections (a browser tab's event stream) get to finish when the server stops
+
+
+def bot_factory_for(settings: Settings):
+    """One Bot per generator spec, made on first use."""
+    from .api import Bot
+
+    bots: dict[str, object] = {}
+    lock = threading.Lock()
+
+    def bot_factory(spec: str):
+        with lock:
+            if spec not in bots:
+                bots[spec] = Bot(settings=replace(settings, generator=spec))
+            return bots[spec]
+
+    return bot_factory
+
+
+def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None, auth: tuple[str, str] | None = None,
+               mcp: bool = False, generators: list[str] | None = None):
+    """The FastAPI app of `bot serve` and the Answering service behind all of its doors."""
+    from fastapi import FastAPI
+
+    from . import ui
+    from .feedback import FeedbackLog, FeedbackStore
+    from .http.openai_api import make_router
+
+    bot_factory = bot_factory or bot_factory_for(settings)
+    feedback = FeedbackLog(FeedbackStore(feedback_db(settings))) if settings.feedback else None
+    answering = Answering(bot_factory, concurrency=settings.concurrency, limiter=RateLimiter(settings.rate_limit),
+                          feedback=feedback)
+    generators = generators or ui.generator_choices(settings)
+    app = FastAPI(title="pullaway-bot", docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(make_router(answering, generators, settings.api_key, key_required=not ui.is_loopback(host)))
+    blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering)
+    ui.mount(app, blocks, auth=auth, concurrency=settings.concurrency, mcp=mcp)
+    return app, answering
+
+
+@dataclass
+class Running:
+    url: str
+    server: object
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def start(app, host: str = "127.0.0.1", port: int = 7860, timeout: float = 60) -> Running:
+    """Serve ``app`` with uvicorn in a background thread; returns once it accepts connections."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=GRACE)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on {host}:{port} did not start (is the port free?)")
+        time.sleep(0.05)
+    return Running(f"http://{host}:{port}", server, thread)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
+          mcp: bool = False) -> int:
+    """Run until Ctrl-C."""
+    import uvicorn
+
+    from .ui import is_loopback, parse_auth
+
+    credentials = parse_auth(auth)
+    local = is_loopback(host)
+    if not local and credentials is None:
+        print(f"WARNING: serving on {host}, beyond this machine, WITHOUT a login. Anyone who can reach port {port} "
+              "can use the chat. Add --auth USER:PASSWORD, or bind to 127.0.0.1.", file=sys.stderr)
+    if not local and not settings.api_key:
+        print("WARNING: no API key: the HTTP API refuses every request (401) on a server reachable beyond this "
+              "machine. Set BOT_API_KEY (or --api-key).", file=sys.stderr)
+    if settings.chroma_url is None and not settings.store_dir.exists():
+        print(f"note: no index at {settings.store_dir} yet; run `bot index` (the chat will say so too).", file=sys.stderr)
+
+    app, answering = create_app(settings, host, auth=credentials, mcp=mcp)
+    threading.Thread(target=_warm_up, args=(answering, settings), name="warm-up", daemon=True).start()
+    shown = f"http://{'localhost' if local else host}:{port}"
+    print(f"web chat on {shown}  |  OpenAI-compatible API on {shown}/v1"
+          + (f"  |  MCP on {shown}/gradio_api/mcp/" if mcp else "") + "  (Ctrl-C to stop)", file=sys.stderr)
+    limit = f"{settings.rate_limit} questions/minute per address" if settings.rate_limit else "no rate limit"
+    stored = feedback_db(settings) if settings.feedback else "off"
+    print(f"{limit}; feedback: {stored}; answers at once: {settings.concurrency}", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        answering.close()
+    return 0
+
+
+def _warm_up(answering: Answering, settings: Settings) -> None:
+    """Load the index and the embedding model now, not on the first question (in the answering pool)."""
+    def work():
+        bot = answering.bot_factory(settings.generator)
+        if settings.generator == "extractive":  # cheap: a whole answer warms every stage
+            bot.ask("Why do men pull away?")
+        else:  # an LLM answer would hold a worker; load the index and embeddings only
+            bot.retrieve("why do men pull away", k=1)
+
+    try:
+        answering.run(work).result()
+    except Exception as exc:  # the chat reports it when someone asks
+        log.info("warm-up skipped: %s", exc)
