@@ -27,7 +27,9 @@ PLAN_HEAD = "A safety plan can help. Think about:"
 
 
 def resource_line(r: dict) -> str:
-    return f"- {r['region']}: {r['name']}, {r['contact']} ({r['url']})"
+    region = f"{r['region']}: " if r.get("region") else ""
+    url = f" ({r['url']})" if r.get("url") else ""
+    return f"- {region}{r.get('name', '')}, {r.get('contact', '')}{url}"
 
 
 def perspective_line(p) -> str:

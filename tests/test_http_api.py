@@ -24,7 +24,7 @@ QUOTE = "Men withdraw from the relationship; they pull away."
 class FutureSafetyReport(SafetyReport):
     """A field the safety layer may add later: it must reach clients without code changes."""
 
-    care: list[str] = field(default_factory=lambda: ["You deserve support."])
+    coping: list[str] = field(default_factory=lambda: ["You deserve support."])
 
 
 class FakeBot:
@@ -87,14 +87,17 @@ def test_a_completion_carries_citations_safety_and_the_answer_id():
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["object"] == "chat.completion" and len(data["id"]) == 32
-    assert data["choices"][0]["message"] == {"role": "assistant", "content": f"The article says: {QUOTE} [1]\nThat is one view."}
+    message = data["choices"][0]["message"]
+    assert message["role"] == "assistant"
+    # the content is what a reader must see, helplines first: a client showing only it still shows them
+    assert message["content"].startswith("- 988, 988\n\n") and f"The article says: {QUOTE} [1]\nThat is one view." in message["content"]
     assert data["choices"][0]["finish_reason"] == "stop"
     cite = data["citations"][0]
     assert set(cite) == {"n", "source_id", "kind", "author", "parent_author", "quote", "start", "end", "doc", "section"}
     assert (cite["quote"], cite["end"] - cite["start"]) == (QUOTE, len(QUOTE))
     assert data["safety"]["flags"] == ["contested_claim"] and data["safety"]["resources"][0]["contact"] == "988"
     assert data["safety"]["perspectives"][0]["title"] == "Another view"
-    assert data["safety"]["care"] == ["You deserve support."]  # new safety fields flow through as they are
+    assert data["safety"]["coping"] == ["You deserve support."]  # new safety fields flow through as they are
     assert data["notes"] == []
 
 
@@ -108,7 +111,7 @@ def test_a_stream_is_openai_chunks_with_citations_in_the_last_one_before_done():
     assert {c["object"] for c in chunks} == {"chat.completion.chunk"} and len({c["id"] for c in chunks}) == 1
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert text == f"The article says: {QUOTE} [1]\nThat is one view."
+    assert text.startswith("- 988") and f"The article says: {QUOTE} [1]\nThat is one view." in text
     last = chunks[-1]
     assert last["choices"][0]["finish_reason"] == "stop" and last["citations"][0]["quote"] == QUOTE
     assert last["safety"]["flags"] == ["contested_claim"]

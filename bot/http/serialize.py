@@ -16,11 +16,16 @@ def citation_payload(citation) -> dict:
 
 
 def answer_payload(answer) -> dict:
-    """{answer_id, text, citations, safety, generator, prompt_version, abstained}."""
+    """{answer_id, text, answer, citations, safety, generator, prompt_version, abstained}.
+
+    ``text`` is what a reader must see, in order (``str(answer)``: care and helplines first, the
+    answer, other perspectives, the note), so a client that shows only the message content still
+    shows the helplines; ``answer`` is the answer alone, and ``safety`` holds every part as data."""
     meta = answer.meta or {}
     return {
         "answer_id": meta.get("answer_id"),
-        "text": answer.text,
+        "text": str(answer),
+        "answer": answer.text,
         "citations": [citation_payload(c) for c in answer.citations],
         "safety": asdict(answer.safety),
         "generator": meta.get("generator"),
