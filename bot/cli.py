@@ -89,10 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_models)
     p = sub.add_parser("eval", help="evaluate retrieval, citations, faithfulness, balance and safety; write a report")
-    p.add_argument("--set", default="qa.v1", metavar="NAME", help="eval set in seeds/eval/ or a YAML path (default qa.v1)")
+    p.add_argument("--set", action="append", metavar="NAME",
+                   help="eval set in seeds/eval/ or a YAML path; repeat to compare sets side by side, e.g. "
+                        "--set qa.v1 --set qa.dev.v2 --set qa.test.v1 (default qa.v1)")
     p.add_argument("--generator", action="append", metavar="SPEC", help="generator spec; repeat to compare (default extractive)")
     p.add_argument("--retriever", action="append", choices=("hybrid", "dense", "bm25"), help="repeat to compare (default all three)")
-    p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain tutorial baseline")
+    p.add_argument("--no-baseline", action="store_true", help="skip the baselines (LangChain tutorial recipe, BM25 over 1000-char chunks)")
     p.add_argument("--out", default="out/eval", metavar="DIR", help="report folder (default out/eval)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N cases")
     p.add_argument("--gate", action="store_true", help="exit 1 if a metric falls below seeds/eval/thresholds.json")
@@ -269,25 +271,38 @@ def cmd_eval(args) -> int:
               "and copy the good ones into seeds/eval/qa.v1.yaml (see its header)")
         return 0
 
-    from bot.eval import check_gate, run_eval
-    from bot.eval.report import headline_table
+    from pathlib import Path
 
-    report = run_eval(
-        args.set,
-        generators=args.generator or ["extractive"],
-        retrievers=args.retriever or ["hybrid", "dense", "bm25"],
-        baseline=not args.no_baseline,
-        out=args.out,
-        settings=_settings(args),
-        progress=not args.quiet,
-        limit=args.limit,
-    )
-    print(headline_table(report))
-    for note in report["notes"]:
-        print(f"note: {note}")
-    print(f"report: {args.out}/report.md (+ report.json, charts, ragas/)")
+    from bot.eval import check_gate, run_eval
+    from bot.eval.report import headline_table, side_by_side
+
+    sets = args.set or ["qa.v1"]
+    reports = []
+    for name in sets:
+        out = Path(args.out) / Path(name).stem if len(sets) > 1 else Path(args.out)
+        report = run_eval(
+            name,
+            generators=args.generator or ["extractive"],
+            retrievers=args.retriever or ["hybrid", "dense", "bm25"],
+            baseline=not args.no_baseline,
+            out=out,
+            settings=_settings(args),
+            progress=not args.quiet,
+            limit=args.limit,
+        )
+        reports.append(report)
+        print(f"\n{report['set']} ({report['cases']} cases):")
+        print(headline_table(report))
+        for note in report["notes"]:
+            print(f"note: {note}")
+        print(f"report: {out}/report.md (+ report.json, charts, ragas/)")
+    if len(reports) > 1:
+        table = side_by_side(reports)
+        (Path(args.out) / "side_by_side.md").write_text(table + "\n", encoding="utf-8")
+        print("\nSide by side:\n" + table)
     if args.gate:
-        failures = check_gate(report)
+        gated = next((r for r in reports if r["set"] == "qa.v1"), None)
+        failures = check_gate(gated) if gated else ["the gate needs the dev set qa.v1 in --set"]
         for failure in failures:
             print(f"gate: {failure}", file=sys.stderr)
         if failures:

@@ -16,7 +16,10 @@ from index.errors import InputError
 from index.sentences import normalise
 
 EVAL_DIR = PROJECT_ROOT / "seeds" / "eval"
-CASE_TYPES = ("fact", "comment", "commenter", "paraphrase", "followup", "out_of_scope")
+CASE_TYPES = (
+    "fact", "comment", "commenter", "paraphrase", "followup", "out_of_scope",  # qa.v1
+    "direct", "steps", "commenter_question", "thread", "opinion",  # the answering issue's categories (qa.dev.v2, qa.test.v1)
+)
 # `rejected`: the answer a reader rated down, kept on cases promoted from feedback (not used by metrics)
 _CASE_KEYS = {"id", "type", "question", "history", "gold", "abstain", "one_sided", "reference", "dissent", "rejected"}
 
@@ -152,8 +155,8 @@ def _parse_case(raw, where: str, default_dissent: tuple[str, ...]) -> Case:
     one_sided = raw.get("one_sided", False)
     if not isinstance(abstain, bool) or not isinstance(one_sided, bool):
         raise InputError(f"{where}: `abstain` and `one_sided` must be true or false.")
-    if (ctype == "out_of_scope") != abstain:
-        raise InputError(f"{where}: out_of_scope cases, and only they, must have `abstain: true`.")
+    if ctype == "out_of_scope" and not abstain:
+        raise InputError(f"{where}: an out_of_scope case must have `abstain: true`.")
     if abstain and (ids or quotes):
         raise InputError(f"{where}: a case that must abstain has no gold sources; remove `gold` or `abstain`.")
     if not abstain and not (ids and quotes):

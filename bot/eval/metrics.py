@@ -223,6 +223,16 @@ def is_balanced(cited_ids: Iterable[str], dissent_ids: Collection[str], cited_pe
     return cited_perspectives > 0 or bool(set(cited_ids) & set(dissent_ids))
 
 
+def holds_gold(cited_order: Sequence[Collection[str]], gold: Collection[str]) -> bool:
+    """The answer quotes a gold passage: some citation's record ids meet the gold ids."""
+    return any(set(ids) & set(gold) for ids in cited_order)
+
+
+def direct_first(cited_order: Sequence[Collection[str]], gold: Collection[str]) -> bool:
+    """The answer leads with the answer: its first cited sentence quotes a gold passage."""
+    return bool(cited_order) and bool(set(cited_order[0]) & set(gold))
+
+
 def share(flags: Iterable[bool | None]) -> float | None:
     """Share of True among the non-None values (None when there are none)."""
     values = [bool(f) for f in flags if f is not None]

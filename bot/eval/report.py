@@ -16,6 +16,8 @@ HEADLINE = [
     ("relevance", "relevance"),
     ("abstention_accuracy", "abstain acc."),
     ("balance", "balance"),
+    ("holds_gold", "holds gold"),
+    ("direct_first", "gold first"),
 ]
 
 DEFINITIONS = """\
@@ -67,6 +69,32 @@ def headline_table(report: dict) -> str:
     return "\n".join(rows)
 
 
+SIDE_BY_SIDE = [("recall@5", "R@5"), ("mrr", "MRR"), ("holds_gold", "holds gold"), ("direct_first", "gold first"),
+                ("citation_precision", "cit. P"), ("faithfulness", "faithful"), ("abstention_accuracy", "abstain"),
+                ("balance", "balance")]
+
+
+def side_by_side(reports: list[dict]) -> str:
+    """One row per configuration, one column group per set: dev and test next to each other."""
+    sets = [r["set"] for r in reports]
+    head = "| configuration | " + " | ".join(f"{label} {name}" for name in sets for _, label in SIDE_BY_SIDE) + " |"
+    rows = [head, "|" + "---|" * (1 + len(sets) * len(SIDE_BY_SIDE))]
+    names = [c["name"] for c in reports[0]["configurations"]]
+    for name in names:
+        cells = []
+        for r in reports:
+            c = next((c for c in r["configurations"] if c["name"] == name), None)
+            cells += [_f(c["summary"].get(key)) if c else "–" for key, _ in SIDE_BY_SIDE]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    by_type = ["", "By case type (first configuration): recall@5 / MRR / holds gold / gold first", "",
+               "| set | type | n | R@5 | MRR | holds gold | gold first |", "|---|---|---|---|---|---|---|"]
+    for r in reports:
+        for ctype, row in r["configurations"][0]["summary"]["by_type"].items():
+            by_type.append(f"| {r['set']} | {ctype} | {row['n']} | {_f(row['recall@5'])} | {_f(row['mrr'])} | "
+                           f"{_f(row.get('holds_gold'))} | {_f(row.get('direct_first'))} |")
+    return "\n".join(rows + by_type)
+
+
 def _worst(config: dict, n: int = 5) -> list[dict]:
     answerable = [r for r in config["results"] if not r["abstain"]]
 
@@ -107,10 +135,11 @@ def markdown(report: dict) -> str:
             out.append(f"| {key} | {_f(s.get(key))} |")
         for stage, lat in s["latency"].items():
             out.append(f"| latency {stage} p50 / p95 (s) | {_f(lat['p50'])} / {_f(lat['p95'])} |")
-        out += ["", "By case type:", "", "| type | n | recall@5 | MRR | cit. recall | faithful | abstain ok |", "|---|---|---|---|---|---|---|"]
+        out += ["", "By case type:", "", "| type | n | recall@5 | MRR | holds gold | gold first | cit. recall | faithful | abstain ok |",
+                "|---|---|---|---|---|---|---|---|---|"]
         for ctype, row in s["by_type"].items():
-            out.append(f"| {ctype} | {row['n']} | {_f(row['recall@5'])} | {_f(row['mrr'])} | "
-                       f"{_f(row['citation_recall'])} | {_f(row['faithfulness'])} | {_f(row['abstain_ok'])} |")
+            out.append(f"| {ctype} | {row['n']} | {_f(row['recall@5'])} | {_f(row['mrr'])} | {_f(row.get('holds_gold'))} | "
+                       f"{_f(row.get('direct_first'))} | {_f(row['citation_recall'])} | {_f(row['faithfulness'])} | {_f(row['abstain_ok'])} |")
         out += ["", "Worst cases:", ""]
         for r in _worst(c):
             sc = r["scores"]

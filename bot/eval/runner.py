@@ -1,7 +1,9 @@
-"""Run configurations (generator x retriever, plus the LangChain tutorial baseline)
-over an eval set through the public ``Bot`` API, score every case, summarise.
+"""Run configurations (generator x retriever, plus two baselines: the LangChain tutorial recipe
+and plain BM25 over 1000-character chunks) over an eval set through the public ``Bot`` API,
+score every case, summarise.
 
     run_eval("qa.v1", generators=["extractive"], retrievers=["hybrid", "dense", "bm25"], out="out/eval")
+    run_evals(["qa.v1", "qa.test.v1"], out="out/eval")    # several sets, one side-by-side table
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from pathlib import Path
 from index.errors import GeneratorError, InputError
 
 from . import metrics as M
+from .baselines import BASELINES, TUTORIAL_K
 from .dataset import Case, EvalSet, load_qa, load_safety, load_support_labels
 
 K_EVAL = 5  # recall@k and nDCG@k
-TUTORIAL_K = 4  # the tutorial's similarity_search default
 RETRIEVERS = ("hybrid", "dense", "bm25")
 THRESHOLDS = Path(__file__).resolve().parents[2] / "seeds" / "eval" / "thresholds.json"
 
@@ -26,15 +28,15 @@ THRESHOLDS = Path(__file__).resolve().parents[2] / "seeds" / "eval" / "threshold
 @dataclass(frozen=True)
 class Config:
     generator: str
-    retriever: str  # hybrid | dense | bm25 | tutorial
+    retriever: str  # hybrid | dense | bm25, or a baseline: langchain-tutorial | bm25-1000
 
     @property
     def name(self) -> str:
-        return f"{self.generator}/{self.retriever}" if self.retriever != "tutorial" else f"{self.generator}/langchain-tutorial"
+        return f"{self.generator}/{self.retriever}"
 
     @property
     def baseline(self) -> bool:
-        return self.retriever == "tutorial"
+        return self.retriever in BASELINES
 
 
 def configurations(generators=("extractive",), retrievers=RETRIEVERS, baseline=True) -> list[Config]:
@@ -43,72 +45,8 @@ def configurations(generators=("extractive",), retrievers=RETRIEVERS, baseline=T
         raise InputError(f"unknown retriever {bad[0]!r}. Use one of: {', '.join(RETRIEVERS)}.")
     configs = [Config(g, r) for g in generators for r in retrievers]
     if baseline:
-        configs.append(Config(generators[0], "tutorial"))
+        configs += [Config(generators[0], name) for name in BASELINES]
     return configs
-
-
-# --- the naive baseline ---------------------------------------------------------
-
-
-class TutorialBaseline:
-    """The standard LangChain RAG tutorial recipe, as a user would copy it:
-    RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200) over the raw
-    file, Chroma (a tmp dir) with the same packaged embeddings, similarity_search(k=4),
-    every chunk stuffed into the generator, no verification and no abstention.
-
-    Its chunks are mapped to record ids by character-span overlap: a chunk covers a
-    record when they share at least min(len(record), 50) characters.
-    """
-
-    def __init__(self, source: Path, records, doc: str, embeddings, workdir: Path):
-        from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_core.documents import Document
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-        self.text = source.read_text(encoding="utf-8")
-        self.records = [r for r in records if r.end > r.start]
-        self.doc = doc
-        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
-        docs = splitter.split_documents([Document(page_content=self.text, metadata={"source": str(source)})])
-        self.store = Chroma(
-            collection_name="tutorial",
-            embedding_function=embeddings,
-            persist_directory=str(workdir),
-            client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(workdir)),
-        )
-        self.store.add_documents(docs, ids=[f"tutorial#{i}" for i in range(len(docs))])
-        self.chunks = len(docs)
-
-    def covered(self, start: int, end: int) -> list:
-        return [r for r in self.records if min(end, r.end) - max(start, r.start) >= min(r.end - r.start, 50)]
-
-    def search(self, query: str, k: int = TUTORIAL_K):
-        from bot.answer import Source
-
-        out = []
-        for rank, (doc, distance) in enumerate(self.store.similarity_search_with_score(query, k=k), 1):
-            start = int(doc.metadata["start_index"])
-            end = start + len(doc.page_content)
-            recs = self.covered(start, end)
-            kinds = [r.kind for r in recs] or ["article"]
-            authors = {r.author for r in recs if r.kind == "comment"}
-            out.append(
-                Source(
-                    rank=rank,
-                    chunk_id=f"{self.doc}/tutorial#{start}",
-                    doc=self.doc,
-                    kind=max(set(kinds), key=kinds.count),
-                    text=doc.page_content,
-                    start=start,
-                    end=end,
-                    score=1.0 - float(distance),
-                    dense=1.0 - float(distance),
-                    record_ids=tuple(r.id for r in recs),
-                    author=authors.pop() if len(authors) == 1 else None,
-                )
-            )
-        return out
 
 
 # --- one case -------------------------------------------------------------------------
@@ -126,6 +64,7 @@ def view_of_answer(answer) -> dict:
         "card_titles": [p.title for p in perspectives if p.origin == "card"],
         "cited": {c.n: c.quote for c in answer.citations},
         "cited_ids": [c.source_id for c in answer.citations],
+        "cited_order": _cited_order(answer),
         "perspectives_cited": sum(1 for p in perspectives if p.citations),
         "sources": [{"rank": s.rank, "ids": list(s.record_ids), "text": s.text} for s in answer.sources],
         "flags": flags,
@@ -134,6 +73,12 @@ def view_of_answer(answer) -> dict:
         "timings": dict(answer.meta.get("timings") or {}),
         "query": answer.meta.get("query"),
     }
+
+
+def _cited_order(answer) -> list[list[str]]:
+    """The record ids cited by the answer's own sentences, in reading order (perspectives excluded)."""
+    by_n = {c.n: c.source_id for c in answer.citations}
+    return [[by_n[n]] for sent in M.answer_sentences(answer.text) for n in sent.cites if n in by_n]
 
 
 def score_case(case: Case, view: dict, judge, relevance: float | None = None) -> dict:
@@ -159,6 +104,8 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         "relevance": None,
         "abstain_ok": view["abstained"] == case.abstain,
         "balanced": None,
+        "holds_gold": None,
+        "direct_first": None,
         "sentences": len(sentences),
         "card_sentences": card_sentences,
     }
@@ -169,6 +116,10 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         out["relevance"] = relevance
     if case.one_sided:
         out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives_cited"])
+    if case.gold_ids and not case.abstain:
+        cited = view.get("cited_order") or []
+        out["holds_gold"] = answered and M.holds_gold(cited, case.gold_ids)
+        out["direct_first"] = answered and M.direct_first(cited, case.gold_ids)
     return out
 
 
@@ -179,7 +130,8 @@ def _clean_for_relevance(text: str) -> str:
 # --- the run ---------------------------------------------------------------------------
 
 
-SUMMARY_KEYS = ("recall@5", "mrr", "ndcg@5", "quote_hit@5", "citation_recall", "citation_precision", "faithfulness", "relevance")
+SUMMARY_KEYS = ("recall@5", "mrr", "ndcg@5", "quote_hit@5", "citation_recall", "citation_precision", "faithfulness", "relevance",
+                "holds_gold", "direct_first")
 
 
 def summarise(cases: list[Case], results: list[dict]) -> dict:
@@ -195,7 +147,8 @@ def summarise(cases: list[Case], results: list[dict]) -> dict:
     by_type: dict[str, dict] = {}
     for ctype in sorted({c.type for c in cases}):
         idx = [i for i, c in enumerate(cases) if c.type == ctype]
-        row = {key: M.mean(scores[i][key] for i in idx) for key in ("recall@5", "mrr", "citation_recall", "faithfulness")}
+        row = {key: M.mean(scores[i][key] for i in idx)
+               for key in ("recall@5", "mrr", "citation_recall", "faithfulness", "holds_gold", "direct_first")}
         row["abstain_ok"] = M.share(scores[i]["abstain_ok"] for i in idx)
         row["n"] = len(idx)
         by_type[ctype] = row
@@ -298,11 +251,12 @@ def run_eval(
                 bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
                           retriever_mode=config.retriever if not config.baseline else "dense")
                 if config.baseline:
-                    tutorial = TutorialBaseline(evalset.source, version.records, evalset.doc, embeddings, Path(tmp) / "tutorial")
+                    baseline_ = BASELINES[config.retriever](evalset.source, version.records, evalset.doc, embeddings,
+                                                            Path(tmp) / config.retriever)
                 results = []
                 for case in cases:
                     if config.baseline:
-                        view = _ask_baseline(bot, tutorial, case)
+                        view = _ask_baseline(bot, baseline_, case)
                     else:
                         view = _ask_bot(bot, case, k)
                     relevance = None
@@ -318,8 +272,8 @@ def run_eval(
                 entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
                          "baseline": config.baseline, "summary": summarise(cases, results), "results": results}
                 if config.baseline:
-                    entry["summary"]["tutorial_chunks"] = tutorial.chunks
-                    del tutorial
+                    entry["summary"]["baseline_chunks"] = baseline_.chunks
+                    del baseline_
                 elif config == safety_on:
                     entry["safety"] = run_safety(bot, safety_cases, bar)
                 report["configurations"].append(entry)
@@ -345,9 +299,9 @@ def _ask_bot(bot, case: Case, k: int | None) -> dict:
                 "flags": [], "resources": 0, "perspectives": 0, "timings": {}, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _ask_baseline(bot, tutorial: TutorialBaseline, case: Case) -> dict:
+def _ask_baseline(bot, baseline, case: Case) -> dict:
     started = time.perf_counter()
-    sources = tutorial.search(case.question)  # the tutorial retrieves on the bare question
+    sources = baseline.search(case.question, TUTORIAL_K)  # baselines retrieve on the bare question
     t_retrieve = time.perf_counter() - started
     t = time.perf_counter()
     text = "".join(bot.generator.stream(case.question, sources, list(case.history)))
@@ -355,16 +309,19 @@ def _ask_baseline(bot, tutorial: TutorialBaseline, case: Case) -> dict:
     by_rank = {s.rank: s for s in sources}
     cited = {}
     cited_ids: list[str] = []
+    cited_order: list[list[str]] = []
     for sent in M.answer_sentences(text):
         for n in sent.cites:
             if n in by_rank:
                 cited[n] = by_rank[n].text
                 cited_ids.extend(by_rank[n].record_ids)
+                cited_order.append(list(by_rank[n].record_ids))
     return {
         "text": text,
         "abstained": not text.strip(),
         "cited": cited,
         "cited_ids": cited_ids,
+        "cited_order": cited_order,
         "perspectives_cited": 0,
         "sources": [{"rank": s.rank, "ids": list(s.record_ids), "text": s.text} for s in sources],
         "flags": [],

@@ -44,9 +44,13 @@ log = logging.getLogger("bot.safety")
 
 EXAMPLES = Path(__file__).with_name("examples.v2.yaml")
 # Danger and injection thresholds are on the classifier's probability (classifier.py); distress on cosine.
-CLEAR = {Flag.SELF_HARM: 0.85, Flag.ABUSE: 0.85, Flag.DISTRESS: 0.62, Flag.INJECTION: 0.80}
-BROAD = {Flag.SELF_HARM: 0.50, Flag.ABUSE: 0.50, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.60}
-POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.60}
+# Chosen on the dev sets (benchmarks/safety_report.py --sweep; classifier alone on dev, whole messages:
+# self_harm p>=0.6 precision 0.91 recall 0.82, abuse p>=0.7 precision 0.96 recall 0.86).
+CLEAR = {Flag.SELF_HARM: 0.65, Flag.ABUSE: 0.70, Flag.DISTRESS: 0.62, Flag.INJECTION: 0.70}
+SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
+EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
+BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
+POSSIBLE = {Flag.SELF_HARM: 0.55, Flag.ABUSE: 0.60}
 ON_TOPIC = 0.30
 MARGIN = 0.02
 
@@ -254,6 +258,10 @@ class Detector:
                 fired[Flag.OFF_TOPIC] = ["no relationship or article words"]
             return self._finish(det, fired)
 
+        explained = set()
+        for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
+            if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):
+                explained.add(flag)
         for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.DISTRESS, Flag.INJECTION):
             key = flag.value if flag is Flag.DISTRESS else f"p_{flag.value}"
             det.scores[flag.value] = round(max(s.get(key, 0.0) for s in sims), 3)
@@ -275,7 +283,11 @@ class Detector:
                     pos, beats = sim.get(f"p_{flag.value}", 0.0), True
                 flag_broad = broad.get(flag) or []
                 has_broad = i < len(flag_broad) and bool(flag_broad[i])
-                if pos >= CLEAR[flag] and beats:
+                part = i < len(sentences) and len(sentences) > 1  # one sentence of several: less context, higher bar
+                bar = CLEAR[flag] + (SENTENCE_EXTRA if part and flag is not Flag.DISTRESS else 0.0)
+                if flag in explained:  # the other danger's patterns explain the message, this one's have nothing
+                    bar = max(bar, EXPLAINED)
+                if pos >= bar and beats:
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")
                 elif has_broad and pos >= BROAD[flag] and beats:
                     fired.setdefault(flag, []).append(f"{broad[flag][i][0]} ({pos:.2f})")
