@@ -96,7 +96,7 @@ def build_index(
 
 
 def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebuild, progress, break_lock) -> bool:
-    from .server import publish
+    from .publish import publish
 
     url = settings.chroma_url
     try:

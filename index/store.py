@@ -16,7 +16,7 @@
 A build writes a new folder and only then points CURRENT at it, so a build
 killed at any moment leaves the previous index whole. With --chroma-url the
 folder is built the same way and then published to a Chroma server, which
-readers use instead of any folder (index/server.py).
+readers use instead of any folder (index/server.py, index/publish.py).
 """
 
 from __future__ import annotations

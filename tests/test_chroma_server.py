@@ -23,7 +23,8 @@ from bot.cli import main as cli_main
 from index.build import build_index
 from index.config import PROJECT_ROOT, Settings
 from index.errors import IndexBusy, IndexIncomplete, IndexNotFound, ServerUnreachable, StoreError
-from index.server import LOCK, ChromaServer, ServerLock, ServerPointer, collection_name
+from index.publish import ServerLock
+from index.server import LOCK, ChromaServer, ServerPointer, collection_name
 from index.store import IndexVersion, server_client
 from tests.conftest import SEED, free_port, write
 
