@@ -85,11 +85,12 @@ def on(store: Path, url: str | None, **kw) -> Settings:
 
 
 def comparable(answer) -> dict:
-    """The answer as plain data, without timings and with dense scores apart (see same())."""
+    """The answer as plain data, without timings and its random id, with dense scores apart (see same())."""
     data = json.loads(json.dumps(answer.to_dict() if hasattr(answer, "to_dict") else answer))
     sources = data["sources"] if isinstance(data, dict) else data
     if isinstance(data, dict):
         data["meta"].pop("timings", None)
+        data["meta"].pop("answer_id", None)
     dense = [s.pop("dense") for s in sources]
     return {"data": data, "dense": dense}
 
