@@ -24,7 +24,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from index.config import Settings, load_settings
 from index.errors import StoreError
-from index.store import IndexVersion, StoreLayout
+from index.store import IndexVersion, watch_index
 
 from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
@@ -91,7 +91,8 @@ class Bot:
         self._safety = safety
         self.retriever_mode = retriever_mode
         self._version: IndexVersion | None = None
-        self._stamp: int | None = None  # mtime of CURRENT when the version was opened
+        self._stamp = None  # the pointer's stamp when the version was opened
+        self._watch = watch_index(self.settings.store_dir, self.settings.chroma_url)  # no I/O yet
         self._lock = threading.RLock()
 
     # --- lazily built parts -------------------------------------------------
@@ -99,17 +100,13 @@ class Bot:
     @property
     def version(self) -> IndexVersion:
         """The published index; a rebuild (`bot index` while serving) is picked up on the next question."""
-        layout = StoreLayout(self.settings.store_dir)
-        try:
-            stamp = layout.pointer.stat().st_mtime_ns
-        except OSError:
-            stamp = None
+        stamp = self._watch.stamp()  # CURRENT's mtime, or the server's pointer (re-read every second)
         with self._lock:
             if self._version is not None and stamp == self._stamp:
                 return self._version
-            current = layout.current_version()
+            current = self._watch.current()
             if self._version is None or self._version.path.name != current:
-                self._version = IndexVersion.open(self.settings.store_dir, self.settings.chroma_url)
+                self._version = self._watch.open()
                 self.__dict__.pop("retriever", None)  # built over the old version
                 if "scorer" in self.__dict__:
                     self._preload_sentences(self.scorer, self._version)

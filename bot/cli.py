@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip embedding every sentence (about halves index time on big corpora; answers embed on demand)")
     p.add_argument("--embedder", choices=("torch", "onnx-int8"), default=None,
                    help="torch (default, or BOT_EMBEDDER) or onnx-int8: the int8 ONNX MiniLM, ~3x faster")
+    p.add_argument("--break-lock", action="store_true",
+                   help="with --chroma-url: remove the publish lock left by a killed `bot index` first")
     _store_args(p)
     p.set_defaults(run=cmd_index)
 
@@ -133,7 +135,7 @@ def cmd_index(args) -> int:
 
     settings = _settings(args)
     print(f"indexing {', '.join(args.paths) or 'the bundled article'} into {settings.store_dir} ...", file=sys.stderr)
-    report = build_index(args.paths, settings, rebuild=args.rebuild, progress=not args.quiet)
+    report = build_index(args.paths, settings, rebuild=args.rebuild, progress=not args.quiet, break_lock=args.break_lock)
     print(report.summary())
     return 0
 

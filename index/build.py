@@ -4,6 +4,10 @@ Everything that can fail on bad input (reading and parsing every file) runs
 before anything is written. Chunks whose text and metadata are unchanged reuse
 their vectors from the current index instead of being embedded again; when
 nothing changed at all, nothing is written.
+
+The store folder always gets a complete index. With --chroma-url that version is
+then published to the server (index/server.py), unless the server already has it;
+vectors are reused from the server's version when the folder has none.
 """
 
 from __future__ import annotations
@@ -20,22 +24,11 @@ from pathlib import Path
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
 from .embed import PackagedEmbeddings, make_embeddings
-from .errors import InputError, StoreError
-from .lexical import LexicalIndex
+from .errors import InputError, ServerUnreachable, StoreError
+from .lexical import LexicalIndex, lexical_text
 from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
-from .store import (
-    COLLECTION,
-    SCHEMA,
-    IndexVersion,
-    Manifest,
-    StoreLayout,
-    chroma_client,
-    server_client,
-    server_collection_name,
-    save_sentence_bank,
-    server_unreachable,
-)
+from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client, save_sentence_bank
 
 ADD_BATCH = 2000
 
@@ -51,14 +44,22 @@ class BuildReport:
     reused: int  # chunks whose vectors came from the previous index
     changed: bool
     seconds: float
+    server: str | None = None  # the Chroma server published to (--chroma-url)
+    published: bool = False  # False with a server: it already served this index
 
     def summary(self) -> str:
         if not self.changed:
-            return f"index is up to date: {self.chunks} chunks from {self.documents} document(s) in {self.store}"
-        return (
-            f"indexed {self.documents} document(s): {self.records} records, {self.chunks} chunks "
-            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f}s -> {self.store}"
-        )
+            line = f"index is up to date: {self.chunks} chunks from {self.documents} document(s) in {self.store}"
+        else:
+            line = (
+                f"indexed {self.documents} document(s): {self.records} records, {self.chunks} chunks "
+                f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f}s -> {self.store}"
+            )
+        if self.server is None:
+            return line
+        if self.published:
+            return f"{line}; published {self.version} to the Chroma server at {self.server}"
+        return f"{line}; the Chroma server at {self.server} already serves it, nothing published"
 
 
 def build_index(
@@ -67,6 +68,7 @@ def build_index(
     rebuild: bool = False,
     embeddings: PackagedEmbeddings | None = None,
     progress: bool = True,
+    break_lock: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
     paths = [Path(p) for p in (paths or [DEFAULT_SEED])]
@@ -82,23 +84,42 @@ def build_index(
     layout = StoreLayout(settings.store_dir)
     layout.check_ours()
     if settings.chroma_url:  # fail before spending minutes on embeddings
-        try:
-            server_client(settings.chroma_url).heartbeat()
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise server_unreachable(settings.chroma_url, exc) from None
+        from .server import ChromaServer
+
+        ChromaServer(settings.chroma_url).check()
     with layout.writer_lock():
-        return _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started)
+        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started)
+        if settings.chroma_url:
+            report.server = settings.chroma_url
+            report.published = _publish(layout, report, settings, rebuild, progress, break_lock)
+        return report
+
+
+def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebuild, progress, break_lock) -> bool:
+    from .publish import publish
+
+    url = settings.chroma_url
+    try:
+        return publish(
+            IndexVersion(layout.root / report.version), url,
+            force=rebuild, wait=settings.lock_wait, break_lock=break_lock, progress=progress,
+        )
+    except ServerUnreachable as exc:
+        raise ServerUnreachable(
+            f"{exc} The index in {layout.root} is built; the server still serves what it served before. "
+            f"Run `bot index --chroma-url {url}` again to publish it."
+        ) from None
 
 
 def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started) -> BuildReport:
-    previous = None if rebuild else _open_previous(layout, settings.chroma_url)
+    previous = None if rebuild else _open_previous(layout)
     content = _content_hash(documents, chunks, settings, embeddings.model_name)
     if previous is not None and previous.manifest.content == content:
         return BuildReport(
             layout.root, previous.path.name, len(documents), len(records), len(chunks), 0, len(chunks), False, 0.0
         )
+    if previous is None and settings.chroma_url and not rebuild:
+        previous = _server_previous(settings.chroma_url, layout.root)  # only to reuse its vectors
     version = f"v-{content[:12]}-{uuid.uuid4().hex[:6]}"
 
     reused = _reusable_vectors(previous, chunks, embeddings.model_name)
@@ -112,8 +133,6 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
         _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
         save_sentence_bank(build_dir, *bank)
         layout.publish(build_dir, version)
-        if settings.chroma_url:
-            prune_server(settings, keep={p.name for p in layout.root.glob("v-*")})
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise StoreError(f"could not write the index to {layout.root} ({exc.strerror or exc}). Free space or fix permissions, then run `bot index` again; the previous index is untouched.") from None
@@ -139,14 +158,26 @@ def _read_all(paths: list[Path]) -> list[dict]:
     return documents
 
 
-def _open_previous(layout: StoreLayout, chroma_url: str | None) -> IndexVersion | None:
+def _open_previous(layout: StoreLayout) -> IndexVersion | None:
     try:
         version = layout.current_version()
     except StoreError as exc:
         if "--rebuild" in str(exc):
             raise
         raise StoreError(f"{exc} (or `bot index --rebuild` to replace it)") from None
-    return IndexVersion(layout.root / version, chroma_url) if version else None
+    return IndexVersion(layout.root / version) if version else None
+
+
+def _server_previous(url: str, store_dir: Path) -> IndexVersion | None:
+    """The server's current version, when this folder has none: its vectors can be reused."""
+    from .server import ServerPointer
+
+    try:
+        return ServerPointer(url, store_dir).open()
+    except ServerUnreachable:
+        raise
+    except StoreError:  # nothing there, half there, or from another schema: embed everything
+        return None
 
 
 def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str) -> str:
@@ -228,29 +259,16 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
     with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
-    if settings.chroma_url:
-        client = server_client(settings.chroma_url)
-        name = server_collection_name(version)
-    else:
-        client, name = chroma_client(build_dir / "chroma"), COLLECTION
-    try:
-        collection = client.create_collection(name, metadata={"hnsw:space": "cosine"})
-        for i in range(0, len(chunks), ADD_BATCH):
-            batch = chunks[i : i + ADD_BATCH]
-            collection.add(
-                ids=[c.key for c in batch],
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],
-                embeddings=[vectors[c.key] for c in batch],
-            )
-    except StoreError:
-        raise
-    except Exception as exc:
-        if not settings.chroma_url:
-            raise
-        _drop_collection(client, name)
-        raise server_unreachable(settings.chroma_url, exc) from None
-    LexicalIndex.build([c.key for c in chunks], [_lexical_text(c) for c in chunks]).save(build_dir / "lexical")
+    collection = chroma_client(build_dir / "chroma").create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+    for i in range(0, len(chunks), ADD_BATCH):
+        batch = chunks[i : i + ADD_BATCH]
+        collection.add(
+            ids=[c.key for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
+            embeddings=[vectors[c.key] for c in batch],
+        )
+    LexicalIndex.build([c.key for c in chunks], [lexical_text(c) for c in chunks]).save(build_dir / "lexical")
 
     dimension = len(next(iter(vectors.values()))) if vectors else 0
     Manifest(
@@ -270,23 +288,3 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
         records=len(records),
     ).write(build_dir / "manifest.json")
 
-
-def _drop_collection(client, name: str) -> None:
-    try:
-        client.delete_collection(name)
-    except Exception:  # best effort: the server may be gone; prune_server removes leftovers later
-        pass
-
-
-def prune_server(settings: Settings, keep: set[str]) -> None:
-    """Delete this store's old vector collections from the server, keeping ``keep`` versions."""
-    client = server_client(settings.chroma_url)
-    for collection in client.list_collections():
-        name = getattr(collection, "name", collection)
-        if name.startswith("chunks-v-") and name[len("chunks-"):] not in keep:
-            _drop_collection(client, name)
-
-
-def _lexical_text(chunk: Chunk) -> str:
-    """What BM25 sees: the text plus who wrote it and where it sits, so names match."""
-    return " ".join(filter(None, [chunk.author, chunk.section, chunk.text]))

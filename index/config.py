@@ -4,6 +4,8 @@ Precedence: explicit argument (a CLI flag) > environment variable > default.
 
     BOT_STORE       folder of the embedded index       (default: ./store in the project)
     BOT_CHROMA_URL  http://HOST:PORT of a Chroma server (default: none, embedded store)
+    BOT_LOCK_WAIT   seconds `bot index` waits for another one publishing to the same Chroma
+                    server (default: 600)
     BOT_GENERATOR   generator spec                      (default: extractive)
     BOT_EMBEDDER    embedder for `bot index`: torch | onnx-int8 (default: torch); answering uses
                     the one recorded in the index's manifest
@@ -50,6 +52,8 @@ class Settings:
     feedback: bool = True  # store ratings of answers (False: --no-feedback)
     feedback_path: Path | None = None  # None: <store_dir>/feedback.sqlite3
     concurrency: int = 1  # answers computed at once per process (chat + API + MCP share it)
+    # publishing to a Chroma server (bot index --chroma-url)
+    lock_wait: float = 600.0  # seconds to wait for another indexer publishing to the same Chroma server
 
 
 def load_settings(**overrides) -> Settings:
@@ -67,6 +71,7 @@ def load_settings(**overrides) -> Settings:
         feedback=env.get("BOT_FEEDBACK", "1").strip().lower() not in _OFF,
         feedback_path=Path(env["BOT_FEEDBACK_PATH"]) if env.get("BOT_FEEDBACK_PATH") else None,
         concurrency=_int_env("BOT_CONCURRENCY", 1, minimum=1),
+        lock_wait=_seconds_env("BOT_LOCK_WAIT", 600.0),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     for key in ("store_dir", "models_dir", "feedback_path"):
@@ -93,6 +98,19 @@ def _int_env(name: str, default: int, minimum: int) -> int:
 def feedback_db(settings: Settings) -> Path:
     """Where ratings are stored: BOT_FEEDBACK_PATH / --feedback-path, else a file in the store folder."""
     return settings.feedback_path or settings.store_dir / FEEDBACK_FILE
+
+
+def _seconds_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise InputError(f"{name}={raw!r}: expected a number of seconds, 0 or more. Fix or unset it.")
+    return value
 
 
 def default_models_dir() -> Path:

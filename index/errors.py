@@ -3,6 +3,10 @@
     BotError                 base: every message says the cause and what to do
     +-- InputError           a file or question we cannot use as given
     +-- StoreError           the index is missing, corrupt or from another version
+    |   +-- ServerUnreachable    the Chroma server (--chroma-url) cannot be reached
+    |   +-- IndexNotFound        no index has been published yet
+    |   +-- IndexIncomplete      the published version is missing parts (deleted or half-written)
+    |   +-- IndexBusy            another `bot index` holds the publish lock
     +-- GeneratorError       the answer model is misconfigured or unreachable
     +-- RateLimited          a client of `bot serve` asked too often (retry_after seconds)
 
@@ -20,6 +24,22 @@ class InputError(BotError):
 
 
 class StoreError(BotError):
+    pass
+
+
+class ServerUnreachable(StoreError):
+    pass
+
+
+class IndexNotFound(StoreError):
+    pass
+
+
+class IndexIncomplete(StoreError):
+    pass
+
+
+class IndexBusy(StoreError):
     pass
 
 

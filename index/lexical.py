@@ -31,6 +31,11 @@ def stem(word: str) -> str:
     return word
 
 
+def lexical_text(chunk) -> str:
+    """What BM25 sees of a chunk: its text plus who wrote it and where it sits, so names match."""
+    return " ".join(filter(None, [chunk.author, chunk.section, chunk.text]))
+
+
 def tokenize(text: str) -> list[str]:
     words = (w.replace("’", "'").split("'")[0] for w in _WORD.findall(text.lower()))
     return [stem(w) for w in words if w and w not in _STOP]

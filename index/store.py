@@ -9,13 +9,14 @@
         chunks.jsonl       chunk texts and metadata, as given to the vector store
         sentences.json     every sentence of every chunk (normalised whitespace) ...
         sentences.npy      ... and its vector (float16), so answers need no embedding work
-        chroma/            Chroma PersistentClient (cosine, our embeddings), or, with
-                           --chroma-url, collection chunks-<version> on a Chroma server
+        chroma/            Chroma PersistentClient (cosine, our embeddings)
         lexical/           BM25 index over the same chunks
       .build-<id>/         a build in progress (removed when stale)
 
 A build writes a new folder and only then points CURRENT at it, so a build
-killed at any moment leaves the previous index whole.
+killed at any moment leaves the previous index whole. With --chroma-url the
+folder is built the same way and then published to a Chroma server, which
+readers use instead of any folder (index/server.py, index/publish.py).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from urllib.parse import urlparse
 
 from .chunk import Chunk
 from .config import FEEDBACK_FILE
-from .errors import StoreError
+from .errors import IndexNotFound, ServerUnreachable, StoreError
 from .parse import Record
 
 SCHEMA = 4
@@ -65,15 +66,11 @@ def server_client(url: str):
         raise server_unreachable(url, exc) from None
 
 
-def server_unreachable(url: str, exc: BaseException) -> StoreError:
-    return StoreError(
+def server_unreachable(url: str, exc: BaseException) -> ServerUnreachable:
+    return ServerUnreachable(
         f"cannot reach the Chroma server at {url} ({type(exc).__name__}). Start it with "
         "`chroma run --path DIR --host 127.0.0.1 --port N`, or drop --chroma-url/BOT_CHROMA_URL to use the embedded store."
     )
-
-
-def server_collection_name(version: str) -> str:
-    return f"chunks-{version}"
 
 
 @dataclass
@@ -198,17 +195,50 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
+class LocalPointer:
+    """Which version of a store folder is current; ``stamp()`` is one stat of CURRENT."""
+
+    def __init__(self, store_dir: Path):
+        self.layout = StoreLayout(store_dir)
+
+    def stamp(self):
+        try:
+            return self.layout.pointer.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def current(self) -> str | None:
+        return self.layout.current_version()
+
+    def open(self) -> "IndexVersion":
+        return IndexVersion.open(self.layout.root)
+
+
+def watch_index(store_dir: Path, chroma_url: str | None = None):
+    """What a reader polls before each question to notice a rebuild.
+
+    ``stamp()`` is cheap and changes when another version may be current,
+    ``current()`` names that version, ``open()`` opens it. Nothing is read here.
+    """
+    if chroma_url:
+        from .server import ServerPointer
+
+        return ServerPointer(chroma_url, store_dir)
+    return LocalPointer(store_dir)
+
+
 class IndexVersion:
     """One published index, opened for reading. Everything loads lazily.
 
-    With ``chroma_url`` the vectors live in a Chroma server (collection
-    ``chunks-<version>``); the small rest (manifest, records, sources, BM25)
-    stays in the store folder.
+    This one reads a store folder; ``IndexVersion.open(store, chroma_url)``
+    returns a ``ServerIndexVersion`` (same interface) that reads everything
+    from a Chroma server instead.
     """
 
-    def __init__(self, path: Path, chroma_url: str | None = None):
+    chroma_url: str | None = None
+
+    def __init__(self, path: Path):
         self.path = Path(path)
-        self.chroma_url = chroma_url
         try:
             self.manifest = Manifest.read(self.path / "manifest.json")
         except (OSError, ValueError, TypeError) as exc:
@@ -216,25 +246,19 @@ class IndexVersion:
 
     @classmethod
     def open(cls, store_dir: Path, chroma_url: str | None = None) -> "IndexVersion":
+        """The current version: of the store folder, or with ``chroma_url`` of that server only."""
+        if chroma_url:
+            from .server import ServerPointer
+
+            return ServerPointer(chroma_url, store_dir).open()
         layout = StoreLayout(store_dir)
         version = layout.current_version()
         if version is None:
-            raise StoreError(f"no index at {store_dir}. Run `bot index` first.")
-        return cls(layout.root / version, chroma_url)
+            raise IndexNotFound(f"no index at {store_dir}. Run `bot index` first.")
+        return cls(layout.root / version)
 
     @cached_property
     def collection(self):
-        if self.chroma_url:
-            client = server_client(self.chroma_url)
-            try:
-                return client.get_collection(server_collection_name(self.path.name))
-            except Exception as exc:
-                if "does not exist" in str(exc) or "not found" in str(exc).lower():
-                    raise StoreError(
-                        f"the Chroma server at {self.chroma_url} has no vectors for this index ({self.path.name}). "
-                        "Run `bot index --rebuild --chroma-url URL`."
-                    ) from None
-                raise server_unreachable(self.chroma_url, exc) from None
         try:
             return chroma_client(self.path / "chroma").get_collection(COLLECTION)
         except Exception as exc:  # chromadb raises many types for a damaged folder
@@ -322,8 +346,6 @@ class IndexVersion:
         except StoreError:
             raise
         except Exception as exc:
-            if self.chroma_url:
-                raise server_unreachable(self.chroma_url, exc) from None
             raise StoreError(
                 f"the vector store in {self.path} failed ({type(exc).__name__}: {str(exc)[:120]}). "
                 "Run `bot index --rebuild`."
