@@ -31,7 +31,7 @@ def test_small_run_on_a_fake_store_writes_every_report_file(fake_store, fake_emb
         embeddings=fake_embeddings, safety_set=tmp_path / "absent.yaml", progress=False, limit=4,
     )
     names = [c["name"] for c in report["configurations"]]
-    assert names == ["extractive/bm25", "extractive/langchain-tutorial"]
+    assert names == ["extractive/bm25", "extractive/langchain-tutorial", "extractive/bm25-1000"]
     assert all(len(c["results"]) == 4 for c in report["configurations"])
     assert any("safety metrics skipped" in n for n in report["notes"])
     for name in ("report.json", "report.md", "retrieval.png", "answers.png", "latency.png"):
@@ -40,8 +40,9 @@ def test_small_run_on_a_fake_store_writes_every_report_file(fake_store, fake_emb
     assert "| extractive/bm25 |" in md and "Worst cases" in md and "How each metric is computed" in md
     rows = [json.loads(line) for line in (tmp_path / "out" / "ragas" / "extractive__bm25.jsonl").read_text().splitlines()]
     assert len(rows) == 4 and set(rows[0]) == {"question", "answer", "contexts", "ground_truth"}
-    baseline = report["configurations"][1]["results"]
-    assert all(r["view"]["sources"] and len(r["view"]["sources"]) <= 4 for r in baseline)
+    for baseline in report["configurations"][1:]:
+        assert all(r["view"]["sources"] and len(r["view"]["sources"]) <= 4 for r in baseline["results"])
+        assert all(r["scores"]["holds_gold"] is not None for r in baseline["results"] if r["gold_ids"])
 
 
 @pytest.mark.slow
