@@ -117,10 +117,10 @@ class Bot:
     def embeddings(self):
         if self._embeddings is not None:
             return self._embeddings
-        from index.embed import embeddings_for_model
+        from index.embed import query_embeddings
 
-        version = self._version_or_none()  # query with the embedder the index was built with
-        return embeddings_for_model(version.manifest.embedding_model if version else None)
+        version = self._version_or_none()  # query with the embedder the index was built with (torch-free when it can)
+        return query_embeddings(version.manifest.embedding_model if version else None, self.settings.models_dir)
 
     def _preload_sentences(self, scorer: SupportScorer, version: IndexVersion) -> None:
         if getattr(self.embeddings, "model_name", None) != version.manifest.embedding_model:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
-from .embed import PackagedEmbeddings, make_embeddings
+from .embed import MODEL_NAME, PackagedEmbeddings, make_embeddings
 from .errors import InputError, ServerUnreachable, StoreError
 from .lexical import LexicalIndex, lexical_text
 from .parse import Record, parse_text, read_source, slugify
@@ -92,7 +92,18 @@ def build_index(
         if settings.chroma_url:
             report.server = settings.chroma_url
             report.published = _publish(layout, report, settings, rebuild, progress, break_lock)
-        return report
+    _export_query_model(embeddings, settings)
+    return report
+
+
+def _export_query_model(embeddings, settings: Settings) -> None:
+    """Torch is at hand now: export the model once to ONNX, so answering embeds questions without it."""
+    if type(embeddings) is not PackagedEmbeddings or embeddings.model_name != MODEL_NAME:
+        return  # another model (int8 ONNX, a test double): answering uses that one as it is
+    from .config import default_models_dir
+    from .embed_export import export
+
+    export(settings.models_dir or default_models_dir())
 
 
 def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebuild, progress, break_lock) -> bool:

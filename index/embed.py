@@ -7,13 +7,16 @@ on first use, not at import.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
+log = logging.getLogger(__name__)
 MODEL_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 8  # up to this many texts (a query, an answer's sentences) run on one thread
 _lock = threading.Lock()
@@ -104,3 +107,23 @@ def embeddings_for_model(model_name: str | None):
 
         return OnnxEmbeddings()
     raise StoreError(f"the index was built with an unknown embedding model '{model_name}'. Run `bot index --rebuild`.")
+
+
+def query_embeddings(model_name: str | None, models_dir: Path | None = None):
+    """What answering embeds questions with, for an index whose manifest names ``model_name``.
+
+    For the packaged model: its ONNX export, when `bot index` has written one to ``models_dir``
+    (the same vectors without importing torch, index/embed_export.py); otherwise torch, with a
+    log line. Any other model: its own embedder."""
+    if model_name not in (None, MODEL_NAME):
+        return embeddings_for_model(model_name)
+    from .config import default_models_dir
+    from .embed_export import ExportedEmbeddings, exported
+
+    models_dir = models_dir or default_models_dir()
+    path = exported(models_dir)
+    if path is not None:
+        return ExportedEmbeddings(path)
+    log.warning("no ONNX export of %s in %s: questions are embedded with torch (a slower start). "
+                "Run `bot index` once to export it.", MODEL_NAME, models_dir)
+    return PackagedEmbeddings()
