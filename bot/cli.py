@@ -137,7 +137,21 @@ def cmd_index(args) -> int:
     print(f"indexing {', '.join(args.paths) or 'the bundled article'} into {settings.store_dir} ...", file=sys.stderr)
     report = build_index(args.paths, settings, rebuild=args.rebuild, progress=not args.quiet, break_lock=args.break_lock)
     print(report.summary())
+    _prepare_answering(settings)
     return 0
+
+
+def _prepare_answering(settings) -> None:
+    """Vectors that do not depend on the question (the safety phrases), embedded now and cached on
+    disk, so the first question of a new process embeds only itself."""
+    import logging
+
+    from bot.api import Bot
+
+    try:
+        Bot(settings=settings).safety.detector.prepare()
+    except Exception as exc:  # the index is built; a question would embed them instead
+        logging.getLogger(__name__).warning("safety phrases not prepared (%s: %s)", type(exc).__name__, exc)
 
 
 def cmd_inspect(args) -> int:

@@ -1,6 +1,6 @@
 """The safety layer: checks before retrieval, screening of retrieved text, policy on the answer.
 
-    layer = SafetyLayer(embeddings=None)                # lazy: the model loads on the first check
+    layer = SafetyLayer(embeddings=None, cache_dir=None) # lazy: the model loads on the first check
     report = layer.check(question, history, topic)      # SafetyReport: flags, tier, scores (before retrieval)
     layer.corpus_allowed(report)                        # False for danger and check-in: no article text at all
     early = layer.short_circuit(report)                 # the whole answer for injection / off_topic, else None
@@ -53,8 +53,9 @@ MARKER = re.compile(r"\[(\d+)\]")
 
 
 class SafetyLayer:
-    def __init__(self, embeddings=None, detector: Detector | None = None):
-        self.detector = detector or Detector(embeddings)
+    def __init__(self, embeddings=None, detector: Detector | None = None, cache_dir=None):
+        """``cache_dir``: where the example phrases' vectors are kept between runs (see ``Detector``)."""
+        self.detector = detector or Detector(embeddings, cache_dir=cache_dir)
 
     # --- before retrieval ---------------------------------------------------
 

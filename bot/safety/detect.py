@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,35 +162,57 @@ def _negated_only(sentence: str, flag: Flag) -> bool:
 class Detector:
     """Patterns + embedding similarity to labelled phrases. ``embeddings`` is a LangChain ``Embeddings``."""
 
-    def __init__(self, embeddings=None, examples: Path = EXAMPLES, patterns: bool = True):
-        """``patterns=False`` measures the embedding side alone (benchmarks/safety_report.py)."""
+    def __init__(self, embeddings=None, examples: Path = EXAMPLES, patterns: bool = True, cache_dir: Path | None = None):
+        """``patterns=False`` measures the embedding side alone (benchmarks/safety_report.py).
+        ``cache_dir``: where the example phrases' vectors are kept between runs (keyed by the phrases
+        and the model, index/vector_cache.py); None embeds them once per process."""
         self.patterns = patterns
         self._embeddings = embeddings
         self._examples_path = examples
+        self._cache_dir = cache_dir
         self._bank = None  # (flag of each phrase, matrix), embedded once
         self._vectors = None  # cache of sentence vectors (follow-ups repeat history turns)
+        self._lock = threading.Lock()  # detect() runs in many threads at once: lazy parts are built once
 
     @property
     def embeddings(self):
-        if self._embeddings is None:
-            from index.embed import PackagedEmbeddings
+        with self._lock:
+            if self._embeddings is None:
+                from index.embed import PackagedEmbeddings
 
-            self._embeddings = PackagedEmbeddings()
-        return self._embeddings
+                self._embeddings = PackagedEmbeddings()
+            return self._embeddings
 
     def _load_bank(self):
-        if self._bank is None:
-            import numpy as np
-            import yaml
+        embeddings = self.embeddings
+        with self._lock:
+            if self._bank is None:
+                import numpy as np
+                import yaml
 
-            data = yaml.safe_load(self._examples_path.read_text(encoding="utf-8"))
-            labels, texts = [], []
-            for key, phrases in data.items():
-                if isinstance(phrases, list):
-                    labels += [key.split("/")[0]] * len(phrases)
-                    texts += [normalise(p) for p in phrases]
-            self._bank = (np.array(labels), np.array(self.embeddings.embed_documents(texts), dtype="float32"))
-        return self._bank
+                from index.vector_cache import cached_vectors
+
+                data = yaml.safe_load(self._examples_path.read_text(encoding="utf-8"))
+                labels, texts = [], []
+                for key, phrases in data.items():
+                    if isinstance(phrases, list):
+                        labels += [key.split("/")[0]] * len(phrases)
+                        texts += [normalise(p) for p in phrases]
+                self._bank = (np.array(labels), cached_vectors("safety-bank", texts, embeddings, self._cache_dir))
+            return self._bank
+
+    def _sentence_vectors(self):
+        embeddings = self.embeddings
+        with self._lock:
+            if self._vectors is None:
+                from bot.support import SupportScorer
+
+                self._vectors = SupportScorer(embeddings, recent=2048)
+            return self._vectors
+
+    def prepare(self) -> None:
+        """Embed the example phrases now (or read them from the cache), not on the first question."""
+        self._load_bank()
 
     def similarities(self, texts: list[str]) -> list[dict[str, float]]:
         """Per text: best cosine to each label's example phrases (``distress``, ``none``, ``on_topic``,
@@ -199,11 +222,7 @@ class Detector:
         from . import classifier
 
         labels, bank = self._load_bank()
-        if self._vectors is None:
-            from bot.support import SupportScorer
-
-            self._vectors = SupportScorer(self.embeddings, recent=2048)
-        vectors = self._vectors.vectors(texts)
+        vectors = self._sentence_vectors().vectors(texts)
         sims = vectors @ bank.T
         names = np.unique(labels)
         out = [{lab: float(row[labels == lab].max()) for lab in names} for row in sims]
