@@ -15,9 +15,10 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
-from functools import cached_property
 from typing import Iterator
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
@@ -42,6 +43,28 @@ ABSTAIN_TEXT = (
     "The article and its comments don't cover that, so I can't answer it from them. "
     "Try asking about why men pull away, what the article advises, or what readers said."
 )
+
+
+class _built_once:
+    """Like ``functools.cached_property``, but built under the Bot's lock: once per Bot whatever the
+    threads (3.11's cached_property takes one lock for every instance, 3.12's none at all), and never
+    stored over a newer index version (``version`` drops the retriever under the same lock)."""
+
+    def __init__(self, build):
+        self.build = build
+        self.name = build.__name__
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, bot, owner=None):
+        if bot is None:
+            return self
+        with bot._lock:  # reentrant: one part may need another (the scorer needs the embeddings)
+            if self.name not in bot.__dict__:
+                bot.__dict__[self.name] = self.build(bot)
+            return bot.__dict__[self.name]
 
 
 class _NoSafety:
@@ -93,7 +116,10 @@ class Bot:
         self._version: IndexVersion | None = None
         self._stamp = None  # the pointer's stamp when the version was opened
         self._watch = watch_index(self.settings.store_dir, self.settings.chroma_url)  # no I/O yet
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the lazily built parts and the index reopening
+        # (version, retriever) the question running in this context reads, so that an answer never
+        # mixes two index versions when a rebuild lands in the middle of it
+        self._pinned: ContextVar[tuple | None] = ContextVar(f"bot-index-{id(self)}", default=None)
 
     # --- lazily built parts -------------------------------------------------
 
@@ -113,7 +139,7 @@ class Bot:
             self._stamp = stamp
         return self._version
 
-    @cached_property
+    @_built_once
     def embeddings(self):
         if self._embeddings is not None:
             return self._embeddings
@@ -128,7 +154,7 @@ class Bot:
         texts, matrix = version.sentence_bank
         scorer.preload(texts, matrix)
 
-    @cached_property
+    @_built_once
     def scorer(self) -> SupportScorer:
         scorer = SupportScorer(self.embeddings)
         version = self._version_or_none()
@@ -136,16 +162,45 @@ class Bot:
             self._preload_sentences(scorer, version)
         return scorer
 
-    @cached_property
+    @_built_once
     def retriever(self):
+        if self._retriever is not None:
+            return self._retriever
         # the scorer embeds queries (cached), so the composer reuses the retrieval's vector
-        return self._retriever or HybridRetriever(self.version, self.scorer, mode=self.retriever_mode)
+        retriever = HybridRetriever(self.version, self.scorer, mode=self.retriever_mode)
+        # Its indexes (BM25, commenter names, word counts) load on first use; load them now, under
+        # the lock, so threads answering at once never build them side by side.
+        retriever.search("why do men pull away", k=1)
+        retriever.coverage("why", [])
+        version = retriever.version  # and what answers read from the version
+        version.sources, version.records_by_id, version.heading_starts  # noqa: B018
+        return retriever
 
     def _fresh_retriever(self):
-        self.version  # noqa: B018  reopens the index (and drops the retriever) after a rebuild
-        return self.retriever
+        pinned = self._pinned.get()
+        if pinned is not None:  # inside a question: the version it started on
+            return pinned[1]
+        return self._index()[1]
 
-    @cached_property
+    def _index(self) -> tuple[IndexVersion, object]:
+        """The current version and its retriever, read together (reopening the index after a rebuild)."""
+        with self._lock:
+            return self.version, self.retriever
+
+    def _current_version(self) -> IndexVersion:
+        pinned = self._pinned.get()
+        return pinned[0] if pinned is not None else self.version
+
+    @contextmanager
+    def _reading(self, index: tuple | None):
+        """Within this block, the parts that look up the index read the version this question started on."""
+        token = self._pinned.set(index)
+        try:
+            yield
+        finally:
+            self._pinned.reset(token)
+
+    @_built_once
     def generator(self):
         from .generate import make_generator
 
@@ -153,15 +208,15 @@ class Bot:
             self.settings.generator,
             self._chat_model,
             scorer=self.scorer,
-            texts_for=lambda: self.version.sources,
-            headings_for=lambda: self.version.heading_starts,
+            texts_for=lambda: self._current_version().sources,
+            headings_for=lambda: self._current_version().heading_starts,
         )
 
-    @cached_property
+    @_built_once
     def verifier(self) -> CitationVerifier:
         return CitationVerifier(self.scorer, self._citation)
 
-    @cached_property
+    @_built_once
     def safety(self):
         if self._safety is False:
             return _NoSafety()
@@ -174,7 +229,7 @@ class Bot:
         # the example phrases' vectors do not depend on the question: embedded once per machine
         return SafetyLayer(embeddings=self.embeddings, cache_dir=self.settings.models_dir or default_models_dir())
 
-    @cached_property
+    @_built_once
     def chain(self):
         return (
             RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
@@ -247,27 +302,33 @@ class Bot:
         filters = state.get("filters")
         if isinstance(filters, dict):
             filters = Filters(**filters)
-        sources = self._fresh_retriever().search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+        version, retriever = prepared["index"] = self._index()  # the rest of the question reads this version
+        sources = retriever.search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
         if "off_topic" in flags:
             # The topic check knows relationships, not this corpus: a question the index
             # clearly covers ("What did Veronica ask?") is not off topic.
-            if self._confidence(prepared["query"], sources) >= ABSTAIN_BELOW:
+            if self._confidence(prepared["query"], sources, retriever) >= ABSTAIN_BELOW:
                 report.flags.remove("off_topic")
                 report.notes.append("The topic check doubted this question, but the article and comments cover it.")
             else:
                 return []
-        sources = self.safety.screen_sources(sources, report, self._version_or_none())
+        sources = self.safety.screen_sources(sources, report, version)
         prepared["timings"]["retrieve"] = time.perf_counter() - t
         return sources
 
     def _answer_step(self, state: dict, on_delta=None) -> Answer:
+        index = state["prepared"].get("index")  # None when nothing was retrieved (care first, injection)
+        with self._reading(index):
+            return self._answer(state, index[1] if index else self._retriever, on_delta)
+
+    def _answer(self, state: dict, retriever, on_delta=None) -> Answer:
         prepared, sources = state["prepared"], state["sources"]
         question, report, timings = prepared["question"], prepared["safety"], prepared["timings"]
         meta = {
             "generator": self.generator.name,
             "prompt_version": self.generator.prompt_version,
             "query": prepared["query"],
-            "retriever": getattr(self.retriever, "mode", type(self.retriever).__name__),
+            "retriever": getattr(retriever, "mode", type(retriever).__name__) if retriever is not None else self.retriever_mode,
             "timings": timings,
             "abstained": False,
             "unsupported": 0,
@@ -278,7 +339,7 @@ class Bot:
             meta["care_only"] = early == ""  # danger or check-in: care and helplines, no article text
             return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
 
-        confidence = self._confidence(prepared["query"], sources)
+        confidence = self._confidence(prepared["query"], sources, retriever)
         meta["confidence"] = round(confidence, 4)
         if confidence < ABSTAIN_BELOW:
             meta["abstained"] = True
@@ -296,7 +357,7 @@ class Bot:
         timings["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        checked = self.verifier.verify("".join(draft_parts), sources, self.version.sources)
+        checked = self.verifier.verify("".join(draft_parts), sources, self._current_version().sources)
         timings["verify"] = time.perf_counter() - t
         meta.update(unsupported=checked.unsupported, reassigned=checked.reassigned,
                     invalid_markers=checked.invalid_markers, checked_sentences=checked.sentences)
@@ -318,25 +379,26 @@ class Bot:
 
     def _version_or_none(self):
         try:
-            return self.version
+            return self._current_version()
         except StoreError:
             return None
 
-    def _confidence(self, query: str, sources: list[Source]) -> float:
+    def _confidence(self, query: str, sources: list[Source], retriever) -> float:
         if any(named_in(s.author, query) for s in sources):
             return 1.0  # "what did Jess say?": the named commenter is the answer
         if not sources:
             return 0.0
         dense = [s.dense for s in sources if s.dense is not None]
         best = max(dense) if dense else float(max(self.scorer.similarity(query, [s.text for s in sources])))
-        if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and hasattr(self.retriever, "coverage"):
-            if self.retriever.coverage(query, sources) >= COVERED:
+        if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and hasattr(retriever, "coverage"):
+            if retriever.coverage(query, sources) >= COVERED:
                 return ABSTAIN_BELOW  # lexically well covered: answer
         return best
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
-        records = self.version.records_by_id
-        seed = self.version.sources[source.doc]
+        version = self._current_version()
+        records = version.records_by_id
+        seed = version.sources[source.doc]
         candidates = [records[f"{source.doc}/{rid}"] for rid in source.record_ids]
         record = next((r for r in candidates if r.start <= start < r.end), candidates[0])
         parent = records.get(f"{source.doc}/{record.parent}") if record.parent else None

@@ -69,13 +69,15 @@ class SupportScorer:
     def vectors(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             found = {t: v for t in dict.fromkeys(texts) if (v := self._get(t)) is not None}
-            missing = [t for t in dict.fromkeys(texts) if t not in found]
-            if missing:
-                for text, vec in zip(missing, self.embeddings.embed_documents(missing)):
-                    found[text] = self._recent[text] = np.asarray(vec, dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:  # embedded outside the lock: other questions need not wait for this one's model call
+            embedded = {t: np.asarray(v, dtype=np.float32) for t, v in zip(missing, self.embeddings.embed_documents(missing))}
+            found.update(embedded)
+            with self._lock:
+                self._recent.update(embedded)
                 while len(self._recent) > self.RECENT:
                     self._recent.popitem(last=False)
-            return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
     def embed_query(self, text: str) -> list[float]:
         return self.vectors([text])[0].tolist()

@@ -21,20 +21,31 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 8  # up to this many texts (a query, an answer's sentences) run on one thread
 _lock = threading.Lock()
 _model = None
+_threads = threading.Lock()
+_single = {"users": 0, "before": 1}  # callers inside _one_thread, and the thread count to restore
 
 
 @contextmanager
 def _one_thread():
     """Torch's intra-op threads spin-wait: for a handful of texts on a busy 2-core machine
-    two threads took ~500 ms where one took ~12 ms (measured). Bulk encoding keeps them all."""
+    two threads took ~500 ms where one took ~12 ms (measured). Bulk encoding keeps them all.
+
+    The setting is process-wide, so callers in several threads share it: the first sets it,
+    the last restores it."""
     import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+    with _threads:
+        if _single["users"] == 0:
+            _single["before"] = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _single["users"] += 1
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        with _threads:
+            _single["users"] -= 1
+            if _single["users"] == 0:
+                torch.set_num_threads(_single["before"])
 
 
 def load_model():

@@ -96,3 +96,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def comparable(value, path="answer"):
+    """An answer as plain data, minus what differs between two runs of the same question
+    (``meta["timings"]``, ``meta["answer_id"]``)."""
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        return {k: comparable(v, f"{path}.{k}") for k, v in value.items() if k not in ("timings", "answer_id")}
+    if isinstance(value, (list, tuple)):
+        return [comparable(v, path) for v in value]
+    return value
+
+
+def assert_same(a, b, tol: float = 0.0, path: str = "answer"):
+    """Equal structure and strings; floats equal within ``tol`` (0: exactly). Names the first difference."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), f"{path}: keys {sorted(a)} != {sorted(b) if isinstance(b, dict) else b!r}"
+        for k in a:
+            assert_same(a[k], b[k], tol, f"{path}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), f"{path}: {len(a)} items != {len(b) if isinstance(b, list) else b!r}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, tol, f"{path}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float) and tol:
+        assert math.isclose(a, b, abs_tol=tol), f"{path}: {a} != {b}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"

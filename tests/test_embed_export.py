@@ -4,7 +4,6 @@ the eval set, and no torch in a process that only answers."""
 from __future__ import annotations
 
 import logging
-import math
 import os
 import subprocess
 import sys
@@ -20,35 +19,9 @@ from bot.eval.dataset import load_qa
 from index.embed import MODEL_NAME, PackagedEmbeddings, query_embeddings
 from index.embed_export import ExportedEmbeddings, export, exported
 from index.embed_onnx import OnnxEmbeddings
+from tests.conftest import assert_same, comparable
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def comparable(value, path="answer"):
-    """An answer as plain data, minus what differs between two runs of the same question."""
-    if hasattr(value, "to_dict"):
-        value = value.to_dict()
-    if isinstance(value, dict):
-        return {k: comparable(v, f"{path}.{k}") for k, v in value.items() if k not in ("timings", "answer_id")}
-    if isinstance(value, (list, tuple)):
-        return [comparable(v, path) for v in value]
-    return value
-
-
-def assert_same(a, b, tol: float = 0.0, path: str = "answer"):
-    """Equal structure and strings; floats equal within ``tol`` (0: exactly)."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), f"{path}: keys {sorted(a)} != {sorted(b)}"
-        for k in a:
-            assert_same(a[k], b[k], tol, f"{path}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), f"{path}: {len(a)} items != {len(b) if isinstance(b, list) else b!r}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            assert_same(x, y, tol, f"{path}[{i}]")
-    elif isinstance(a, float) and isinstance(b, float) and tol:
-        assert math.isclose(a, b, abs_tol=tol), f"{path}: {a} != {b}"
-    else:
-        assert a == b, f"{path}: {a!r} != {b!r}"
 
 
 @pytest.fixture(scope="module")
