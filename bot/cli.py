@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(or BOT_API_KEY, which keeps it out of the process list); needed beyond loopback")
     p.add_argument("--rate-limit", type=int, metavar="N", help="questions per minute per client address, chat and API "
                    "(default 30, or BOT_RATE_LIMIT; 0 turns it off)")
-    p.add_argument("--concurrency", type=int, metavar="N", help="answers computed at once (default 1, or BOT_CONCURRENCY)")
+    p.add_argument("--concurrency", type=int, metavar="N", help="answers computed at once (default 4, or BOT_CONCURRENCY)")
     p.add_argument("--feedback-path", metavar="FILE", help="ratings database (default <store>/feedback.sqlite3, or BOT_FEEDBACK_PATH)")
     p.add_argument("--no-feedback", dest="feedback", action="store_false", default=None, help="store no ratings")
     p.add_argument("--mcp", action="store_true", help="also serve the `ask` tool over MCP at /gradio_api/mcp/")

@@ -1,14 +1,14 @@
 """What every door of `bot serve` shares (the web chat, the HTTP API, the MCP tool).
 
-    answering = Answering(bot_factory, concurrency=1, limiter=RateLimiter(30), feedback=log)
+    answering = Answering(bot_factory, concurrency=4, limiter=RateLimiter(30), feedback=log)
     answering.admit("203.0.113.7")                  # raises RateLimited past the per-address limit
     for event in answering.stream(spec, question, history): ...   # TextDelta..., then the Answer
     async for event in answering.astream(...): ...                # the same, for async handlers
     answering.ask(spec, question, history) -> Answer
 
 One pool of ``concurrency`` worker threads computes every answer in the process, so the
-chat, the API and the MCP tool together never run more answers at once than the Bot is
-made for (1 until it is thread-safe). Waiting requests hold no thread. Each served answer
+chat, the API and the MCP tool together never run more answers at once than that (the Bot is
+thread-safe; ``Settings.concurrency`` says why the default is 4). Waiting requests hold no thread. Each served answer
 is remembered by the feedback log so that it can be rated.
 """
 

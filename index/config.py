@@ -19,7 +19,7 @@ Serving (`bot serve`: the web chat, the HTTP API and the MCP tool in one process
     BOT_RATE_LIMIT     questions per minute per client address, chat and API together (default 30; 0: off)
     BOT_FEEDBACK       0/false/off: store no ratings (same as --no-feedback)
     BOT_FEEDBACK_PATH  the ratings database (default: <store>/feedback.sqlite3)
-    BOT_CONCURRENCY    answers computed at once in one process, chat, API and MCP together (default 1)
+    BOT_CONCURRENCY    answers computed at once in one process, chat, API and MCP together (default 4)
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ class Settings:
     rate_limit: int = 30  # questions per minute per client address (chat + API); 0 turns it off
     feedback: bool = True  # store ratings of answers (False: --no-feedback)
     feedback_path: Path | None = None  # None: <store_dir>/feedback.sqlite3
-    concurrency: int = 1  # answers computed at once per process (chat + API + MCP share it)
+    # answers computed at once per process (chat + API + MCP share it). 4, measured (benchmarks/bench_load.py):
+    # quick answers stop queueing behind a local model's answers, and 1..4 give the same extractive throughput
+    concurrency: int = 4
     # publishing to a Chroma server (bot index --chroma-url)
     lock_wait: float = 600.0  # seconds to wait for another indexer publishing to the same Chroma server
 
@@ -70,7 +72,7 @@ def load_settings(**overrides) -> Settings:
         rate_limit=_int_env("BOT_RATE_LIMIT", 30, minimum=0),
         feedback=env.get("BOT_FEEDBACK", "1").strip().lower() not in _OFF,
         feedback_path=Path(env["BOT_FEEDBACK_PATH"]) if env.get("BOT_FEEDBACK_PATH") else None,
-        concurrency=_int_env("BOT_CONCURRENCY", 1, minimum=1),
+        concurrency=_int_env("BOT_CONCURRENCY", Settings.concurrency, minimum=1),
         lock_wait=_seconds_env("BOT_LOCK_WAIT", 600.0),
     )
     given = {k: v for k, v in overrides.items() if v is not None}

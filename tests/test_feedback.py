@@ -186,7 +186,7 @@ def test_serving_settings_defaults_and_flags(monkeypatch, tmp_path):
     monkeypatch.setenv("BOT_API_KEY", "from-env")
     monkeypatch.setenv("BOT_FEEDBACK", "off")
     s = load_settings(store_dir=tmp_path, rate_limit=5)
-    assert (s.api_key, s.rate_limit, s.feedback, s.concurrency) == ("from-env", 5, False, 1)
+    assert (s.api_key, s.rate_limit, s.feedback, s.concurrency) == ("from-env", 5, False, 4)  # 4: measured, see Settings
     assert "from-env" not in repr(s)  # a secret never lands in a log line
     assert feedback_db(s) == tmp_path / "feedback.sqlite3"
     assert feedback_db(load_settings(store_dir=tmp_path, feedback_path=tmp_path / "x.db")) == tmp_path / "x.db"
