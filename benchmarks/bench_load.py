@@ -289,11 +289,11 @@ def main() -> None:
                     rebuild = subprocess.Popen([*bot, "index", "--quiet", "--rebuild", "--store", str(store)], env=env,
                                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     phase(f"concurrency {n}, web chat during `bot index --rebuild`", url, args.users,
-                          max(2, args.questions // 2), procs=args.procs)
+                          max(2, args.questions // 2), procs=args.procs, server_pid=server.pid)
                     still = rebuild.poll() is None
                     print(f"rebuild still running when that phase ended (the whole phase overlapped it): {still}; "
                           f"rebuild exit code {rebuild.wait()}")
-                    phase(f"concurrency {n}, after the rebuild", url, 5, 2, procs=1)
+                    phase(f"concurrency {n}, after the rebuild", url, 5, 2, procs=1, server_pid=server.pid)
             finally:
                 stop(server)
         table(results)
