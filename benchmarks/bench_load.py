@@ -122,9 +122,10 @@ def _client_process(door: str, url: str, questions: int, uids: list[int], ready,
     clients = [connect(url) for _ in uids]  # before the clock starts
     ready.put(len(clients))
     go.wait()
+    cpu = time.process_time()
     with ThreadPoolExecutor(max_workers=len(uids)) as pool:
         out = list(pool.map(lambda pair: one(pair[0], questions, pair[1]), zip(clients, uids)))
-    results.put(out)
+    results.put((out, time.process_time() - cpu))
 
 
 def cpu_seconds(pid: int | None) -> float | None:
@@ -158,13 +159,15 @@ def phase(name: str, url: str, users: int, questions: int, door: str = "web chat
     server_cores = (cpu_after - cpu) / wall if cpu is not None and cpu_after is not None else None
     for w in workers:
         w.join(timeout=60)
-    runs = [r for batch in batches for r in batch]
+    runs = [r for batch, _ in batches for r in batch]
+    client_cores = sum(cpu for _, cpu in batches) / wall
     lat = sorted(x for r in runs for x in r[0])
     p = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))]  # noqa: E731
     out = {"requests": len(lat), "errors": sum(r[1] for r in runs), "care_only": sum(r[2] for r in runs),
            "p50": p(50), "p95": p(95), "max": lat[-1], "throughput": len(lat) / wall, "load": os.getloadavg()[0],
-           "server_cores": server_cores}
+           "server_cores": server_cores, "client_cores": client_cores}
     busy = f", server busy {server_cores:.2f} cores" if server_cores is not None else ""
+    busy += f", clients {client_cores:.2f} cores"
     print(f"{name:48} requests {len(lat):4d}  errors {out['errors']:3d}  p50 {out['p50']:6.2f}s  "
           f"p95 {out['p95']:6.2f}s  max {lat[-1]:6.2f}s  throughput {out['throughput']:6.2f} req/s  "
           f"(care only {out['care_only']}{busy}, load {out['load']:.1f})", flush=True)
@@ -233,14 +236,14 @@ def stop(server) -> None:
 
 def table(results: dict[int, dict[str, dict]], goal_p95: float = 1.5) -> None:
     base = results.get(1)
-    print("\n| concurrency | door | errors | care only | p50 | p95 | throughput | vs concurrency 1 | server busy | load |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| concurrency | door | errors | care only | p50 | p95 | throughput | vs concurrency 1 | server busy | clients busy | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n, doors in results.items():
         for door, r in doors.items():
             ratio = f"{r['throughput'] / base[door]['throughput']:.2f}x" if base else "-"
             busy = f"{r['server_cores']:.2f} cores" if r["server_cores"] is not None else "-"
             print(f"| {n} | {door} | {r['errors']} | {r['care_only']} | {r['p50']:.2f} s | {r['p95']:.2f} s | "
-                  f"{r['throughput']:.1f}/s | {ratio} | {busy} | {r['load']:.1f} |")
+                  f"{r['throughput']:.1f}/s | {ratio} | {busy} | {r['client_cores']:.2f} cores | {r['load']:.1f} |")
     for n, doors in results.items():
         if n == 1 or not base:
             continue
