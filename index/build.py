@@ -207,7 +207,7 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     from tqdm import tqdm
 
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
-        vectors = embeddings.embed_documents([c.text for c in chunks], on_batch=bar.update)
+        vectors = embeddings.embed_documents([c.embed_text for c in chunks], on_batch=bar.update)
     return {c.key: v for c, v in zip(chunks, vectors)}
 
 

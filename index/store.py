@@ -37,7 +37,7 @@ from .config import FEEDBACK_FILE
 from .errors import IndexNotFound, ServerUnreachable, StoreError
 from .parse import Record
 
-SCHEMA = 4
+SCHEMA = 5  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text
 COLLECTION = "chunks"
 KEEP_OLD_VERSIONS = 1  # a server still reading the previous version keeps working
 
