@@ -232,7 +232,24 @@ class Bot:
             text, _ = clean_question(report.resumed)
             query = condense(text, state["history"][:-1])
         return {"question": text, "query": query, "safety": report, "started": started,
-                "timings": {"check": time.perf_counter() - started}}
+                "intent": self._intent(text, query), "timings": {"check": time.perf_counter() - started}}
+
+    def _intent(self, question: str, query: str):
+        """What kind of answer the question wants; commenters named in it (or, for a follow-up,
+        in the conversation's last question)."""
+        from .intent import classify
+
+        version = self._version_or_none()
+        authors = sorted({r.author for r in version.records if r.author}) if version else []
+        intent = classify(question, authors)
+        if not intent.names and query != question:
+            earlier = classify(query, authors)
+            if earlier.names:
+                from dataclasses import replace as _replace
+
+                kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
+                intent = _replace(intent, names=earlier.names, kind=kind)
+        return intent
 
     def _retrieve_step(self, state: dict) -> list[Source]:
         prepared = state["prepared"]
@@ -244,7 +261,12 @@ class Bot:
         filters = state.get("filters")
         if isinstance(filters, dict):
             filters = Filters(**filters)
-        sources = self._fresh_retriever().search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+        retriever = self._fresh_retriever()
+        k = state.get("k") or DEFAULT_K
+        if hasattr(retriever, "search_for"):
+            sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters)
+        else:
+            sources = retriever.search(prepared["query"], k=k, filters=filters)
         if "off_topic" in flags:
             # The topic check knows relationships, not this corpus: a question the index
             # clearly covers ("What did Veronica ask?") is not off topic.

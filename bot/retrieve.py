@@ -1,8 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank,
-then a diversity cap so one long comment cannot fill every slot.
+"""Hybrid retrieval: three rankings fused by reciprocal rank, then a diversity cap so one long
+comment cannot fill every slot (an article section may supply several passages).
 
-    query ──► dense top-N (cosine) ──┐
-          └─► BM25 top-N ────────────┴─► RRF fuse ─► filters ─► per-unit cap ─► top-k Sources
+    query ──► dense top-N (chunk vectors: context + text) ────────┐
+          ├─► BM25 top-N (author, context, text) ─────────────────┤
+          └─► sentence max-sim (the index's sentence vectors) ─────┴─► RRF fuse ─► filters ─► per-comment cap ─► top-k
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def unit_of(chunk_key: str) -> str:
 
 class HybridRetriever:
     def __init__(self, version: IndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
+        """``per_unit``: at most this many chunks of one comment (article sections are not capped)."""
         if mode not in MODES:
             raise ValueError(f"retriever mode must be one of {', '.join(MODES)}")
         self.version = version
@@ -73,6 +75,8 @@ class HybridRetriever:
         self._lexical = None
         self._authors: tuple[dict[str, set[str]], dict[str, list[str]]] | None = None
         self._df: dict[str, int] | None = None
+        self._sentence_index = None  # (bank matrix, chunk key per row)
+        self._graph: ReplyGraph | None = None
 
     @property
     def lexical(self):
@@ -85,8 +89,9 @@ class HybridRetriever:
         chunks = self.version.chunks
         dense = self._dense(query, filters) if self.mode != "bm25" else {}
         lexical = self._bm25(query, filters, chunks) if self.mode != "dense" else {}
+        sentence = self._sentences(query, filters, chunks) if self.mode == "hybrid" else {}
         fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
+        for ranking in (dense, lexical, sentence):
             for rank, key in enumerate(ranking, start=1):
                 fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
         for author in self._named_authors(query):  # "what did Jess say?": their words come first
@@ -97,7 +102,7 @@ class HybridRetriever:
         picked, per_unit = [], {}
         for key in ordered:
             unit = unit_of(key)
-            if per_unit.get(unit, 0) >= self.per_unit:
+            if chunks[key].kind == "comment" and per_unit.get(unit, 0) >= self.per_unit:
                 continue
             per_unit[unit] = per_unit.get(unit, 0) + 1
             picked.append(key)
@@ -107,6 +112,41 @@ class HybridRetriever:
             _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key))
             for rank, key in enumerate(picked, start=1)
         ]
+
+    @property
+    def graph(self) -> "ReplyGraph":
+        if self._graph is None:
+            self._graph = ReplyGraph(self.version)
+        return self._graph
+
+    def search_for(self, query: str, intent=None, k: int = 6, filters: Filters | None = None) -> list[Source]:
+        """``search``, routed by what the question wants (bot/intent.py):
+
+        - a thread or "what did X say" question naming commenters reads the reply graph first
+          (the reply to X, or X's own words), then fills up from the ranking;
+        - opinions put at least three comments in the first five; other questions that name no
+          commenter put at least three article passages there (the article holds their answer)."""
+        filters = filters or Filters()
+        base = self.search(query, k=max(k * 3, 15), filters=filters)
+        if intent is None or self.mode != "hybrid":
+            return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+        if intent.names and intent.kind in ("said", "thread"):
+            chunks = self.version.chunks
+            by_key = {s.chunk_id: s for s in base}
+            first: list[Source] = []
+            for rid in self.graph.thread_ids(intent.names, intent.kind):
+                keys = sorted(self.graph.chunks_of.get(rid, []), key=lambda key: (key not in by_key, list(by_key).index(key) if key in by_key else 0))
+                for key in keys[: self.per_unit]:
+                    if filters.accepts(chunks[key]):
+                        first.append(by_key.get(key) or _source(0, chunks[key], 0.0, None, None))
+            seen = {s.chunk_id for s in first}
+            merged = first + [s for s in base if s.chunk_id not in seen]
+            return [replace_rank(s, n) for n, s in enumerate(merged[:k], 1)]
+        if intent.kind == "opinion":
+            return with_quota(base, k, "comment", 3)
+        if not intent.wants_comments and not filters.kind:
+            return with_quota(base, k, "article", 3)
+        return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
 
     def coverage(self, query: str, sources: list[Source]) -> float:
         """Best IDF-weighted share of the query's words found in one source (words the corpus
@@ -163,6 +203,33 @@ class HybridRetriever:
         got = self.version.query(self.embeddings.embed_query(query), n, filters.where())
         return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
 
+    def _sentences(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
+        """Chunks ranked by their best sentence's cosine to the query (the index's sentence vectors)."""
+        import numpy as np
+
+        if self._sentence_index is None:
+            from index.sentences import normalise, sentence_spans
+
+            texts, matrix = self.version.sentence_bank
+            row_of = {t: i for i, t in enumerate(texts)}
+            rows, owners = [], []
+            for key, chunk in chunks.items():
+                for s, e in sentence_spans(chunk.text):
+                    i = row_of.get(normalise(chunk.text[s:e]))
+                    if i is not None:
+                        rows.append(i)
+                        owners.append(key)
+            self._sentence_index = (np.asarray(matrix[rows], dtype=np.float32) if rows else None, owners)
+        matrix, owners = self._sentence_index
+        if matrix is None or not len(owners):
+            return {}
+        sims = matrix @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        best: dict[str, float] = {}
+        for key, sim in zip(owners, sims.tolist()):
+            if sim > best.get(key, -1.0) and filters.accepts(chunks[key]):
+                best[key] = sim
+        return dict(sorted(best.items(), key=lambda kv: -kv[1])[: self.fetch_k])
+
     def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
         hits = self.lexical.search(query, self.fetch_k * 4)
         kept = [(key, score) for key, score in hits if key in chunks and filters.accepts(chunks[key])]
@@ -187,3 +254,71 @@ def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical:
         parent=chunk.parent,
         depth=chunk.depth,
     )
+
+
+# --- routing by what the question wants (bot/intent.py) ---------------------------------
+
+
+class ReplyGraph:
+    """Who replied to whom, from the index's records: comment ids, their authors, parents and replies."""
+
+    def __init__(self, version: IndexVersion):
+        self.records = {r.id: r for r in version.records if r.kind == "comment"}
+        self.replies: dict[str, list[str]] = {}
+        for r in self.records.values():
+            if r.parent:
+                self.replies.setdefault(r.parent, []).append(r.id)
+        self.chunks_of: dict[str, list[str]] = {}
+        for key, chunk in version.chunks.items():
+            for rid in chunk.record_ids:
+                if rid in self.records:
+                    self.chunks_of.setdefault(rid, []).append(key)
+
+    def comments_by(self, author: str) -> list[str]:
+        return [rid for rid, r in self.records.items() if (r.author or "").casefold() == author.casefold()]
+
+    def thread_ids(self, names: tuple[str, ...], kind: str) -> list[str]:
+        """Record ids that answer a question about these commenters, most direct first.
+
+        One name, a thread question ("who answered Veronica?"): the replies to their comments, then
+        the comments. Two names, one replying to the other ("what did Isabel say to Veronica?"): the
+        reply, then what it answered. Otherwise each name's comments, then their replies."""
+        own = {n: self.comments_by(n) for n in names}
+        out: list[str] = []
+        if len(names) >= 2:
+            for a in names:
+                for b in names:
+                    if a != b:
+                        out += [rid for rid in own[a] if self.records[rid].parent in own[b]]
+        for n in names:
+            replies = [c for rid in own[n] for c in self.replies.get(rid, [])]
+            parents = [self.records[rid].parent for rid in own[n] if self.records[rid].parent]
+            out += (replies + own[n] + parents) if kind == "thread" else (own[n] + replies + parents)
+        return list(dict.fromkeys(out))
+
+
+def with_quota(ranked: list[Source], k: int, want: str, count: int, within: int = 5) -> list[Source]:
+    """``ranked`` reordered so that at least ``count`` of the first ``within`` are of kind ``want``
+    (when there are that many): the best of that kind move up, order otherwise kept."""
+    chosen = list(ranked[:k])
+    pool = [s for s in ranked if s.kind == want and s not in chosen[:within]]
+    have = sum(1 for s in chosen[:within] if s.kind == want)
+    while have < count and pool:
+        newcomer = pool.pop(0)
+        # replace the weakest other-kind source within the first `within`
+        victims = [i for i in range(min(within, len(chosen))) if chosen[i].kind != want]
+        if not victims:
+            break
+        i = victims[-1]
+        if newcomer in chosen:
+            chosen.remove(newcomer)
+        chosen.insert(i, newcomer)
+        chosen.pop(i + 1)
+        have += 1
+    return [replace_rank(s, n) for n, s in enumerate(chosen[:k], 1)]
+
+
+def replace_rank(source: Source, rank: int) -> Source:
+    from dataclasses import replace
+
+    return replace(source, rank=rank)
