@@ -264,7 +264,8 @@ class Bot:
         retriever = self._fresh_retriever()
         k = state.get("k") or DEFAULT_K
         if hasattr(retriever, "search_for"):
-            sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters)
+            also = prepared["question"] if prepared["query"] != prepared["question"] else None
+            sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters, also=also)
         else:
             sources = retriever.search(prepared["query"], k=k, filters=filters)
         if "off_topic" in flags:

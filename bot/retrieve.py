@@ -17,6 +17,7 @@ from index.store import IndexVersion
 from .answer import Source
 
 RRF_K = 60
+ARTICLE_FIRST = True
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -119,7 +120,7 @@ class HybridRetriever:
             self._graph = ReplyGraph(self.version)
         return self._graph
 
-    def search_for(self, query: str, intent=None, k: int = 6, filters: Filters | None = None) -> list[Source]:
+    def search_for(self, query: str, intent=None, k: int = 6, filters: Filters | None = None, also: str | None = None) -> list[Source]:
         """``search``, routed by what the question wants (bot/intent.py):
 
         - a thread or "what did X say" question naming commenters reads the reply graph first
@@ -128,6 +129,8 @@ class HybridRetriever:
           commenter put at least three article passages there (the article holds their answer)."""
         filters = filters or Filters()
         base = self.search(query, k=max(k * 3, 15), filters=filters)
+        if also and also != query:  # a follow-up: the new question's own words count too
+            base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
         if intent is None or self.mode != "hybrid":
             return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
         if intent.names and intent.kind in ("said", "thread"):
@@ -143,10 +146,92 @@ class HybridRetriever:
             merged = first + [s for s in base if s.chunk_id not in seen]
             return [replace_rank(s, n) for n, s in enumerate(merged[:k], 1)]
         if intent.kind == "opinion":
-            return with_quota(base, k, "comment", 3)
+            return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
+        base = self._echo(query, base, filters)
+        if intent.kind == "advice":
+            base = self._whole_list(base)
         if not intent.wants_comments and not filters.kind:
-            return with_quota(base, k, "article", 3)
+            chosen = with_quota(base, k, "article", 3)
+            if ARTICLE_FIRST and intent.kind in ("advice", "why"):
+                chosen = sorted(chosen, key=lambda s: s.kind != "article")
+            return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
         return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+
+    def _whole_list(self, ranked: list[Source]) -> list[Source]:
+        """Advice: a numbered step brings the rest of its list, in order, right after it."""
+        chunks = self.version.chunks
+        out: list[Source] = []
+        for src in ranked:
+            if src in out:
+                continue
+            out.append(src)
+            if any(":step" in rid for rid in src.record_ids):
+                unit = unit_of(src.chunk_id)
+                siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
+                            and any(":step" in rid for rid in chunks[key].record_ids)]
+                by_key = {s.chunk_id: s for s in ranked}
+                for key in sorted(siblings):
+                    sib = by_key.get(key) or _source(0, chunks[key], src.score, None, None)
+                    if sib not in out:
+                        out.append(sib)
+        return out
+
+    def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
+        """A reader asked the same thing in a comment: the replies to that comment answer it, so
+        they come up right behind it (the asking comment is context, not the answer)."""
+        from .safety.perspectives import load_stances
+
+        stances = load_stances().get("comments", {})
+        chunks = self.version.chunks
+        out: list[Source] = []
+        for src in ranked[:3]:
+            rid = src.record_ids[0] if src.record_ids else ""
+            if src.kind == "comment" and stances.get(rid, {}).get("stance") == "question":
+                for reply in self.graph.replies.get(rid, []):
+                    for key in self.graph.chunks_of.get(reply, [])[:1]:
+                        if filters.accepts(chunks[key]):
+                            out.append(_source(0, chunks[key], src.score, None, None))
+        if not out:
+            return ranked
+        seen = {s.chunk_id for s in out}
+        merged = []
+        for src in ranked:
+            if src.chunk_id not in seen:
+                merged.append(src)
+                if src.record_ids and src.record_ids[0] in self.graph.replies:
+                    merged += [o for o in out if self.version.chunks[o.chunk_id].parent == src.record_ids[0] and o not in merged]
+        return merged + [o for o in out if o not in merged]
+
+    _AGREE = re.compile(r"\b(?:agree\w*|helpful|help(?:ed)?|like[sd]?|love[sd]?|great|thank\w*|support\w*|believe[sd]?|buy|fair)\b", re.I)
+    _DISAGREE = re.compile(r"\b(?:disagree\w*|wrong|unfair|criticis\w*|critici[sz]\w*|push(?:ed)? back|rude|object\w*|argue\w*|against|fault|blame\w*|problem|one-size)\b", re.I)
+
+    def _by_stance(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
+        """Opinions: comments whose reviewed stance (seeds/stances.v1.yaml) matches what the question
+        asks about (agreement, or disagreement and nuance) move up, in the order the ranking had them."""
+        from .safety.perspectives import load_stances
+
+        stances = load_stances().get("comments", {})
+        wanted = set()
+        if self._DISAGREE.search(query):
+            wanted |= {"disagrees", "nuance"}
+        if self._AGREE.search(query):
+            wanted |= {"agrees"}
+        if not wanted:
+            return ranked
+        chunks = self.version.chunks
+        in_rank = {s.chunk_id for s in ranked}
+        matching = [s for s in ranked if s.kind == "comment" and stances.get((s.record_ids or ("",))[0], {}).get("stance") in wanted]
+        extra = []
+        for rid, entry in stances.items():
+            if entry.get("stance") in wanted:
+                for key in self.graph.chunks_of.get(rid, [])[:1]:
+                    if key not in in_rank and filters.accepts(chunks[key]):
+                        extra.append(_source(0, chunks[key], 0.0, None, None))
+        if extra:  # order the stance matches the ranking did not find by their similarity to the query
+            sims = self.embeddings.similarity(query, [s.text for s in extra]) if hasattr(self.embeddings, "similarity") else [0.0] * len(extra)
+            extra = [s for _, s in sorted(zip(sims, extra), key=lambda t: -t[0])]
+        first = (matching + extra)[:4]
+        return first + [s for s in ranked if s not in first]
 
     def coverage(self, query: str, sources: list[Source]) -> float:
         """Best IDF-weighted share of the query's words found in one source (words the corpus
@@ -316,6 +401,17 @@ def with_quota(ranked: list[Source], k: int, want: str, count: int, within: int 
         chosen.pop(i + 1)
         have += 1
     return [replace_rank(s, n) for n, s in enumerate(chosen[:k], 1)]
+
+
+def fuse(rankings: list[list[Source]]) -> list[Source]:
+    """Reciprocal-rank fusion of several rankings of Sources (the first one wins ties)."""
+    score: dict[str, float] = {}
+    first: dict[str, Source] = {}
+    for ranking in rankings:
+        for rank, src in enumerate(ranking, 1):
+            score[src.chunk_id] = score.get(src.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(src.chunk_id, src)
+    return [first[key] for key in sorted(score, key=lambda key: -score[key])]
 
 
 def replace_rank(source: Source, rank: int) -> Source:
