@@ -12,6 +12,7 @@ The answering chain, as LangChain runnables:
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -42,6 +43,18 @@ ABSTAIN_TEXT = (
     "The article and its comments don't cover that, so I can't answer it from them. "
     "Try asking about why men pull away, what the article advises, or what readers said."
 )
+
+
+def no_such_commenter(intent) -> str:
+    """"There is no commenter named Megan", with the nearest names: never a random quote."""
+    lines = []
+    for name in intent.unknown:
+        near = intent.near.get(name) or []
+        hint = f" The closest names among the commenters are {', '.join(near)}." if near else ""
+        lines.append(f"There is no commenter named {name} under this article.{hint}")
+    if intent.names:
+        lines.append(f"You can ask what {' or '.join(intent.names)} wrote, or who replied to them.")
+    return " ".join(lines)
 
 
 class _NoSafety:
@@ -149,13 +162,16 @@ class Bot:
     def generator(self):
         from .generate import make_generator
 
-        return make_generator(
-            self.settings.generator,
-            self._chat_model,
-            scorer=self.scorer,
-            texts_for=lambda: self.version.sources,
-            headings_for=lambda: self.version.heading_starts,
-        )
+        return make_generator(self.settings.generator, self._chat_model, composer=self.composer)
+
+    @cached_property
+    def composer(self):
+        from .compose import Composer
+        from .safety.perspectives import load_stances
+
+        stances = {cid: e.get("stance", "") for cid, e in load_stances().get("comments", {}).items()}
+        return Composer(self.scorer, texts_for=lambda: self.version.sources, records_for=lambda: self.version.records_by_id,
+                        headings_for=lambda: self.version.heading_starts, stances_for=lambda: stances)
 
     @cached_property
     def verifier(self) -> CitationVerifier:
@@ -242,7 +258,8 @@ class Bot:
         version = self._version_or_none()
         authors = sorted({r.author for r in version.records if r.author}) if version else []
         intent = classify(question, authors)
-        if not intent.names and query != question:
+        refers = re.search(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", question, re.I)
+        if not intent.names and query != question and (refers or intent.kind in ("said", "thread")):
             earlier = classify(query, authors)
             if earlier.names:
                 from dataclasses import replace as _replace
@@ -298,6 +315,12 @@ class Bot:
             meta["care_only"] = early == ""  # danger or check-in: care and helplines, no article text
             return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
 
+        intent = prepared.get("intent")
+        if intent is not None and intent.unknown:
+            meta["abstained"] = True
+            return self._finish(Answer(no_such_commenter(intent), question, sources=sources, safety=report, meta=meta),
+                                report, prepared, on_delta)
+
         confidence = self._confidence(prepared["query"], sources)
         meta["confidence"] = round(confidence, 4)
         if confidence < ABSTAIN_BELOW:
@@ -309,7 +332,7 @@ class Bot:
         live = on_delta if self.generator.name != "extractive" and not (set(report.flags) & DANGER_FLAGS) else None
         t = time.perf_counter()
         draft_parts = []
-        for piece in self.generator.stream(question, sources, state["history"]):
+        for piece in self.generator.stream(question, sources, state["history"], intent=prepared.get("intent")):
             draft_parts.append(piece)
             if live:
                 live(piece)

@@ -29,6 +29,17 @@ from .answer import Citation, Source
 from .support import SUPPORTED, SupportScorer, claim_of
 
 MARKER = re.compile(r"\[(\d+)\]")
+QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>[^“”]+)”\s*(?P<markers>(?:\[\d+\]\s*)+)$")
+
+
+def find_span(seed: str, start: int, end: int, quote: str) -> tuple[int, int] | None:
+    """The exact seed span inside [start, end) whose whitespace-collapsed text is ``quote``."""
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, seed[start:end])
+    return (start + m.start(), start + m.end()) if m else None
 UNSUPPORTED_MARK = "[unsupported]"
 
 
@@ -78,6 +89,11 @@ class CitationVerifier:
             if is_framing(line):
                 out_lines.append(line)
                 continue
+            quoted = self._quoted_line(line, sources, texts, keys, result)
+            if quoted is not None:  # one verbatim quote, possibly of several sentences: one claim
+                if quoted:
+                    out_lines.append(quoted)
+                continue
             kept = []
             for s, e in sentence_spans(line):
                 sentence = line[s:e]
@@ -89,6 +105,31 @@ class CitationVerifier:
         result.text = re.sub(r"\n{3,}", "\n\n", "\n".join(out_lines)).strip()
         result.text = _drop_empty_headings(result.text)
         return result
+
+    def _quoted_line(self, line, sources, texts, keys, result) -> str | None:
+        """A line that is a lead-in, one “quote” and its markers: the quote must be verbatim in a cited
+        passage; its citation covers the whole quote. None when the line is not of that shape."""
+        m = QUOTED_LINE.match(line)
+        if not m:
+            return None
+        valid, invalid = parse_markers(m.group("markers"), len(sources))
+        result.invalid_markers.extend(invalid)
+        result.sentences += 1
+        quote = m.group("quote")
+        for n in valid + [s.rank for s in sources if s.rank not in valid]:
+            src = sources[n - 1]
+            span = find_span(texts[src.doc], src.start, src.end, quote)
+            if span is None:
+                continue
+            key = (n, *span)
+            if key not in keys:
+                keys[key] = len(result.citations) + 1
+                result.citations.append(self.lookup(src, span[0], span[1], keys[key], 1.0))
+            if n not in valid:
+                result.reassigned += 1
+            return f"{m.group('lead')}“{quote}” [{keys[key]}]"
+        result.unsupported += 1
+        return ""
 
     def _sentence(self, sentence, sources, texts, keys, result, on_unsupported) -> str | None:
         valid, invalid = parse_markers(sentence, len(sources))

@@ -31,7 +31,7 @@ _OPINION = re.compile(
     r"\b(?:readers?|commenters?|people|anyone|anybody|everyone|who|the men who commented|men in the comments)\b[^?.!]{0,40}\b(?:agree|disagree|think|believe|buy|criticis\w*|critici[sz]\w*|"
     r"push(?:ed)? back|like[sd]?|object\w*|found|find|felt|feel|say about|thought|opinion|reacted|react)\b"
     r"|\b(?:in the comments|the comments|commenters|readers)\b|\bwho (?:disagreed|agreed|criticised|criticized|pushed back|liked)\b"
-    r"|\bdo (?:readers|people|commenters) \w+\b|\bwhat do (?:the )?(?:readers|commenters|men|women) (?:who )?\w*\b",
+    r"|\bdo (?:readers|people|commenters) \w+\b|\bwhat do (?:the )?(?:readers|commenters)\b",
     re.I,
 )
 _ADVICE = re.compile(
