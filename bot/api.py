@@ -27,6 +27,8 @@ from index.config import Settings, load_settings
 from index.errors import StoreError
 from index.store import IndexVersion, watch_index
 
+from .abstain import ABSTAIN_BELOW, ABSTAIN_TEXT, confidence
+from .safety.flags import is_danger
 from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
 from .condense import condense
@@ -35,15 +37,6 @@ from .retrieve import Filters, HybridRetriever, named_in
 from .support import SupportScorer
 
 DEFAULT_K = 6
-DANGER_FLAGS = {"self_harm", "abuse"}
-ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk...
-ABSTAIN_FLOOR = 0.15  # ...unless it is above this and one chunk holds most of the query's words
-COVERED = 0.5  # IDF-weighted share of the query's words that counts as "holds most"
-ABSTAIN_TEXT = (
-    "The article and its comments don't cover that, so I can't answer it from them. "
-    "Try asking about why men pull away, what the article advises, or what readers said."
-)
-
 
 def no_such_commenter(intent) -> str:
     """"There is no commenter named Megan", with the nearest names: never a random quote."""
@@ -285,10 +278,14 @@ class Bot:
             sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters, also=also)
         else:
             sources = retriever.search(prepared["query"], k=k, filters=filters)
+        intent = prepared.get("intent")
+        if "off_topic" in flags and intent is not None and (intent.names or intent.unknown):
+            report.flags.remove("off_topic")  # it names a commenter (or asks about one): about the comments
+            flags.discard("off_topic")
         if "off_topic" in flags:
             # The topic check knows relationships, not this corpus: a question the index
             # clearly covers ("What did Veronica ask?") is not off topic.
-            if self._confidence(prepared["query"], sources) >= ABSTAIN_BELOW:
+            if self._confidence(prepared["query"], sources, prepared.get("intent")) >= ABSTAIN_BELOW:
                 report.flags.remove("off_topic")
                 report.notes.append("The topic check doubted this question, but the article and comments cover it.")
             else:
@@ -321,15 +318,15 @@ class Bot:
             return self._finish(Answer(no_such_commenter(intent), question, sources=sources, safety=report, meta=meta),
                                 report, prepared, on_delta)
 
-        confidence = self._confidence(prepared["query"], sources)
-        meta["confidence"] = round(confidence, 4)
-        if confidence < ABSTAIN_BELOW:
+        score = self._confidence(prepared["query"], sources, intent)
+        meta["confidence"] = round(score, 4)
+        if score < ABSTAIN_BELOW:
             meta["abstained"] = True
             return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), report, prepared, on_delta)
 
         # A model's draft streams live, except when care comes first: then the verified,
         # safety-shaped answer is the first thing shown.
-        live = on_delta if self.generator.name != "extractive" and not (set(report.flags) & DANGER_FLAGS) else None
+        live = on_delta if self.generator.name != "extractive" and not is_danger(report.flags) else None
         t = time.perf_counter()
         draft_parts = []
         for piece in self.generator.stream(question, sources, state["history"], intent=prepared.get("intent")):
@@ -365,17 +362,12 @@ class Bot:
         except StoreError:
             return None
 
-    def _confidence(self, query: str, sources: list[Source]) -> float:
-        if any(named_in(s.author, query) for s in sources):
-            return 1.0  # "what did Jess say?": the named commenter is the answer
-        if not sources:
-            return 0.0
-        dense = [s.dense for s in sources if s.dense is not None]
-        best = max(dense) if dense else float(max(self.scorer.similarity(query, [s.text for s in sources])))
-        if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and hasattr(self.retriever, "coverage"):
-            if self.retriever.coverage(query, sources) >= COVERED:
-                return ABSTAIN_BELOW  # lexically well covered: answer
-        return best
+    def _confidence(self, query: str, sources: list[Source], intent=None) -> float:
+        names = set(getattr(intent, "names", ()) or ()) | {s.author for s in sources if named_in(s.author, query)}
+        if not sources or not any(s.dense is not None or s.sentence is not None for s in sources):
+            sims = self.scorer.similarity(query, [s.text for s in sources]) if sources else []
+            sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
+        return confidence(query, sources, tuple(names), getattr(self.retriever, "coverage", None))
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
         records = self.version.records_by_id

@@ -110,7 +110,7 @@ class HybridRetriever:
             if len(picked) == k:
                 break
         return [
-            _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key))
+            _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key), sentence.get(key))
             for rank, key in enumerate(picked, start=1)
         ]
 
@@ -321,7 +321,7 @@ class HybridRetriever:
         return dict(kept[: self.fetch_k])
 
 
-def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None) -> Source:
+def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None, sentence: float | None = None) -> Source:
     return Source(
         rank=rank,
         chunk_id=chunk.key,
@@ -333,6 +333,7 @@ def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical:
         score=round(score, 6),
         dense=dense,
         lexical=lexical,
+        sentence=sentence,
         record_ids=chunk.record_ids,
         section=chunk.section,
         author=chunk.author,
