@@ -42,8 +42,17 @@ def render(plan: Plan) -> Iterator[str]:
     if not quotes:
         return
     steps = [q for q in quotes if q.role == "step"]
+    lead = quotes[0]
+    if steps and lead.role != "step":  # the best answer first, then the steps in order
+        if lead.step:
+            yield f"The article's step {lead.step}: {_quote(lead)} [{lead.source.rank}]\n"
+        elif lead.source.kind == "article":
+            yield f"The article says: {_quote(lead)} [{lead.source.rank}]\n"
+        else:
+            yield f"{_reader_lead(lead, quotes)}{_quote(lead)} [{lead.source.rank}]\n"
+        quotes = quotes[1:]
     if steps:
-        yield "**The article's advice, step by step**\n"
+        yield ("**The article's other steps, in order**\n" if lead.step else "**The article's advice, step by step**\n")
         for q in steps:
             yield f"{q.step}. {_quote(q)} [{q.source.rank}]\n"
     if plan.kind == "opinion":
@@ -55,7 +64,9 @@ def render(plan: Plan) -> Iterator[str]:
         if q.role == "step":
             continue
         if q.source.kind == "article":
-            lead = _ARTICLE_LEADS[min(article_n, len(_ARTICLE_LEADS) - 1)] if not steps or article_n else "It adds: "
+            lead = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
+            if q.step and not steps:
+                lead = f"The article's step {q.step}: " if article_n == 0 else f"Step {q.step}: "
             article_n += 1
             yield f"{lead}{_quote(q)} [{q.source.rank}]\n"
             continue
