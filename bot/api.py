@@ -259,7 +259,9 @@ class Bot:
 
                 kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
                 intent = _replace(intent, names=earlier.names, kind=kind)
-        return intent
+        from dataclasses import replace as _replace
+
+        return _replace(intent, query=query)
 
     def _retrieve_step(self, state: dict) -> list[Source]:
         prepared = state["prepared"]

@@ -39,6 +39,7 @@ ARTICLE_MAX = 3
 COMMENT_MAX = 3
 REDUNDANT = 0.85
 ECHO = 0.55
+OPINION_FLOOR = 0.1
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
     r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
@@ -159,10 +160,13 @@ class Composer:
                 c.score += 0.1
             if c.record.author and (c.record.author in names or named_in(c.record.author, question)):
                 c.score += 0.5
+            elif kind not in ("said", "thread", "opinion") and self.stances_for().get(c.record.id) in ("question", "personal story"):
+                c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
 
     # --- the plan -----------------------------------------------------------
 
     def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
+        question = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         kind = getattr(intent, "kind", "fact")
         cands = self.candidates(question, sources)
         self.score(question, cands, intent, sources)
@@ -186,7 +190,7 @@ class Composer:
         ordered = [best] + steps + [q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
 
-    def _pick(self, cands: list[_Candidate], exclude: list[Quote], kind: str) -> list[Quote]:
+    def _pick(self, cands: list[_Candidate], exclude: list[Quote], kind: str, floor: float = MIN_SCORE) -> list[Quote]:
         """Best sentences first, skipping readers' questions, near-duplicates (MMR) and over-quota units."""
         chosen: list[_Candidate] = []
         taken = {(q.start, q.end) for q in exclude}
@@ -194,7 +198,7 @@ class Composer:
         vectors = self._vectors([c.vector_text for c in cands])
         index = {id(c): i for i, c in enumerate(cands)}
         for c in sorted(cands, key=lambda c: -c.score):
-            if c.score < MIN_SCORE or (c.start, c.end) in taken or any(_overlap(c, q) for q in exclude):
+            if c.score < floor or (c.start, c.end) in taken or any(_overlap(c, q) for q in exclude):
                 continue
             if c.source.kind == "comment" and c.text.rstrip("”’\"' ").endswith("?"):
                 continue
@@ -294,7 +298,9 @@ class Composer:
     def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
         """Readers' views, grouped by their reviewed stance (seeds/stances.v1.yaml)."""
         stances = self.stances_for()
-        picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion")
+        # a reader's view is in their comment as a whole: the retrieved comments count, however
+        # loosely one sentence matches "who disagreed?"
+        picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion", floor=OPINION_FLOOR)
         article = [q for q in self._pick([c for c in cands if c.source.kind == "article"], [], "opinion")[:1]]
         quotes = []
         for q in picked:

@@ -65,6 +65,7 @@ class Intent:
     names: tuple[str, ...] = ()  # authors named, as the index spells them
     unknown: tuple[str, ...] = ()  # look like a commenter's name but are not one
     near: dict = field(default_factory=dict)  # unknown name -> closest authors
+    query: str = ""  # what the answer is scored against: the question, or a follow-up with what it follows
 
     @property
     def wants_comments(self) -> bool:
