@@ -134,7 +134,7 @@ def test_balance_needs_a_cited_dissent_or_a_cited_perspective():
     dissent = {"comment:01-angry"}
     assert M.is_balanced(["article:p1", "comment:01-angry"], dissent)
     assert not M.is_balanced(["article:p1"], dissent)
-    assert M.is_balanced([], dissent, cited_perspectives=1)
+    assert M.is_balanced([], dissent, perspectives=1)
     assert M.share([True, False, None, True]) == pytest.approx(2 / 3)
     assert M.share([None]) is None
 

@@ -218,9 +218,10 @@ def abstention_scores(predicted: Sequence[bool], expected: Sequence[bool]) -> di
     }
 
 
-def is_balanced(cited_ids: Iterable[str], dissent_ids: Collection[str], cited_perspectives: int = 0) -> bool:
-    """An answer is balanced when it cites a dissenting/nuancing record or carries a perspective with citations."""
-    return cited_perspectives > 0 or bool(set(cited_ids) & set(dissent_ids))
+def is_balanced(cited_ids: Iterable[str], dissent_ids: Collection[str], perspectives: int = 0) -> bool:
+    """An answer is balanced when it carries another perspective (a card or a cited reader) or cites a
+    dissenting/nuancing record."""
+    return perspectives > 0 or bool(set(cited_ids) & set(dissent_ids))
 
 
 def holds_gold(cited_order: Sequence[Collection[str]], gold: Collection[str]) -> bool:

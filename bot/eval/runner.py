@@ -86,13 +86,8 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
     ranked = [set(s["ids"]) for s in view["sources"]]
     texts = [s["text"] for s in view["sources"]]
     answered = not view["abstained"] and not view.get("error")
-    # perspective cards (a "- Title. summary (Where this comes from: ...)" line added by the
-    # safety layer, labelled "not from the article") are counted apart, not scored as claims
-    titles = tuple(f"- {t}" for t in view.get("card_titles", []))
-    lines = view["text"].splitlines()
-    body = "\n".join(line for line in lines if not (titles and line.strip().startswith(titles)))
-    card_sentences = len(M.answer_sentences(view["text"])) - len(M.answer_sentences(body)) if answered else 0
-    sentences = M.answer_sentences(body) if answered else []
+    # the text is the answer itself: what the safety layer adds travels in fields (counted apart)
+    sentences = M.answer_sentences(view["text"]) if answered else []
     out = {
         "recall@5": M.recall_at_k(ranked, case.gold_ids, K_EVAL),
         "mrr": M.reciprocal_rank(ranked, case.gold_ids),
@@ -107,7 +102,7 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         "holds_gold": None,
         "direct_first": None,
         "sentences": len(sentences),
-        "card_sentences": card_sentences,
+        "perspectives": view.get("perspectives", 0),
     }
     if answered and not case.abstain:
         cs = M.citation_scores(sentences, view["cited"], judge)
@@ -115,7 +110,7 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         out["faithfulness"] = M.faithfulness(sentences, texts, judge)
         out["relevance"] = relevance
     if case.one_sided:
-        out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives_cited"])
+        out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives"])
     if case.gold_ids and not case.abstain:
         cited = view.get("cited_order") or []
         out["holds_gold"] = answered and M.holds_gold(cited, case.gold_ids)

@@ -165,7 +165,7 @@ class SafetyLayer:
             report.care = policy.DISTRESS
 
         if text and text not in (policy.DECLINE, policy.OFF_TOPIC) and report.tier != Tier.DANGER:
-            claims = find_claims(text, citations)
+            claims = find_claims(text, citations, answer.question)
             if claims:
                 if Flag.CONTESTED_CLAIM not in report.flags:
                     report.flags.append(Flag.CONTESTED_CLAIM.value)
