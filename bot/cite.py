@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from index.lexical import tokenize
 from index.sentences import sentence_spans
 
+from . import markers
 from .answer import Citation, Source
 from .support import SUPPORTED, SupportScorer, claim_of
 
-MARKER = re.compile(r"\[(\d+)\]")
-QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>[^“”]+)”\s*(?P<markers>(?:\[\d+\]\s*)+)$")
+QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>[^“”]+)”\s*(?P<markers>(?:\[\d{1,3}\]\s*)+)$")
 
 
 def find_span(seed: str, start: int, end: int, quote: str) -> tuple[int, int] | None:
@@ -54,14 +54,8 @@ class Verification:
 
 
 def parse_markers(sentence: str, n_sources: int) -> tuple[list[int], list[int]]:
-    """(valid 1-based markers, invalid ones) in order of appearance, without repeats."""
-    valid, invalid = [], []
-    for m in MARKER.finditer(sentence):
-        n = int(m.group(1))
-        target = valid if 1 <= n <= n_sources else invalid
-        if n not in target:
-            target.append(n)
-    return valid, invalid
+    """(valid 1-based markers, invalid ones) in order of appearance, without repeats (bot/markers.py)."""
+    return markers.numbers_in(sentence, n_sources)
 
 
 def is_framing(line: str) -> bool:
@@ -70,7 +64,7 @@ def is_framing(line: str) -> bool:
         not stripped
         or (stripped.startswith("**") and stripped.endswith("**"))
         or stripped.startswith("#")
-        or (stripped.endswith(":") and not MARKER.search(stripped))
+        or (stripped.endswith(":") and not markers.MARKER.search(stripped))
     )
 
 
@@ -134,7 +128,7 @@ class CitationVerifier:
     def _sentence(self, sentence, sources, texts, keys, result, on_unsupported) -> str | None:
         valid, invalid = parse_markers(sentence, len(sources))
         result.invalid_markers.extend(invalid)
-        bare = re.sub(r"\s*\[\d+\]", "", sentence).strip()
+        bare = markers.strip(sentence).strip()
         if len(tokenize(claim_of(bare))) < 3:
             return bare or None
         result.sentences += 1

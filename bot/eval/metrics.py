@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterable, Sequence
 
+from bot import markers
 from index.sentences import normalise, sentence_spans
 
 # A judge: do these passages (taken together) support this sentence?
 SupportFn = Callable[[Sequence[str], str], bool]
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LETTER = re.compile(r"[^\W\d_]")
 _HEADING = re.compile(r"\*\*[^*]+\*\*|#{1,6} .+")
 
@@ -99,12 +99,8 @@ def answer_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for s, e in sentence_spans(text):
         piece = text[s:e]
-        nums: list[int] = []
-        for group in _MARKER.findall(piece):
-            for n in group.split(","):
-                if int(n) not in nums:
-                    nums.append(int(n))
-        clean = normalise(_MARKER.sub("", piece)).strip()
+        nums = markers.all_numbers(piece)
+        clean = normalise(markers.strip(piece)).strip()
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
         clean = re.sub(r"^[-*•]\s+", "", clean)  # list bullets
         if not _LETTER.search(clean):
