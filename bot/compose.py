@@ -148,8 +148,8 @@ class Composer:
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
-            if FILLER.search(c.text):
-                c.score -= 0.4
+            if FILLER.search(c.text):  # a greeting or a promise about the article, not an answer
+                c.score -= 0.4 if len(tokenize(c.text)) <= 10 else 0.1
             if c.text.rstrip("”’\"' ").endswith("?"):
                 c.score -= 0.3  # a question restated is not an answer
             if kind == "advice" and ":step" in c.record.id:
@@ -160,7 +160,7 @@ class Composer:
                 c.score += 0.1
             if c.record.author and (c.record.author in names or named_in(c.record.author, question)):
                 c.score += 0.5
-            elif kind not in ("said", "thread", "opinion") and self.stances_for().get(c.record.id) in ("question", "personal story"):
+            elif kind in ("advice", "why", "yesno") and self.stances_for().get(c.record.id) in ("question", "personal story"):
                 c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
 
     # --- the plan -----------------------------------------------------------
