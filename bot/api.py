@@ -227,7 +227,6 @@ class Bot:
             raise result["error"]
         yield result["answer"]
 
-    stream_live = stream  # the name the web UI looks for first
 
     # --- chain steps ----------------------------------------------------------
 

@@ -8,8 +8,7 @@ sentence of the draft:
 2. the sentence is checked against each passage it cites; a citing passage
    that does not support it is dropped;
 3. a sentence left with no supporting citation is matched to the passage that
-   supports it best; if none reaches the threshold it is removed (or, with
-   ``on_unsupported="mark"``, kept and visibly marked);
+   supports it best; if none reaches the threshold it is removed (and counted);
 4. each kept citation becomes a Citation whose quote is the exact sentence of
    the seed that best supports the claim, numbered in order of appearance.
 
@@ -40,7 +39,6 @@ def find_span(seed: str, start: int, end: int, quote: str) -> tuple[int, int] | 
     pattern = r"\s+".join(re.escape(w) for w in words)
     m = re.search(pattern, seed[start:end])
     return (start + m.start(), start + m.end()) if m else None
-UNSUPPORTED_MARK = "[unsupported]"
 
 
 @dataclass
@@ -75,7 +73,7 @@ class CitationVerifier:
         self.lookup = lookup
         self.threshold = threshold
 
-    def verify(self, draft: str, sources: list[Source], texts: dict[str, str], on_unsupported: str = "remove") -> Verification:
+    def verify(self, draft: str, sources: list[Source], texts: dict[str, str]) -> Verification:
         result = Verification(text="", citations=[])
         keys: dict[tuple[int, int, int], int] = {}  # (source rank, start, end) -> citation n
         out_lines = []
@@ -91,7 +89,7 @@ class CitationVerifier:
             kept = []
             for s, e in sentence_spans(line):
                 sentence = line[s:e]
-                fixed = self._sentence(sentence, sources, texts, keys, result, on_unsupported)
+                fixed = self._sentence(sentence, sources, texts, keys, result)
                 if fixed:
                     kept.append(fixed)
             if kept:
@@ -125,7 +123,7 @@ class CitationVerifier:
         result.unsupported += 1
         return ""
 
-    def _sentence(self, sentence, sources, texts, keys, result, on_unsupported) -> str | None:
+    def _sentence(self, sentence, sources, texts, keys, result) -> str | None:
         valid, invalid = parse_markers(sentence, len(sources))
         result.invalid_markers.extend(invalid)
         bare = markers.strip(sentence).strip()
@@ -147,7 +145,7 @@ class CitationVerifier:
                 result.reassigned += 1
         if not keep:
             result.unsupported += 1
-            return f"{bare} {UNSUPPORTED_MARK}" if on_unsupported == "mark" else None
+            return None
         numbers = []
         for n in keep:
             score, (qs, qe) = scored[n]

@@ -468,14 +468,12 @@ def is_loopback(host: str) -> bool:
 
 
 def generator_choices(settings) -> list[str]:
-    """The generators to offer: the factory's list when it has one, always extractive, and the configured one."""
+    """The generators to offer: the configured one, extractive, and each installed local model."""
     found: list[str] = []
     try:
-        from .generate import factory
+        from .generate.factory import available_generators
 
-        lister = getattr(factory, "available_generators", None) or getattr(factory, "available", None)
-        if callable(lister):
-            found = [str(s) for s in lister()]
+        found = available_generators(settings)
     except Exception as exc:  # listing is a nicety; never stop the server for it
         log.info("could not list generators: %s", exc)
     return list(dict.fromkeys([settings.generator, "extractive", *found]))

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from index.errors import GeneratorError
 
-FORMS = "extractive, openai:MODEL@BASE_URL, ollama:MODEL[@BASE_URL], local:NAME or local:PATH.gguf"
-
 
 def make_generator(spec: str | None, chat_model=None, *, composer=None):
     """``composer`` (bot/compose.py) plans the answer for every generator: the extractive one
