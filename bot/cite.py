@@ -28,7 +28,7 @@ from . import markers
 from .answer import Citation, Source
 from .support import SUPPORTED, SupportScorer, claim_of
 
-QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>[^“”]+)”\s*(?P<markers>(?:\[\d{1,3}\]\s*)+)$")
+QUOTED_LINE = markers.QUOTED_LINE
 
 
 def find_span(seed: str, start: int, end: int, quote: str) -> tuple[int, int] | None:

@@ -70,8 +70,12 @@ class SafetyLayer:
             report.scores["personal"] = 1.0
         if det.degraded:
             report.scores["degraded"] = 1.0
-        now = [f for f in report.flags if f in DANGER]
         state = conversation.state_of(history, self.detector.detect) if turns else conversation.State()
+        if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
+            # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
+            alone = self.detector.detect(question, topic=topic)
+            report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
+        now = [f for f in report.flags if f in DANGER]
 
         if now:
             report.tier = Tier.DANGER
