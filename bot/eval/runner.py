@@ -201,7 +201,6 @@ def run_eval(
     """Evaluate every configuration on the set; write the report to ``out`` when given. Returns report.json's dict."""
     from tqdm import tqdm
 
-    from bot.api import Bot
     from index.config import load_settings
     from index.store import IndexVersion
 
@@ -243,34 +242,10 @@ def run_eval(
         with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
             for config in configs:
                 bar.set_description(config.name)
-                bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
-                          retriever_mode=config.retriever if not config.baseline else "dense")
-                if config.baseline:
-                    baseline_ = BASELINES[config.retriever](evalset.source, version.records, evalset.doc, embeddings,
-                                                            Path(tmp) / config.retriever)
-                results = []
-                for case in cases:
-                    if config.baseline:
-                        view = _ask_baseline(bot, baseline_, case)
-                    else:
-                        view = _ask_bot(bot, case, k)
-                    relevance = None
-                    if not view["abstained"] and not view.get("error") and not case.abstain:
-                        q, a = judge.vectors([case.question, _clean_for_relevance(view["text"]) or view["text"]])
-                        relevance = M.answer_relevance(q, a)
-                    results.append({"case": case.id, "type": case.type, "question": case.question,
-                                    "history": [list(t) for t in case.history], "gold_ids": list(case.gold_ids),
-                                    "gold_quotes": list(case.gold_quotes), "reference": case.reference,
-                                    "one_sided": case.one_sided, "abstain": case.abstain,
-                                    "view": view, "scores": score_case(case, view, judge, relevance)})
-                    bar.update(1)
-                entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
-                         "baseline": config.baseline, "summary": summarise(cases, results), "results": results}
-                if config.baseline:
-                    entry["summary"]["baseline_chunks"] = baseline_.chunks
-                    del baseline_
-                elif config == safety_on:
-                    entry["safety"] = run_safety(bot, safety_cases, bar)
+                entry = _run_configuration(config, cases, evalset, version, settings, embeddings, judge, k, Path(tmp), bar)
+                if config == safety_on:
+                    entry["safety"] = run_safety(entry.pop("bot"), safety_cases, bar)
+                entry.pop("bot", None)
                 report["configurations"].append(entry)
     finally:
         bar.close()
@@ -282,6 +257,39 @@ def run_eval(
 
         write_report(report, Path(out))
     return report
+
+
+def _run_configuration(config: Config, cases, evalset, version, settings, embeddings, judge, k, tmp: Path, bar) -> dict:
+    """Every case through one configuration: the Bot, or a baseline handing its chunks to the Bot's generator."""
+    from bot.api import Bot
+
+    bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
+              retriever_mode=config.retriever if not config.baseline else "dense")
+    baseline = BASELINES[config.retriever](evalset.source, version.records, evalset.doc, embeddings, tmp / config.retriever) \
+        if config.baseline else None
+    results = []
+    for case in cases:
+        view = _ask_baseline(bot, baseline, case) if baseline else _ask_bot(bot, case, k)
+        results.append(_case_result(case, view, judge))
+        bar.update(1)
+    entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
+             "baseline": config.baseline, "summary": summarise(cases, results), "results": results, "bot": bot}
+    if baseline is not None:
+        entry["summary"]["baseline_chunks"] = baseline.chunks
+    return entry
+
+
+def _case_result(case: Case, view: dict, judge) -> dict:
+    """One case's record in report.json: what was asked, the answer's view and its scores."""
+    relevance = None
+    if not view["abstained"] and not view.get("error") and not case.abstain:
+        q, a = judge.vectors([case.question, _clean_for_relevance(view["text"]) or view["text"]])
+        relevance = M.answer_relevance(q, a)
+    return {"case": case.id, "type": case.type, "question": case.question,
+            "history": [list(t) for t in case.history], "gold_ids": list(case.gold_ids),
+            "gold_quotes": list(case.gold_quotes), "reference": case.reference,
+            "one_sided": case.one_sided, "abstain": case.abstain,
+            "view": view, "scores": score_case(case, view, judge, relevance)}
 
 
 def _ask_bot(bot, case: Case, k: int | None) -> dict:
