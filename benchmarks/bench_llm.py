@@ -62,7 +62,7 @@ def through_bot(bot: Bot, question: str) -> dict:
     first = None
     pieces = 0
     answer = None
-    for event in bot.stream_live(question):
+    for event in bot.stream(question):
         if isinstance(event, TextDelta) and event.text:
             pieces += 1
             first = first or time.perf_counter()

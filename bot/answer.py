@@ -26,6 +26,7 @@ class Source:
     score: float  # fused score (higher is better)
     dense: float | None = None  # cosine similarity, when the dense side found it
     lexical: float | None = None  # BM25 score, when the lexical side found it
+    sentence: float | None = None  # best cosine of one of its sentences, when the sentence side found it
     record_ids: tuple[str, ...] = ()
     section: str | None = None
     author: str | None = None

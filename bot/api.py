@@ -12,6 +12,7 @@ The answering chain, as LangChain runnables:
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -27,6 +28,8 @@ from index.config import Settings, load_settings
 from index.errors import StoreError
 from index.store import IndexVersion, watch_index
 
+from .abstain import ABSTAIN_BELOW, ABSTAIN_TEXT, confidence
+from .safety.flags import is_danger
 from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
 from .condense import condense
@@ -35,14 +38,17 @@ from .retrieve import Filters, HybridRetriever, named_in
 from .support import SupportScorer
 
 DEFAULT_K = 6
-DANGER_FLAGS = {"self_harm", "abuse"}
-ABSTAIN_BELOW = 0.25  # best cosine similarity between the query and any retrieved chunk...
-ABSTAIN_FLOOR = 0.15  # ...unless it is above this and one chunk holds most of the query's words
-COVERED = 0.5  # IDF-weighted share of the query's words that counts as "holds most"
-ABSTAIN_TEXT = (
-    "The article and its comments don't cover that, so I can't answer it from them. "
-    "Try asking about why men pull away, what the article advises, or what readers said."
-)
+
+def no_such_commenter(intent) -> str:
+    """"There is no commenter named Megan", with the nearest names: never a random quote."""
+    lines = []
+    for name in intent.unknown:
+        near = intent.near.get(name) or []
+        hint = f" The closest names among the commenters are {', '.join(near)}." if near else ""
+        lines.append(f"There is no commenter named {name} under this article.{hint}")
+    if intent.names:
+        lines.append(f"You can ask what {' or '.join(intent.names)} wrote, or who replied to them.")
+    return " ".join(lines)
 
 
 class _built_once:
@@ -168,10 +174,11 @@ class Bot:
             return self._retriever
         # the scorer embeds queries (cached), so the composer reuses the retrieval's vector
         retriever = HybridRetriever(self.version, self.scorer, mode=self.retriever_mode)
-        # Its indexes (BM25, commenter names, word counts) load on first use; load them now, under
-        # the lock, so threads answering at once never build them side by side.
+        # Its indexes (BM25, sentence rows, commenter names, word counts, reply graph) load on first
+        # use; load them now, under the lock, so threads answering at once never build them side by side.
         retriever.search("why do men pull away", k=1)
         retriever.coverage("why", [])
+        getattr(retriever, "graph", None)
         version = retriever.version  # and what answers read from the version
         version.sources, version.records_by_id, version.heading_starts  # noqa: B018
         return retriever
@@ -204,13 +211,17 @@ class Bot:
     def generator(self):
         from .generate import make_generator
 
-        return make_generator(
-            self.settings.generator,
-            self._chat_model,
-            scorer=self.scorer,
-            texts_for=lambda: self._current_version().sources,
-            headings_for=lambda: self._current_version().heading_starts,
-        )
+        return make_generator(self.settings.generator, self._chat_model, composer=self.composer)
+
+    @_built_once
+    def composer(self):
+        from .compose import Composer
+        from .safety.perspectives import load_stances
+
+        stances = {cid: e.get("stance", "") for cid, e in load_stances().get("comments", {}).items()}
+        return Composer(self.scorer, texts_for=lambda: self._current_version().sources,
+                        records_for=lambda: self._current_version().records_by_id,
+                        headings_for=lambda: self._current_version().heading_starts, stances_for=lambda: stances)
 
     @_built_once
     def verifier(self) -> CitationVerifier:
@@ -276,7 +287,6 @@ class Bot:
             raise result["error"]
         yield result["answer"]
 
-    stream_live = stream  # the name the web UI looks for first
 
     # --- chain steps ----------------------------------------------------------
 
@@ -290,7 +300,27 @@ class Bot:
             text, _ = clean_question(report.resumed)
             query = condense(text, state["history"][:-1])
         return {"question": text, "query": query, "safety": report, "started": started,
-                "timings": {"check": time.perf_counter() - started}}
+                "intent": self._intent(text, query), "timings": {"check": time.perf_counter() - started}}
+
+    def _intent(self, question: str, query: str):
+        """What kind of answer the question wants; commenters named in it (or, for a follow-up,
+        in the conversation's last question)."""
+        from .intent import classify
+
+        version = self._version_or_none()
+        authors = sorted({r.author for r in version.records if r.author}) if version else []
+        intent = classify(question, authors)
+        refers = re.search(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", question, re.I)
+        if not intent.names and query != question and (refers or intent.kind in ("said", "thread")):
+            earlier = classify(query, authors)
+            if earlier.names:
+                from dataclasses import replace as _replace
+
+                kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
+                intent = _replace(intent, names=earlier.names, kind=kind)
+        from dataclasses import replace as _replace
+
+        return _replace(intent, query=query)
 
     def _retrieve_step(self, state: dict) -> list[Source]:
         prepared = state["prepared"]
@@ -303,11 +333,20 @@ class Bot:
         if isinstance(filters, dict):
             filters = Filters(**filters)
         version, retriever = prepared["index"] = self._index()  # the rest of the question reads this version
-        sources = retriever.search(prepared["query"], k=state.get("k") or DEFAULT_K, filters=filters)
+        k = state.get("k") or DEFAULT_K
+        if hasattr(retriever, "search_for"):
+            also = prepared["question"] if prepared["query"] != prepared["question"] else None
+            sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters, also=also)
+        else:
+            sources = retriever.search(prepared["query"], k=k, filters=filters)
+        intent = prepared.get("intent")
+        if "off_topic" in flags and intent is not None and (intent.names or intent.unknown):
+            report.flags.remove("off_topic")  # it names a commenter (or asks about one): about the comments
+            flags.discard("off_topic")
         if "off_topic" in flags:
             # The topic check knows relationships, not this corpus: a question the index
             # clearly covers ("What did Veronica ask?") is not off topic.
-            if self._confidence(prepared["query"], sources, retriever) >= ABSTAIN_BELOW:
+            if self._confidence(prepared["query"], sources, prepared.get("intent"), retriever) >= ABSTAIN_BELOW:
                 report.flags.remove("off_topic")
                 report.notes.append("The topic check doubted this question, but the article and comments cover it.")
             else:
@@ -339,18 +378,24 @@ class Bot:
             meta["care_only"] = early == ""  # danger or check-in: care and helplines, no article text
             return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
 
-        confidence = self._confidence(prepared["query"], sources, retriever)
-        meta["confidence"] = round(confidence, 4)
-        if confidence < ABSTAIN_BELOW:
+        intent = prepared.get("intent")
+        if intent is not None and intent.unknown:
+            meta["abstained"] = True
+            return self._finish(Answer(no_such_commenter(intent), question, sources=sources, safety=report, meta=meta),
+                                report, prepared, on_delta)
+
+        score = self._confidence(prepared["query"], sources, intent, retriever)
+        meta["confidence"] = round(score, 4)
+        if score < ABSTAIN_BELOW:
             meta["abstained"] = True
             return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), report, prepared, on_delta)
 
         # A model's draft streams live, except when care comes first: then the verified,
         # safety-shaped answer is the first thing shown.
-        live = on_delta if self.generator.name != "extractive" and not (set(report.flags) & DANGER_FLAGS) else None
+        live = on_delta if self.generator.name != "extractive" and not is_danger(report.flags) else None
         t = time.perf_counter()
         draft_parts = []
-        for piece in self.generator.stream(question, sources, state["history"]):
+        for piece in self.generator.stream(question, sources, state["history"], intent=prepared.get("intent")):
             draft_parts.append(piece)
             if live:
                 live(piece)
@@ -383,17 +428,12 @@ class Bot:
         except StoreError:
             return None
 
-    def _confidence(self, query: str, sources: list[Source], retriever) -> float:
-        if any(named_in(s.author, query) for s in sources):
-            return 1.0  # "what did Jess say?": the named commenter is the answer
-        if not sources:
-            return 0.0
-        dense = [s.dense for s in sources if s.dense is not None]
-        best = max(dense) if dense else float(max(self.scorer.similarity(query, [s.text for s in sources])))
-        if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and hasattr(retriever, "coverage"):
-            if retriever.coverage(query, sources) >= COVERED:
-                return ABSTAIN_BELOW  # lexically well covered: answer
-        return best
+    def _confidence(self, query: str, sources: list[Source], intent=None, retriever=None) -> float:
+        names = set(getattr(intent, "names", ()) or ()) | {s.author for s in sources if named_in(s.author, query)}
+        if not sources or not any(s.dense is not None or s.sentence is not None for s in sources):
+            sims = self.scorer.similarity(query, [s.text for s in sources]) if sources else []
+            sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
+        return confidence(query, sources, tuple(names), getattr(retriever, "coverage", None))
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
         version = self._current_version()

@@ -8,8 +8,7 @@ sentence of the draft:
 2. the sentence is checked against each passage it cites; a citing passage
    that does not support it is dropped;
 3. a sentence left with no supporting citation is matched to the passage that
-   supports it best; if none reaches the threshold it is removed (or, with
-   ``on_unsupported="mark"``, kept and visibly marked);
+   supports it best; if none reaches the threshold it is removed (and counted);
 4. each kept citation becomes a Citation whose quote is the exact sentence of
    the seed that best supports the claim, numbered in order of appearance.
 
@@ -25,11 +24,21 @@ from dataclasses import dataclass, field
 from index.lexical import tokenize
 from index.sentences import sentence_spans
 
+from . import markers
 from .answer import Citation, Source
 from .support import SUPPORTED, SupportScorer, claim_of
 
-MARKER = re.compile(r"\[(\d+)\]")
-UNSUPPORTED_MARK = "[unsupported]"
+QUOTED_LINE = markers.QUOTED_LINE
+
+
+def find_span(seed: str, start: int, end: int, quote: str) -> tuple[int, int] | None:
+    """The exact seed span inside [start, end) whose whitespace-collapsed text is ``quote``."""
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, seed[start:end])
+    return (start + m.start(), start + m.end()) if m else None
 
 
 @dataclass
@@ -43,14 +52,8 @@ class Verification:
 
 
 def parse_markers(sentence: str, n_sources: int) -> tuple[list[int], list[int]]:
-    """(valid 1-based markers, invalid ones) in order of appearance, without repeats."""
-    valid, invalid = [], []
-    for m in MARKER.finditer(sentence):
-        n = int(m.group(1))
-        target = valid if 1 <= n <= n_sources else invalid
-        if n not in target:
-            target.append(n)
-    return valid, invalid
+    """(valid 1-based markers, invalid ones) in order of appearance, without repeats (bot/markers.py)."""
+    return markers.numbers_in(sentence, n_sources)
 
 
 def is_framing(line: str) -> bool:
@@ -59,7 +62,7 @@ def is_framing(line: str) -> bool:
         not stripped
         or (stripped.startswith("**") and stripped.endswith("**"))
         or stripped.startswith("#")
-        or (stripped.endswith(":") and not MARKER.search(stripped))
+        or (stripped.endswith(":") and not markers.MARKER.search(stripped))
     )
 
 
@@ -70,7 +73,7 @@ class CitationVerifier:
         self.lookup = lookup
         self.threshold = threshold
 
-    def verify(self, draft: str, sources: list[Source], texts: dict[str, str], on_unsupported: str = "remove") -> Verification:
+    def verify(self, draft: str, sources: list[Source], texts: dict[str, str]) -> Verification:
         result = Verification(text="", citations=[])
         keys: dict[tuple[int, int, int], int] = {}  # (source rank, start, end) -> citation n
         out_lines = []
@@ -78,10 +81,15 @@ class CitationVerifier:
             if is_framing(line):
                 out_lines.append(line)
                 continue
+            quoted = self._quoted_line(line, sources, texts, keys, result)
+            if quoted is not None:  # one verbatim quote, possibly of several sentences: one claim
+                if quoted:
+                    out_lines.append(quoted)
+                continue
             kept = []
             for s, e in sentence_spans(line):
                 sentence = line[s:e]
-                fixed = self._sentence(sentence, sources, texts, keys, result, on_unsupported)
+                fixed = self._sentence(sentence, sources, texts, keys, result)
                 if fixed:
                     kept.append(fixed)
             if kept:
@@ -90,10 +98,35 @@ class CitationVerifier:
         result.text = _drop_empty_headings(result.text)
         return result
 
-    def _sentence(self, sentence, sources, texts, keys, result, on_unsupported) -> str | None:
+    def _quoted_line(self, line, sources, texts, keys, result) -> str | None:
+        """A line that is a lead-in, one “quote” and its markers: the quote must be verbatim in a cited
+        passage; its citation covers the whole quote. None when the line is not of that shape."""
+        m = QUOTED_LINE.match(line)
+        if not m:
+            return None
+        valid, invalid = parse_markers(m.group("markers"), len(sources))
+        result.invalid_markers.extend(invalid)
+        result.sentences += 1
+        quote = m.group("quote")
+        for n in valid + [s.rank for s in sources if s.rank not in valid]:
+            src = sources[n - 1]
+            span = find_span(texts[src.doc], src.start, src.end, quote)
+            if span is None:
+                continue
+            key = (n, *span)
+            if key not in keys:
+                keys[key] = len(result.citations) + 1
+                result.citations.append(self.lookup(src, span[0], span[1], keys[key], 1.0))
+            if n not in valid:
+                result.reassigned += 1
+            return f"{m.group('lead')}“{quote}” [{keys[key]}]"
+        result.unsupported += 1
+        return ""
+
+    def _sentence(self, sentence, sources, texts, keys, result) -> str | None:
         valid, invalid = parse_markers(sentence, len(sources))
         result.invalid_markers.extend(invalid)
-        bare = re.sub(r"\s*\[\d+\]", "", sentence).strip()
+        bare = markers.strip(sentence).strip()
         if len(tokenize(claim_of(bare))) < 3:
             return bare or None
         result.sentences += 1
@@ -112,7 +145,7 @@ class CitationVerifier:
                 result.reassigned += 1
         if not keep:
             result.unsupported += 1
-            return f"{bare} {UNSUPPORTED_MARK}" if on_unsupported == "mark" else None
+            return None
         numbers = []
         for n in keep:
             score, (qs, qe) = scored[n]

@@ -1,8 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank,
-then a diversity cap so one long comment cannot fill every slot.
+"""Hybrid retrieval: three rankings fused by reciprocal rank, then a diversity cap so one long
+comment cannot fill every slot (an article section may supply several passages).
 
-    query ──► dense top-N (cosine) ──┐
-          └─► BM25 top-N ────────────┴─► RRF fuse ─► filters ─► per-unit cap ─► top-k Sources
+    query ──► dense top-N (chunk vectors: context + text) ────────┐
+          ├─► BM25 top-N (author, context, text) ─────────────────┤
+          └─► sentence max-sim (the index's sentence vectors) ─────┴─► RRF fuse ─► filters ─► per-comment cap ─► top-k
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from index.store import IndexVersion
 from .answer import Source
 
 RRF_K = 60
+ARTICLE_FIRST = True
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -63,6 +65,7 @@ def unit_of(chunk_key: str) -> str:
 
 class HybridRetriever:
     def __init__(self, version: IndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
+        """``per_unit``: at most this many chunks of one comment (article sections are not capped)."""
         if mode not in MODES:
             raise ValueError(f"retriever mode must be one of {', '.join(MODES)}")
         self.version = version
@@ -73,6 +76,8 @@ class HybridRetriever:
         self._lexical = None
         self._authors: tuple[dict[str, set[str]], dict[str, list[str]]] | None = None
         self._df: dict[str, int] | None = None
+        self._sentence_index = None  # (bank matrix, chunk key per row)
+        self._graph: ReplyGraph | None = None
 
     @property
     def lexical(self):
@@ -85,8 +90,9 @@ class HybridRetriever:
         chunks = self.version.chunks
         dense = self._dense(query, filters) if self.mode != "bm25" else {}
         lexical = self._bm25(query, filters, chunks) if self.mode != "dense" else {}
+        sentence = self._sentences(query, filters, chunks) if self.mode == "hybrid" else {}
         fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
+        for ranking in (dense, lexical, sentence):
             for rank, key in enumerate(ranking, start=1):
                 fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
         for author in self._named_authors(query):  # "what did Jess say?": their words come first
@@ -97,16 +103,135 @@ class HybridRetriever:
         picked, per_unit = [], {}
         for key in ordered:
             unit = unit_of(key)
-            if per_unit.get(unit, 0) >= self.per_unit:
+            if chunks[key].kind == "comment" and per_unit.get(unit, 0) >= self.per_unit:
                 continue
             per_unit[unit] = per_unit.get(unit, 0) + 1
             picked.append(key)
             if len(picked) == k:
                 break
         return [
-            _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key))
+            _source(rank, chunks[key], fused[key], dense.get(key), lexical.get(key), sentence.get(key))
             for rank, key in enumerate(picked, start=1)
         ]
+
+    @property
+    def graph(self) -> "ReplyGraph":
+        if self._graph is None:
+            self._graph = ReplyGraph(self.version)
+        return self._graph
+
+    def search_for(self, query: str, intent=None, k: int = 6, filters: Filters | None = None, also: str | None = None) -> list[Source]:
+        """``search``, routed by what the question wants (bot/intent.py):
+
+        - a thread or "what did X say" question naming commenters reads the reply graph first
+          (the reply to X, or X's own words), then fills up from the ranking;
+        - opinions put at least three comments in the first five; other questions that name no
+          commenter put at least three article passages there (the article holds their answer)."""
+        filters = filters or Filters()
+        base = self.search(query, k=max(k * 3, 15), filters=filters)
+        if also and also != query:  # a follow-up: the new question's own words count too
+            base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
+        if intent is None or self.mode != "hybrid":
+            return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+        if intent.names and intent.kind in ("said", "thread"):
+            chunks = self.version.chunks
+            by_key = {s.chunk_id: s for s in base}
+            first: list[Source] = []
+            for rid in self.graph.thread_ids(intent.names, intent.kind):
+                keys = sorted(self.graph.chunks_of.get(rid, []), key=lambda key: (key not in by_key, list(by_key).index(key) if key in by_key else 0))
+                for key in keys[: self.per_unit]:
+                    if filters.accepts(chunks[key]):
+                        first.append(by_key.get(key) or _source(0, chunks[key], 0.0, None, None))
+            seen = {s.chunk_id for s in first}
+            merged = first + [s for s in base if s.chunk_id not in seen]
+            return [replace_rank(s, n) for n, s in enumerate(merged[:k], 1)]
+        if intent.kind == "opinion":
+            return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
+        base = self._echo(query, base, filters)
+        if intent.kind == "advice":
+            base = self._whole_list(base)
+        if not intent.wants_comments and not filters.kind:
+            chosen = with_quota(base, k, "article", 3)
+            if ARTICLE_FIRST and intent.kind in ("advice", "why"):
+                chosen = sorted(chosen, key=lambda s: s.kind != "article")
+            return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
+        return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+
+    def _whole_list(self, ranked: list[Source]) -> list[Source]:
+        """Advice: a numbered step brings the rest of its list, in order, right after it."""
+        chunks = self.version.chunks
+        out: list[Source] = []
+        for src in ranked:
+            if src in out:
+                continue
+            out.append(src)
+            if any(":step" in rid for rid in src.record_ids):
+                unit = unit_of(src.chunk_id)
+                siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
+                            and any(":step" in rid for rid in chunks[key].record_ids)]
+                by_key = {s.chunk_id: s for s in ranked}
+                for key in sorted(siblings):
+                    sib = by_key.get(key) or _source(0, chunks[key], src.score, None, None)
+                    if sib not in out:
+                        out.append(sib)
+        return out
+
+    def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
+        """A reader asked the same thing in a comment: the replies to that comment answer it, so
+        they come up right behind it (the asking comment is context, not the answer)."""
+        from .safety.perspectives import load_stances
+
+        stances = load_stances().get("comments", {})
+        chunks = self.version.chunks
+        out: list[Source] = []
+        for src in ranked[:3]:
+            rid = src.record_ids[0] if src.record_ids else ""
+            if src.kind == "comment" and stances.get(rid, {}).get("stance") == "question":
+                for reply in self.graph.replies.get(rid, []):
+                    for key in self.graph.chunks_of.get(reply, [])[:1]:
+                        if filters.accepts(chunks[key]):
+                            out.append(_source(0, chunks[key], src.score, None, None))
+        if not out:
+            return ranked
+        seen = {s.chunk_id for s in out}
+        merged = []
+        for src in ranked:
+            if src.chunk_id not in seen:
+                merged.append(src)
+                if src.record_ids and src.record_ids[0] in self.graph.replies:
+                    merged += [o for o in out if self.version.chunks[o.chunk_id].parent == src.record_ids[0] and o not in merged]
+        return merged + [o for o in out if o not in merged]
+
+    _AGREE = re.compile(r"\b(?:agree\w*|helpful|help(?:ed)?|like[sd]?|love[sd]?|great|thank\w*|support\w*|believe[sd]?|buy|fair)\b", re.I)
+    _DISAGREE = re.compile(r"\b(?:disagree\w*|wrong|unfair|criticis\w*|critici[sz]\w*|push(?:ed)? back|rude|object\w*|argue\w*|against|fault|blame\w*|problem|one-size)\b", re.I)
+
+    def _by_stance(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
+        """Opinions: comments whose reviewed stance (seeds/stances.v1.yaml) matches what the question
+        asks about (agreement, or disagreement and nuance) move up, in the order the ranking had them."""
+        from .safety.perspectives import load_stances
+
+        stances = load_stances().get("comments", {})
+        wanted = set()
+        if self._DISAGREE.search(query):
+            wanted |= {"disagrees", "nuance"}
+        if self._AGREE.search(query):
+            wanted |= {"agrees"}
+        if not wanted:
+            return ranked
+        chunks = self.version.chunks
+        in_rank = {s.chunk_id for s in ranked}
+        matching = [s for s in ranked if s.kind == "comment" and stances.get((s.record_ids or ("",))[0], {}).get("stance") in wanted]
+        extra = []
+        for rid, entry in stances.items():
+            if entry.get("stance") in wanted:
+                for key in self.graph.chunks_of.get(rid, [])[:1]:
+                    if key not in in_rank and filters.accepts(chunks[key]):
+                        extra.append(_source(0, chunks[key], 0.0, None, None))
+        if extra:  # order the stance matches the ranking did not find by their similarity to the query
+            sims = self.embeddings.similarity(query, [s.text for s in extra]) if hasattr(self.embeddings, "similarity") else [0.0] * len(extra)
+            extra = [s for _, s in sorted(zip(sims, extra), key=lambda t: -t[0])]
+        first = (matching + extra)[:4]
+        return first + [s for s in ranked if s not in first]
 
     def coverage(self, query: str, sources: list[Source]) -> float:
         """Best IDF-weighted share of the query's words found in one source (words the corpus
@@ -163,13 +288,40 @@ class HybridRetriever:
         got = self.version.query(self.embeddings.embed_query(query), n, filters.where())
         return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
 
+    def _sentences(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
+        """Chunks ranked by their best sentence's cosine to the query (the index's sentence vectors)."""
+        import numpy as np
+
+        if self._sentence_index is None:
+            from index.sentences import normalise, sentence_spans
+
+            texts, matrix = self.version.sentence_bank
+            row_of = {t: i for i, t in enumerate(texts)}
+            rows, owners = [], []
+            for key, chunk in chunks.items():
+                for s, e in sentence_spans(chunk.text):
+                    i = row_of.get(normalise(chunk.text[s:e]))
+                    if i is not None:
+                        rows.append(i)
+                        owners.append(key)
+            self._sentence_index = (np.asarray(matrix[rows], dtype=np.float32) if rows else None, owners)
+        matrix, owners = self._sentence_index
+        if matrix is None or not len(owners):
+            return {}
+        sims = matrix @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        best: dict[str, float] = {}
+        for key, sim in zip(owners, sims.tolist()):
+            if sim > best.get(key, -1.0) and filters.accepts(chunks[key]):
+                best[key] = sim
+        return dict(sorted(best.items(), key=lambda kv: -kv[1])[: self.fetch_k])
+
     def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
         hits = self.lexical.search(query, self.fetch_k * 4)
         kept = [(key, score) for key, score in hits if key in chunks and filters.accepts(chunks[key])]
         return dict(kept[: self.fetch_k])
 
 
-def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None) -> Source:
+def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None, sentence: float | None = None) -> Source:
     return Source(
         rank=rank,
         chunk_id=chunk.key,
@@ -181,9 +333,89 @@ def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical:
         score=round(score, 6),
         dense=dense,
         lexical=lexical,
+        sentence=sentence,
         record_ids=chunk.record_ids,
         section=chunk.section,
         author=chunk.author,
         parent=chunk.parent,
         depth=chunk.depth,
     )
+
+
+# --- routing by what the question wants (bot/intent.py) ---------------------------------
+
+
+class ReplyGraph:
+    """Who replied to whom, from the index's records: comment ids, their authors, parents and replies."""
+
+    def __init__(self, version: IndexVersion):
+        self.records = {r.id: r for r in version.records if r.kind == "comment"}
+        self.replies: dict[str, list[str]] = {}
+        for r in self.records.values():
+            if r.parent:
+                self.replies.setdefault(r.parent, []).append(r.id)
+        self.chunks_of: dict[str, list[str]] = {}
+        for key, chunk in version.chunks.items():
+            for rid in chunk.record_ids:
+                if rid in self.records:
+                    self.chunks_of.setdefault(rid, []).append(key)
+
+    def comments_by(self, author: str) -> list[str]:
+        return [rid for rid, r in self.records.items() if (r.author or "").casefold() == author.casefold()]
+
+    def thread_ids(self, names: tuple[str, ...], kind: str) -> list[str]:
+        """Record ids that answer a question about these commenters, most direct first.
+
+        One name, a thread question ("who answered Veronica?"): the replies to their comments, then
+        the comments. Two names, one replying to the other ("what did Isabel say to Veronica?"): the
+        reply, then what it answered. Otherwise each name's comments, then their replies."""
+        own = {n: self.comments_by(n) for n in names}
+        out: list[str] = []
+        if len(names) >= 2:
+            for a in names:
+                for b in names:
+                    if a != b:
+                        out += [rid for rid in own[a] if self.records[rid].parent in own[b]]
+        for n in names:
+            replies = [c for rid in own[n] for c in self.replies.get(rid, [])]
+            parents = [self.records[rid].parent for rid in own[n] if self.records[rid].parent]
+            out += (replies + own[n] + parents) if kind == "thread" else (own[n] + replies + parents)
+        return list(dict.fromkeys(out))
+
+
+def with_quota(ranked: list[Source], k: int, want: str, count: int, within: int = 5) -> list[Source]:
+    """``ranked`` reordered so that at least ``count`` of the first ``within`` are of kind ``want``
+    (when there are that many): the best of that kind move up, order otherwise kept."""
+    chosen = list(ranked[:k])
+    pool = [s for s in ranked if s.kind == want and s not in chosen[:within]]
+    have = sum(1 for s in chosen[:within] if s.kind == want)
+    while have < count and pool:
+        newcomer = pool.pop(0)
+        # replace the weakest other-kind source within the first `within`
+        victims = [i for i in range(min(within, len(chosen))) if chosen[i].kind != want]
+        if not victims:
+            break
+        i = victims[-1]
+        if newcomer in chosen:
+            chosen.remove(newcomer)
+        chosen.insert(i, newcomer)
+        chosen.pop(i + 1)
+        have += 1
+    return [replace_rank(s, n) for n, s in enumerate(chosen[:k], 1)]
+
+
+def fuse(rankings: list[list[Source]]) -> list[Source]:
+    """Reciprocal-rank fusion of several rankings of Sources (the first one wins ties)."""
+    score: dict[str, float] = {}
+    first: dict[str, Source] = {}
+    for ranking in rankings:
+        for rank, src in enumerate(ranking, 1):
+            score[src.chunk_id] = score.get(src.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(src.chunk_id, src)
+    return [first[key] for key in sorted(score, key=lambda key: -score[key])]
+
+
+def replace_rank(source: Source, rank: int) -> Source:
+    from dataclasses import replace
+
+    return replace(source, rank=rank)

@@ -96,7 +96,7 @@ class Answering:
     def _work(self, spec: str, question: str, history: list, emit: Callable[[object], None]) -> None:
         try:
             bot = self.bot_factory(spec)
-            stream = getattr(bot, "stream_live", None) or bot.stream
+            stream = bot.stream
             for event in stream(question, history=history):
                 if isinstance(event, Answer) and self.feedback is not None:
                     self.feedback.remember(event, history, index_version(bot))

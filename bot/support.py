@@ -16,16 +16,17 @@ from collections import OrderedDict
 import numpy as np
 
 from index.lexical import tokenize
+
+from . import markers
 from index.sentences import normalise, sentence_spans
 
 SUPPORTED = 0.5  # threshold: at or above, a passage supports a sentence
-_MARKERS = re.compile(r"\s*\[\d+\]")
 _ATTRIBUTION = re.compile(r"^[^“\"]{0,80}?(?:wrote|says|said|adds|argues|writes|asks|asked|replied)[^“\"]{0,20}?:\s*", re.I)
 
 
 def claim_of(sentence: str) -> str:
     """The claim a sentence makes: markers, attribution ("Jess wrote:") and quote marks removed."""
-    text = _MARKERS.sub("", sentence)
+    text = markers.strip(sentence)
     text = _ATTRIBUTION.sub("", text)
     return text.strip().strip("“”\"").strip()
 

@@ -27,6 +27,8 @@ import logging
 import os
 import time
 import warnings
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, Iterable
 
 from index.errors import BotError, InputError
@@ -73,72 +75,11 @@ and reader comments are personal stories. When a question touches on risk to you
 the answer starts with places to get help, and other perspectives are shown apart from what the article says.
 """
 
-CSS = """
-.gradio-container { max-width: 980px !important; margin: 0 auto !important; }
-#chat .question { white-space: normal; }
-/* long words and URLs wrap instead of widening the chat (and with it the page) */
-#title, #chat .question, #chat .answer { overflow-wrap: anywhere; }
-#chat .safety li, #chat .safety a { overflow-wrap: anywhere; }
-#new-chat { white-space: nowrap; }
-/* Gradio's "scroll to the latest message" arrow: bottom right, in the gutter beside the bubbles */
-#chat .scroll-down-button-container { left: auto !important; right: 14px !important; transform: none !important; }
-#chat .answer-text { line-height: 1.55; }
-#chat sup.cite { color: var(--color-accent); font-weight: 600; cursor: help; margin-left: 1px; }
-#chat .streaming .cursor { opacity: .6; }
-#chat .meta { font-size: .8em; opacity: .75; margin-top: .5em; }
-#chat .sources { margin-top: .8em; padding-top: .5em; border-top: 1px solid var(--border-color-primary); }
-#chat .sources-title { font-weight: 600; font-size: .9em; margin-bottom: .2em; }
-#chat .sources ol { padding-left: 0; margin: 0; list-style: none; }
-#chat li.source { margin: .55em 0 .75em 0 !important; padding: 0 !important; }
-#chat .sources ol { margin: 0 !important; padding: 0 !important; }
-#chat .src-head { font-size: .88em; }
-#chat .src-n { font-weight: 700; color: var(--color-accent); }
-#chat .src-who { font-weight: 600; }
-#chat .src-where { opacity: .8; }
-#chat blockquote.src-quote { margin: .3em 0 .2em 0 !important; padding: .15em .6em !important;
-  border-left: 3px solid var(--color-accent) !important; font-size: .92em; font-style: normal;
-  white-space: normal; overflow-wrap: anywhere; }
-#chat .src-id { font-family: var(--font-mono); font-size: .72em; opacity: .6; overflow-wrap: anywhere; }
-#chat details.ctx summary { cursor: pointer; font-size: .8em; opacity: .85; }
-#chat .ctx-text { font-size: .85em; padding: .3em .6em; overflow-wrap: anywhere; }
-#chat .ctx-text mark { background: rgba(250, 204, 21, .35); color: inherit; }
-#chat .safety { border: 2px solid #b91c1c; background: #fef2f2; color: #7f1d1d; border-radius: 8px;
-  padding: .6em .8em; margin-bottom: .8em; }
-#chat .safety-title { font-weight: 700; }
-#chat .safety a { color: inherit; text-decoration: underline; }
-.dark #chat .safety { background: #3b0d0d; color: #fecaca; border-color: #f87171; }
-#chat .perspective { border: 1px dashed var(--color-accent); border-radius: 8px; padding: .5em .8em; margin-top: .8em;
-  background: var(--background-fill-secondary); }
-#chat .perspective-title { font-weight: 700; font-size: .9em; text-transform: uppercase; letter-spacing: .03em; }
-#chat .perspective-origin { font-weight: 400; text-transform: none; opacity: .75; }
-#chat .perspective-name { font-weight: 600; margin: .2em 0; }
-#chat .perspective ul { margin: .3em 0 .2em 1.1em !important; padding: 0 !important; }
-#chat .can-wait { font-size: .85em; font-style: italic; opacity: .8; margin-bottom: .3em; }
-#chat .safety p { margin: 0 0 .45em 0 !important; }
-#chat .safety .emergency { font-weight: 600; }
-#chat .safety .plan-title { font-weight: 600; margin-top: .4em; }
-#chat .care { font-style: italic; margin-bottom: .6em; }
-#chat .disclaimer { font-size: .8em; opacity: .75; margin-top: .6em; }
-#chat .perspective-source { font-size: .85em; opacity: .75; }
-#chat .error strong { color: #b91c1c; }
-#feedback-row { align-items: center; }
-.dark #chat .error strong { color: #fca5a5; }
-#title h2 { margin-bottom: .1em !important; }
-#chat .safety ul { margin: .3em 0 .3em 1.1em !important; padding: 0 !important; }
-#chat .safety li { margin: .15em 0 !important; }
-#chat .safety ul, #chat .safety li, #chat .safety li::marker { color: inherit !important; }
-@media (max-width: 500px) {
-  .column, .block, .row, .form { min-width: 0 !important; max-width: 100% !important; }
-  #title h2 { font-size: 1.15rem !important; line-height: 1.3 !important; }
-  #title p { font-size: .85rem !important; }
-  #chat .src-where { display: block; }
-  /* the input row stacks: the question box on its own line, the two buttons side by side below */
-  #ask-row { flex-wrap: wrap !important; gap: 8px !important; }
-  #ask-row > #question { flex: 1 1 100% !important; min-width: 0 !important; }
-  #ask-row > button { flex: 1 1 auto !important; min-width: 0 !important; padding-left: 12px !important;
-    padding-right: 12px !important; }
-}
-"""
+CSS_FILE = Path(__file__).with_name("ui.css")  # the chat's look; Gradio scopes it to its content area
+
+
+def _css() -> str:
+    return CSS_FILE.read_text(encoding="utf-8")
 
 # Gradio scopes CSS= to its content area (inside @media too), so rules for the page frame around it
 # go in <head>: narrower side margins on a phone, and no minimum width anywhere.
@@ -197,14 +138,9 @@ def _client(request) -> str | None:
     return getattr(client, "host", None)
 
 
-def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None,
-              *, answering: Answering | None = None):
-    """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
-    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback."""
-    gr = _gradio()
-    generators = list(dict.fromkeys(generators or ["extractive"]))
-    default = default if default in generators else generators[0]
-    answering = answering or Answering(bot_factory)
+def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
+    """What the page's events do: answer (streaming), rate an answer, comment on a rating, and the
+    two script endpoints (/chat for gradio_client, the MCP tool). BotError becomes a message."""
     feedback = answering.feedback
 
     def respond(question: str, chat: list, history: list, spec: str, ids: dict | None = None, request=None):
@@ -318,6 +254,21 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
 
     ask.__annotations__ = {"question": str, "history": list[list[str]] | None, "request": gr.Request, "return": str}
 
+    return SimpleNamespace(respond=respond, rate=rate, add_comment=add_comment, api_chat=api_chat, ask=ask)
+
+
+def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None,
+              *, answering: Answering | None = None):
+    """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
+    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback."""
+    gr = _gradio()
+    generators = list(dict.fromkeys(generators or ["extractive"]))
+    default = default if default in generators else generators[0]
+    answering = answering or Answering(bot_factory)
+    feedback = answering.feedback
+    on = _handlers(gr, answering, default)
+    respond, rate, add_comment, api_chat, ask = on.respond, on.rate, on.add_comment, on.api_chat, on.ask
+
     with gr.Blocks(title="Why men pull away: cited chat", analytics_enabled=False) as app:
         gr.Markdown(
             f"## {TITLE}\nAnswers quote the article and its comments; every claim is numbered to its source.",
@@ -392,7 +343,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
 def _page_options() -> dict:
     """How the page looks, the same whether launched alone or mounted."""
     gr = _gradio()
-    return dict(css=CSS, head=PAGE_CSS, ssr_mode=False, footer_links=[],
+    return dict(css=_css(), head=PAGE_CSS, ssr_mode=False, footer_links=[],
                 theme=gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"],
                                      font_mono=["ui-monospace", "monospace"]))
 
@@ -468,14 +419,12 @@ def is_loopback(host: str) -> bool:
 
 
 def generator_choices(settings) -> list[str]:
-    """The generators to offer: the factory's list when it has one, always extractive, and the configured one."""
+    """The generators to offer: the configured one, extractive, and each installed local model."""
     found: list[str] = []
     try:
-        from .generate import factory
+        from .generate.factory import available_generators
 
-        lister = getattr(factory, "available_generators", None) or getattr(factory, "available", None)
-        if callable(lister):
-            found = [str(s) for s in lister()]
+        found = available_generators(settings)
     except Exception as exc:  # listing is a nicety; never stop the server for it
         log.info("could not list generators: %s", exc)
     return list(dict.fromkeys([settings.generator, "extractive", *found]))

@@ -23,9 +23,9 @@ from __future__ import annotations
 import html
 import re
 
+from . import markers
 from .answer import Answer, Citation, Source
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 _SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
 URGENT_FLAGS = ("self_harm", "abuse", "check_in")
 
@@ -74,7 +74,7 @@ def _markers(escaped: str, citations: list[Citation]) -> str:
             return m.group(0)
         return f'<sup class="cite" title="{_attr(who(cite))}: {_attr(cite.quote)}">[{n}]</sup>'
 
-    return _MARKER.sub(sub, escaped)
+    return markers.MARKER.sub(sub, escaped)
 
 
 def who(c: Citation | Source) -> str:
@@ -216,7 +216,7 @@ def answer_html(answer: Answer) -> str:
 
 def streaming_html(draft: str) -> str:
     """The draft as it streams in, before citations are checked."""
-    body = _MARKER.sub(lambda m: f'<sup class="cite">{m.group(0)}</sup>', _bold(esc(draft)))
+    body = markers.MARKER.sub(lambda m: f'<sup class="cite">{m.group(0)}</sup>', _bold(esc(draft)))
     return f'<div class="answer streaming"><div class="answer-text">{body}<span class="cursor">▍</span></div>' \
         '<div class="meta">writing… citations are checked when the answer is complete</div></div>'
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
 from .embed import MODEL_NAME, PackagedEmbeddings, make_embeddings
-from .errors import InputError, ServerUnreachable, StoreError
+from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable, StoreError
 from .lexical import LexicalIndex, lexical_text
 from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
@@ -172,9 +172,9 @@ def _read_all(paths: list[Path]) -> list[dict]:
 def _open_previous(layout: StoreLayout) -> IndexVersion | None:
     try:
         version = layout.current_version()
+    except (IndexDamaged, IndexIncomplete):
+        raise  # their message already says: run `bot index --rebuild`
     except StoreError as exc:
-        if "--rebuild" in str(exc):
-            raise
         raise StoreError(f"{exc} (or `bot index --rebuild` to replace it)") from None
     return IndexVersion(layout.root / version) if version else None
 
@@ -218,7 +218,7 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     from tqdm import tqdm
 
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
-        vectors = embeddings.embed_documents([c.text for c in chunks], on_batch=bar.update)
+        vectors = embeddings.embed_documents([c.embed_text for c in chunks], on_batch=bar.update)
     return {c.key: v for c, v in zip(chunks, vectors)}
 
 

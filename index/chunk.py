@@ -1,17 +1,27 @@
-"""Token-aware, sentence-aware chunking.
+"""Token-aware, structure-aware chunking.
 
-A chunk packs whole sentences up to ``chunk_tokens`` (counted with tiktoken's
-offline cl100k encoding) and starts with up to ``overlap_tokens`` of trailing
-sentences from the chunk before. Chunks never cross a unit: a unit is one
-comment, or one article section. A sentence longer than a whole chunk is cut
-at word boundaries. Every chunk keeps its exact span in the source.
+Chunks never cross a unit: a unit is one comment, or one article section.
+
+- Article sections are packed by whole paragraphs up to ``chunk_tokens`` (tiktoken's offline
+  cl100k encoding). A numbered step starts a new chunk, and the list's lead-in paragraph
+  ("Next time he withdraws, here's what you can do.") travels with the first step.
+  A paragraph longer than a chunk is packed by sentences, with overlap.
+- Comments are packed by sentences, each chunk starting with up to ``overlap_tokens`` of
+  trailing sentences from the one before.
+- Every chunk carries ``context``: its section heading (and, for numbered steps, the list's
+  lead-in), or who wrote the comment and to whom they replied. The context is embedded and
+  BM25-indexed with the chunk (``Chunk.embed_text``) but is never quoted: the chunk's span and
+  text are exactly the source's.
+
+A sentence longer than a whole chunk is cut at word boundaries. Every chunk keeps its exact
+span in the source.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from itertools import groupby
 
@@ -46,6 +56,12 @@ class Chunk:
     author: str | None = None
     parent: str | None = None
     depth: int = 0
+    context: str = ""  # heading / lead-in / "Reply by X to Y": matched, never quoted
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded and BM25-indexed: the context, then the text."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
     @property
     def key(self) -> str:
@@ -74,6 +90,8 @@ class Chunk:
             value = getattr(self, key)
             if value is not None:
                 meta[key] = value
+        if self.context:
+            meta["context"] = self.context
         return meta
 
     @classmethod
@@ -91,6 +109,7 @@ class Chunk:
             author=meta.get("author"),
             parent=meta.get("parent"),
             depth=int(meta.get("depth", 0)),
+            context=meta.get("context", ""),
         )
 
 
@@ -110,14 +129,87 @@ def chunk_records(
     if not 0 <= overlap_tokens < chunk_tokens // 2:
         raise ValueError("overlap_tokens must be between 0 and half of chunk_tokens")
     chunks: list[Chunk] = []
+    authors = {r.id: r.author for r in records if r.kind == "comment"}
     for unit_id, group in groupby(records, key=_unit_id):
         members = [r for r in group if r.text]
         if not members:
             continue
-        sentences = [s for r in members for s in _sentences(source, r, chunk_tokens)]
-        for n, window in enumerate(_pack(sentences, chunk_tokens, overlap_tokens), start=1):
-            chunks.append(_make_chunk(source, f"{unit_id}#{n}", window))
+        if members[0].kind == "article" and len(unit_id.split(":")) == 2:
+            windows = _pack_paragraphs(source, members, chunk_tokens, overlap_tokens)
+        else:
+            sentences = [s for r in members for s in _sentences(source, r, chunk_tokens)]
+            windows = _pack(sentences, chunk_tokens, overlap_tokens)
+        for n, window in enumerate(windows, start=1):
+            chunk = _make_chunk(source, f"{unit_id}#{n}", window)
+            chunks.append(replace(chunk, context=_context(window, members, authors)))
     return chunks
+
+
+def is_step(record: Record) -> bool:
+    return ":step" in record.id
+
+
+def _pack_paragraphs(source: str, members: list[Record], limit: int, overlap: int) -> list[list[_Sentence]]:
+    """Whole paragraphs up to ``limit``; a step starts a new chunk, taking its lead-in along."""
+    windows: list[list[_Sentence]] = []
+    current: list[_Sentence] = []
+    for i, record in enumerate(members):
+        sentences = _sentences(source, record, limit)
+        size = sum(s.tokens for s in sentences)
+        carried: list[_Sentence] = []
+        if is_step(record) and current:
+            last = current[-1].record
+            if not is_step(last) and i > 0 and members[i - 1] is last and not any(is_step(r) for r in members[:i]):
+                carried = [s for s in current if s.record is last]  # the list's lead-in goes with step 1
+                current = [s for s in current if s.record is not last]
+            if current:
+                windows.append(current)
+            current = carried
+        if size > limit:  # a long paragraph: by sentences, with overlap
+            if current:
+                windows.append(current)
+            windows.extend(_pack(sentences, limit, overlap))
+            current = []
+            continue
+        if current and sum(s.tokens for s in current) + size > limit:
+            windows.append(current)
+            current = []
+        current += sentences
+    if current:
+        windows.append(current)
+    return windows
+
+
+def _context(window: list[_Sentence], members: list[Record], authors: dict[str, str | None]) -> str:
+    first = window[0].record
+    if first.kind == "comment":
+        who = first.author or "a reader"
+        to = authors.get(first.parent or "", None) if first.parent else None
+        return f"Reply by {who} to {to or 'a comment'}" if first.parent else f"Comment by {who}"
+    parts = [first.section] if first.section else []
+    steps = [s.record.id.rsplit("step", 1)[1] for s in window if is_step(s.record)]
+    if any(is_step(s.record) for s in window) or _after_list(first, members):
+        lead = _lead_in(members)
+        if lead is not None and lead.text not in " ".join(normalise(s.record.text) for s in window):
+            parts.append(normalise(lead.text))
+    ordinals = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
+    parts += [f"step {n} ({ordinals.get(n, 'next')} step)" for n in dict.fromkeys(steps)]
+    return " — ".join(parts)
+
+
+def _lead_in(members: list[Record]) -> Record | None:
+    """The paragraph right before the first numbered step of this section."""
+    for i, record in enumerate(members):
+        if is_step(record):
+            return members[i - 1] if i > 0 and not members[i - 1].id.endswith(":heading") else None
+    return None
+
+
+def _after_list(record: Record, members: list[Record]) -> bool:
+    """Inside the numbered list: after its first step (disclaimers between steps belong to it)."""
+    ids = [r.id for r in members]
+    steps = [i for i, r in enumerate(members) if is_step(r)]
+    return bool(steps) and record.id in ids and steps[0] < ids.index(record.id) <= steps[-1] + 2
 
 
 def _unit_id(record: Record) -> str:

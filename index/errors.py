@@ -6,6 +6,7 @@
     |   +-- ServerUnreachable    the Chroma server (--chroma-url) cannot be reached
     |   +-- IndexNotFound        no index has been published yet
     |   +-- IndexIncomplete      the published version is missing parts (deleted or half-written)
+    |   +-- IndexDamaged         unreadable or from an incompatible version: `bot index --rebuild`
     |   +-- IndexBusy            another `bot index` holds the publish lock
     +-- GeneratorError       the answer model is misconfigured or unreachable
     +-- RateLimited          a client of `bot serve` asked too often (retry_after seconds)
@@ -36,6 +37,10 @@ class IndexNotFound(StoreError):
 
 
 class IndexIncomplete(StoreError):
+    pass
+
+
+class IndexDamaged(StoreError):
     pass
 
 

@@ -32,8 +32,9 @@ def stem(word: str) -> str:
 
 
 def lexical_text(chunk) -> str:
-    """What BM25 sees of a chunk: its text plus who wrote it and where it sits, so names match."""
-    return " ".join(filter(None, [chunk.author, chunk.section, chunk.text]))
+    """What BM25 sees of a chunk: who wrote it, its context (heading, list lead-in, who a reply
+    answers) and its text, so names and headings match."""
+    return " ".join(filter(None, [chunk.author, getattr(chunk, "context", "") or chunk.section, chunk.text]))
 
 
 def tokenize(text: str) -> list[str]:

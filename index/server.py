@@ -95,10 +95,12 @@ class ChromaServer:
         """Create the collection; None if it already exists (atomic on the server)."""
         try:
             return self.client.create_collection(name, metadata=metadata, embedding_function=None)
-        except Exception as exc:
-            if "already exists" in str(exc):
-                return None
-            raise server_unreachable(self.url, exc) from None
+        except Exception as exc:  # Chroma has no typed "already exists": look whether it does
+            try:
+                self.client.get_collection(name)
+            except Exception:
+                raise server_unreachable(self.url, exc) from None
+            return None
 
     def drop(self, name: str) -> None:
         try:
@@ -185,7 +187,9 @@ class ChromaServer:
 
 
 def _not_found(exc: BaseException) -> bool:
-    return type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc)
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError)
 
 
 # --- reading ---------------------------------------------------------------------------

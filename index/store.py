@@ -34,10 +34,10 @@ from urllib.parse import urlparse
 
 from .chunk import Chunk
 from .config import FEEDBACK_FILE
-from .errors import IndexNotFound, ServerUnreachable, StoreError
+from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, ServerUnreachable, StoreError
 from .parse import Record
 
-SCHEMA = 4
+SCHEMA = 5  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text
 COLLECTION = "chunks"
 KEEP_OLD_VERSIONS = 1  # a server still reading the previous version keeps working
 
@@ -122,16 +122,16 @@ class StoreLayout:
             version = data["version"]
             schema = data["schema"]
         except (OSError, ValueError, KeyError, TypeError):
-            raise StoreError(
+            raise IndexDamaged(
                 f"the index at {self.root} is corrupt (unreadable CURRENT). Run `bot index --rebuild`."
             ) from None
         if schema != SCHEMA:
-            raise StoreError(
+            raise IndexDamaged(
                 f"the index at {self.root} was built by an incompatible version (schema {schema}, "
                 f"this version reads {SCHEMA}). Run `bot index --rebuild`."
             )
         if not (self.root / version / "manifest.json").exists():
-            raise StoreError(f"the index at {self.root} is incomplete ({version} is missing). Run `bot index --rebuild`.")
+            raise IndexIncomplete(f"the index at {self.root} is incomplete ({version} is missing). Run `bot index --rebuild`.")
         return version
 
     @contextmanager

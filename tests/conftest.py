@@ -98,6 +98,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_LOOPBACK = ("127.", "::1", "localhost", "0.0.0.0")
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_network(request, monkeypatch):
+    """Tests not marked slow may not reach beyond this machine: a connection to anything but
+    loopback fails the test (the bot must work offline; slow tests start real local servers)."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if sock.family == getattr(socket, "AF_UNIX", None) or str(host).startswith(_LOOPBACK):
+            return real_connect(sock, address)
+        raise AssertionError(f"a test tried to connect to {address}: tests must not reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield
+
+
 def comparable(value, path="answer"):
     """An answer as plain data, minus what differs between two runs of the same question
     (``meta["timings"]``, ``meta["answer_id"]``)."""

@@ -7,7 +7,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot import Answer, Bot, Citation, TextDelta
-from bot.cite import UNSUPPORTED_MARK, parse_markers
+from bot.cite import parse_markers
 from bot.condense import condense, is_follow_up
 from index.errors import InputError, StoreError
 from tests.conftest import SEED
@@ -102,16 +102,6 @@ def test_fake_llm_out_of_range_and_zero_markers_are_dropped(fake_store, fake_emb
     assert answer.citations, answer.text
     assert all("xytocin" in c.quote or "testosterone" in c.quote for c in answer.citations)
     check_citations(answer, bot)
-
-
-def test_marked_mode_keeps_unsupported_sentences_visibly(fake_store, fake_embeddings):
-    bot = Bot(fake_store, embeddings=fake_embeddings, safety=False)
-    sources = bot.retrieve("oxytocin testosterone", k=4)
-    checked = bot.verifier.verify(
-        "Oxytocin lowers testosterone in men [1].\nThe moon landing happened in nineteen sixty nine [2].",
-        sources, bot.version.sources, on_unsupported="mark",
-    )
-    assert UNSUPPORTED_MARK in checked.text and checked.unsupported == 1
 
 
 def test_stream_yields_deltas_then_the_same_answer(fake_bot):

@@ -68,6 +68,12 @@ def test_other_models_keep_their_own_embedder(tmp_path):
     assert isinstance(query_embeddings(OnnxEmbeddings.model_name, tmp_path), OnnxEmbeddings)
 
 
+def test_the_exported_embeddings_are_an_embedder(tmp_path):
+    from bot.interfaces import Embedder
+
+    assert isinstance(ExportedEmbeddings(tmp_path / "not-loaded-yet.onnx"), Embedder)  # nothing loads until used
+
+
 # --- the export ----------------------------------------------------------------------------------
 
 

@@ -60,20 +60,20 @@ def _words_judge(passages, sentence):
     return set(sentence.lower().replace(".", "").split()) <= pool
 
 
-def test_score_case_leaves_out_perspective_cards_and_scores_the_body():
+def test_score_case_scores_the_answer_text_and_counts_perspectives_for_balance():
     from bot.eval.dataset import Case
     from bot.eval.runner import score_case
 
     case = Case("c", "fact", "why?", ("article:a",), ("men pull away",), one_sided=True, dissent=("comment:01-x",))
     view = {
-        "text": "**What the article says**\nMen pull away. [1]\nCats purr.\n\nAnother perspective (not from the article):\n"
-                "- Hormones. A card summary here. (Where this comes from: a review)\n- They come back. [2]",
-        "abstained": False, "cited": {1: "men pull away", 2: "they come back"}, "cited_ids": ["article:a", "comment:01-x"],
-        "perspectives_cited": 0, "card_titles": ["Hormones"],
-        "sources": [{"rank": 1, "ids": ["article:a"], "text": "men pull away"}],
+        "text": "**What the article says**\nMen pull away. [1]\nCats purr.",
+        "abstained": False, "cited": {1: "men pull away"}, "cited_ids": ["article:a"], "cited_order": [["article:a"]],
+        "perspectives": 1, "sources": [{"rank": 1, "ids": ["article:a"], "text": "men pull away"}],
     }
     got = score_case(case, view, _words_judge)
-    assert got["card_sentences"] == 3 and got["sentences"] == 3
-    assert got["citation_recall"] == 2 / 3  # "Cats purr." has no citation
-    assert got["faithfulness"] == 1 / 3  # only "Men pull away." is in a retrieved passage
-    assert got["recall@5"] == 1.0 and got["balanced"] is True
+    assert got["sentences"] == 2 and got["perspectives"] == 1
+    assert got["citation_recall"] == 1 / 2  # "Cats purr." has no citation
+    assert got["faithfulness"] == 1 / 2  # only "Men pull away." is in a retrieved passage
+    assert got["balanced"] and got["holds_gold"] and got["direct_first"]
+    unbalanced = score_case(case, {**view, "perspectives": 0}, _words_judge)
+    assert unbalanced["balanced"] is False

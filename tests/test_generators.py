@@ -340,7 +340,7 @@ def test_real_end_to_end_answer_through_the_local_server(models_env, real_store,
         assert c.n == i and seed[c.start : c.end] == c.quote
     for n in {int(x) for x in re.findall(r"\[(\d+)\]", answer.text)}:
         assert 1 <= n <= len(answer.citations)
-    for event in bot.stream_live("Why do men pull away?"):
+    for event in bot.stream("Why do men pull away?"):
         live.append(event)
     assert isinstance(live[-1], Answer) and any(isinstance(e, TextDelta) and e.text for e in live[:-1])
 

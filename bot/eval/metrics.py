@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterable, Sequence
 
+from bot import markers
+from bot.markers import QUOTED_LINE
 from index.sentences import normalise, sentence_spans
 
 # A judge: do these passages (taken together) support this sentence?
 SupportFn = Callable[[Sequence[str], str], bool]
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LETTER = re.compile(r"[^\W\d_]")
 _HEADING = re.compile(r"\*\*[^*]+\*\*|#{1,6} .+")
 
@@ -97,25 +98,33 @@ def answer_sentences(text: str) -> list[Sentence]:
     headings ("**What readers said**", "# ..."), are not claims and are dropped.
     """
     out: list[Sentence] = []
+    for line in text.split("\n"):
+        quoted = QUOTED_LINE.match(line.strip())
+        if quoted:  # one verbatim quote, of one or more sentences, is one claim (as the verifier checks it)
+            out.append(Sentence(normalise(quoted.group("quote")), tuple(markers.all_numbers(quoted.group("markers")))))
+            continue
+        out.extend(_sentences_of(line, out))
+    return out
+
+
+def _sentences_of(text: str, out: list[Sentence]) -> list[Sentence]:
+    found: list[Sentence] = []
     for s, e in sentence_spans(text):
         piece = text[s:e]
-        nums: list[int] = []
-        for group in _MARKER.findall(piece):
-            for n in group.split(","):
-                if int(n) not in nums:
-                    nums.append(int(n))
-        clean = normalise(_MARKER.sub("", piece)).strip()
+        nums = markers.all_numbers(piece)
+        clean = normalise(markers.strip(piece)).strip()
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
         clean = re.sub(r"^[-*•]\s+", "", clean)  # list bullets
         if not _LETTER.search(clean):
-            if nums and out:  # a marker on its own line refers to the sentence before
-                prev = out[-1]
-                out[-1] = Sentence(prev.text, prev.cites + tuple(n for n in nums if n not in prev.cites))
+            target = found or out
+            if nums and target:  # a marker on its own refers to the sentence before
+                prev = target[-1]
+                target[-1] = Sentence(prev.text, prev.cites + tuple(n for n in nums if n not in prev.cites))
             continue
         if not nums and (clean.endswith(":") or _HEADING.fullmatch(clean)):
             continue
-        out.append(Sentence(clean, tuple(nums)))
-    return out
+        found.append(Sentence(clean, tuple(nums)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -218,9 +227,10 @@ def abstention_scores(predicted: Sequence[bool], expected: Sequence[bool]) -> di
     }
 
 
-def is_balanced(cited_ids: Iterable[str], dissent_ids: Collection[str], cited_perspectives: int = 0) -> bool:
-    """An answer is balanced when it cites a dissenting/nuancing record or carries a perspective with citations."""
-    return cited_perspectives > 0 or bool(set(cited_ids) & set(dissent_ids))
+def is_balanced(cited_ids: Iterable[str], dissent_ids: Collection[str], perspectives: int = 0) -> bool:
+    """An answer is balanced when it carries another perspective (a card or a cited reader) or cites a
+    dissenting/nuancing record."""
+    return perspectives > 0 or bool(set(cited_ids) & set(dissent_ids))
 
 
 def holds_gold(cited_order: Sequence[Collection[str]], gold: Collection[str]) -> bool:

@@ -86,13 +86,8 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
     ranked = [set(s["ids"]) for s in view["sources"]]
     texts = [s["text"] for s in view["sources"]]
     answered = not view["abstained"] and not view.get("error")
-    # perspective cards (a "- Title. summary (Where this comes from: ...)" line added by the
-    # safety layer, labelled "not from the article") are counted apart, not scored as claims
-    titles = tuple(f"- {t}" for t in view.get("card_titles", []))
-    lines = view["text"].splitlines()
-    body = "\n".join(line for line in lines if not (titles and line.strip().startswith(titles)))
-    card_sentences = len(M.answer_sentences(view["text"])) - len(M.answer_sentences(body)) if answered else 0
-    sentences = M.answer_sentences(body) if answered else []
+    # the text is the answer itself: what the safety layer adds travels in fields (counted apart)
+    sentences = M.answer_sentences(view["text"]) if answered else []
     out = {
         "recall@5": M.recall_at_k(ranked, case.gold_ids, K_EVAL),
         "mrr": M.reciprocal_rank(ranked, case.gold_ids),
@@ -107,7 +102,7 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         "holds_gold": None,
         "direct_first": None,
         "sentences": len(sentences),
-        "card_sentences": card_sentences,
+        "perspectives": view.get("perspectives", 0),
     }
     if answered and not case.abstain:
         cs = M.citation_scores(sentences, view["cited"], judge)
@@ -115,7 +110,7 @@ def score_case(case: Case, view: dict, judge, relevance: float | None = None) ->
         out["faithfulness"] = M.faithfulness(sentences, texts, judge)
         out["relevance"] = relevance
     if case.one_sided:
-        out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives_cited"])
+        out["balanced"] = answered and M.is_balanced(view["cited_ids"], case.dissent, view["perspectives"])
     if case.gold_ids and not case.abstain:
         cited = view.get("cited_order") or []
         out["holds_gold"] = answered and M.holds_gold(cited, case.gold_ids)
@@ -206,7 +201,6 @@ def run_eval(
     """Evaluate every configuration on the set; write the report to ``out`` when given. Returns report.json's dict."""
     from tqdm import tqdm
 
-    from bot.api import Bot
     from index.config import load_settings
     from index.store import IndexVersion
 
@@ -248,34 +242,10 @@ def run_eval(
         with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
             for config in configs:
                 bar.set_description(config.name)
-                bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
-                          retriever_mode=config.retriever if not config.baseline else "dense")
-                if config.baseline:
-                    baseline_ = BASELINES[config.retriever](evalset.source, version.records, evalset.doc, embeddings,
-                                                            Path(tmp) / config.retriever)
-                results = []
-                for case in cases:
-                    if config.baseline:
-                        view = _ask_baseline(bot, baseline_, case)
-                    else:
-                        view = _ask_bot(bot, case, k)
-                    relevance = None
-                    if not view["abstained"] and not view.get("error") and not case.abstain:
-                        q, a = judge.vectors([case.question, _clean_for_relevance(view["text"]) or view["text"]])
-                        relevance = M.answer_relevance(q, a)
-                    results.append({"case": case.id, "type": case.type, "question": case.question,
-                                    "history": [list(t) for t in case.history], "gold_ids": list(case.gold_ids),
-                                    "gold_quotes": list(case.gold_quotes), "reference": case.reference,
-                                    "one_sided": case.one_sided, "abstain": case.abstain,
-                                    "view": view, "scores": score_case(case, view, judge, relevance)})
-                    bar.update(1)
-                entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
-                         "baseline": config.baseline, "summary": summarise(cases, results), "results": results}
-                if config.baseline:
-                    entry["summary"]["baseline_chunks"] = baseline_.chunks
-                    del baseline_
-                elif config == safety_on:
-                    entry["safety"] = run_safety(bot, safety_cases, bar)
+                entry = _run_configuration(config, cases, evalset, version, settings, embeddings, judge, k, Path(tmp), bar)
+                if config == safety_on:
+                    entry["safety"] = run_safety(entry.pop("bot"), safety_cases, bar)
+                entry.pop("bot", None)
                 report["configurations"].append(entry)
     finally:
         bar.close()
@@ -287,6 +257,39 @@ def run_eval(
 
         write_report(report, Path(out))
     return report
+
+
+def _run_configuration(config: Config, cases, evalset, version, settings, embeddings, judge, k, tmp: Path, bar) -> dict:
+    """Every case through one configuration: the Bot, or a baseline handing its chunks to the Bot's generator."""
+    from bot.api import Bot
+
+    bot = Bot(settings=settings, generator=config.generator, embeddings=embeddings,
+              retriever_mode=config.retriever if not config.baseline else "dense")
+    baseline = BASELINES[config.retriever](evalset.source, version.records, evalset.doc, embeddings, tmp / config.retriever) \
+        if config.baseline else None
+    results = []
+    for case in cases:
+        view = _ask_baseline(bot, baseline, case) if baseline else _ask_bot(bot, case, k)
+        results.append(_case_result(case, view, judge))
+        bar.update(1)
+    entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
+             "baseline": config.baseline, "summary": summarise(cases, results), "results": results, "bot": bot}
+    if baseline is not None:
+        entry["summary"]["baseline_chunks"] = baseline.chunks
+    return entry
+
+
+def _case_result(case: Case, view: dict, judge) -> dict:
+    """One case's record in report.json: what was asked, the answer's view and its scores."""
+    relevance = None
+    if not view["abstained"] and not view.get("error") and not case.abstain:
+        q, a = judge.vectors([case.question, _clean_for_relevance(view["text"]) or view["text"]])
+        relevance = M.answer_relevance(q, a)
+    return {"case": case.id, "type": case.type, "question": case.question,
+            "history": [list(t) for t in case.history], "gold_ids": list(case.gold_ids),
+            "gold_quotes": list(case.gold_quotes), "reference": case.reference,
+            "one_sided": case.one_sided, "abstain": case.abstain,
+            "view": view, "scores": score_case(case, view, judge, relevance)}
 
 
 def _ask_bot(bot, case: Case, k: int | None) -> dict:

@@ -30,9 +30,26 @@ READ_TIMEOUT = 180.0  # between streamed chunks; a small CPU model reads a long 
 MAX_TOKENS = 400
 TEMPERATURE = 0.1
 RETRY_PAUSE = 0.5  # seconds before the one retry (LLMGenerator.stream)
-_UNREACHABLE = ("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "ReadTimeout",
-                "RemoteProtocolError", "TimeoutException")
-_TRANSIENT = _UNREACHABLE + ("InternalServerError", "RateLimitError")
+def _error_types() -> dict[str, tuple[type, ...]]:
+    """The backends' exception classes, by what they mean (imported only when an error happened)."""
+    import httpx
+    import openai
+
+    types = {
+        "unreachable": (openai.APIConnectionError, openai.APITimeoutError, httpx.TransportError, httpx.TimeoutException,
+                        ConnectionError, TimeoutError),
+        "busy": (openai.InternalServerError, openai.RateLimitError),
+        "auth": (openai.AuthenticationError,),
+        "unknown_model": (openai.NotFoundError,),
+        "backend": (openai.OpenAIError, httpx.HTTPError),
+    }
+    try:
+        import ollama
+
+        types["ollama"] = (ollama.ResponseError, ollama.RequestError)
+    except ImportError:  # the ollama client is optional
+        types["ollama"] = ()
+    return types
 
 
 @dataclass(frozen=True)
@@ -162,13 +179,9 @@ def describe_url(chat_model) -> str | None:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth one retry: the server was unreachable, slow, busy or failed internally."""
-    return bool(_names(exc) & set(_TRANSIENT)) or isinstance(exc, (ConnectionError, TimeoutError))
-
-
-def _names(exc: BaseException) -> set[str]:
-    """Class names up the hierarchy: providers subclass the openai/httpx errors (e.g. OpenAIConnectionError)."""
-    return {c.__name__ for c in type(exc).__mro__}
+    """Worth one retry: the server could not be reached, timed out, or was busy."""
+    types = _error_types()
+    return isinstance(exc, types["unreachable"] + types["busy"])
 
 
 def as_generator_error(exc: BaseException, where: str | None = None) -> GeneratorError | None:
@@ -177,14 +190,15 @@ def as_generator_error(exc: BaseException, where: str | None = None) -> Generato
         return exc
     at = f" at {where}" if where else ""
     hint = "check the server, fix --generator / BOT_GENERATOR, or use --generator extractive"
-    name, names = type(exc).__name__, _names(exc)
-    module = type(exc).__module__ or ""
-    if names & set(_UNREACHABLE) or isinstance(exc, (ConnectionError, TimeoutError)):
+    name = type(exc).__name__
+    types = _error_types()
+    if isinstance(exc, types["unreachable"]):
         return GeneratorError(f"cannot reach the generator server{at} ({name}: {exc}); {hint}")
-    if "AuthenticationError" in names:
+    if isinstance(exc, types["auth"]):
         return GeneratorError(f"the generator server{at} rejected the API key ({exc}); set {KEY_VAR} correctly, or use --generator extractive")
-    if "NotFoundError" in names or (module.startswith("ollama") and "not found" in str(exc).lower()):
+    if isinstance(exc, types["unknown_model"]) or (types["ollama"] and isinstance(exc, types["ollama"][:1])
+                                                   and getattr(exc, "status_code", None) == 404):
         return GeneratorError(f"the generator server{at} does not know this model ({exc}); check the model name (for Ollama: `ollama pull MODEL`), or use --generator extractive")
-    if module.startswith(("openai", "langchain_openai", "ollama", "httpx")) or "OpenAIError" in names:
+    if isinstance(exc, types["backend"] + types["ollama"]):
         return GeneratorError(f"the generator server{at} failed ({name}: {exc}); {hint}")
     return None

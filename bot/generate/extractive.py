@@ -1,117 +1,114 @@
-"""The model-free default: an answer composed of the most relevant sentences.
+"""The model-free default: the answer plan (bot/compose.py) written out with template words.
 
-Sentences of the retrieved passages are scored against the question
-(0.7 * cosine + 0.3 * share of the question's words they contain, with a
-small bonus for higher-ranked passages), the best are picked (at most one
-per comment, a few from the article), and written up with attribution,
-article first, then the comments, each sentence quoted verbatim and cited.
+Every quote is verbatim and cited; connecting words come from the templates below and make no
+claim of their own. Layout by the kind of question:
+
+    advice   the article's steps as a numbered list, in order; what the article adds; readers
+    thread   "Isabel replied to Veronica: “…” [2]"
+    opinion  readers grouped: those who push back or add nuance, those who agree
+    other    the best answering sentence first, then the article's support, then readers
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
-from index.lexical import tokenize
 from index.parse import NO_AUTHOR
-from index.sentences import normalise, sentence_spans
 
 from ..answer import Source
-from ..retrieve import named_in
-from ..support import SupportScorer, coverage
+from ..compose import Composer, Plan, Quote
 
-MIN_SCORE = 0.3
-QUESTION_PENALTY = 0.3
-NAMED_BONUS = 0.5
-ARTICLE_MAX = 3
-COMMENT_MAX = 3
 _ARTICLE_LEADS = ("The article says: ", "It adds: ", "It also says: ")
-_COMMENT_LEADS = ("One commenter, {who}, wrote: ", "Another reader, {who}, wrote: ", "{who} wrote: ")
-
-
-@dataclass
-class _Candidate:
-    source: Source
-    text: str
-    start: int
-    score: float
+_READER_LEADS = ("{who} wrote: ", "{who} also wrote: ")
 
 
 class ExtractiveGenerator:
     name = "extractive"
     prompt_version = None
 
-    def __init__(self, scorer: SupportScorer, texts_for, headings_for=None):
-        """texts_for() -> {doc: seed text}; headings_for() -> {doc: {start offsets of titles/headings}}."""
-        self.scorer = scorer
-        self.texts_for = texts_for
-        self.headings_for = headings_for or (lambda: {})
+    def __init__(self, composer: Composer):
+        self.composer = composer
+
+    def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]:
+        plan = self.composer.plan(question, sources, intent)
+        yield from render(plan)
+
+    def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
+        return self.composer.plan(question, sources, intent)
 
 
-    def stream(self, question: str, sources: list[Source], history=None) -> Iterator[str]:
-        picked = self.select(question, sources)
-        article = sorted((c for c in picked if c.source.kind == "article"), key=lambda c: c.start)
-        comments = [c for c in picked if c.source.kind == "comment"]
-        first = {}  # best-scoring comment first; sentences of one comment in the order written
-        for i, c in enumerate(comments):
-            first.setdefault(c.source.author, i)
-        comments.sort(key=lambda c: (first[c.source.author], c.start))
-        if article:
-            yield "**What the article says**\n"
-            for i, c in enumerate(article):
-                yield f"{_ARTICLE_LEADS[min(i, len(_ARTICLE_LEADS) - 1)]}{_quote(c.text)} [{c.source.rank}]\n"
-        if comments:
-            yield ("\n" if article else "") + "**What readers said in the comments**\n"
-            authors: list[str] = []
-            for c in comments:
-                who = _who(c.source)
-                if authors and authors[-1] == who:
-                    lead = f"{who} also wrote: "
-                else:
-                    lead = _COMMENT_LEADS[min(len(set(authors)), len(_COMMENT_LEADS) - 1)].format(who=who)
-                authors.append(who)
-                yield f"{lead}{_quote(c.text)} [{c.source.rank}]\n"
-
-    def select(self, question: str, sources: list[Source]) -> list[_Candidate]:
-        texts, headings = self.texts_for(), self.headings_for()
-        candidates: list[_Candidate] = []
-        for src in sources:
-            seed = texts[src.doc]
-            for s, e in sentence_spans(seed[src.start : src.end], src.start):
-                sentence = normalise(seed[s:e])
-                if len(tokenize(sentence)) >= 3 and len(sentence) <= 600 and s not in headings.get(src.doc, ()):
-                    candidates.append(_Candidate(src, sentence, s, 0.0))
-        if not candidates:
-            return []
-        sims = self.scorer.similarity(question, [c.text for c in candidates])
-        named = {src.author: named_in(src.author, question) for src in sources}
-        for c, sim in zip(candidates, sims):
-            c.score = 0.7 * float(sim) + 0.3 * coverage(question, c.text) + 0.02 * (len(sources) - c.source.rank) / len(sources)
-            if c.text.rstrip("”’\"' ").endswith("?") and c.source.kind == "article":
-                c.score -= QUESTION_PENALTY  # a question restated is not an answer
-            if named[c.source.author]:
-                c.score += NAMED_BONUS  # "what did Veronica ask?"
-        picked, seen_text, units = [], set(), {}
-        for c in sorted(candidates, key=lambda c: -c.score):
-            if c.score < MIN_SCORE or c.text in seen_text:
-                continue
-            unit = c.source.chunk_id.split("#")[0]
-            limit = COMMENT_MAX if named[c.source.author] else 1 if c.source.kind == "comment" else ARTICLE_MAX
-            if units.get(unit, 0) >= limit:
-                continue
-            same_kind = sum(1 for p in picked if p.source.kind == c.source.kind)
-            if same_kind >= (ARTICLE_MAX if c.source.kind == "article" else COMMENT_MAX):
-                continue
-            units[unit] = units.get(unit, 0) + 1
-            seen_text.add(c.text)
-            picked.append(c)
-        return picked
+def render(plan: Plan) -> Iterator[str]:
+    quotes = plan.quotes
+    if not quotes:
+        return
+    steps = [q for q in quotes if q.role == "step"]
+    lead = quotes[0]
+    if steps and lead.role != "step":  # the best answer first, then the steps in order
+        if lead.step:
+            yield f"The article's step {lead.step}: {_quote(lead)} [{lead.source.rank}]\n"
+        elif lead.source.kind == "article":
+            yield f"The article says: {_quote(lead)} [{lead.source.rank}]\n"
+        else:
+            yield f"{_reader_lead(lead, quotes)}{_quote(lead)} [{lead.source.rank}]\n"
+        quotes = quotes[1:]
+    if steps:
+        yield ("**The article's other steps, in order**\n" if lead.step else "**The article's advice, step by step**\n")
+        for q in steps:
+            yield f"{q.step}. {_quote(q)} [{q.source.rank}]\n"
+    if plan.kind == "opinion":
+        yield from _opinion(quotes)
+        return
+    article_n = 0
+    readers_open = False
+    for q in quotes:
+        if q.role == "step":
+            continue
+        if q.source.kind == "article":
+            lead = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
+            if q.step and not steps:
+                lead = f"The article's step {q.step}: " if article_n == 0 else f"Step {q.step}: "
+            article_n += 1
+            yield f"{lead}{_quote(q)} [{q.source.rank}]\n"
+            continue
+        if not readers_open and (article_n or steps):
+            yield "\n**What readers said in the comments**\n"
+        readers_open = True
+        yield f"{_reader_lead(q, quotes)}{_quote(q)} [{q.source.rank}]\n"
 
 
-def _quote(text: str) -> str:
-    return f"“{text.strip('“”')}”"
+def _reader_lead(q: Quote, quotes: list[Quote]) -> str:
+    who = _who(q.author)
+    if q.role == "asked" and q.relation.endswith("asked the same"):
+        return f"{who} asked the same in the comments: "
+    if q.role == "reply" and q.relation:
+        before = quotes[quotes.index(q) - 1] if quotes.index(q) else None
+        if before is not None and before.record_id == q.record_id:
+            return f"{who} also wrote: "
+        return f"{q.relation}: "
+    if q.role == "asked":
+        return f"{who} asked: "
+    earlier = [o for o in quotes if o is not q and o.author == q.author and o.source.kind == "comment"]
+    if earlier and quotes.index(earlier[0]) < quotes.index(q):
+        return f"{who} also wrote: "
+    return f"{who} wrote: "
 
 
-def _who(source: Source) -> str:
-    author = source.author if source.author and source.author != NO_AUTHOR else "a reader who left no name"
-    return author
+def _opinion(quotes: list[Quote]) -> Iterator[str]:
+    groups = (("disagrees", "**Readers who push back or add nuance**"), ("agrees", "**Readers who agree with the article**"),
+              ("reader", "**Other readers**"), ("support", "**What the article itself says**"))
+    for role, title in groups:
+        members = [q for q in quotes if q.role == role]
+        if not members:
+            continue
+        yield f"{title}\n"
+        for q in members:
+            lead = "The article says: " if q.source.kind == "article" else _reader_lead(q, quotes)
+            yield f"{lead}{_quote(q)} [{q.source.rank}]\n"
+
+
+def _quote(q: Quote) -> str:
+    return f"“{q.text.strip('“”')}”"
+
+
+def _who(author: str | None) -> str:
+    return author if author and author != NO_AUTHOR else "A reader who left no name"

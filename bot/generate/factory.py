@@ -15,22 +15,23 @@ from __future__ import annotations
 
 from index.errors import GeneratorError
 
-FORMS = "extractive, openai:MODEL@BASE_URL, ollama:MODEL[@BASE_URL], local:NAME or local:PATH.gguf"
 
-
-def make_generator(spec: str | None, chat_model=None, *, scorer=None, texts_for=None, headings_for=None):
+def make_generator(spec: str | None, chat_model=None, *, composer=None):
+    """``composer`` (bot/compose.py) plans the answer for every generator: the extractive one
+    writes the plan out, a model drafts from the planned passages only."""
     from .extractive import ExtractiveGenerator
     from .llm import LLMGenerator
 
     if chat_model is not None:
         injected = spec if spec and spec.strip() != "extractive" else None
-        return LLMGenerator(chat_model, name=injected or getattr(chat_model, "model_name", None) or type(chat_model).__name__)
+        return LLMGenerator(chat_model, name=injected or getattr(chat_model, "model_name", None) or type(chat_model).__name__,
+                            composer=composer)
     spec = (spec or "extractive").strip()
     if spec == "extractive":
-        return ExtractiveGenerator(scorer, texts_for, headings_for)
+        return ExtractiveGenerator(composer)
     model_spec, _, prompt = spec.partition("#")
     version = _prompt_version(prompt, spec)  # before a local server is started for nothing
-    return LLMGenerator(chat_model_for(model_spec), name=spec, prompt_version=version)
+    return LLMGenerator(chat_model_for(model_spec), name=spec, prompt_version=version, composer=composer)
 
 
 def _prompt_version(prompt: str, spec: str) -> str:

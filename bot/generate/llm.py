@@ -29,6 +29,21 @@ def format_passages(sources: list[Source]) -> str:
     return "\n".join(blocks)
 
 
+def format_plan(plan) -> str:
+    """The planned quotes only, numbered by their passage, with who wrote them and to whom they
+    replied: a short prompt (~100-400 tokens instead of every retrieved chunk)."""
+    blocks = []
+    for q in plan.quotes:
+        s = q.source
+        if s.kind == "article":
+            who = f"the article{', step ' + str(q.step) if q.step else ''}{', section: ' + s.section if s.section else ''}"
+        else:
+            who = q.relation or f"comment by {q.author or NO_AUTHOR}"
+        body = q.text.replace("<passage", "‹passage").replace("</passage", "‹/passage")
+        blocks.append(f'<passage n="{s.rank}" from="{who}">\n{body}\n</passage>')
+    return "\n".join(blocks)
+
+
 def format_history(history: list[tuple[str, str]] | None) -> str:
     if not history:
         return ""
@@ -39,21 +54,24 @@ def format_history(history: list[tuple[str, str]] | None) -> str:
 
 
 class LLMGenerator:
-    def __init__(self, chat_model, name: str = "llm", prompt_version: str | None = None):
+    def __init__(self, chat_model, name: str = "llm", prompt_version: str | None = None, composer=None):
         self.chat_model = chat_model
         self.name = name
         self.prompt_version = prompt_version or DEFAULT_PROMPT
+        self.composer = composer  # plans which passages the prompt holds (bot/compose.py)
 
-    def messages(self, question: str, sources: list[Source], history=None):
+    def messages(self, question: str, sources: list[Source], history=None, intent=None):
         from langchain_core.messages import HumanMessage, SystemMessage
 
+        plan = self.composer.plan(question, sources, intent) if self.composer is not None else None
+        passages = format_plan(plan) if plan is not None and plan.quotes else format_passages(sources)
         system, user = load_prompt(self.prompt_version).render(
-            question=question, passages=format_passages(sources), history=format_history(history)
+            question=question, passages=passages, history=format_history(history)
         )
         return [SystemMessage(system), HumanMessage(user)]
 
-    def stream(self, question: str, sources: list[Source], history=None) -> Iterator[str]:
-        messages = self.messages(question, sources, history)
+    def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]:
+        messages = self.messages(question, sources, history, intent)
         for attempt in (1, 2):  # one retry, only when the failure came before any text
             started = False
             try:

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from index.sentences import sentence_spans
 
+from .. import markers
 from ..answer import Answer, Citation, Perspective, SafetyReport, Source
 from ..condense import is_follow_up
 from . import conversation, policy
@@ -49,7 +50,6 @@ PASSAGE_INJECTION = rx(
     r"\b(?:tell|instruct|order|make) the (?:reader|user|person)s? to\b",
     r"\b(?:assistant|chatbot|bot|ai|language model)s?\b[^.?!]{0,30}\b(?:must|should|will|always|now)\b",
 )
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 class SafetyLayer:
@@ -71,8 +71,12 @@ class SafetyLayer:
             report.scores["personal"] = 1.0
         if det.degraded:
             report.scores["degraded"] = 1.0
-        now = [f for f in report.flags if f in DANGER]
         state = conversation.state_of(history, self.detector.detect) if turns else conversation.State()
+        if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
+            # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
+            alone = self.detector.detect(question, topic=topic)
+            report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
+        now = [f for f in report.flags if f in DANGER]
 
         if now:
             report.tier = Tier.DANGER
@@ -166,7 +170,7 @@ class SafetyLayer:
             report.care = policy.DISTRESS
 
         if text and text not in (policy.DECLINE, policy.OFF_TOPIC) and report.tier != Tier.DANGER:
-            claims = find_claims(text, citations)
+            claims = find_claims(text, citations, answer.question)
             if claims:
                 if Flag.CONTESTED_CLAIM not in report.flags:
                     report.flags.append(Flag.CONTESTED_CLAIM.value)
@@ -239,7 +243,7 @@ def remove_cited(text: str, citations: list[Citation], bad: set[int]) -> tuple[s
     """Drop the sentences that cite any of ``bad``; renumber the citations left."""
     kept_parts, last = [], 0
     for s, e in sentence_spans(text):
-        if {int(n) for n in MARKER.findall(text[s:e])} & bad:
+        if set(markers.all_numbers(text[s:e])) & bad:
             kept_parts.append(text[last:s])
             last = e
     kept_parts.append(text[last:])
@@ -250,10 +254,10 @@ def remove_cited(text: str, citations: list[Citation], bad: set[int]) -> tuple[s
 
 def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
     """Keep the citations the text still uses, numbered 1.. in their old order."""
-    used = {int(n) for n in MARKER.findall(text)}
+    used = set(markers.all_numbers(text))
     kept = [c for c in citations if c.n in used]
     mapping = {c.n: i for i, c in enumerate(kept, 1)}
-    text = MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
+    text = markers.renumber(text, mapping)
     return text, [replace(c, n=mapping[c.n]) for c in kept]
 
 

@@ -51,7 +51,7 @@ CLEAR = {Flag.SELF_HARM: 0.65, Flag.ABUSE: 0.70, Flag.DISTRESS: 0.62, Flag.INJEC
 SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
 EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
 BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
-POSSIBLE = {Flag.SELF_HARM: 0.55, Flag.ABUSE: 0.60}
+POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
 ON_TOPIC = 0.30
 MARGIN = 0.02
 

@@ -289,7 +289,8 @@ BROAD: dict[Flag, re.Pattern] = {
     Flag.SELF_HARM: rx(
         r"\bhopeless\b|\bworthless\b|\bcan'?t go on\b|\bgive up on (?:life|everything|myself)\b|\bway out\b|\bonly exit\b|\bexit\b",
         r"\bpills?\b|\bnot worth it\b|\bno point\b|\bcan'?t do this anymore\b|\bcan'?t keep going\b|\bkeep going like this\b",
-        r"\b(?:i|i'?m|me|myself)\b[^.?!]{0,40}\b(?:disappear\w*|gone|die|dead|not here|burden)\b",
+        r"\b(?:i'?m|i am|i'?ll be|i will be|i want to be|i wanna be|i wish i was|i wish i were|i'?d be better)\s+(?:gone|dead|not here|off)\b"
+        r"|\bi (?:want to|wanna|will|could|should|just want to) (?:disappear|die|be gone|not be here)\b|\b(?:i'?m|i am|i feel like) (?:a|such a|just a) burden\b",
         r"\bdon'?t care what happens\b",
         r"\bkys\b|\bbridge\b|\brope\b|\bpermanently\b|\bgoodbye\b|\btonight\b|\bwrist\b|\bblades?\b|\brazor\b|\bcutting\b",
     ),

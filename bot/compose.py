@@ -1,0 +1,340 @@
+"""The answer plan: which exact sentences answer the question, in what order, with what relation.
+
+    plan = Composer(scorer, texts_for, records_for, headings_for).plan(question, sources, intent)
+    plan.quotes   # [Quote(source, start, end, text, role, relation, step, ...)], best answer first
+
+Both generators draft from the same plan: the extractive one writes it out with template words
+(bot/generate/extractive.py); a language model gets only the planned passages in its prompt.
+
+How sentences are chosen (every quote is an exact span of the seed):
+- candidates are the sentences of the retrieved passages, scored against the question
+  (0.65 cosine of the sentence vectors + 0.25 share of the question's words + a small rank prior);
+- never an answer: headings; filler about the article itself ("So today, I'm going to give you
+  ..."); a reader's question (it may be cited as context: "Veronica asked the same: ...");
+- a sentence whose meaning hangs on the one before ("This ...", "So ...", "It ...") brings that
+  sentence along in the same quote, or is left out;
+- redundancy is removed (MMR: a sentence too close to one already picked is skipped);
+- the kind of question (bot/intent.py) shapes the plan: advice gives the article's numbered
+  steps in order; thread and "what did X say" questions follow the reply graph and name the
+  relation; opinions group readers by their reviewed stance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.lexical import tokenize
+from index.sentences import normalise, sentence_spans
+
+from .answer import Source
+from .retrieve import named_in
+from .support import coverage
+
+MIN_SCORE = 0.3
+MAX_QUOTES = 5
+ARTICLE_MAX = 3
+COMMENT_MAX = 3
+REDUNDANT = 0.85
+ECHO = 0.55
+OPINION_FLOOR = 0.1
+RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
+FILLER = re.compile(
+    r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
+    r"|sorry for the essay|thank you for this blog|thanks renee|hi renee|dear renee|you are amazing renee"
+    r"|i have a question|please some ?one advise|please help|what is your advice|ok what is your advice"
+    r"|here['’]?s what you can do|let me ask you a few questions|to help you understand why)\b",
+    re.I,
+)
+ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
+STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
+BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Quote:
+    source: Source  # the retrieved passage it comes from; its rank is the [n] marker of the draft
+    start: int  # exact seed span
+    end: int
+    text: str  # normalised text of the span
+    record_id: str
+    author: str | None
+    role: str  # answer | step | support | reader | asked | reply | agrees | disagrees
+    relation: str = ""  # "Isabel replied to Veronica"
+    step: int | None = None
+    score: float = 0.0
+
+
+@dataclass
+class Plan:
+    kind: str
+    quotes: list[Quote] = field(default_factory=list)
+    note: str = ""  # template words only, no claim about the text
+
+    def passages(self) -> list[Source]:
+        """The planned quotes' sources, once each, in the plan's order (for a model's prompt)."""
+        return list({q.source.chunk_id: q.source for q in self.quotes}.values())
+
+
+@dataclass
+class _Candidate:
+    source: Source
+    start: int
+    end: int
+    text: str
+    record: object
+    score: float = 0.0
+    vector_text: str = ""  # the sentence whose vector scored it (the last one of a joined span)
+    sim: float = 0.0  # its cosine to the question
+
+
+class Composer:
+    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None):
+        """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
+        headings_for() -> {doc: start offsets of headings}; stances_for() -> {record id: stance}."""
+        self.scorer = scorer
+        self.texts_for = texts_for
+        self.records_for = records_for
+        self.headings_for = headings_for or (lambda: {})
+        self.stances_for = stances_for or (lambda: {})
+
+    # --- candidates ---------------------------------------------------------
+
+    def candidates(self, question: str, sources: list[Source]) -> list[_Candidate]:
+        texts, records, headings = self.texts_for(), self.records_for(), self.headings_for()
+        out: list[_Candidate] = []
+        seen: set[tuple[int, int]] = set()
+        for src in sources:
+            seed = texts[src.doc]
+            spans = sentence_spans(seed[src.start : src.end], src.start)
+            for i, (s, e) in enumerate(spans):
+                if (s, e) in seen or s in headings.get(src.doc, ()):
+                    continue
+                record = self._record_at(records, src, s)
+                if record is None:
+                    continue
+                sentence = normalise(seed[s:e])
+                if len(tokenize(sentence)) < 3 or len(sentence) > 600:
+                    continue
+                start = s
+                if ANTECEDENT.match(STEP_NUMBER.sub("", sentence)) and i > 0 and spans[i - 1][0] >= record.start:
+                    start = spans[i - 1][0]  # bring the sentence it leans on
+                    if start in headings.get(src.doc, ()):
+                        continue
+                seen.add((s, e))
+                m = STEP_NUMBER.match(seed[start:e])
+                if m and ":step" in record.id:
+                    start += m.end()  # quote the step, not its number
+                out.append(_Candidate(src, start, e, normalise(seed[start:e]), record, vector_text=sentence))
+        return out
+
+    @staticmethod
+    def _record_at(records: dict, src: Source, at: int):
+        for rid in src.record_ids:
+            record = records.get(f"{src.doc}/{rid}")
+            if record is not None and record.start <= at < record.end:
+                return record
+        return None
+
+    def score(self, question: str, cands: list[_Candidate], intent, sources: list[Source]) -> None:
+        if not cands:
+            return
+        sims = self.scorer.similarity(question, [c.vector_text for c in cands])
+        n = max(len(sources), 1)
+        kind = getattr(intent, "kind", "fact")
+        names = set(getattr(intent, "names", ()) or ())
+        for c, sim in zip(cands, sims):
+            c.sim = float(sim)
+            c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
+            if FILLER.search(c.text):  # a greeting or a promise about the article, not an answer
+                c.score -= 0.4 if len(tokenize(c.text)) <= 10 else 0.1
+            if c.text.rstrip("”’\"' ").endswith("?"):
+                c.score -= 0.3  # a question restated is not an answer
+            if kind == "advice" and ":step" in c.record.id:
+                c.score += 0.15
+            if kind not in ("said", "thread", "opinion") and c.source.kind == "article":
+                c.score += 0.08  # the article answers questions about it; readers add to it
+            if kind == "why" and BECAUSE.search(c.text):
+                c.score += 0.1
+            if c.record.author and (c.record.author in names or named_in(c.record.author, question)):
+                c.score += 0.5
+            elif kind in ("advice", "why", "yesno") and self.stances_for().get(c.record.id) in ("question", "personal story"):
+                c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
+
+    # --- the plan -----------------------------------------------------------
+
+    def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
+        question = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
+        kind = getattr(intent, "kind", "fact")
+        cands = self.candidates(question, sources)
+        self.score(question, cands, intent, sources)
+        if kind in ("said", "thread") and getattr(intent, "names", ()):
+            return self._thread_plan(question, cands, intent)
+        if kind == "opinion":
+            return self._opinion_plan(cands)
+        steps = self._steps(cands) if kind == "advice" else []
+        echo = self._echo(cands)
+        picked = self._pick(cands, exclude=steps + echo, kind=kind)
+        if not picked and not steps:
+            return Plan(kind, [])
+        article = [q for q in picked if q.source.kind == "article"]
+        comments = [q for q in picked if q.source.kind != "article"]
+        # the single best answering sentence first; for advice, then the article's steps in order;
+        # then what the article adds; then a reader who asked the same; then readers
+        best = max(picked + steps, key=lambda q: q.score)
+        if best.role == "step":
+            best = Quote(best.source, best.start, best.end, best.text, best.record_id, None, "answer", step=best.step, score=best.score)
+        steps = [q for q in steps if q.record_id != best.record_id]
+        ordered = [best] + steps + [q for q in article if q is not best] + echo + [q for q in comments if q is not best]
+        return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
+
+    def _pick(self, cands: list[_Candidate], exclude: list[Quote], kind: str, floor: float = MIN_SCORE) -> list[Quote]:
+        """Best sentences first, skipping readers' questions, near-duplicates (MMR) and over-quota units."""
+        chosen: list[_Candidate] = []
+        taken = {(q.start, q.end) for q in exclude}
+        per_unit: dict[str, int] = {}
+        vectors = self._vectors([c.vector_text for c in cands])
+        index = {id(c): i for i, c in enumerate(cands)}
+        for c in sorted(cands, key=lambda c: -c.score):
+            if c.score < floor or (c.start, c.end) in taken or any(_overlap(c, q) for q in exclude):
+                continue
+            if c.source.kind == "comment" and c.text.rstrip("”’\"' ").endswith("?"):
+                continue
+            if vectors is not None and chosen:
+                sims = [float(vectors[index[id(c)]] @ vectors[index[id(o)]]) for o in chosen]
+                if max(sims) > REDUNDANT:
+                    continue
+            if any(_overlap(c, o) for o in chosen):
+                continue
+            unit = c.record.id if c.source.kind == "comment" else c.source.chunk_id
+            named = c.score >= 0.8 and c.record.author
+            if per_unit.get(unit, 0) >= (3 if named else 1 if c.source.kind == "comment" else ARTICLE_MAX):
+                continue
+            if sum(1 for o in chosen if o.source.kind == c.source.kind) >= (ARTICLE_MAX if c.source.kind == "article" else COMMENT_MAX):
+                continue
+            per_unit[unit] = per_unit.get(unit, 0) + 1
+            chosen.append(c)
+            if len(chosen) >= MAX_QUOTES:
+                break
+        return [self._quote(c, "answer" if i == 0 else ("support" if c.source.kind == "article" else "reader"))
+                for i, c in enumerate(chosen)]
+
+    def _steps(self, cands: list[_Candidate]) -> list[Quote]:
+        """The article's numbered steps that were retrieved, in order: each step's opening sentence(s)."""
+        by_step: dict[int, list[_Candidate]] = {}
+        for c in cands:
+            m = re.search(r":step(\d+)$", c.record.id)
+            if m:
+                by_step.setdefault(int(m.group(1)), []).append(c)
+        out = []
+        texts = self.texts_for()
+        for number in sorted(by_step):
+            first = min(by_step[number], key=lambda c: c.start)
+            record = first.record
+            seed = texts[first.source.doc]
+            spans = sentence_spans(record.text, record.start)
+            end = spans[0][1]
+            for s, e in spans[1:3]:  # short steps ("Leave him alone. Let him be. Don't question him.")
+                if len(tokenize(seed[spans[0][0]:e])) <= 12:
+                    end = e
+            start = spans[0][0]
+            m = STEP_NUMBER.match(seed[start:end])
+            if m:
+                start += m.end()
+            text = normalise(seed[start:end])
+            out.append(Quote(first.source, start, end, text, record.id, None, "step", step=number, score=first.score))
+        return out
+
+    def _echo(self, cands: list[_Candidate]) -> list[Quote]:
+        """A reader asked the same thing: their question is context, quoted as asked (never as the answer)."""
+        stances = self.stances_for()
+        comments = [c for c in cands if c.source.kind == "comment" and stances.get(c.record.id) == "question"
+                    and c.text.rstrip("”’\"' ").endswith("?") and c.sim >= ECHO]
+        best = max(comments, key=lambda c: c.sim, default=None)
+        if best is None:
+            return []
+        return [self._quote(best, "asked", f"{best.record.author or 'A reader'} asked the same")]
+
+    def _thread_plan(self, question: str, cands: list[_Candidate], intent) -> Plan:
+        """Who said what to whom: the named commenters' words and the replies, with the relation named."""
+        records = self.records_for()
+        names = {n.casefold() for n in intent.names}
+        by_record: dict[str, list[_Candidate]] = {}
+        for c in cands:
+            if c.source.kind == "comment":
+                by_record.setdefault(c.record.id, []).append(c)
+        order = []
+        for c in cands:  # sources arrive in graph order (bot/retrieve.py search_for)
+            if c.source.kind == "comment" and c.record.id not in order:
+                order.append(c.record.id)
+        quotes: list[Quote] = []
+        for rid in order:
+            record = by_record[rid][0].record
+            parent = records.get(f"{by_record[rid][0].source.doc}/{record.parent}") if record.parent else None
+            involved = (record.author or "").casefold() in names or (parent and (parent.author or "").casefold() in names)
+            if not involved:
+                continue
+            asked = intent.kind == "said" and re.search(r"\bask", question, re.I)
+            pool = [c for c in by_record[rid] if asked or not c.text.rstrip("”’\"' ").endswith("?") or record.parent]
+            if not pool:
+                pool = by_record[rid]
+            top = sorted(pool, key=lambda c: -c.score)[: 2 if (record.author or "").casefold() in names else 1]
+            relation = (f"{record.author} replied to {parent.author}" if parent and parent.author else
+                        f"{record.author or 'A reader'} wrote")
+            for c in sorted(top, key=lambda c: c.start):
+                role = "reply" if parent else ("asked" if c.text.rstrip("”’\"' ").endswith("?") else "answer")
+                quotes.append(self._quote(c, role, relation))
+            if len(quotes) >= MAX_QUOTES:
+                break
+        if not quotes:
+            return Plan(intent.kind, self._pick(cands, [], intent.kind))
+        if intent.kind == "thread" and any(q.role == "reply" for q in quotes):
+            own = [q for q in quotes if q.role != "reply"]
+            quotes = [q for q in quotes if q.role == "reply"] + own[:1]
+        return Plan(intent.kind, _dedupe(quotes)[:MAX_QUOTES])
+
+    def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
+        """Readers' views, grouped by their reviewed stance (seeds/stances.v1.yaml)."""
+        stances = self.stances_for()
+        # a reader's view is in their comment as a whole: the retrieved comments count, however
+        # loosely one sentence matches "who disagreed?"
+        picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion", floor=OPINION_FLOOR)
+        article = [q for q in self._pick([c for c in cands if c.source.kind == "article"], [], "opinion")[:1]]
+        quotes = []
+        for q in picked:
+            stance = stances.get(q.record_id, "")
+            role = "disagrees" if stance in ("disagrees", "nuance") else "agrees" if stance == "agrees" else "reader"
+            quotes.append(Quote(q.source, q.start, q.end, q.text, q.record_id, q.author, role, q.relation, q.step, q.score))
+        order = {"disagrees": 0, "agrees": 1, "reader": 2}
+        quotes.sort(key=lambda q: (order[q.role], -q.score))
+        return Plan("opinion", quotes + [Quote(a.source, a.start, a.end, a.text, a.record_id, None, "support", score=a.score) for a in article])
+
+    # --- helpers ------------------------------------------------------------
+
+    def _quote(self, c: _Candidate, role: str, relation: str = "") -> Quote:
+        return Quote(c.source, c.start, c.end, c.text, c.record.id, c.record.author if c.source.kind == "comment" else None,
+                     role, relation, score=c.score)
+
+    def _vectors(self, texts: list[str]):
+        if not texts:
+            return None
+        try:
+            vecs = np.asarray(self.scorer.vectors(texts), dtype=np.float32)
+        except Exception:  # a scorer without vectors: no redundancy check
+            return None
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.where(norms == 0, 1, norms)
+
+
+def _overlap(a, b) -> bool:
+    return a.source.doc == b.source.doc and a.start < b.end and b.start < a.end
+
+
+def _dedupe(quotes: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    for q in quotes:
+        if not any(_overlap(q, o) for o in out):
+            out.append(q)
+    return out

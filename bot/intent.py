@@ -1,0 +1,130 @@
+"""What kind of answer a question wants, by transparent rules (no model to download).
+
+    intent = classify("What did Isabel say to Veronica?", authors)
+    intent.kind     # "advice" | "why" | "said" | "thread" | "opinion" | "yesno" | "fact"
+    intent.names    # commenters the question names, as the index spells them: ["Isabel", "Veronica"]
+    intent.unknown  # names that look like a commenter's but are not one: ["Megan"]
+
+The kind decides where the answer is looked for (thread questions read the reply graph,
+opinions lean on the comments, advice on the article's steps) and how it is written
+(bot/generate/extractive.py). Names are matched against the index's authors: whole words,
+possessives ("Confused's"), first names of two-word names ("Marilyn"), any case.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+KINDS = ("advice", "why", "said", "thread", "opinion", "yesno", "fact")
+COMMENT_KINDS = ("said", "thread", "opinion")
+
+_THREAD = re.compile(
+    r"\b(?:who|anyone|anybody|someone|somebody|did \w+|has \w+)\b[^?.!]{0,30}\b(?:repl(?:y|ied|ies)|respond\w*|answer\w*|wrote back|get back to|talk(?:ed)? to)\b"
+    r"|\brepl(?:y|ied|ies) (?:to|under)\b|\b(?:respond\w*|answer\w*) to\b|\bwhat did \w+(?: \w+)? (?:say|tell|write|ask) (?:to|back)\b"
+    r"|\bwhat (?:advice|answer|response|reply|replies) did\b|\bgot? (?:any )?(?:advice|answers?|repl(?:y|ies)|responses?)\b"
+    r"|\b(?:agree|disagree|argue)\w* with (?!the article|the author|her advice|it\b)\w+|\bthread\b|\bunder (?:her|his|\w+'s) comment\b",
+    re.I,
+)
+_OPINION = re.compile(
+    r"\b(?:readers?|commenters?|people|anyone|anybody|everyone|who|the men who commented|men in the comments)\b[^?.!]{0,40}\b(?:agree|disagree|think|believe|buy|criticis\w*|critici[sz]\w*|"
+    r"push(?:ed)? back|like[sd]?|object\w*|found|find|felt|feel|say about|thought|opinion|reacted|react)\b"
+    r"|\b(?:in the comments|the comments|commenters|readers)\b|\bwho (?:disagreed|agreed|criticised|criticized|pushed back|liked)\b"
+    r"|\bdo (?:readers|people|commenters) \w+\b|\bwhat do (?:the )?(?:readers|commenters)\b",
+    re.I,
+)
+_ADVICE = re.compile(
+    r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
+    r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
+    r"|\b(?:should|shall|must|do) i\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b"
+    r"|\bwhat does (?:the article|the author|she|renee|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
+    re.I,
+)
+_WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
+_YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
+_SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comment|story|point|advice|question)\b|\bsa(?:y|id)\b|\bwr(?:ite|ote)\b|\bask(?:ed)?\b|\bcomment\b", re.I)
+# Capitalised words that name something else than a commenter in this corpus or in questions.
+_NOT_NAMES = set(
+    """I I'm Is Are Do Does Did Can Could Should Would Will What Why How When Where Who Which The A An And But So Or If
+    Ok OK Yes No Hi Hey Renee David God Valentine Valentine's Thursday Friday Monday Tuesday Wednesday Saturday Sunday
+    New Orleans UM Part Step Disclaimer Science Men Women He She His Her My Me It Its That This They Their Was Were
+    Has Have According Per Tell Give Please Thanks Thank Also Then Any Anyone Anybody Someone Everyone Nobody Dear Ladies""".split()
+)
+_NAME_AFTER = re.compile(
+    r"(?:\bcommenters?\s+(?:called\s+|named\s+)?|\breader\s+(?:called\s+|named\s+)?)([A-Z][a-z]{2,})\b"
+    r"|(?:\b(?:did|does|was|is|has)\s+|\bby\s+|\bto\s+|\bfrom\s+|\bfor\s+)([A-Z][a-z]{2,})(?=\s+(?:say|said|write|wrote|ask|asked|reply|replied|think|mean|comment|post|answer|get|give|tell|\?|$)|'s\b|\s*\?)"
+    r"|\b([A-Z][a-z]{2,})'s\s+(?:comment|story|question|post|reply|advice|point)\b",
+)
+_SHORT_NAME = re.compile(r"\b[A-Z]{1,2}\b")
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str
+    names: tuple[str, ...] = ()  # authors named, as the index spells them
+    unknown: tuple[str, ...] = ()  # look like a commenter's name but are not one
+    near: dict = field(default_factory=dict)  # unknown name -> closest authors
+    query: str = ""  # what the answer is scored against: the question, or a follow-up with what it follows
+
+    @property
+    def wants_comments(self) -> bool:
+        return self.kind in COMMENT_KINDS or bool(self.names)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def named_authors(question: str, authors) -> list[str]:
+    """Authors the question names: the whole name, or the first word of a longer name (4+ letters);
+    names of one or two letters ("P", "AC", "YZ") only when written as capitals."""
+    words = _words(question)
+    joined = " " + " ".join(words) + " "
+    capitals = set(_SHORT_NAME.findall(question)) - {"I", "A", "OK"}
+    found = []
+    for author in dict.fromkeys(a for a in authors if a):
+        parts = _words(author or "")
+        if not parts:
+            continue
+        if len("".join(parts)) < 3:
+            if author in capitals:
+                found.append(author)
+            continue
+        if f" {' '.join(parts)} " in joined or (len(parts) > 1 and len(parts[0]) >= 4 and f" {parts[0]} " in joined):
+            found.append(author)
+    # a short name inside a longer one found ("B" in "Dima B") is not a name of its own
+    found = [a for a in found if not any(a != b and set(_words(a)) < set(_words(b)) for b in found)]
+    # order of appearance in the question
+    return sorted(found, key=lambda a: joined.find(" " + _words(a)[0] + " ") % (len(joined) + 1))
+
+
+def classify(question: str, authors=()) -> Intent:
+    names = tuple(named_authors(question, authors))
+    unknown, near = [], {}
+    known = {w for a in authors for w in _words(a or "")}
+    for m in _NAME_AFTER.finditer(question):
+        name = next((g for g in m.groups() if g), None)
+        if name and name not in _NOT_NAMES and name.casefold() not in known:
+            unknown.append(name)
+            near[name] = difflib.get_close_matches(name, [a for a in authors if a], n=3, cutoff=0.5)
+    q = question.strip()
+    if _THREAD.search(q) and (names or re.search(r"\b(?:her|his|their|the) comment\b|\banyone\b|\banybody\b", q, re.I)):
+        kind = "thread"
+    elif _THREAD.search(q) and re.search(r"\bwho\b", q, re.I):
+        kind = "thread"
+    elif names and _SAID.search(q):
+        kind = "said"
+    elif _OPINION.search(q) and not names:
+        kind = "opinion"
+    elif _WHY.search(q):
+        kind = "why"
+    elif _ADVICE.search(q):
+        kind = "advice"
+    elif _YESNO.search(q):
+        kind = "yesno"
+    elif names:
+        kind = "said"
+    else:
+        kind = "fact"
+    return Intent(kind, names, tuple(dict.fromkeys(unknown)), near)
