@@ -32,7 +32,7 @@ from .abstain import ABSTAIN_BELOW, ABSTAIN_TEXT, confidence
 from .safety.flags import is_danger
 from .answer import Answer, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier
-from .condense import condense
+from .condense import condense, is_challenge
 from .question import clean_question
 from .retrieve import Filters, HybridRetriever, named_in
 from .support import SupportScorer
@@ -218,10 +218,13 @@ class Bot:
         from .compose import Composer
         from .safety.perspectives import load_stances
 
-        stances = {cid: e.get("stance", "") for cid, e in load_stances().get("comments", {}).items()}
+        comments = load_stances().get("comments", {})
+        stances = {cid: e.get("stance", "") for cid, e in comments.items()}
+        quotes = {cid: e["quote"] for cid, e in comments.items() if e.get("quote")}
         return Composer(self.scorer, texts_for=lambda: self._current_version().sources,
                         records_for=lambda: self._current_version().records_by_id,
-                        headings_for=lambda: self._current_version().heading_starts, stances_for=lambda: stances)
+                        headings_for=lambda: self._current_version().heading_starts, stances_for=lambda: stances,
+                        stance_quotes_for=lambda: quotes)
 
     @_built_once
     def verifier(self) -> CitationVerifier:
@@ -335,7 +338,7 @@ class Bot:
         version, retriever = prepared["index"] = self._index()  # the rest of the question reads this version
         k = state.get("k") or DEFAULT_K
         if hasattr(retriever, "search_for"):
-            also = prepared["question"] if prepared["query"] != prepared["question"] else None
+            also = prepared["question"] if prepared["query"] != prepared["question"] and not is_challenge(prepared["question"]) else None
             sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters, also=also)
         else:
             sources = retriever.search(prepared["query"], k=k, filters=filters)

@@ -91,7 +91,7 @@ class _Candidate:
 
 
 class Composer:
-    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None):
+    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None):
         """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
         headings_for() -> {doc: start offsets of headings}; stances_for() -> {record id: stance}."""
         self.scorer = scorer
@@ -99,6 +99,7 @@ class Composer:
         self.records_for = records_for
         self.headings_for = headings_for or (lambda: {})
         self.stances_for = stances_for or (lambda: {})
+        self.stance_quotes_for = stance_quotes_for or (lambda: {})
 
     # --- candidates ---------------------------------------------------------
 
@@ -124,6 +125,11 @@ class Composer:
                     if start in headings.get(src.doc, ()):
                         continue
                 seen.add((s, e))
+                j = i
+                while _unbalanced(seed[start:e]) and j + 1 < len(spans) and spans[j + 1][1] <= record.end:
+                    j += 1  # "he'll be thinking: ‘what?!" goes on to the closing quote
+                    e = spans[j][1]
+                    seen.add(spans[j])
                 m = STEP_NUMBER.match(seed[start:e])
                 if m and ":step" in record.id:
                     start += m.end()  # quote the step, not its number
@@ -300,6 +306,11 @@ class Composer:
         stances = self.stances_for()
         # a reader's view is in their comment as a whole: the retrieved comments count, however
         # loosely one sentence matches "who disagreed?"
+        hints = self.stance_quotes_for() if hasattr(self, "stance_quotes_for") else {}
+        for c in cands:  # a reader's reviewed stance sentence speaks for their view
+            hint = hints.get(c.record.id)
+            if hint and normalise(hint) in c.text:
+                c.score += 0.3
         picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion", floor=OPINION_FLOOR)
         article = [q for q in self._pick([c for c in cands if c.source.kind == "article"], [], "opinion")[:1]]
         quotes = []
@@ -326,6 +337,14 @@ class Composer:
             return None
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.where(norms == 0, 1, norms)
+
+
+_PAIRS = (("‘", "’"), ("“", "”"), ("(", ")"))
+
+
+def _unbalanced(text: str) -> bool:
+    """An opening quote or bracket without its closing one ("( normally both !!")."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS)
 
 
 def _overlap(a, b) -> bool:

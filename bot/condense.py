@@ -26,8 +26,23 @@ def is_follow_up(question: str) -> bool:
     return len(content) <= 6 and bool(_FOLLOW_UP.search(question.strip()) or _PRONOUN.search(question))
 
 
+# "Is that really true?", "is there any evidence?": a challenge to what was just said. It is about the
+# previous question's claim, and its own words ("true") would only find other passages that use them.
+CHALLENGE = re.compile(
+    r"^\s*(?:(?:is|was|are) (?:that|this|it|they|those) (?:really |actually |even |all )?(?:true|right|correct|real|backed|proven|scientific|so)"
+    r"|really\W*$|is there (?:any )?(?:evidence|proof|research|science)|says who|how do (?:they|you|we|i|she) know|source\W*$)",
+    re.I,
+)
+
+
+def is_challenge(question: str) -> bool:
+    return bool(CHALLENGE.search(question.strip()))
+
+
 def condense(question: str, history: list[tuple[str, str]] | None) -> str:
     if not history or not is_follow_up(question):
         return question
     previous = [q for q, _ in history[-2:] if q]
+    if is_challenge(question) and previous:
+        return previous[-1]
     return " ".join(previous[-1:] + [question])

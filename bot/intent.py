@@ -31,7 +31,8 @@ _OPINION = re.compile(
     r"\b(?:readers?|commenters?|people|anyone|anybody|everyone|who|the men who commented|men in the comments)\b[^?.!]{0,40}\b(?:agree|disagree|think|believe|buy|criticis\w*|critici[sz]\w*|"
     r"push(?:ed)? back|like[sd]?|object\w*|found|find|felt|feel|say about|thought|opinion|reacted|react)\b"
     r"|\b(?:in the comments|the comments|commenters|readers)\b|\bwho (?:disagreed|agreed|criticised|criticized|pushed back|liked)\b"
-    r"|\bdo (?:readers|people|commenters) \w+\b|\bwhat do (?:the )?(?:readers|commenters)\b",
+    r"|\bdo (?:readers|people|commenters) \w+\b|\bwhat do (?:the )?(?:readers|commenters)\b"
+    r"|\b(?:did|does|do|has|have) (?:anyone|anybody|any (?:readers?|commenters?)|people|readers|commenters)\b[^?.!]{0,15}\b(?:say|said|think|find|found|feel|felt|agree|disagree|like|believe|mention|push)\w*\b",
     re.I,
 )
 _ADVICE = re.compile(

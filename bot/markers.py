@@ -17,7 +17,7 @@ import re
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # A line that is a lead-in, one verbatim “quote” (of one or more sentences) and its markers: one claim.
-QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>[^“”]+)”\s*(?P<markers>(?:\[\d{1,3}\]\s*)+)$")
+QUOTED_LINE = re.compile(r"^(?P<lead>[^“\[]*)“(?P<quote>.+)”\s*(?P<markers>(?:\[\d{1,3}\]\s*)+)$")
 MARKERS_WITH_SPACE = re.compile(r"\s*\[\d{1,3}\]")
 
 

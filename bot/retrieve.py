@@ -297,10 +297,12 @@ class HybridRetriever:
 
             texts, matrix = self.version.sentence_bank
             row_of = {t: i for i, t in enumerate(texts)}
+            seeds = self.version.sources
             rows, owners = [], []
             for key, chunk in chunks.items():
-                for s, e in sentence_spans(chunk.text):
-                    i = row_of.get(normalise(chunk.text[s:e]))
+                raw = seeds[chunk.doc][chunk.start : chunk.end]  # the seed, as the bank was built (line breaks end sentences)
+                for s, e in sentence_spans(raw):
+                    i = row_of.get(normalise(raw[s:e]))
                     if i is not None:
                         rows.append(i)
                         owners.append(key)

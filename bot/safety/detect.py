@@ -252,7 +252,7 @@ class Detector:
             hidden = [h for v in variants(text) for s in [normalise(v)] for h in pattern_hits(s, Flag.INJECTION)]
             if hidden:
                 fired.setdefault(Flag.INJECTION, []).extend(f"decoded {h}" for h in hidden)
-            distress = [m.group() for s in sentences for m in P.DISTRESS.finditer(_mask(s))]
+            distress = [m.group() for s in sentences if P.FIRST_PERSON.search(s) for m in P.DISTRESS.finditer(_mask(s))]
             if distress:
                 fired[Flag.DISTRESS] = distress
             broad[Flag.DISTRESS] = [[m.group() for m in P.DISTRESS_BROAD.finditer(_mask(s))] for s in sentences]

@@ -60,7 +60,9 @@ class Card:
 
     @property
     def summary(self) -> str:
-        return self.body.split("\n\n")[0].replace("\n", " ").strip()
+        """The card's first paragraph, without its "Not from the article." lead (the page's box says so)."""
+        first = self.body.split("\n\n")[0].replace("\n", " ").strip()
+        return first.removeprefix("Not from the article.").strip()
 
     @property
     def when(self) -> str:
