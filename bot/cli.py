@@ -20,8 +20,18 @@ def _answer_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-k", type=int, default=None, metavar="N", help="passages to retrieve (default 6)")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pullaway-bot")
+    except PackageNotFoundError:  # running from a checkout that is not installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="Citation-first chat over one article and its comments.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="parse, chunk, embed and store one or more posts with comments")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from string import Template
 
-from index.config import PROJECT_ROOT
+from index.bundled import bundled
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+PROMPTS_DIR = bundled("prompts")
 
 
 @dataclass(frozen=True)

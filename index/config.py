@@ -30,8 +30,18 @@ from pathlib import Path
 
 from index.errors import InputError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEED = PROJECT_ROOT / "seeds" / "why-men-pull-away.txt"
+from .bundled import bundled
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the checkout, when running from one
+DEFAULT_SEED = bundled("seeds", "why-men-pull-away.txt")  # the bundled article (shipped in the package)
+
+
+def default_store() -> Path:
+    """./store in a checkout (gitignored); for an installed package, the user's data folder."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "store"
+    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data) / "pullaway-bot" / "store"
 FEEDBACK_FILE = "feedback.sqlite3"  # in the store folder unless BOT_FEEDBACK_PATH says otherwise
 _OFF = ("0", "false", "no", "off")
 
@@ -62,7 +72,7 @@ def load_settings(**overrides) -> Settings:
     """Settings from the environment, with non-None keyword overrides on top."""
     env = os.environ
     settings = Settings(
-        store_dir=Path(env.get("BOT_STORE") or PROJECT_ROOT / "store"),
+        store_dir=Path(env.get("BOT_STORE") or default_store()),
         chroma_url=env.get("BOT_CHROMA_URL") or None,
         generator=env.get("BOT_GENERATOR") or "extractive",
         embedder=env.get("BOT_EMBEDDER") or "torch",

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.config import PROJECT_ROOT
+from index.bundled import bundled
 from index.errors import InputError
 from index.sentences import normalise
 
-EVAL_DIR = PROJECT_ROOT / "seeds" / "eval"
+EVAL_DIR = bundled("seeds", "eval")
 CASE_TYPES = (
     "fact", "comment", "commenter", "paraphrase", "followup", "out_of_scope",  # qa.v1
     "direct", "steps", "commenter_question", "thread", "opinion",  # the answering issue's categories (qa.dev.v2, qa.test.v1)
@@ -65,6 +65,14 @@ class SupportPair:
     split: str  # "calibrate" | "validate"
 
 
+def _relative_source(source: str, set_path: Path) -> Path:
+    """A set's ``source: seeds/why-men-pull-away.txt`` names a bundled file (or one beside the set)."""
+    parts = Path(source).parts
+    if parts and parts[0] in ("seeds", "prompts"):
+        return bundled(*parts)
+    return set_path.parent / source
+
+
 def resolve(name_or_path: str | Path) -> Path:
     """``qa.v1`` -> seeds/eval/qa.v1.yaml; a path is taken as it is."""
     path = Path(name_or_path)
@@ -108,7 +116,7 @@ def load_qa(name_or_path: str | Path = "qa.v1", check_source: bool = True) -> Ev
     source = data.get("source")
     if not isinstance(source, str):
         raise InputError(f"{path}: `source:` must name the seed file, e.g. `source: seeds/why-men-pull-away.txt`.")
-    source_path = Path(source) if Path(source).is_absolute() else PROJECT_ROOT / source
+    source_path = Path(source) if Path(source).is_absolute() else _relative_source(source, path)
     default_dissent = _str_list(data.get("dissent"), str(path), "dissent")
     from index.parse import slugify
 

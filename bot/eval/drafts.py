@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from index.config import DEFAULT_SEED, PROJECT_ROOT
+from index.config import DEFAULT_SEED
 
 HEADER = """\
 # Draft eval cases from thumbs-down feedback, written by `bot eval --from-feedback`.
@@ -34,10 +34,7 @@ def drafts_from_feedback(source: Path | str, out: Path | str) -> int:
 
     records = [r for r in read_export(source) if r.get("rating") == "down"]
     cases = [_case(r) for r in records]
-    try:
-        seed = str(DEFAULT_SEED.relative_to(PROJECT_ROOT))
-    except ValueError:
-        seed = str(DEFAULT_SEED)
+    seed = f"seeds/{DEFAULT_SEED.name}"  # the bundled article, as the eval sets name it
     body = yaml.safe_dump({"version": "qa.drafts", "source": seed, "cases": cases}, allow_unicode=True,
                           sort_keys=False, width=100)
     out = Path(out)

@@ -17,12 +17,14 @@ from pathlib import Path
 from index.errors import GeneratorError, InputError
 
 from . import metrics as M
+from index.bundled import bundled
+
 from .baselines import BASELINES, TUTORIAL_K
 from .dataset import Case, EvalSet, load_qa, load_safety, load_support_labels
 
 K_EVAL = 5  # recall@k and nDCG@k
 RETRIEVERS = ("hybrid", "dense", "bm25")
-THRESHOLDS = Path(__file__).resolve().parents[2] / "seeds" / "eval" / "thresholds.json"
+THRESHOLDS = bundled("seeds", "eval", "thresholds.json")
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.config import PROJECT_ROOT
+from index.bundled import bundled
 from index.sentences import sentence_spans
 
 from ..answer import Citation
 
-STANCES = PROJECT_ROOT / "seeds" / "stances.v1.yaml"
-CLAIMS_FILE = PROJECT_ROOT / "seeds" / "claims.v1.yaml"
-CARDS = PROJECT_ROOT / "prompts" / "perspectives"
+STANCES = bundled("seeds", "stances.v1.yaml")
+CLAIMS_FILE = bundled("seeds", "claims.v1.yaml")
+CARDS = bundled("prompts", "perspectives")
 STANCE_VALUES = ("agrees", "disagrees", "nuance", "question", "personal story")
 DISSENT = ("disagrees", "nuance")
 MAX_COMMENTS = 2

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.config import PROJECT_ROOT
+from index.bundled import bundled
 
 from .flags import Flag
 
-RESOURCES = PROJECT_ROOT / "prompts" / "resources.v1.yaml"
-TAGS = PROJECT_ROOT / "seeds" / "safety_tags.v1.yaml"
+RESOURCES = bundled("prompts", "resources.v1.yaml")
+TAGS = bundled("seeds", "safety_tags.v1.yaml")
 
 NOT_PROFESSIONAL = "This is general information from one article and its readers, not professional advice."
 DECLINE = (
