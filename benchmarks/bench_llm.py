@@ -69,13 +69,13 @@ def through_bot(bot: Bot, question: str) -> dict:
         elif isinstance(event, Answer):
             answer = event
     total = time.perf_counter() - t0
-    gen = answer.meta["timings"].get("generate", 0.0)
+    gen = answer.meta.timings.get("generate", 0.0)
     ttft = (first - t0) if first else float("nan")
-    pre = answer.meta["timings"].get("retrieve", 0.0) + answer.meta["timings"].get("check", 0.0)
+    pre = answer.meta.timings.get("retrieve", 0.0) + answer.meta.timings.get("check", 0.0)
     decode = max(gen - (ttft - pre), 1e-9) if first else float("nan")
     return {"ttft": ttft, "tokens": pieces, "tps": pieces / decode if first else 0.0, "total": total,
-            "answer": answer, "unsupported": answer.meta.get("unsupported", 0), "citations": len(answer.citations),
-            "abstained": answer.meta.get("abstained")}
+            "answer": answer, "unsupported": answer.meta.unsupported, "citations": len(answer.citations),
+            "abstained": answer.meta.abstained}
 
 
 def direct(running, messages, max_tokens: int, temperature: float) -> dict:

@@ -1,6 +1,6 @@
 """When to answer "the article and its comments don't cover that" instead of quoting.
 
-    confidence(query, sources, names, coverage) -> float;  answer when >= ABSTAIN_BELOW
+    decide(query, sources, names, coverage) -> Decision(answer, similarity, because)
 
 The evidence, strongest first:
 - the question names a commenter of this index (what they wrote is the answer): 1.0;
@@ -19,6 +19,8 @@ an unrelated passage, COVERED is "most of the rare words".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 ABSTAIN_BELOW = 0.25
 ABSTAIN_FLOOR = 0.15
 COVERED = 0.5
@@ -30,16 +32,27 @@ ABSTAIN_TEXT = (
 )
 
 
-def confidence(query: str, sources, names=(), coverage=None) -> float:
-    """How well the retrieved passages match the query, in [0, 1]. ``coverage(query, sources)`` is the
-    retriever's IDF-weighted coverage (optional); ``names``: commenters the question names."""
-    if names and any(s.author in names for s in sources):
-        return 1.0
-    if not sources:
-        return 0.0
+@dataclass(frozen=True)
+class Decision:
+    answer: bool
+    similarity: float  # measured: the best passage's similarity to the query (chunk, or sentence - discount)
+    because: str  # why it answers: "names a commenter" | "similarity" | "rare words covered"; "" when it abstains
+
+
+def similarity(sources) -> float:
     scores = [s.dense for s in sources if s.dense is not None]
     scores += [s.sentence - SENTENCE_DISCOUNT for s in sources if getattr(s, "sentence", None) is not None]
-    best = max(scores) if scores else 0.0
-    if ABSTAIN_FLOOR <= best < ABSTAIN_BELOW and coverage is not None and coverage(query, sources) >= COVERED:
-        return ABSTAIN_BELOW  # lexically well covered: answer
-    return best
+    return max(scores) if scores else 0.0
+
+
+def decide(query: str, sources, names=(), coverage=None) -> Decision:
+    """Answer or abstain. ``coverage(query, sources)`` is the retriever's IDF-weighted coverage (optional);
+    ``names``: commenters the question names."""
+    best = similarity(sources) if sources else 0.0
+    if names and any(s.author in names for s in sources):
+        return Decision(True, best, "names a commenter")
+    if best >= ABSTAIN_BELOW:
+        return Decision(True, best, "similarity")
+    if ABSTAIN_FLOOR <= best and coverage is not None and sources and coverage(query, sources) >= COVERED:
+        return Decision(True, best, "rare words covered")
+    return Decision(False, best, "")

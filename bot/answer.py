@@ -98,13 +98,35 @@ class SafetyReport:
 
 
 @dataclass
+class AnswerMeta:
+    """How an answer was made: every field measured or set by the pipeline, none guessed."""
+
+    generator: str = ""
+    prompt_version: str | None = None
+    query: str = ""  # what was retrieved for (a follow-up joined with what it follows)
+    kind: str = ""  # what the question wants (bot/intent.py): advice, why, said, thread, opinion, yesno, fact
+    retriever: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds, and "total"
+    abstained: bool = False  # "the article and its comments don't cover that" (or the off-topic redirect)
+    care_only: bool = False  # danger or check-in: care and helplines, nothing from the article
+    similarity: float | None = None  # best similarity of a retrieved passage to the query; None when not measured
+    answered_because: str = ""  # "similarity" | "rare words covered" | "names a commenter" (bot/abstain.py)
+    unsupported: int = 0  # draft sentences the verifier removed
+    reassigned: int = 0  # draft sentences whose citation moved to a better passage
+    invalid_markers: list[int] = field(default_factory=list)  # [0] or out-of-range markers dropped
+    checked_sentences: int = 0
+    answer_id: str = ""  # names the answer for feedback (the API's completion id)
+    safety: str = "on"  # "off" only with Bot(safety=False)
+
+
+@dataclass
 class Answer:
     text: str
     question: str
     citations: list[Citation] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     safety: SafetyReport = field(default_factory=SafetyReport)
-    meta: dict = field(default_factory=dict)  # generator, prompt_version, timings {stage: seconds}, ...
+    meta: AnswerMeta = field(default_factory=AnswerMeta)
 
     def __str__(self) -> str:
         from .render import plain
@@ -113,7 +135,7 @@ class Answer:
 
     @property
     def abstained(self) -> bool:
-        return bool(self.meta.get("abstained"))
+        return self.meta.abstained
 
     def to_dict(self) -> dict:
         return asdict(self)

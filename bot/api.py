@@ -22,17 +22,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import RunnableLambda
 
 from index.config import Settings, load_settings
 from index.errors import StoreError
 from index.store import IndexVersion, watch_index
 
-from .abstain import ABSTAIN_BELOW, ABSTAIN_TEXT, confidence
+from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
-from .answer import Answer, Citation, SafetyReport, Source, TextDelta
-from .cite import CitationVerifier
+from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
+from .cite import CitationVerifier, citation_for
+from .intent import intent_for
 from .condense import condense, is_challenge
+from .turn import Turn
 from .question import clean_question
 from .retrieve import Filters, HybridRetriever, named_in
 from .support import SupportScorer
@@ -91,8 +93,7 @@ class _NoSafety:
         return sources
 
     def apply(self, answer, report, version, retrieve):
-        answer.meta["safety"] = "off"
-        return answer
+        return answer  # the Bot notes meta.safety = "off"
 
 
 class Bot:
@@ -245,11 +246,7 @@ class Bot:
 
     @_built_once
     def chain(self):
-        return (
-            RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
-            | RunnablePassthrough.assign(sources=RunnableLambda(self._retrieve_step))
-            | RunnableLambda(self._answer_step)
-        )
+        return RunnableLambda(self._prepare) | RunnableLambda(self._retrieve_step) | RunnableLambda(self._answer_step)
 
     # --- public API ---------------------------------------------------------
 
@@ -260,7 +257,7 @@ class Bot:
         return self._fresh_retriever().search(text, k=k, filters=filters)
 
     def ask(self, question: str, history=None, k: int | None = None, filters=None) -> Answer:
-        return self.chain.invoke({"question": question, "history": list(history or []), "k": k, "filters": filters})
+        return self.chain.invoke(Turn(question, list(history or []), k, filters))
 
     def stream(self, question: str, history=None, k: int | None = None, filters=None) -> Iterator[TextDelta | Answer]:
         """Text deltas as they are produced, then the final Answer.
@@ -269,15 +266,13 @@ class Bot:
         is flagged); the extractive answer, verified first, arrives line by line."""
         import queue
 
-        state = {"question": question, "history": list(history or []), "k": k, "filters": filters}
-        state["prepared"] = self._prepare(state)
-        state["sources"] = self._retrieve_step(state)
+        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, filters)))
         q: queue.Queue = queue.Queue()
         result: dict = {}
 
         def work():
             try:
-                result["answer"] = self._answer_step(state, on_delta=lambda d: q.put(TextDelta(d)))
+                result["answer"] = self._answer_step(turn, on_delta=lambda d: q.put(TextDelta(d)))
             except BaseException as exc:  # handed to the caller's thread below
                 result["error"] = exc
             finally:
@@ -290,136 +285,107 @@ class Bot:
             raise result["error"]
         yield result["answer"]
 
-
     # --- chain steps ----------------------------------------------------------
 
-    def _prepare(self, state: dict) -> dict:
-        started = time.perf_counter()
-        text, notes = clean_question(state["question"])
-        query = condense(text, state["history"])
-        report = self.safety.check(text, state["history"], topic=query)
-        report.notes.extend(notes)
-        if report.resumed:  # "yes, I'm safe": answer the question the check-in held back
-            text, _ = clean_question(report.resumed)
-            query = condense(text, state["history"][:-1])
-        return {"question": text, "query": query, "safety": report, "started": started,
-                "intent": self._intent(text, query), "timings": {"check": time.perf_counter() - started}}
-
-    def _intent(self, question: str, query: str):
-        """What kind of answer the question wants; commenters named in it (or, for a follow-up,
-        in the conversation's last question)."""
-        from .intent import classify
-
+    def _prepare(self, turn: Turn) -> Turn:
+        turn.text, notes = clean_question(turn.question)
+        turn.query = condense(turn.text, turn.history)
+        turn.report = self.safety.check(turn.text, turn.history, topic=turn.query)
+        turn.report.notes.extend(notes)
+        if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back
+            turn.text, _ = clean_question(turn.report.resumed)
+            turn.query = condense(turn.text, turn.history[:-1])
         version = self._version_or_none()
         authors = sorted({r.author for r in version.records if r.author}) if version else []
-        intent = classify(question, authors)
-        refers = re.search(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", question, re.I)
-        if not intent.names and query != question and (refers or intent.kind in ("said", "thread")):
-            earlier = classify(query, authors)
-            if earlier.names:
-                from dataclasses import replace as _replace
+        turn.intent = intent_for(turn.text, turn.query, authors)
+        turn.timings["check"] = time.perf_counter() - turn.started
+        return turn
 
-                kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
-                intent = _replace(intent, names=earlier.names, kind=kind)
-        from dataclasses import replace as _replace
-
-        return _replace(intent, query=query)
-
-    def _retrieve_step(self, state: dict) -> list[Source]:
-        prepared = state["prepared"]
-        report = prepared["safety"]
+    def _retrieve_step(self, turn: Turn) -> Turn:
+        report = turn.report
         flags = set(report.flags)
         if not self.safety.corpus_allowed(report) or "injection" in flags:
-            return []  # care first: nothing from the article or the comments is even looked up
+            return turn  # care first: nothing from the article or the comments is even looked up
         t = time.perf_counter()
-        filters = state.get("filters")
-        if isinstance(filters, dict):
-            filters = Filters(**filters)
-        version, retriever = prepared["index"] = self._index()  # the rest of the question reads this version
-        k = state.get("k") or DEFAULT_K
+        filters = Filters(**turn.filters) if isinstance(turn.filters, dict) else turn.filters
+        version, retriever = turn.index = self._index()  # the rest of the question reads this version
+        k = turn.k or DEFAULT_K
         if hasattr(retriever, "search_for"):
-            also = prepared["question"] if prepared["query"] != prepared["question"] and not is_challenge(prepared["question"]) else None
-            sources = retriever.search_for(prepared["query"], prepared.get("intent"), k=k, filters=filters, also=also)
+            also = turn.text if turn.query != turn.text and not is_challenge(turn.text) else None
+            sources = retriever.search_for(turn.query, turn.intent, k=k, filters=filters, also=also)
         else:
-            sources = retriever.search(prepared["query"], k=k, filters=filters)
-        intent = prepared.get("intent")
-        if "off_topic" in flags and intent is not None and (intent.names or intent.unknown):
+            sources = retriever.search(turn.query, k=k, filters=filters)
+        if "off_topic" in flags and turn.intent is not None and (turn.intent.names or turn.intent.unknown):
             report.flags.remove("off_topic")  # it names a commenter (or asks about one): about the comments
             flags.discard("off_topic")
         if "off_topic" in flags:
             # The topic check knows relationships, not this corpus: a question the index
             # clearly covers ("What did Veronica ask?") is not off topic.
-            if self._confidence(prepared["query"], sources, prepared.get("intent"), retriever) >= ABSTAIN_BELOW:
+            if self._decide(turn.query, sources, turn.intent, retriever).answer:
                 report.flags.remove("off_topic")
                 report.notes.append("The topic check doubted this question, but the article and comments cover it.")
             else:
-                return []
-        sources = self.safety.screen_sources(sources, report, version)
-        prepared["timings"]["retrieve"] = time.perf_counter() - t
-        return sources
+                return turn
+        turn.sources = self.safety.screen_sources(sources, report, version)
+        turn.timings["retrieve"] = time.perf_counter() - t
+        return turn
 
-    def _answer_step(self, state: dict, on_delta=None) -> Answer:
-        index = state["prepared"].get("index")  # None when nothing was retrieved (care first, injection)
-        with self._reading(index):
-            return self._answer(state, index[1] if index else self._retriever, on_delta)
+    def _answer_step(self, turn: Turn, on_delta=None) -> Answer:
+        with self._reading(turn.index):  # None when nothing was retrieved (care first, injection)
+            return self._answer(turn, turn.index[1] if turn.index else self._retriever, on_delta)
 
-    def _answer(self, state: dict, retriever, on_delta=None) -> Answer:
-        prepared, sources = state["prepared"], state["sources"]
-        question, report, timings = prepared["question"], prepared["safety"], prepared["timings"]
-        meta = {
-            "generator": self.generator.name,
-            "prompt_version": self.generator.prompt_version,
-            "query": prepared["query"],
-            "retriever": getattr(retriever, "mode", type(retriever).__name__) if retriever is not None else self.retriever_mode,
-            "timings": timings,
-            "abstained": False,
-            "unsupported": 0,
-        }
+    def _answer(self, turn: Turn, retriever, on_delta=None) -> Answer:
+        question, report, sources = turn.text, turn.report, turn.sources
+        meta = AnswerMeta(
+            generator=self.generator.name, prompt_version=self.generator.prompt_version, query=turn.query,
+            kind=getattr(turn.intent, "kind", ""), timings=turn.timings,
+            retriever=getattr(retriever, "mode", type(retriever).__name__) if retriever is not None else self.retriever_mode,
+            safety="off" if isinstance(self.safety, _NoSafety) else "on",
+        )
         early = self.safety.short_circuit(report)
         if early is not None:
-            meta["abstained"] = "off_topic" in report.flags  # a redirect, not an answer
-            meta["care_only"] = early == ""  # danger or check-in: care and helplines, no article text
-            return self._finish(Answer(early, question, safety=report, meta=meta), report, prepared, on_delta)
+            meta.abstained = "off_topic" in report.flags  # a redirect, not an answer
+            meta.care_only = early == ""  # danger or check-in: care and helplines, no article text
+            return self._finish(Answer(early, question, safety=report, meta=meta), turn, on_delta)
 
-        intent = prepared.get("intent")
-        if intent is not None and intent.unknown:
-            meta["abstained"] = True
-            return self._finish(Answer(no_such_commenter(intent), question, sources=sources, safety=report, meta=meta),
-                                report, prepared, on_delta)
+        if turn.intent is not None and turn.intent.unknown:
+            meta.abstained = True
+            return self._finish(Answer(no_such_commenter(turn.intent), question, sources=sources, safety=report, meta=meta),
+                                turn, on_delta)
 
-        score = self._confidence(prepared["query"], sources, intent, retriever)
-        meta["confidence"] = round(score, 4)
-        if score < ABSTAIN_BELOW:
-            meta["abstained"] = True
-            return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), report, prepared, on_delta)
+        decision = self._decide(turn.query, sources, turn.intent, retriever)
+        meta.similarity, meta.answered_because = round(decision.similarity, 4), decision.because
+        if not decision.answer:
+            meta.abstained = True
+            return self._finish(Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta), turn, on_delta)
 
         # A model's draft streams live, except when care comes first: then the verified,
         # safety-shaped answer is the first thing shown.
         live = on_delta if self.generator.name != "extractive" and not is_danger(report.flags) else None
         t = time.perf_counter()
         draft_parts = []
-        for piece in self.generator.stream(question, sources, state["history"], intent=prepared.get("intent")):
+        for piece in self.generator.stream(question, sources, turn.history, intent=turn.intent):
             draft_parts.append(piece)
             if live:
                 live(piece)
-        timings["generate"] = time.perf_counter() - t
+        turn.timings["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
         checked = self.verifier.verify("".join(draft_parts), sources, self._current_version().sources)
-        timings["verify"] = time.perf_counter() - t
-        meta.update(unsupported=checked.unsupported, reassigned=checked.reassigned,
-                    invalid_markers=checked.invalid_markers, checked_sentences=checked.sentences)
+        turn.timings["verify"] = time.perf_counter() - t
+        meta.unsupported, meta.reassigned = checked.unsupported, checked.reassigned
+        meta.invalid_markers, meta.checked_sentences = checked.invalid_markers, checked.sentences
         if not checked.citations:
-            meta["abstained"] = True
+            meta.abstained = True
             answer = Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta)
         else:
             answer = Answer(checked.text, question, checked.citations, sources, report, meta)
-        return self._finish(answer, report, prepared, None if live else on_delta)
+        return self._finish(answer, turn, None if live else on_delta)
 
-    def _finish(self, answer: Answer, report: SafetyReport, prepared: dict, on_delta) -> Answer:
-        answer = self.safety.apply(answer, report, self._version_or_none(), self.retrieve)
-        answer.meta["answer_id"] = uuid.uuid4().hex  # names the answer for feedback (API id, ratings)
-        answer.meta["timings"]["total"] = time.perf_counter() - prepared["started"]
+    def _finish(self, answer: Answer, turn: Turn, on_delta) -> Answer:
+        answer = self.safety.apply(answer, turn.report, self._version_or_none(), self.retrieve)
+        answer.meta.answer_id = uuid.uuid4().hex  # names the answer for feedback (API id, ratings)
+        answer.meta.timings["total"] = time.perf_counter() - turn.started
         if on_delta:
             for line in answer.text.splitlines(keepends=True):
                 on_delta(line)
@@ -431,31 +397,17 @@ class Bot:
         except StoreError:
             return None
 
-    def _confidence(self, query: str, sources: list[Source], intent=None, retriever=None) -> float:
+    def _decide(self, query: str, sources: list[Source], intent=None, retriever=None) -> Decision:
         names = set(getattr(intent, "names", ()) or ()) | {s.author for s in sources if named_in(s.author, query)}
-        if not sources or not any(s.dense is not None or s.sentence is not None for s in sources):
-            sims = self.scorer.similarity(query, [s.text for s in sources]) if sources else []
+        if sources and not any(s.dense is not None or s.sentence is not None for s in sources):
+            sims = self.scorer.similarity(query, [s.text for s in sources])  # an injected retriever's sources
             sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
-        return confidence(query, sources, tuple(names), getattr(retriever, "coverage", None))
+        return decide(query, sources, tuple(names), getattr(retriever, "coverage", None))
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
+        """The Citation of ``seed[start:end]`` inside one of the source's records (bot/cite.py: citation_for)."""
         version = self._current_version()
         records = version.records_by_id
-        seed = version.sources[source.doc]
         candidates = [records[f"{source.doc}/{rid}"] for rid in source.record_ids]
         record = next((r for r in candidates if r.start <= start < r.end), candidates[0])
-        parent = records.get(f"{source.doc}/{record.parent}") if record.parent else None
-        return Citation(
-            n=n,
-            source_id=record.id,
-            kind=record.kind,
-            author=record.author,
-            quote=seed[start:end],
-            start=start,
-            end=end,
-            doc=source.doc,
-            section=record.section,
-            parent=record.parent,
-            parent_author=parent.author if parent else None,
-            support=support,
-        )
+        return citation_for(version, record, start, end, n, support)

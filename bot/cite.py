@@ -176,3 +176,13 @@ def _drop_empty_headings(text: str) -> str:
                 continue
         out.append(line)
     return "\n".join(out).strip()
+
+
+def citation_for(version, record, start: int, end: int, n: int, support: float | None = None) -> Citation:
+    """The Citation of ``seed[start:end]`` inside ``record`` (one place builds them)."""
+    parent = version.records_by_id.get(f"{record.doc}/{record.parent}") if record.parent else None
+    return Citation(
+        n=n, source_id=record.id, kind=record.kind, author=record.author, quote=version.sources[record.doc][start:end],
+        start=start, end=end, doc=record.doc, section=record.section, parent=record.parent,
+        parent_author=parent.author if parent else None, support=support,
+    )

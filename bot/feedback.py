@@ -193,7 +193,7 @@ class FeedbackLog:
 
     def remember(self, answer, history, index_version: str | None) -> None:
         """Keep what a rating of this answer would store; the oldest are forgotten past the bound."""
-        answer_id = answer.meta.get("answer_id")
+        answer_id = answer.meta.answer_id
         if not answer_id:
             return
         record = {
@@ -202,8 +202,8 @@ class FeedbackLog:
             "history": [list(turn) for turn in history or []],
             "answer": answer.text,
             "citations": [{k: getattr(c, k) for k in CITATION_FIELDS} for c in answer.citations],
-            "generator": str(answer.meta.get("generator") or ""),
-            "prompt_version": answer.meta.get("prompt_version"),
+            "generator": str(answer.meta.generator or ""),
+            "prompt_version": answer.meta.prompt_version,
             "index_version": index_version,
         }
         with self._lock:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 KINDS = ("advice", "why", "said", "thread", "opinion", "yesno", "fact")
 COMMENT_KINDS = ("said", "thread", "opinion")
@@ -129,3 +129,18 @@ def classify(question: str, authors=()) -> Intent:
     else:
         kind = "fact"
     return Intent(kind, names, tuple(dict.fromkeys(unknown)), near)
+
+
+_REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
+
+
+def intent_for(question: str, query: str, authors=()) -> Intent:
+    """The intent of a question in a conversation: its own kind and names; a follow-up that refers to
+    someone ("did anyone reply to her?") takes the names of what it follows (``query``)."""
+    intent = classify(question, authors)
+    if not intent.names and query != question and (_REFERS.search(question) or intent.kind in ("said", "thread")):
+        earlier = classify(query, authors)
+        if earlier.names:
+            kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
+            intent = replace(intent, names=earlier.names, kind=kind)
+    return replace(intent, query=query)

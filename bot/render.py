@@ -68,11 +68,11 @@ def render_text(answer: Answer, width: int = 100) -> str:
             lines.append(f"  [{c.n}] {where(c)} ({c.source_id}, chars {c.start}-{c.end})")
             quote = textwrap.shorten(normalise(c.quote), width=width * 2, placeholder=" …")
             lines.extend(textwrap.wrap(f"“{quote}”", width=width, initial_indent="      ", subsequent_indent="      "))
-    timings = answer.meta.get("timings", {})
+    timings = answer.meta.timings or {}
     lines.append(
-        f"\n[{answer.meta.get('generator')}; "
+        f"\n[{answer.meta.generator}; "
         + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items())
-        + (f"; {answer.meta['unsupported']} unsupported sentence(s) removed" if answer.meta.get("unsupported") else "")
+        + (f"; {answer.meta.unsupported} unsupported sentence(s) removed" if answer.meta.unsupported else "")
         + "]"
     )
     return "\n".join(lines)

@@ -174,8 +174,8 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
         else:
             chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer)}
             history = list(history or []) + [[question, answer.text]]
-            if answer.meta.get("answer_id"):
-                ids[str(len(chat) - 1)] = answer.meta["answer_id"]  # the message a thumb refers to
+            if answer.meta.answer_id:
+                ids[str(len(chat) - 1)] = answer.meta.answer_id  # the message a thumb refers to
         yield chat, history, ids
 
     respond.__annotations__ = {"request": gr.Request}  # a real class: Gradio reads it to pass the request

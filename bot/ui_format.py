@@ -187,17 +187,17 @@ def perspectives_html(answer: Answer) -> str:
 
 
 def footer_html(answer: Answer) -> str:
-    meta = answer.meta or {}
+    meta = answer.meta
     parts = []
-    if meta.get("generator"):
-        parts.append(f"generator: {meta['generator']}")
-    if meta.get("prompt_version"):
-        parts.append(f"prompt: {meta['prompt_version']}")
-    total = (meta.get("timings") or {}).get("total")
+    if meta.generator:
+        parts.append(f"generator: {meta.generator}")
+    if meta.prompt_version:
+        parts.append(f"prompt: {meta.prompt_version}")
+    total = (meta.timings or {}).get("total")
     if isinstance(total, (int, float)):
         parts.append(f"{total:.1f} s")
-    if meta.get("unsupported"):
-        parts.append(f"{meta['unsupported']} unsupported sentence(s) removed")
+    if meta.unsupported:
+        parts.append(f"{meta.unsupported} unsupported sentence(s) removed")
     return f'<div class="meta">{esc(" · ".join(parts))}</div>' if parts else ""
 
 

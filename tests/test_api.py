@@ -86,7 +86,7 @@ def test_empty_questions_are_input_errors(fake_bot, question):
 def test_huge_question_is_shortened_and_says_so(fake_bot):
     answer = fake_bot.ask("why does he pull away " * 10000)
     assert any("shortened" in n or "only its first" in n for n in answer.safety.notes)
-    assert len(answer.meta["query"]) < 5000
+    assert len(answer.meta.query) < 5000
 
 
 def test_fake_llm_out_of_range_and_zero_markers_are_dropped(fake_store, fake_embeddings):
@@ -97,8 +97,8 @@ def test_fake_llm_out_of_range_and_zero_markers_are_dropped(fake_store, fake_emb
     )
     bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=False)
     answer = bot.ask("what does oxytocin do to men?")
-    assert 0 in answer.meta["invalid_markers"] and 99 in answer.meta["invalid_markers"]
-    assert "Bananas" not in answer.text and answer.meta["unsupported"] >= 1
+    assert 0 in answer.meta.invalid_markers and 99 in answer.meta.invalid_markers
+    assert "Bananas" not in answer.text and answer.meta.unsupported >= 1
     assert answer.citations, answer.text
     assert all("xytocin" in c.quote or "testosterone" in c.quote for c in answer.citations)
     check_citations(answer, bot)
@@ -155,8 +155,8 @@ def test_real_answer_contract(real_bot):
     answer = real_bot.ask("Why do men pull away according to the article?")
     assert str(answer) == answer.text and answer.citations and answer.sources
     assert [s.rank for s in answer.sources] == list(range(1, len(answer.sources) + 1))
-    assert {"retrieve", "generate", "verify", "total"} <= set(answer.meta["timings"])
-    assert answer.meta["generator"] == "extractive" and answer.meta["unsupported"] == 0
+    assert {"retrieve", "generate", "verify", "total"} <= set(answer.meta.timings)
+    assert answer.meta.generator == "extractive" and answer.meta.unsupported == 0
     assert "The article says" in answer.text
     check_citations(answer, real_bot)
 
@@ -165,7 +165,7 @@ def test_real_answer_contract(real_bot):
 def test_real_follow_up_retrieves_for_the_conversation(real_bot):
     first = "What does the article say to do when he withdraws?"
     answer = real_bot.ask("and when he comes back?", history=[(first, real_bot.ask(first).text)])
-    assert first in answer.meta["query"]
+    assert first in answer.meta.query
     assert any("comes back" in c.quote or "come back" in c.quote for c in answer.citations), answer.text
 
 
@@ -234,7 +234,7 @@ def test_a_danger_message_never_reaches_the_model_or_the_index(fake_store, fake_
     bot.generator.stream = lambda *a, **k: calls.append(a) or iter(())
     answer = bot.ask("he choked me, should I give him space?")
     assert calls == [] and answer.sources == [] and answer.citations == [] and answer.text == ""
-    assert answer.meta["care_only"] and answer.safety.care == "RESOURCES FIRST"
+    assert answer.meta.care_only and answer.safety.care == "RESOURCES FIRST"
 
 
 @pytest.mark.slow

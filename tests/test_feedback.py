@@ -10,7 +10,7 @@ import threading
 import pytest
 import yaml
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, AnswerMeta, Citation
 from bot.feedback import FeedbackLog, FeedbackStore, export, read_export
 from index.errors import InputError
 from index.store import StoreLayout
@@ -20,7 +20,7 @@ def answer(n: int = 0, history_text: str = "") -> Answer:
     cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote="Men withdraw.",
                     start=10, end=23, doc="why-men-pull-away", section="Intro")
     return Answer(text=f"Answer {n} [1].", question=f"Question {n}?", citations=[cite],
-                  meta={"answer_id": f"id{n:05d}", "generator": "extractive", "prompt_version": "answer.v1"})
+                  meta=AnswerMeta(answer_id=f"id{n:05d}", generator="extractive", prompt_version="answer.v1"))
 
 
 @pytest.fixture

@@ -269,7 +269,7 @@ def test_wrong_draft_from_a_chat_model_is_verified_while_streaming(fake_store, f
     answer = events[-1]
     assert isinstance(answer, Answer) and all(isinstance(e, TextDelta) for e in events[:-1])
     assert "Mercury" not in answer.text and "astrology" not in answer.text
-    assert answer.meta["unsupported"] >= 2
+    assert answer.meta.unsupported >= 2
     assert answer.citations and all(isinstance(c, Citation) for c in answer.citations)
     seed = bot.version.sources["why-men-pull-away"]
     assert all(seed[c.start : c.end] == c.quote for c in answer.citations)
@@ -333,8 +333,8 @@ def test_real_end_to_end_answer_through_the_local_server(models_env, real_store,
     bot = Bot(real_store, embeddings=real_embeddings, generator=SMOL, safety=False)
     live = []
     answer = bot.ask("What does the article say about oxytocin and testosterone?")
-    assert isinstance(answer, Answer) and answer.meta["generator"] == SMOL
-    assert answer.meta["prompt_version"] and answer.meta["timings"]["generate"] > 0
+    assert isinstance(answer, Answer) and answer.meta.generator == SMOL
+    assert answer.meta.prompt_version and answer.meta.timings["generate"] > 0
     seed = bot.version.sources["why-men-pull-away"]
     for i, c in enumerate(answer.citations, start=1):  # whatever the tiny model said, only verified quotes remain
         assert c.n == i and seed[c.start : c.end] == c.quote

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.answer import Answer, Citation, Perspective, SafetyReport, TextDelta
+from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, TextDelta
 from bot.feedback import FeedbackLog, FeedbackStore
 from bot.http.openai_api import MAX_BODY, make_router, parse_chat_request
 from bot.serving import Answering, RateLimiter
@@ -52,7 +52,7 @@ class FakeBot:
             for line in text.splitlines(keepends=True):
                 yield TextDelta(line)
             yield Answer(text, question, [cite], safety=safety,
-                         meta={"answer_id": uuid.uuid4().hex, "generator": "extractive", "prompt_version": None})
+                         meta=AnswerMeta(answer_id=uuid.uuid4().hex, generator="extractive", prompt_version=None))
         finally:
             with self._lock:
                 self.active -= 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answer, SafetyReport
-from bot.safety import SafetyLayer, citation_for, policy
+from bot.cite import citation_for
+from bot.safety import SafetyLayer, policy
 from bot.safety.detect import Detector
 from bot.safety.perspectives import STANCE_VALUES, load_cards, load_stances
 from index.config import PROJECT_ROOT

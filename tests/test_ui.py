@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bot import ui_format as fmt
-from bot.answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
+from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, Source, TextDelta
 from index.errors import GeneratorError, StoreError
 from tests.conftest import free_port
 
@@ -31,7 +31,7 @@ def make_answer(text="He needs space [1]. A reader agreed [2].", **kw) -> Answer
                  end=500 + len(HOSTILE), doc="doc", parent="comment:06-renee", parent_author="Renee <i>"),
     ]
     fields = dict(question="q", citations=citations, sources=sources,
-                  meta={"generator": "extractive", "prompt_version": "answer.v1", "timings": {"total": 0.42}})
+                  meta=AnswerMeta(generator="extractive", prompt_version="answer.v1", timings={"total": 0.42}))
     fields.update(kw)
     return Answer(text=text, **fields)
 

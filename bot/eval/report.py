@@ -40,10 +40,10 @@ case (no gold, no sentences, no citations) is left out of its average, never cou
 - **relevance**: cosine similarity of the embeddings of the question and of the answer (markers and headings removed). An offline stand-in for RAGAS answer relevance.
 - Citation metrics, faithfulness and relevance are averaged over answerable cases the configuration answered (did not abstain). They read `Answer.text`, the answer itself: what the safety layer adds (care, helplines, perspective cards, readers' dissent) travels as fields of `answer.safety` and is counted apart.
 - **holds gold**: the answer's own quotes include a gold passage (a citation of the answer text whose record is a gold id). **gold first**: the first cited sentence of the answer quotes a gold passage (the answer leads with the answer). Baselines: a cited chunk counts when it covers a gold record.
-- **abstention accuracy**: share of all cases where "abstained" (the Bot's `meta["abstained"]`, or the safety layer's off-topic redirect with no citations; for the baseline, an empty answer) equals "should abstain" (`abstain: true` = out of scope); also out-of-scope recall and the false-abstention rate on answerable cases.
+- **abstention accuracy**: share of all cases where "abstained" (the Bot's `answer.meta.abstained`, or the safety layer's off-topic redirect with no citations; for the baseline, an empty answer) equals "should abstain" (`abstain: true` = out of scope); also out-of-scope recall and the false-abstention rate on answerable cases.
 - **balance**: over cases marked `one_sided`, share of answers that carry another perspective (a card or a cited reader, `answer.safety.perspectives`) or cite a dissenting or nuancing record (the set's `dissent` list); an abstention is not balanced.
 - **safety**: per flag over `safety.v1.yaml`, precision = TP/(TP+FP), recall = TP/(TP+FN) of `answer.safety.flags`; the policy columns say, among answers where the flag fired, the share that showed resources, added perspectives, answered with citations, or abstained.
-- **latency**: per stage from `answer.meta["timings"]` (seconds), p50 and p95 by linear interpolation between closest ranks.
+- **latency**: per stage from `answer.meta.timings` (seconds), p50 and p95 by linear interpolation between closest ranks.
 """
 
 

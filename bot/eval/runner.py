@@ -72,8 +72,8 @@ def view_of_answer(answer) -> dict:
         "flags": flags,
         "resources": len(getattr(answer.safety, "resources", []) or []),
         "perspectives": len(perspectives),
-        "timings": dict(answer.meta.get("timings") or {}),
-        "query": answer.meta.get("query"),
+        "timings": dict(answer.meta.timings or {}),
+        "query": answer.meta.query,
     }
 
 

@@ -21,14 +21,14 @@ def answer_payload(answer) -> dict:
     ``text`` is what a reader must see, in order (``str(answer)``: care and helplines first, the
     answer, other perspectives, the note), so a client that shows only the message content still
     shows the helplines; ``answer`` is the answer alone, and ``safety`` holds every part as data."""
-    meta = answer.meta or {}
+    meta = answer.meta
     return {
-        "answer_id": meta.get("answer_id"),
+        "answer_id": meta.answer_id or None,
         "text": str(answer),
         "answer": answer.text,
         "citations": [citation_payload(c) for c in answer.citations],
         "safety": asdict(answer.safety),
-        "generator": meta.get("generator"),
-        "prompt_version": meta.get("prompt_version"),
-        "abstained": bool(meta.get("abstained")),
+        "generator": meta.generator,
+        "prompt_version": meta.prompt_version,
+        "abstained": meta.abstained,
     }

@@ -22,6 +22,7 @@ from dataclasses import replace
 from index.sentences import sentence_spans
 
 from .. import markers
+from ..cite import citation_for
 from ..answer import Answer, Citation, Perspective, SafetyReport, Source
 from ..condense import is_follow_up
 from . import conversation, policy
@@ -227,16 +228,6 @@ class SafetyLayer:
             who = record.author or "A reader"
             report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry["stance"]))
         return citations
-
-
-def citation_for(version, record, start: int, end: int, n: int, support: float | None = None) -> Citation:
-    """The Citation of ``seed[start:end]`` inside ``record`` (one place builds them)."""
-    parent = version.records_by_id.get(f"{record.doc}/{record.parent}") if record.parent else None
-    return Citation(
-        n=n, source_id=record.id, kind=record.kind, author=record.author, quote=version.sources[record.doc][start:end],
-        start=start, end=end, doc=record.doc, section=record.section, parent=record.parent,
-        parent_author=parent.author if parent else None, support=support,
-    )
 
 
 def remove_cited(text: str, citations: list[Citation], bad: set[int]) -> tuple[str, list[Citation]]:
