@@ -1,4 +1,11 @@
-"""The write path: parse -> chunk -> embed -> store.
+"""The write path (parse -> chunk -> embed -> build -> store) and the core both paths share.
+
+    shared core    errors.py (the exception tree), config.py (settings, read in one place),
+                   parse.py's Record (exact spans), sentences.py (sentence spans), lexical.py
+                   (the tokenizer), store.py / server.py (reading a published index: IndexVersion),
+                   bundled/ (the data shipped with the code)
+    write path     parse.py -> chunk.py -> embed*.py -> build.py -> store.py / publish.py
+    read path      bot/ (question -> intent -> retrieve -> compose -> generate -> cite, safety around it)
 
 Importing this package is cheap; models and stores load on first use.
 """

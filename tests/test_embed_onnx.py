@@ -33,6 +33,7 @@ def seed_chunks():
     return chunk_records(text, parse_text(text, doc="seed"))
 
 
+@pytest.mark.slow  # loads the real int8 ONNX model
 def test_vectors_are_unit_384_and_in_input_order(onnx, seed_chunks):
     texts = [c.text for c in seed_chunks[:9]] + ["", "space"]
     vectors = onnx.embed_documents(texts)  # sorted by length inside, in 3 batches
@@ -44,6 +45,7 @@ def test_vectors_are_unit_384_and_in_input_order(onnx, seed_chunks):
         assert dot(vector, alone) > 0.9999, text[:40]
 
 
+@pytest.mark.slow  # loads the real int8 ONNX model
 def test_similar_texts_are_closer_than_unrelated_ones(onnx):
     a, b, c = onnx.embed_documents([
         "He pulled away and stopped calling me.",
@@ -53,6 +55,7 @@ def test_similar_texts_are_closer_than_unrelated_ones(onnx):
     assert dot(a, b) > dot(a, c) + 0.3
 
 
+@pytest.mark.slow  # loads the real int8 ONNX model
 def test_long_texts_are_cut_at_the_full_models_limit(onnx):
     _, tokenizer = load_session()
     long = "space " * 2000
