@@ -50,6 +50,8 @@ FILLER = re.compile(
 )
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
+ASKED_STEP = re.compile(r"\b(?:(first|second|third|1st|2nd|3rd) (?:step|thing|part)|(?:step|part|no\.?) ?(one|two|three|1|2|3)\b)", re.I)
+_STEP_WORDS = {"first": 1, "1st": 1, "one": 1, "1": 1, "second": 2, "2nd": 2, "two": 2, "2": 2, "third": 3, "3rd": 3, "three": 3, "3": 3}
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -151,6 +153,8 @@ class Composer:
         n = max(len(sources), 1)
         kind = getattr(intent, "kind", "fact")
         names = set(getattr(intent, "names", ()) or ())
+        asked = ASKED_STEP.search(question)
+        step = _STEP_WORDS.get((asked.group(1) or asked.group(2)).lower()) if asked else None
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
@@ -160,6 +164,8 @@ class Composer:
                 c.score -= 0.3  # a question restated is not an answer
             if kind == "advice" and ":step" in c.record.id:
                 c.score += 0.15
+            if step and c.record.id.endswith(f":step{step}"):
+                c.score += 0.3  # "what's the first step?": step 1 is the answer
             if kind not in ("said", "thread", "opinion") and c.source.kind == "article":
                 c.score += 0.08  # the article answers questions about it; readers add to it
             if kind == "why" and BECAUSE.search(c.text):
@@ -339,11 +345,14 @@ class Composer:
         return vecs / np.where(norms == 0, 1, norms)
 
 
-_PAIRS = (("‘", "’"), ("“", "”"), ("(", ")"))
+_PAIRS = (("“", "”"), ("(", ")"))
+_CLOSING_SINGLE = re.compile(r"’(?![^\W\d_])")  # ’ not followed by a letter: a closing quote, not "he’ll"
 
 
 def _unbalanced(text: str) -> bool:
-    """An opening quote or bracket without its closing one ("( normally both !!")."""
+    """An opening quote or bracket without its closing one ("( normally both !!", "thinking: ‘what?!")."""
+    if text.count("‘") > len(_CLOSING_SINGLE.findall(text)):
+        return True
     return any(text.count(a) > text.count(b) for a, b in _PAIRS)
 
 
