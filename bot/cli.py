@@ -305,7 +305,8 @@ def cmd_eval(args) -> int:
     sets = args.set or ["qa.v1"]
     reports = []
     for name in sets:
-        out = Path(args.out) / Path(name).stem if len(sets) > 1 else Path(args.out)
+        folder = Path(name).stem if name.endswith((".yaml", ".yml")) else Path(name).name  # "qa.test.v1" stays whole
+        out = Path(args.out) / folder if len(sets) > 1 else Path(args.out)
         report = run_eval(
             name,
             generators=args.generator or ["extractive"],
