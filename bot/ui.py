@@ -138,6 +138,18 @@ def _client(request) -> str | None:
     return getattr(client, "host", None)
 
 
+def whole_answer(answering: Answering, spec: str, question: str, history: list, request) -> Answer:
+    """One turn for a script (gradio_client, the MCP tool): admit the client, run the answer to its end."""
+    answering.admit(_client(request))
+    answer = None
+    for event in answer_events(answering, spec, question, history):
+        if isinstance(event, Answer):
+            answer = event
+    if answer is None:
+        raise BotError("The answer stopped before it was complete. Please ask again.")
+    return answer
+
+
 def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
     """What the page's events do: answer (streaming), rate an answer, comment on a rating, and the
     two script endpoints (/chat for gradio_client, the MCP tool). BotError becomes a message."""
@@ -208,13 +220,7 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
     def api_chat(question: str, spec: str, history: list, request=None):
         """One turn for gradio_client: the Answer as a dict; the session keeps the conversation."""
         try:
-            answering.admit(_client(request))
-            answer = None
-            for event in answer_events(answering, spec or default, question, history):
-                if isinstance(event, Answer):
-                    answer = event
-            if answer is None:
-                raise BotError("The answer stopped before it was complete. Please ask again.")
+            answer = whole_answer(answering, spec or default, question, history, request)
         except BotError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return answer.to_dict(), list(history or []) + [[question.strip(), answer.text]]
@@ -241,13 +247,7 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
                 isinstance(t, (list, tuple)) and len(t) == 2 and all(isinstance(x, str) for x in t) for t in turns)):
             raise gr.Error("history must be a list of [question, answer] pairs of strings.", print_exception=False)
         try:
-            answering.admit(_client(request))
-            answer = None
-            for event in answer_events(answering, default, question, turns):
-                if isinstance(event, Answer):
-                    answer = event
-            if answer is None:
-                raise BotError("The answer stopped before it was complete. Please ask again.")
+            answer = whole_answer(answering, default, question, turns, request)
         except BotError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return json.dumps(answer_payload(answer), ensure_ascii=False)

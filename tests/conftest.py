@@ -146,3 +146,15 @@ def assert_same(a, b, tol: float = 0.0, path: str = "answer"):
         assert math.isclose(a, b, abs_tol=tol), f"{path}: {a} != {b}"
     else:
         assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def cite(version, record_id: str, n: int, contains: str | None = None):
+    """A code-made citation [n] of a whole record, or of the first occurrence of `contains` in it."""
+    from bot.cite import citation_for
+
+    record = next(r for r in version.records if r.id == record_id)
+    start, end = record.start, record.end
+    if contains:
+        at = record.text.index(contains)
+        start, end = record.start + at, record.start + at + len(contains)
+    return citation_for(version, record, start, end, n)

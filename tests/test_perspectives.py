@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answer, SafetyReport
-from bot.cite import citation_for
 from bot.safety import SafetyLayer, policy
 from bot.safety.detect import Detector
 from bot.safety.perspectives import STANCE_VALUES, load_cards, load_stances
@@ -13,7 +12,7 @@ from index.config import PROJECT_ROOT
 from index.parse import parse_file
 from index.store import IndexVersion
 
-from .conftest import SEED
+from .conftest import SEED, cite as _cite
 from .test_safety_detect import BrokenEmbeddings
 
 
@@ -25,15 +24,6 @@ def version(fake_store):
 @pytest.fixture
 def layer():
     return SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
-
-
-def _cite(version, record_id: str, n: int, contains: str | None = None):
-    record = next(r for r in version.records if r.id == record_id)
-    start, end = record.start, record.end
-    if contains:
-        at = record.text.index(contains)
-        start, end = record.start + at, record.start + at + len(contains)
-    return citation_for(version, record, start, end, n)
 
 
 def test_contested_claim_adds_cited_dissent_and_a_card(layer, version):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.answer import Answer, Citation, SafetyReport, Source
+from bot.answer import Answer, SafetyReport, Source
 from bot.safety import SafetyLayer, Tier, conversation, policy
 from bot.safety.detect import Detection, Detector
 from bot.safety.withhold import cut_sources, overlaps, withheld_spans
@@ -17,7 +17,7 @@ from index.config import PROJECT_ROOT, Settings
 from index.parse import parse_file
 from index.store import IndexVersion
 
-from .conftest import SEED, FakeEmbeddings, write
+from .conftest import SEED, cite as _cite, FakeEmbeddings, write
 from .test_safety_detect import BrokenEmbeddings
 
 
@@ -29,17 +29,6 @@ def layer():
 @pytest.fixture
 def version(fake_store):
     return IndexVersion.open(fake_store.store_dir)
-
-
-def _cite(version, record_id: str, n: int, contains: str | None = None) -> Citation:
-    from bot.cite import citation_for
-
-    record = next(r for r in version.records if r.id == record_id)
-    start, end = record.start, record.end
-    if contains:
-        at = record.text.index(contains)
-        start, end = record.start + at, record.start + at + len(contains)
-    return citation_for(version, record, start, end, n)
 
 
 def _answer(version, question: str = "q") -> Answer:
