@@ -300,12 +300,28 @@ class Composer:
                 quotes.append(self._quote(c, role, relation))
             if len(quotes) >= MAX_QUOTES:
                 break
+        note = self._no_replies(question, records, names) if intent.kind == "thread" else ""
         if not quotes:
-            return Plan(intent.kind, self._pick(cands, [], intent.kind))
+            return Plan(intent.kind, self._pick(cands, [], intent.kind), note)
         if intent.kind == "thread" and any(q.role == "reply" for q in quotes):
             own = [q for q in quotes if q.role != "reply"]
             quotes = [q for q in quotes if q.role == "reply"] + own[:1]
-        return Plan(intent.kind, _dedupe(quotes)[:MAX_QUOTES])
+        return Plan(intent.kind, _dedupe(quotes)[:MAX_QUOTES], note)
+
+    @staticmethod
+    def _no_replies(question: str, records: dict, names: set[str]) -> str:
+        """"Nobody replied to Angry and Upset's comment.", read off the reply graph, when the question
+        asks for replies to a commenter nobody answered (otherwise their own words would pass for a reply)."""
+        if not re.search(r"\b(?:repl|respon|answer|wrote back)", question, re.I):
+            return ""
+        named = {r.id: r.author for r in records.values() if (r.author or "").casefold() in names and r.kind == "comment"}
+        answered = {r.parent for r in records.values() if r.parent in named}
+        lonely = sorted({a for rid, a in named.items() if rid not in answered} - {named[rid] for rid in answered})
+        if not lonely:
+            return ""
+        who = " or ".join(f"{a}’s" for a in lonely)
+        # a framing line (bold): the verifier keeps it as it is, a fact of the graph and no quote
+        return f"**Nobody replied to {who} {'comment' if len(lonely) == 1 else 'comments'}. What {' and '.join(lonely)} wrote:**"
 
     def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
         """Readers' views, grouped by their reviewed stance (seeds/stances.v1.yaml)."""
@@ -313,9 +329,12 @@ class Composer:
         # a reader's view is in their comment as a whole: the retrieved comments count, however
         # loosely one sentence matches "who disagreed?"
         hints = self.stance_quotes_for() if hasattr(self, "stance_quotes_for") else {}
-        for c in cands:  # a reader's reviewed stance sentence speaks for their view
-            hint = hints.get(c.record.id)
-            if hint and normalise(hint) in c.text:
+        # a reader's reviewed stance sentence speaks for their view: where it was retrieved, it is the
+        # one quoted, so "push back" never heads deadlock's "As a man I completely agree with this article."
+        speaks = {c.record.id for c in cands if hints.get(c.record.id) and normalise(hints[c.record.id]) in c.text}
+        cands = [c for c in cands if c.record.id not in speaks or normalise(hints[c.record.id]) in c.text]
+        for c in cands:
+            if c.record.id in speaks:
                 c.score += 0.3
         picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion", floor=OPINION_FLOOR)
         article = [q for q in self._pick([c for c in cands if c.source.kind == "article"], [], "opinion")[:1]]
@@ -323,6 +342,8 @@ class Composer:
         for q in picked:
             stance = stances.get(q.record_id, "")
             role = "disagrees" if stance in ("disagrees", "nuance") else "agrees" if stance == "agrees" else "reader"
+            if role == "disagrees" and hints.get(q.record_id) and normalise(hints[q.record_id]) not in q.text:
+                role = "reader"  # another sentence of theirs, not the one that pushes back: no such header over it
             quotes.append(Quote(q.source, q.start, q.end, q.text, q.record_id, q.author, role, q.relation, q.step, q.score))
         order = {"disagrees": 0, "agrees": 1, "reader": 2}
         quotes.sort(key=lambda q: (order[q.role], -q.score))

@@ -51,6 +51,26 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it(bot):
     assert leaning and all(c.text.startswith("And when he does comes back") for c in leaning)
 
 
+def test_replies_asked_for_a_comment_nobody_answered_are_said_to_be_none(bot):
+    plan, _ = _plan(bot, "what did people reply to Clair?", Intent("thread", ("Clair",)))
+    assert plan.note == "**Nobody replied to Clair’s comment. What Clair wrote:**"
+    assert plan.quotes and all(q.author == "Clair" for q in plan.quotes)
+    answered, _ = _plan(bot, "who replied to Veronica?", Intent("thread", ("Veronica",)))
+    assert answered.note == "" and any(q.role == "reply" for q in answered.quotes)
+    own, _ = _plan(bot, "what did Clair write?", Intent("thread", ("Clair",)))
+    assert own.note == ""  # not a question about replies
+
+
+def test_a_push_back_heading_stands_only_over_the_sentence_that_pushes_back(bot):
+    hints = bot.composer.stance_quotes_for()
+    plan, _ = _plan(bot, "who disagreed with the article and why?", Intent("opinion"))
+    pushing = [q for q in plan.quotes if q.role == "disagrees"]
+    assert pushing and any(q.record_id == "comment:04-marilyn-crosbie" for q in plan.quotes)
+    for q in pushing:  # Marilyn's "Something like this happened to me…" is no push-back
+        assert bot.composer.stances_for()[q.record_id] in ("disagrees", "nuance")
+        assert q.text.startswith(hints.get(q.record_id, "")), q.text
+
+
 @pytest.fixture(scope="module")
 def real_bot(real_store, real_embeddings):
     return Bot(real_store, embeddings=real_embeddings)
@@ -74,6 +94,11 @@ def test_real_thread_answers_name_the_relation(real_bot):
     deadlock = real_bot.ask("Did anyone answer deadlock?")
     assert {"Catt", "Linda Kemp"} <= {c.author for c in deadlock.citations}
     assert "Catt replied to deadlock" in deadlock.text
+    angry = real_bot.ask("What did the replies to the angry comment say?")
+    assert angry.text.startswith("**Nobody replied to Angry and Upset’s comment."), angry.text
+    assert {c.author for c in angry.citations} == {"Angry and Upset"}
+    disagree = real_bot.ask("Who disagreed with the article and why?")
+    assert "I completely agree" not in disagree.text.split("**Readers who agree")[0], disagree.text
 
 
 @pytest.mark.slow

@@ -99,6 +99,8 @@ def answer_sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     for line in text.split("\n"):
+        if _HEADING.fullmatch(line.strip()):  # a whole bold line frames, as the verifier reads it (bot/cite.py)
+            continue
         quoted = QUOTED_LINE.match(line.strip())
         if quoted:  # one verbatim quote, of one or more sentences, is one claim (as the verifier checks it)
             out.append(Sentence(normalise(quoted.group("quote")), tuple(markers.all_numbers(quoted.group("markers")))))

@@ -41,6 +41,8 @@ def render(plan: Plan) -> Iterator[str]:
     quotes = plan.quotes
     if not quotes:
         return
+    if plan.note:
+        yield plan.note + "\n"
     steps = [q for q in quotes if q.role == "step"]
     lead = quotes[0]
     if steps and lead.role != "step":  # the best answer first, then the steps in order
