@@ -31,12 +31,12 @@ from index.store import IndexVersion, watch_index
 from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
-from .cite import CitationVerifier, citation_for
+from .cite import CitationVerifier, citation_for, record_at
 from .intent import intent_for
 from .condense import condense, is_challenge
 from .turn import Turn
 from .question import clean_question
-from .retrieve import Filters, HybridRetriever, named_in
+from .retrieve import Filters, HybridRetriever, ReplyGraph, named_in
 from .support import SupportScorer
 
 DEFAULT_K = 6
@@ -225,7 +225,12 @@ class Bot:
         return Composer(self.scorer, texts_for=lambda: self._current_version().sources,
                         records_for=lambda: self._current_version().records_by_id,
                         headings_for=lambda: self._current_version().heading_starts, stances_for=lambda: stances,
-                        stance_quotes_for=lambda: quotes)
+                        stance_quotes_for=lambda: quotes, graph_for=self._reply_graph)
+
+    def _reply_graph(self):
+        """Who replied to whom in the version this question reads: its retriever's graph."""
+        graph = getattr(self._fresh_retriever(), "graph", None)
+        return graph if graph is not None else ReplyGraph(self._current_version())
 
     @_built_once
     def verifier(self) -> CitationVerifier:
@@ -408,6 +413,5 @@ class Bot:
         """The Citation of ``seed[start:end]`` inside one of the source's records (bot/cite.py: citation_for)."""
         version = self._current_version()
         records = version.records_by_id
-        candidates = [records[f"{source.doc}/{rid}"] for rid in source.record_ids]
-        record = next((r for r in candidates if r.start <= start < r.end), candidates[0])
+        record = record_at(records, source, start) or records[f"{source.doc}/{source.record_ids[0]}"]
         return citation_for(version, record, start, end, n, support)

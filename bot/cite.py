@@ -178,6 +178,15 @@ def _drop_empty_headings(text: str) -> str:
     return "\n".join(out).strip()
 
 
+def record_at(records: dict, source: Source, at: int):
+    """The record of ``source`` holding seed offset ``at`` (``records`` keyed "doc/id"), or None."""
+    for rid in source.record_ids:
+        record = records.get(f"{source.doc}/{rid}")
+        if record is not None and record.start <= at < record.end:
+            return record
+    return None
+
+
 def citation_for(version, record, start: int, end: int, n: int, support: float | None = None) -> Citation:
     """The Citation of ``seed[start:end]`` inside ``record`` (one place builds them)."""
     parent = version.records_by_id.get(f"{record.doc}/{record.parent}") if record.parent else None

@@ -22,14 +22,16 @@ How sentences are chosen (every quote is an exact span of the seed):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from index.chunk import is_step
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
 from .answer import Source
+from .cite import record_at
 from .retrieve import named_in
 from .support import coverage
 
@@ -75,10 +77,6 @@ class Plan:
     quotes: list[Quote] = field(default_factory=list)
     note: str = ""  # template words only, no claim about the text
 
-    def passages(self) -> list[Source]:
-        """The planned quotes' sources, once each, in the plan's order (for a model's prompt)."""
-        return list({q.source.chunk_id: q.source for q in self.quotes}.values())
-
 
 @dataclass
 class _Candidate:
@@ -93,15 +91,18 @@ class _Candidate:
 
 
 class Composer:
-    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None):
+    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None,
+                 graph_for=None):
         """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
-        headings_for() -> {doc: start offsets of headings}; stances_for() -> {record id: stance}."""
+        headings_for() -> {doc: start offsets of headings}; stances_for() -> {record id: stance};
+        stance_quotes_for() -> {record id: start of its stance sentence}; graph_for() -> ReplyGraph."""
         self.scorer = scorer
         self.texts_for = texts_for
         self.records_for = records_for
         self.headings_for = headings_for or (lambda: {})
         self.stances_for = stances_for or (lambda: {})
         self.stance_quotes_for = stance_quotes_for or (lambda: {})
+        self.graph_for = graph_for  # () -> the index's ReplyGraph (who replied to whom), if known
 
     # --- candidates ---------------------------------------------------------
 
@@ -115,7 +116,7 @@ class Composer:
             for i, (s, e) in enumerate(spans):
                 if (s, e) in seen or s in headings.get(src.doc, ()):
                     continue
-                record = self._record_at(records, src, s)
+                record = record_at(records, src, s)
                 if record is None:
                     continue
                 sentence = normalise(seed[s:e])
@@ -133,18 +134,10 @@ class Composer:
                     e = spans[j][1]
                     seen.add(spans[j])
                 m = STEP_NUMBER.match(seed[start:e])
-                if m and ":step" in record.id:
+                if m and is_step(record):
                     start += m.end()  # quote the step, not its number
                 out.append(_Candidate(src, start, e, normalise(seed[start:e]), record, vector_text=sentence))
         return out
-
-    @staticmethod
-    def _record_at(records: dict, src: Source, at: int):
-        for rid in src.record_ids:
-            record = records.get(f"{src.doc}/{rid}")
-            if record is not None and record.start <= at < record.end:
-                return record
-        return None
 
     def score(self, question: str, cands: list[_Candidate], intent, sources: list[Source]) -> None:
         if not cands:
@@ -160,9 +153,9 @@ class Composer:
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
             if FILLER.search(c.text):  # a greeting or a promise about the article, not an answer
                 c.score -= 0.4 if len(tokenize(c.text)) <= 10 else 0.1
-            if c.text.rstrip("”’\"' ").endswith("?"):
+            if _asks(c.text):
                 c.score -= 0.3  # a question restated is not an answer
-            if kind == "advice" and ":step" in c.record.id:
+            if kind == "advice" and is_step(c.record):
                 c.score += 0.15
             if step and c.record.id.endswith(f":step{step}"):
                 c.score += 0.3  # "what's the first step?": step 1 is the answer
@@ -188,7 +181,7 @@ class Composer:
             return self._opinion_plan(cands)
         steps = self._steps(cands) if kind == "advice" else []
         echo = self._echo(cands)
-        picked = self._pick(cands, exclude=steps + echo, kind=kind)
+        picked = self._pick(cands, exclude=steps + echo)
         if not picked and not steps:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
@@ -197,12 +190,12 @@ class Composer:
         # then what the article adds; then a reader who asked the same; then readers
         best = max(picked + steps, key=lambda q: q.score)
         if best.role == "step":
-            best = Quote(best.source, best.start, best.end, best.text, best.record_id, None, "answer", step=best.step, score=best.score)
+            best = replace(best, role="answer")
         steps = [q for q in steps if q.record_id != best.record_id]
         ordered = [best] + steps + [q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
 
-    def _pick(self, cands: list[_Candidate], exclude: list[Quote], kind: str, floor: float = MIN_SCORE) -> list[Quote]:
+    def _pick(self, cands: list[_Candidate], exclude: list[Quote], floor: float = MIN_SCORE) -> list[Quote]:
         """Best sentences first, skipping readers' questions, near-duplicates (MMR) and over-quota units."""
         chosen: list[_Candidate] = []
         taken = {(q.start, q.end) for q in exclude}
@@ -212,7 +205,7 @@ class Composer:
         for c in sorted(cands, key=lambda c: -c.score):
             if c.score < floor or (c.start, c.end) in taken or any(_overlap(c, q) for q in exclude):
                 continue
-            if c.source.kind == "comment" and c.text.rstrip("”’\"' ").endswith("?"):
+            if c.source.kind == "comment" and _asks(c.text):
                 continue
             if vectors is not None and chosen:
                 sims = [float(vectors[index[id(c)]] @ vectors[index[id(o)]]) for o in chosen]
@@ -263,7 +256,7 @@ class Composer:
         """A reader asked the same thing: their question is context, quoted as asked (never as the answer)."""
         stances = self.stances_for()
         comments = [c for c in cands if c.source.kind == "comment" and stances.get(c.record.id) == "question"
-                    and c.text.rstrip("”’\"' ").endswith("?") and c.sim >= ECHO]
+                    and _asks(c.text) and c.sim >= ECHO]
         best = max(comments, key=lambda c: c.sim, default=None)
         if best is None:
             return []
@@ -289,34 +282,35 @@ class Composer:
             if not involved:
                 continue
             asked = intent.kind == "said" and re.search(r"\bask", question, re.I)
-            pool = [c for c in by_record[rid] if asked or not c.text.rstrip("”’\"' ").endswith("?") or record.parent]
+            pool = [c for c in by_record[rid] if asked or not _asks(c.text) or record.parent]
             if not pool:
                 pool = by_record[rid]
             top = sorted(pool, key=lambda c: -c.score)[: 2 if (record.author or "").casefold() in names else 1]
             relation = (f"{record.author} replied to {parent.author}" if parent and parent.author else
                         f"{record.author or 'A reader'} wrote")
             for c in sorted(top, key=lambda c: c.start):
-                role = "reply" if parent else ("asked" if c.text.rstrip("”’\"' ").endswith("?") else "answer")
+                role = "reply" if parent else ("asked" if _asks(c.text) else "answer")
                 quotes.append(self._quote(c, role, relation))
             if len(quotes) >= MAX_QUOTES:
                 break
-        note = self._no_replies(question, records, names) if intent.kind == "thread" else ""
+        note = self._no_replies(question, self.graph_for(), names) if intent.kind == "thread" and self.graph_for else ""
         if not quotes:
-            return Plan(intent.kind, self._pick(cands, [], intent.kind), note)
+            return Plan(intent.kind, self._pick(cands, []), note)
         if intent.kind == "thread" and any(q.role == "reply" for q in quotes):
             own = [q for q in quotes if q.role != "reply"]
             quotes = [q for q in quotes if q.role == "reply"] + own[:1]
         return Plan(intent.kind, _dedupe(quotes)[:MAX_QUOTES], note)
 
     @staticmethod
-    def _no_replies(question: str, records: dict, names: set[str]) -> str:
-        """"Nobody replied to Angry and Upset's comment.", read off the reply graph, when the question
-        asks for replies to a commenter nobody answered (otherwise their own words would pass for a reply)."""
+    def _no_replies(question: str, graph, names: set[str]) -> str:
+        """"Nobody replied to Angry and Upset's comment.", read off the reply graph (bot/retrieve.py
+        ReplyGraph), when the question asks for replies to a commenter nobody answered (otherwise their
+        own words would pass for a reply)."""
         if not re.search(r"\b(?:repl|respon|answer|wrote back)", question, re.I):
             return ""
-        named = {r.id: r.author for r in records.values() if (r.author or "").casefold() in names and r.kind == "comment"}
-        answered = {r.parent for r in records.values() if r.parent in named}
-        lonely = sorted({a for rid, a in named.items() if rid not in answered} - {named[rid] for rid in answered})
+        named = {rid: graph.records[rid].author for name in names for rid in graph.comments_by(name)}
+        answered = {named[rid] for rid in named if graph.replies.get(rid)}
+        lonely = sorted(set(named.values()) - answered)
         if not lonely:
             return ""
         who = " or ".join(f"{a}’s" for a in lonely)
@@ -328,7 +322,7 @@ class Composer:
         stances = self.stances_for()
         # a reader's view is in their comment as a whole: the retrieved comments count, however
         # loosely one sentence matches "who disagreed?"
-        hints = self.stance_quotes_for() if hasattr(self, "stance_quotes_for") else {}
+        hints = self.stance_quotes_for()
         # a reader's reviewed stance sentence speaks for their view: where it was retrieved, it is the
         # one quoted, so "push back" never heads deadlock's "As a man I completely agree with this article."
         speaks = {c.record.id for c in cands if hints.get(c.record.id) and normalise(hints[c.record.id]) in c.text}
@@ -336,18 +330,18 @@ class Composer:
         for c in cands:
             if c.record.id in speaks:
                 c.score += 0.3
-        picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], "opinion", floor=OPINION_FLOOR)
-        article = [q for q in self._pick([c for c in cands if c.source.kind == "article"], [], "opinion")[:1]]
+        picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], floor=OPINION_FLOOR)
+        article = self._pick([c for c in cands if c.source.kind == "article"], [])[:1]
         quotes = []
         for q in picked:
             stance = stances.get(q.record_id, "")
             role = "disagrees" if stance in ("disagrees", "nuance") else "agrees" if stance == "agrees" else "reader"
             if role == "disagrees" and hints.get(q.record_id) and normalise(hints[q.record_id]) not in q.text:
                 role = "reader"  # another sentence of theirs, not the one that pushes back: no such header over it
-            quotes.append(Quote(q.source, q.start, q.end, q.text, q.record_id, q.author, role, q.relation, q.step, q.score))
+            quotes.append(replace(q, role=role))
         order = {"disagrees": 0, "agrees": 1, "reader": 2}
         quotes.sort(key=lambda q: (order[q.role], -q.score))
-        return Plan("opinion", quotes + [Quote(a.source, a.start, a.end, a.text, a.record_id, None, "support", score=a.score) for a in article])
+        return Plan("opinion", quotes + [replace(a, role="support") for a in article])
 
     # --- helpers ------------------------------------------------------------
 
@@ -368,6 +362,11 @@ class Composer:
 
 _PAIRS = (("“", "”"), ("(", ")"))
 _CLOSING_SINGLE = re.compile(r"’(?![^\W\d_])")  # ’ not followed by a letter: a closing quote, not "he’ll"
+
+
+def _asks(text: str) -> bool:
+    """A question: it ends with "?" (behind any closing quotes)."""
+    return text.rstrip("”’\"' ").endswith("?")
 
 
 def _unbalanced(text: str) -> bool:

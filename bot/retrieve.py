@@ -160,6 +160,7 @@ class HybridRetriever:
     def _whole_list(self, ranked: list[Source]) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it."""
         chunks = self.version.chunks
+        by_key = {s.chunk_id: s for s in ranked}
         out: list[Source] = []
         for src in ranked:
             if src in out:
@@ -169,7 +170,6 @@ class HybridRetriever:
                 unit = unit_of(src.chunk_id)
                 siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
                             and any(":step" in rid for rid in chunks[key].record_ids)]
-                by_key = {s.chunk_id: s for s in ranked}
                 for key in sorted(siblings):
                     sib = by_key.get(key) or _source(0, chunks[key], src.score, None, None)
                     if sib not in out:
@@ -199,7 +199,7 @@ class HybridRetriever:
             if src.chunk_id not in seen:
                 merged.append(src)
                 if src.record_ids and src.record_ids[0] in self.graph.replies:
-                    merged += [o for o in out if self.version.chunks[o.chunk_id].parent == src.record_ids[0] and o not in merged]
+                    merged += [o for o in out if o.parent == src.record_ids[0] and o not in merged]
         return merged + [o for o in out if o not in merged]
 
     _AGREE = re.compile(r"\b(?:agree\w*|helpful|help(?:ed)?|like[sd]?|love[sd]?|great|thank\w*|support\w*|believe[sd]?|buy|fair)\b", re.I)

@@ -33,9 +33,6 @@ class ExtractiveGenerator:
         plan = self.composer.plan(question, sources, intent)
         yield from render(plan)
 
-    def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
-        return self.composer.plan(question, sources, intent)
-
 
 def render(plan: Plan) -> Iterator[str]:
     quotes = plan.quotes
