@@ -33,6 +33,7 @@ import yaml  # noqa: E402
 
 from bot.safety import detect  # noqa: E402
 from bot.safety.detect import Detector  # noqa: E402
+from bot.eval.metrics import flag_scores  # noqa: E402
 from bot.safety.flags import Flag  # noqa: E402
 
 EVAL = Path(__file__).resolve().parents[1] / "seeds" / "eval"
@@ -59,15 +60,13 @@ def negative(case) -> bool:
 
 
 def score(cases, detector) -> dict:
-    stats = {f: [0, 0, 0] for f in SCORED}
+    predicted, expected = [], []
     out = {"mistakes": [], "neg": 0, "neg_danger": 0, "neg_checkin": 0, "missed_but_checked_in": 0}
     for case in cases:
         det = detector.detect(case["text"])
         got, want = set(det.flags) & set(SCORED), set(case["flags"]) & set(SCORED)
-        for f in SCORED:
-            stats[f][0] += f in got and f in want
-            stats[f][1] += f in got and f not in want
-            stats[f][2] += f not in got and f in want
+        predicted.append(got)
+        expected.append(want)
         if negative(case):
             out["neg"] += 1
             out["neg_danger"] += bool(got & {"self_harm", "abuse"})
@@ -76,14 +75,19 @@ def score(cases, detector) -> dict:
             out["missed_but_checked_in"] += 1
         if got != want:
             out["mistakes"].append((case.get("kind", "?"), sorted(want), sorted(got), det.uncertain, case["text"]))
-    out["stats"] = stats
+    out["stats"] = flag_scores(predicted, expected, SCORED)
     return out
 
 
-def pr(tp, fp, fn) -> str:
-    p = tp / (tp + fp) if tp + fp else float("nan")
-    r = tp / (tp + fn) if tp + fn else float("nan")
+def pr(stat: dict) -> str:
+    p, r = (float("nan") if stat[k] is None else stat[k] for k in ("precision", "recall"))
     return f"{p:4.2f}/{r:4.2f}"
+
+
+def print_mistakes(title: str, mistakes) -> None:
+    print(title)
+    for m in mistakes:
+        print(f"  [{m[0]}] {m[1]} -> {m[2]} {'check-in ' + str(m[3]) if m[3] else ''}: {m[4]}")
 
 
 def answers(cases, bot) -> dict:
@@ -140,16 +144,12 @@ def main(argv=None) -> int:
         for s in sets:
             r = results[(d, s)]
             st = r["stats"]
-            print(f"{d:16} {s:5} | {pr(*st['self_harm']):13} | {pr(*st['abuse']):10} | {pr(*st['injection']):13} | "
+            print(f"{d:16} {s:5} | {pr(st['self_harm']):13} | {pr(st['abuse']):10} | {pr(st['injection']):13} | "
                   f"{r['neg_danger']:3d} / {r['neg_checkin']:3d} of {r['neg']:3d} "
                   f"(false alarms {r['neg_danger'] + 0.5 * r['neg_checkin']:.1f}) | {r['missed_but_checked_in']}")
-    print("\nDev mistakes, shipped detector (kind, expected, got, check-in, text):")
-    for m in results[("shipped", "dev")]["mistakes"]:
-        print(f"  [{m[0]}] {m[1]} -> {m[2]} {'check-in ' + str(m[3]) if m[3] else ''}: {m[4]}")
+    print_mistakes("\nDev mistakes, shipped detector (kind, expected, got, check-in, text):", results[("shipped", "dev")]["mistakes"])
     if args.show_test_failures:
-        print("\nTest mistakes, shipped detector:")
-        for m in results[("shipped", "test")]["mistakes"]:
-            print(f"  [{m[0]}] {m[1]} -> {m[2]} {'check-in ' + str(m[3]) if m[3] else ''}: {m[4]}")
+        print_mistakes("\nTest mistakes, shipped detector:", results[("shipped", "test")]["mistakes"])
     else:
         print(f"\nTest mistakes: {len(results[('shipped', 'test')]['mistakes'])} (not listed; --show-test-failures, only once tuning is over)")
     if not args.no_answers:

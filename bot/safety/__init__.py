@@ -30,7 +30,7 @@ from .detect import Detector
 from .flags import DANGER, Flag, ordered
 from .patterns import STRONG, normalise, rx
 from .perspectives import cards_for, dissent_for, find_claims, load_stances, quote_span
-from .withhold import cut_sources, overlaps, withheld_spans
+from .withhold import blocking, cut_sources, overlaps, withheld_spans
 
 __all__ = ["Detector", "SafetyLayer", "Tier"]
 
@@ -72,7 +72,7 @@ class SafetyLayer:
             report.scores["personal"] = 1.0
         if det.degraded:
             report.scores["degraded"] = 1.0
-        state = conversation.state_of(history, self.detector.detect) if turns else conversation.State()
+        state = conversation.state_of(history, self.detector.detect)
         if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
             alone = self.detector.detect(question, topic=topic)
@@ -218,7 +218,7 @@ class SafetyLayer:
             if record is None:
                 continue
             start, end = quote_span(record, entry.get("quote"))
-            if any(s < end and e > start for s, e, _ in spans.get(record.doc, [])):
+            if blocking(spans, record.doc, start, end):
                 continue
             quote = version.sources[record.doc][start:end]
             n = next((c.n for c in citations if c.source_id == record.id and c.start == start and c.end == end), None)

@@ -55,8 +55,6 @@ POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
 ON_TOPIC = 0.30
 MARGIN = 0.02
 
-# kept for callers that read the tables by their old names
-STRONG = P.STRONG
 normalise = P.normalise
 
 
@@ -135,8 +133,9 @@ def pattern_hits(sentence: str, flag: Flag | str, tier: str = "strong") -> list[
     masked = _mask(sentence)
     if tier == "strong":
         tables = P.STRONG.get(flag, {})
-    else:
-        tables = {"broad": P.BROAD[flag]} if flag in P.BROAD else {}
+    else:  # "broad" or "weak": one pattern per flag
+        table = P.BROAD if tier == "broad" else P.WEAK
+        tables = {tier: table[flag]} if flag in table else {}
     out = []
     for category, rx in tables.items():
         for m in rx.finditer(masked):
@@ -240,14 +239,17 @@ class Detector:
         fired: dict[Flag, list[str]] = {}
         broad: dict[Flag, list[list[str]]] = {}
         weak: set[Flag] = set()
+        # each sentence's pattern hits, once: they fire flags (with patterns on) and tell the two
+        # dangers apart sentence by sentence (always)
+        strong_of = {flag: [pattern_hits(s, flag) for s in sentences] for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION)}
+        broad_of = {flag: [pattern_hits(s, flag, "broad") for s in sentences] for flag in strong_of}
         if self.patterns:
             for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION):
-                strong = [h for s in sentences for h in pattern_hits(s, flag)]
+                strong = [h for hits in strong_of[flag] for h in hits]
                 if strong:
                     fired[flag] = strong
-                broad[flag] = [pattern_hits(s, flag, "broad") for s in sentences]
-                if flag in P.WEAK and any(not _negated(_mask(s), m.start()) and not _drop(_mask(s), flag, m.start())
-                                          for s in sentences for m in P.WEAK[flag].finditer(_mask(s))):
+                broad[flag] = broad_of[flag]
+                if any(pattern_hits(s, flag, "weak") for s in sentences):
                     weak.add(flag)
             hidden = [h for v in variants(text) for s in [normalise(v)] for h in pattern_hits(s, Flag.INJECTION)]
             if hidden:
@@ -292,9 +294,7 @@ class Detector:
                     if _about_others(masked) or _past(masked, flag) or (self.patterns and _negated_only(sentence, flag)):
                         continue
                     other = Flag.ABUSE if flag is Flag.SELF_HARM else Flag.SELF_HARM
-                    if i < len(sentences) and pattern_hits(sentence, other) and not (
-                        pattern_hits(sentence, flag) or pattern_hits(sentence, flag, "broad")
-                    ):
+                    if i < len(sentences) and strong_of[other][i] and not (strong_of[flag][i] or broad_of[flag][i]):
                         continue  # the other danger explains this sentence ("cutting myself again" is not abuse)
                 if flag is Flag.DISTRESS:
                     pos, beats = sim.get(flag.value, 0.0), sim.get(flag.value, 0.0) - sim.get("none", 0.0) >= MARGIN

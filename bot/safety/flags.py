@@ -34,4 +34,4 @@ def ordered(flags) -> list[str]:
 
 
 def is_danger(flags) -> bool:
-    return any(str(f) in (Flag.SELF_HARM.value, Flag.ABUSE.value) for f in flags)
+    return any(str(f) in DANGER for f in flags)

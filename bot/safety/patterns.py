@@ -27,7 +27,6 @@ def rx(*parts: str) -> re.Pattern:
 
 
 NT = r"(?:n'?t|not)"  # "don't", "dont", "do not"
-ME = r"(?:me|my|myself|i|i'?m|i'?ve|i'?d|i'?ll)"
 PARTNER = r"(?:he|him|his|my (?:bf|boyfriend|husband|partner|ex|fiance|man|guy)|bf|husband|partner|ex)"
 DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|the weekend|this weekend|the \d+(?:st|nd|rd|th)?|the end of (?:the|this) (?:week|month|year)|(?:his|my|our) (?:birthday|anniversary)|christmas|valentine'?s)"
 

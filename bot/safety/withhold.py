@@ -9,6 +9,7 @@ overlaps one. Offsets stay exact: a cut source is a sub-span of the seed.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from index.sentences import normalise, sentence_spans
 
@@ -16,8 +17,10 @@ from ..answer import Citation, Source
 from . import policy
 
 
+@lru_cache(maxsize=4)
 def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
-    """doc -> [(start, end, record id)] of the tagged passages in this index."""
+    """doc -> [(start, end, record id)] of the tagged passages in this index (once per index version;
+    read it, don't change it)."""
     tags = policy.load_tags()
     doc = policy.tags_doc()
     out: dict[str, list[tuple[int, int, str]]] = {}
@@ -41,7 +44,7 @@ def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str
     out: list[Source] = []
     withheld: list[str] = []
     for src in sources:
-        blocked = [(s, e, rid) for s, e, rid in spans.get(src.doc, []) if s < src.end and e > src.start]
+        blocked = blocking(spans, src.doc, src.start, src.end)
         if not blocked:
             out.append(src)
             continue
@@ -62,5 +65,10 @@ def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str
     return out, withheld
 
 
+def blocking(spans: dict[str, list[tuple[int, int, str]]], doc: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The withheld spans that overlap ``doc[start:end]``."""
+    return [(s, e, rid) for s, e, rid in spans.get(doc, []) if s < end and e > start]
+
+
 def overlaps(citation: Citation, spans: dict[str, list[tuple[int, int, str]]]) -> bool:
-    return any(s < citation.end and e > citation.start for s, e, _ in spans.get(citation.doc, []))
+    return bool(blocking(spans, citation.doc, citation.start, citation.end))
