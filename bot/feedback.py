@@ -26,12 +26,13 @@ from pathlib import Path
 
 from index.errors import InputError, StoreError
 
+from .http.serialize import citation_payload
+
 RATINGS = ("up", "down")
 MAX_COMMENT = 1000  # characters: a short comment, not an essay
 REMEMBERED = 10_000  # answers kept in memory so that they can be rated
 FIELDS = ("answer_id", "rating", "comment", "question", "history", "answer", "citations",
           "generator", "prompt_version", "index_version", "created", "updated")
-CITATION_FIELDS = ("n", "source_id", "kind", "author", "parent_author", "quote", "start", "end", "doc", "section")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -58,11 +59,11 @@ def _now() -> str:
 def check_rating(rating, comment) -> tuple[str, str | None]:
     """Validate a rating and comment from outside; raises InputError with what to send instead."""
     if rating not in RATINGS:
-        raise InputError(f'`rating` must be "up" or "down", not {rating!r}.')
+        raise InputError(f'`rating` must be "up" or "down", not {rating!r}.', "rating")
     if comment is not None and not isinstance(comment, str):
-        raise InputError("`comment` must be a string (or left out).")
+        raise InputError("`comment` must be a string (or left out).", "comment")
     if comment is not None and len(comment) > MAX_COMMENT:
-        raise InputError(f"`comment` is {len(comment)} characters; keep it under {MAX_COMMENT}.")
+        raise InputError(f"`comment` is {len(comment)} characters; keep it under {MAX_COMMENT}.", "comment")
     return rating, comment
 
 
@@ -201,7 +202,7 @@ class FeedbackLog:
             "question": answer.question,
             "history": [list(turn) for turn in history or []],
             "answer": answer.text,
-            "citations": [{k: getattr(c, k) for k in CITATION_FIELDS} for c in answer.citations],
+            "citations": [citation_payload(c) for c in answer.citations],
             "generator": str(answer.meta.generator or ""),
             "prompt_version": answer.meta.prompt_version,
             "index_version": index_version,

@@ -81,6 +81,10 @@ class Answering:
         self.feedback = feedback  # a bot.feedback.FeedbackLog, or None (--no-feedback)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="answer")
 
+    def admit_request(self, request) -> None:
+        """``admit`` for a web request (Starlette's, or Gradio's, which wraps one): counted by its address."""
+        self.admit(getattr(getattr(request, "client", None), "host", None))
+
     def admit(self, client: str | None) -> None:
         """Count one question from this address; raises RateLimited when it asked too often."""
         if self.limiter is None:

@@ -121,33 +121,23 @@ def _gradio():
     return gr
 
 
-def _pairs(history: list) -> list[tuple[str, str]]:
-    return [(q, a) for q, a in (history or [])]
+def _question(question: str | None) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise InputError("The question is empty. Type a question about the article or its comments.")
+    return question
 
 
 def answer_events(answering: Answering, spec: str, question: str, history: list) -> Iterable[TextDelta | Answer]:
     """The Bot's stream for one question. Raises BotError for anything the user can fix."""
-    question = (question or "").strip()
-    if not question:
-        raise InputError("The question is empty. Type a question about the article or its comments.")
-    yield from answering.stream(spec, question, _pairs(history))
-
-
-def _client(request) -> str | None:
-    client = getattr(request, "client", None)
-    return getattr(client, "host", None)
+    question = _question(question)  # checked before the first event, as the chat shows it at once
+    yield from answering.stream(spec, question, history)
 
 
 def whole_answer(answering: Answering, spec: str, question: str, history: list, request) -> Answer:
     """One turn for a script (gradio_client, the MCP tool): admit the client, run the answer to its end."""
-    answering.admit(_client(request))
-    answer = None
-    for event in answer_events(answering, spec, question, history):
-        if isinstance(event, Answer):
-            answer = event
-    if answer is None:
-        raise BotError("The answer stopped before it was complete. Please ask again.")
-    return answer
+    answering.admit_request(request)
+    return answering.ask(spec, _question(question), history)
 
 
 def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
@@ -164,7 +154,7 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
         draft, answer, last = "", None, 0.0
         try:
             if question:
-                answering.admit(_client(request))
+                answering.admit_request(request)
             for event in answer_events(answering, spec, question, history):
                 if isinstance(event, TextDelta):
                     draft += event.text

@@ -21,7 +21,9 @@ class BotError(Exception):
 
 
 class InputError(BotError):
-    pass
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param  # which input was unusable ("rating", "comment"), for an API to name it
 
 
 class StoreError(BotError):

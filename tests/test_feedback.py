@@ -16,7 +16,7 @@ from index.errors import InputError
 from index.store import StoreLayout
 
 
-def answer(n: int = 0, history_text: str = "") -> Answer:
+def answer(n: int = 0) -> Answer:
     cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote="Men withdraw.",
                     start=10, end=23, doc="why-men-pull-away", section="Intro")
     return Answer(text=f"Answer {n} [1].", question=f"Question {n}?", citations=[cite],

@@ -186,9 +186,6 @@ def make_router(answering, models: list[str], api_key: str | None = None, key_re
         except (ValueError, UnicodeDecodeError):
             raise bad("The request body is not valid JSON.", None, "invalid_json") from None
 
-    def client_of(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
-
     @router.get("/v1/models")
     async def list_models(request: Request):
         try:
@@ -202,7 +199,7 @@ def make_router(answering, models: list[str], api_key: str | None = None, key_re
         try:
             check_key(request)
             req = parse_chat_request(await read_json(request), models)
-            answering.admit(client_of(request))
+            answering.admit_request(request)
             answer = await answering.aask(req.model, req.question, req.history)
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error JSON
             return from_exception(exc).response()
@@ -224,7 +221,7 @@ def make_router(answering, models: list[str], api_key: str | None = None, key_re
             try:
                 record = answering.feedback.rate(body["answer_id"], body.get("rating"), body.get("comment"))
             except InputError as exc:
-                raise bad(str(exc), "comment" if "comment" in str(exc) else "rating") from None
+                raise bad(str(exc), exc.param) from None
             if record is None:
                 raise ApiError(404, f"No answer with id {body['answer_id'][:64]!r} was served here recently.",
                                "invalid_request_error", "answer_id", "answer_not_found")
