@@ -244,10 +244,10 @@ class Bot:
             return self._safety
         from .safety import SafetyLayer  # safety is never lost silently: only Bot(safety=False) turns it off
 
-        from index.config import default_models_dir
+        from index.config import models_dir
 
         # the example phrases' vectors do not depend on the question: embedded once per machine
-        return SafetyLayer(embeddings=self.embeddings, cache_dir=self.settings.models_dir or default_models_dir())
+        return SafetyLayer(embeddings=self.embeddings, cache_dir=models_dir(self.settings))
 
     @_built_once
     def chain(self):

@@ -100,10 +100,10 @@ def _export_query_model(embeddings, settings: Settings) -> None:
     """Torch is at hand now: export the model once to ONNX, so answering embeds questions without it."""
     if type(embeddings) is not PackagedEmbeddings or embeddings.model_name != MODEL_NAME:
         return  # another model (int8 ONNX, a test double): answering uses that one as it is
-    from .config import default_models_dir
+    from .config import models_dir
     from .embed_export import export
 
-    export(settings.models_dir or default_models_dir())
+    export(models_dir(settings))
 
 
 def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebuild, progress, break_lock) -> bool:

@@ -10,8 +10,8 @@ Chunks never cross a unit: a unit is one comment, or one article section.
   trailing sentences from the one before.
 - Every chunk carries ``context``: its section heading (and, for numbered steps, the list's
   lead-in), or who wrote the comment and to whom they replied. The context is embedded and
-  BM25-indexed with the chunk (``Chunk.embed_text``) but is never quoted: the chunk's span and
-  text are exactly the source's.
+  BM25-indexed with the chunk (``Chunk.embed_text``, ``index.lexical.lexical_text``) but is
+  never quoted: the chunk's span and text are exactly the source's.
 
 A sentence longer than a whole chunk is cut at word boundaries. Every chunk keeps its exact
 span in the source.
@@ -60,7 +60,7 @@ class Chunk:
 
     @property
     def embed_text(self) -> str:
-        """What is embedded and BM25-indexed: the context, then the text."""
+        """What is embedded: the context, then the text (BM25 reads ``index.lexical.lexical_text``)."""
         return f"{self.context}\n{self.text}" if self.context else self.text
 
     @property

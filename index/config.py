@@ -130,6 +130,12 @@ def default_models_dir() -> Path:
     return Path(cache) / "pullaway-bot" / "models"
 
 
+def models_dir(settings: Settings | None = None) -> Path:
+    """The local models cache: BOT_MODELS_DIR / --models-dir, else ``default_models_dir()``."""
+    settings = settings or load_settings()
+    return Path(settings.models_dir) if settings.models_dir is not None else default_models_dir()
+
+
 def openai_api_key(var: str = "OPENAI_API_KEY") -> str | None:
     """The API key for OpenAI-compatible servers, from the environment (None when unset)."""
     return os.environ.get(var) or None

@@ -112,11 +112,6 @@ def load_session():
     return INT8.load()
 
 
-def encode(texts: list[str]):
-    """int8 vectors, L2-normalised, shape (len(texts), 384), one batch, in order."""
-    return INT8.encode(texts)
-
-
 class OnnxEmbeddings(Embeddings):
     """LangChain ``Embeddings`` over the int8 ONNX model; same interface as PackagedEmbeddings."""
 

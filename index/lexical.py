@@ -34,7 +34,7 @@ def stem(word: str) -> str:
 def lexical_text(chunk) -> str:
     """What BM25 sees of a chunk: who wrote it, its context (heading, list lead-in, who a reply
     answers) and its text, so names and headings match."""
-    return " ".join(filter(None, [chunk.author, getattr(chunk, "context", "") or chunk.section, chunk.text]))
+    return " ".join(filter(None, [chunk.author, chunk.context, chunk.text]))
 
 
 def tokenize(text: str) -> list[str]:

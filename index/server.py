@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .chunk import Chunk
-from .errors import IndexIncomplete, IndexNotFound, StoreError
+from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, StoreError
 from .lexical import LexicalIndex, lexical_text
 from .parse import Record
 from .store import SCHEMA, IndexVersion, Manifest, server_client, server_unreachable
@@ -126,7 +126,7 @@ class ChromaServer:
             value = json.loads(got["documents"][0])
             value["version"], value["schema"]  # noqa: B018  both must be there
         except (ValueError, TypeError, KeyError):
-            raise StoreError(
+            raise IndexDamaged(
                 f"the index pointer on the Chroma server at {self.url} is corrupt. "
                 f"Run `bot index --rebuild --chroma-url {self.url}`."
             ) from None
@@ -224,7 +224,7 @@ class ServerPointer:
         if value is None:
             return None
         if value["schema"] != SCHEMA:
-            raise StoreError(
+            raise IndexDamaged(
                 f"the index on the Chroma server at {self.server.url} was published by an incompatible version "
                 f"(schema {value['schema']}, this version reads {SCHEMA}). "
                 f"Run `bot index --rebuild --chroma-url {self.server.url}`."
@@ -249,7 +249,6 @@ class ServerIndexVersion(IndexVersion):
 
     def __init__(self, server: ChromaServer, version: str, store_dir: Path):
         self.server = server
-        self.chroma_url = server.url
         self.path = Path(store_dir) / version
         self.published = server.verify(version)
         try:

@@ -235,8 +235,6 @@ class IndexVersion:
     from a Chroma server instead.
     """
 
-    chroma_url: str | None = None
-
     def __init__(self, path: Path):
         self.path = Path(path)
         try:

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.config import models_dir
 from index.errors import GeneratorError
 
 CHUNK = 8 * 1024 * 1024
@@ -92,18 +93,6 @@ CATALOG: dict[str, PackagedModel] = {
 # `--generator local` (or local:default): the packaged model that scored best in `bot eval`
 # among those worth answering with (see README, "Generative answers").
 DEFAULT = "qwen2.5-coder-1.5b"
-
-
-def models_dir(settings=None) -> Path:
-    if settings is None:
-        from index.config import load_settings
-
-        settings = load_settings()
-    if settings.models_dir is not None:
-        return Path(settings.models_dir)
-    from index.config import default_models_dir
-
-    return default_models_dir()
 
 
 def get(name: str) -> PackagedModel:
