@@ -35,13 +35,20 @@ def _error_types() -> dict[str, tuple[type, ...]]:
     import httpx
     import openai
 
+    libraries = [httpx]
+    try:
+        import httpx2  # what openai 3.x runs on
+
+        libraries.append(httpx2)
+    except ImportError:
+        pass
     types = {
-        "unreachable": (openai.APIConnectionError, openai.APITimeoutError, httpx.TransportError, httpx.TimeoutException,
-                        ConnectionError, TimeoutError),
+        "unreachable": (openai.APIConnectionError, openai.APITimeoutError, ConnectionError, TimeoutError)
+        + tuple(e for lib in libraries for e in (lib.TransportError, lib.TimeoutException)),
         "busy": (openai.InternalServerError, openai.RateLimitError),
         "auth": (openai.AuthenticationError,),
         "unknown_model": (openai.NotFoundError,),
-        "backend": (openai.OpenAIError, httpx.HTTPError),
+        "backend": (openai.OpenAIError,) + tuple(lib.HTTPError for lib in libraries),
     }
     try:
         import ollama
@@ -137,6 +144,7 @@ def chat_model_for(spec: str | BackendSpec, settings=None, max_tokens: int = MAX
                 )
             key = "none"
         return _openai(b.model, b.url, key, max_tokens)
+    import httpx
     from langchain_ollama import ChatOllama
 
     return ChatOllama(
@@ -144,17 +152,18 @@ def chat_model_for(spec: str | BackendSpec, settings=None, max_tokens: int = MAX
         base_url=b.url,
         temperature=TEMPERATURE,
         num_predict=max_tokens,
-        client_kwargs={"timeout": _timeout()},
+        client_kwargs={"timeout": _timeout(httpx.Timeout)},
     )
 
 
-def _timeout():
-    import httpx
-
-    return httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
+def _timeout(timeout_class):
+    """Our timeouts in the HTTP library of the client that gets them: the ollama client runs on httpx,
+    openai 3.x on httpx2 (``openai.Timeout``), which refuses an httpx.Timeout."""
+    return timeout_class(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
 
 
 def _openai(model: str, base_url: str, key: str, max_tokens: int):
+    import openai
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
@@ -164,7 +173,7 @@ def _openai(model: str, base_url: str, key: str, max_tokens: int):
         streaming=True,
         temperature=TEMPERATURE,
         max_tokens=max_tokens,
-        timeout=_timeout(),
+        timeout=_timeout(openai.Timeout),
         max_retries=0,  # LLMGenerator retries once, for every backend alike
     )
 
