@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate-limit", type=int, metavar="N", help="questions per minute per client address, chat and API "
                    "(default 30, or BOT_RATE_LIMIT; 0 turns it off)")
     p.add_argument("--concurrency", type=int, metavar="N", help="answers computed at once (default 4, or BOT_CONCURRENCY)")
+    p.add_argument("--trusted-proxy", metavar="ADDR[,ADDR]", help="reverse proxies (addresses or networks) whose "
+                   "X-Forwarded-For names the client for the rate limit (default none, or BOT_TRUSTED_PROXIES)")
     p.add_argument("--feedback-path", metavar="FILE", help="ratings database (default <store>/feedback.sqlite3, or BOT_FEEDBACK_PATH)")
     p.add_argument("--no-feedback", dest="feedback", action="store_false", default=None, help="store no ratings")
     p.add_argument("--mcp", action="store_true", help="also serve the `ask` tool over MCP at /gradio_api/mcp/")
@@ -134,6 +136,7 @@ def _settings(args):
         sentence_vectors=getattr(args, "sentence_vectors", None),
         api_key=getattr(args, "api_key", None),
         rate_limit=getattr(args, "rate_limit", None),
+        trusted_proxies=getattr(args, "trusted_proxy", None),
         concurrency=getattr(args, "concurrency", None),
         feedback=getattr(args, "feedback", None),
         feedback_path=getattr(args, "feedback_path", None),

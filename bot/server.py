@@ -19,6 +19,9 @@ from dataclasses import dataclass, replace
 
 from index.config import Settings, feedback_db
 
+from index.errors import Unauthorized
+
+from .http.access import Access, is_loopback, parse_proxies
 from .serving import Answering, RateLimiter
 
 log = logging.getLogger(__name__)
@@ -52,14 +55,36 @@ def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None,
 
     bot_factory = bot_factory or bot_factory_for(settings)
     feedback = FeedbackLog(FeedbackStore(feedback_db(settings))) if settings.feedback else None
+    access = Access(api_key=settings.api_key, exposed=not is_loopback(host),
+                    trusted_proxies=parse_proxies(settings.trusted_proxies))
     answering = Answering(bot_factory, concurrency=settings.concurrency, limiter=RateLimiter(settings.rate_limit),
-                          feedback=feedback)
+                          feedback=feedback, access=access)
     generators = generators or ui.generator_choices(settings)
     app = FastAPI(title="pullaway-bot", docs_url=None, redoc_url=None, openapi_url=None)
-    app.include_router(make_router(answering, generators, settings.api_key, key_required=not ui.is_loopback(host)))
+    app.include_router(make_router(answering, generators))
+    if mcp:
+        app.middleware("http")(_key_guard(answering, MCP_PATH))
     blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering)
     ui.mount(app, blocks, auth=auth, concurrency=settings.concurrency, mcp=mcp)
     return app, answering
+
+
+MCP_PATH = "/gradio_api/mcp"
+
+
+def _key_guard(answering: Answering, prefix: str):
+    """Middleware: requests under ``prefix`` (the MCP server, which Gradio mounts) pass ``answering.authorize``."""
+    from .http.errors import from_exception
+
+    async def guard(request, call_next):
+        if request.url.path.startswith(prefix):
+            try:
+                answering.authorize(request)
+            except Unauthorized as exc:
+                return from_exception(exc).response()
+        return await call_next(request)
+
+    return guard
 
 
 @dataclass
@@ -78,7 +103,7 @@ def start(app, host: str = "127.0.0.1", port: int = 7860, timeout: float = 60) -
     import uvicorn
 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
-                            timeout_graceful_shutdown=GRACE)
+                            timeout_graceful_shutdown=GRACE, proxy_headers=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
@@ -95,7 +120,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     """Run until Ctrl-C."""
     import uvicorn
 
-    from .ui import is_loopback, parse_auth
+    from .ui import parse_auth
 
     credentials = parse_auth(auth)
     local = is_loopback(host)
@@ -103,8 +128,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
         print(f"WARNING: serving on {host}, beyond this machine, WITHOUT a login. Anyone who can reach port {port} "
               "can use the chat. Add --auth USER:PASSWORD, or bind to 127.0.0.1.", file=sys.stderr)
     if not local and not settings.api_key:
-        print("WARNING: no API key: the HTTP API refuses every request (401) on a server reachable beyond this "
-              "machine. Set BOT_API_KEY (or --api-key).", file=sys.stderr)
+        print("WARNING: no API key: the HTTP API, the /chat and /ask endpoints and MCP refuse every request (401) "
+              "on a server reachable beyond this machine. Set BOT_API_KEY (or --api-key).", file=sys.stderr)
     if settings.chroma_url is None and not settings.store_dir.exists():
         print(f"note: no index at {settings.store_dir} yet; run `bot index` (the chat will say so too).", file=sys.stderr)
 
@@ -117,7 +142,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     stored = feedback_db(settings) if settings.feedback else "off"
     print(f"{limit}; feedback: {stored}; answers at once: {settings.concurrency}", file=sys.stderr)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE)
+        # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; Access reads it, from
+        # the proxies named in --trusted-proxy only
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE,
+                    proxy_headers=False)
     except KeyboardInterrupt:
         pass
     finally:

@@ -23,9 +23,10 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator, Callable, Iterator
 
-from index.errors import BotError, RateLimited
+from index.errors import BotError, RateLimited, Unauthorized
 
 from .answer import Answer, TextDelta
+from .http.access import Access
 
 log = logging.getLogger(__name__)
 BotFactory = Callable[[str], object]
@@ -74,16 +75,28 @@ class _Failed:
 
 class Answering:
     def __init__(self, bot_factory: BotFactory, concurrency: int = 1, limiter: RateLimiter | None = None,
-                 feedback=None):
+                 feedback=None, access: Access | None = None):
         self.bot_factory = bot_factory
+        self.access = access or Access()  # who the client is behind proxies, and the API key of the script doors
         self.concurrency = concurrency
         self.limiter = limiter
         self.feedback = feedback  # a bot.feedback.FeedbackLog, or None (--no-feedback)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="answer")
 
     def admit_request(self, request) -> None:
-        """``admit`` for a web request (Starlette's, or Gradio's, which wraps one): counted by its address."""
-        self.admit(getattr(getattr(request, "client", None), "host", None))
+        """``admit`` for a web request (Starlette's, or Gradio's, which wraps one): counted by its address
+        (X-Forwarded-For only from a trusted proxy)."""
+        self.admit(self.client_of(request))
+
+    def client_of(self, request) -> str:
+        peer = getattr(getattr(request, "client", None), "host", None)
+        return self.access.client(peer, getattr(request, "headers", None))
+
+    def authorize(self, request) -> None:
+        """For the script doors (the API, /chat, /ask, MCP): raises Unauthorized without the right key."""
+        refusal = self.access.refusal(getattr(request, "headers", None))
+        if refusal is not None:
+            raise Unauthorized(refusal.message, refusal.code)
 
     def admit(self, client: str | None) -> None:
         """Count one question from this address; raises RateLimited when it asked too often."""

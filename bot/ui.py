@@ -21,7 +21,6 @@ its pool of workers shared with the HTTP API, and its feedback log (thumbs up/do
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -135,7 +134,8 @@ def answer_events(answering: Answering, spec: str, question: str, history: list)
 
 
 def whole_answer(answering: Answering, spec: str, question: str, history: list, request) -> Answer:
-    """One turn for a script (gradio_client, the MCP tool): admit the client, run the answer to its end."""
+    """One turn for a script (gradio_client, the MCP tool): check the key, admit the client, run the answer."""
+    answering.authorize(request)
     answering.admit_request(request)
     return answering.ask(spec, _question(question), history)
 
@@ -397,15 +397,6 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
     if not sep or not user or not password:
         raise InputError("--auth must look like USER:PASSWORD (both parts non-empty).")
     return user, password
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def generator_choices(settings) -> list[str]:

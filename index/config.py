@@ -17,6 +17,8 @@ Serving (`bot serve`: the web chat, the HTTP API and the MCP tool in one process
     BOT_API_KEY        key the HTTP API requires (Authorization: Bearer KEY); without one, the API
                        answers only when the server is bound to loopback
     BOT_RATE_LIMIT     questions per minute per client address, chat and API together (default 30; 0: off)
+    BOT_TRUSTED_PROXIES  comma-separated addresses or networks of reverse proxies whose X-Forwarded-For
+                       names the client (default none: the header is ignored)
     BOT_FEEDBACK       0/false/off: store no ratings (same as --no-feedback)
     BOT_FEEDBACK_PATH  the ratings database (default: <store>/feedback.sqlite3)
     BOT_CONCURRENCY    answers computed at once in one process, chat, API and MCP together (default 4)
@@ -59,6 +61,7 @@ class Settings:
     # serving (bot serve)
     api_key: str | None = field(default=None, repr=False)  # a secret: never in a repr or log; required by the HTTP API; beyond loopback the API refuses without one
     rate_limit: int = 30  # questions per minute per client address (chat + API); 0 turns it off
+    trusted_proxies: str = ""  # proxies whose X-Forwarded-For is believed (bot.http.access.parse_proxies)
     feedback: bool = True  # store ratings of answers (False: --no-feedback)
     feedback_path: Path | None = None  # None: <store_dir>/feedback.sqlite3
     # answers computed at once per process (chat + API + MCP share it). 4, measured (benchmarks/bench_load.py):
@@ -80,6 +83,7 @@ def load_settings(**overrides) -> Settings:
         models_dir=Path(env["BOT_MODELS_DIR"]) if env.get("BOT_MODELS_DIR") else default_models_dir(),
         api_key=env.get("BOT_API_KEY") or None,
         rate_limit=_int_env("BOT_RATE_LIMIT", 30, minimum=0),
+        trusted_proxies=env.get("BOT_TRUSTED_PROXIES", ""),
         feedback=env.get("BOT_FEEDBACK", "1").strip().lower() not in _OFF,
         feedback_path=Path(env["BOT_FEEDBACK_PATH"]) if env.get("BOT_FEEDBACK_PATH") else None,
         concurrency=_int_env("BOT_CONCURRENCY", Settings.concurrency, minimum=1),

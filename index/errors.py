@@ -10,6 +10,7 @@
     |   +-- IndexBusy            another `bot index` holds the publish lock
     +-- GeneratorError       the answer model is misconfigured or unreachable
     +-- RateLimited          a client of `bot serve` asked too often (retry_after seconds)
+    +-- Unauthorized         a script door of `bot serve` needs the API key (code says which refusal)
 
 Interfaces (CLI, web UI) catch BotError and show str(error); nothing else
 is converted to a message.
@@ -60,3 +61,11 @@ class RateLimited(BotError):
     def __init__(self, message: str, retry_after: float):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Unauthorized(BotError):
+    """A request to one of `bot serve`'s script doors without the right API key; ``code`` names why."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code

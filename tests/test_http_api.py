@@ -13,6 +13,7 @@ import pytest
 
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, TextDelta
 from bot.feedback import FeedbackLog, FeedbackStore
+from bot.http.access import Access, parse_proxies
 from bot.http.openai_api import MAX_BODY, make_router, parse_chat_request
 from bot.serving import Answering, RateLimiter
 from index.errors import GeneratorError, InputError, RateLimited, StoreError
@@ -58,15 +59,19 @@ class FakeBot:
                 self.active -= 1
 
 
-def make_client(bot=None, *, api_key=None, key_required=False, rate=0, feedback=None, concurrency=1):
+def make_client(bot=None, *, api_key=None, key_required=False, rate=0, feedback=None, concurrency=1,
+                trusted_proxies="", client=("testclient", 50000)):
+    """``client``: the peer address the test client connects from (no real network)."""
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
     bot = bot or FakeBot()
-    answering = Answering(lambda spec: bot, concurrency=concurrency, limiter=RateLimiter(rate), feedback=feedback)
+    access = Access(api_key=api_key, exposed=key_required, trusted_proxies=parse_proxies(trusted_proxies))
+    answering = Answering(lambda spec: bot, concurrency=concurrency, limiter=RateLimiter(rate), feedback=feedback,
+                          access=access)
     app = FastAPI()
-    app.include_router(make_router(answering, ["extractive", "local:smollm2-135m"], api_key, key_required))
-    return TestClient(app, raise_server_exceptions=False), bot
+    app.include_router(make_router(answering, ["extractive", "local:smollm2-135m"]))
+    return TestClient(app, raise_server_exceptions=False, client=client), bot
 
 
 def ask(client, messages=None, **body):
@@ -233,6 +238,37 @@ def test_over_the_rate_limit_is_a_429_with_retry_after():
     r = ask(client)
     assert r.json()["error"]["type"] == "rate_limit_error" and 1 <= int(r.headers["retry-after"]) <= 60
     assert len(bot.calls) == 2
+
+
+def test_forged_forwarded_for_headers_do_not_dodge_the_rate_limit():
+    # the issue's reproduction: with --rate-limit 5, eight requests with eight different forged headers
+    client, _ = make_client(rate=5, client=("203.0.113.9", 40000))
+    codes = [ask_from(client, f"198.51.100.{i}").status_code for i in range(8)]
+    assert codes == [200] * 5 + [429] * 3
+
+
+def test_a_named_proxy_is_believed_and_only_it():
+    client, _ = make_client(rate=2, trusted_proxies="10.0.0.5, 10.9.0.0/16", client=("10.0.0.5", 40000))
+    # behind the trusted proxy each forwarded client has its own budget...
+    assert [ask_from(client, "198.51.100.1").status_code for _ in range(3)] == [200, 200, 429]
+    assert ask_from(client, "198.51.100.2").status_code == 200
+    # ...the rightmost untrusted hop counts (a client may prepend anything), trusted hops are skipped
+    assert [ask_from(client, "1.2.3.4, 198.51.100.3, 10.9.1.1").status_code for _ in range(3)] == [200, 200, 429]
+    assert ask_from(client, "5.6.7.8, 198.51.100.3").status_code == 429
+    # another peer's forwarded header is ignored: it is counted by its own address
+    other, _ = make_client(rate=2, trusted_proxies="10.0.0.5", client=("203.0.113.7", 40000))
+    assert [ask_from(other, f"198.51.100.{i}").status_code for i in range(3)] == [200, 200, 429]
+
+
+def test_a_bad_trusted_proxy_is_a_clear_error():
+    with pytest.raises(InputError, match="not an IP address"):
+        parse_proxies("10.0.0.1, my-proxy")
+    assert parse_proxies(" 10.0.0.1 ,,::1 ") == parse_proxies("10.0.0.1/32,::1/128")
+
+
+def ask_from(client, forwarded: str):
+    return client.post("/v1/chat/completions", headers={"X-Forwarded-For": forwarded},
+                       json={"model": "extractive", "messages": [{"role": "user", "content": "q"}]})
 
 
 def test_rate_limiter_slides_per_address():

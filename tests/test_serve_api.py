@@ -159,8 +159,11 @@ def test_mcp_tool_answers_with_citations_as_structured_content(served):
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
+    import httpx
+
     async def talk():
-        async with streamable_http_client(f"{served[0]}/gradio_api/mcp/") as (read, write, _):
+        keyed = httpx.AsyncClient(headers={"Authorization": "Bearer test-key"}, timeout=120)
+        async with keyed, streamable_http_client(f"{served[0]}/gradio_api/mcp/", http_client=keyed) as (read, write, _):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 tools = (await session.list_tools()).tools
@@ -181,3 +184,52 @@ def test_mcp_tool_answers_with_citations_as_structured_content(served):
         assert_exact(data["citations"])
         assert {"flags", "resources", "perspectives"} <= set(data["safety"])
         assert json.loads(result.content[0].text) == data  # the same answer as text, for older clients
+
+
+def test_mcp_needs_the_key_like_every_other_door(served):
+    """With a key set, MCP (like /v1) refuses a client without it; the official client sees the 401."""
+    import asyncio
+
+    import httpx
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    r = httpx.post(f"{served[0]}/gradio_api/mcp/", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                   headers={"Accept": "application/json, text/event-stream"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"
+
+    async def talk():
+        async with streamable_http_client(f"{served[0]}/gradio_api/mcp/") as (read, write, _):
+            async with ClientSession(read, write) as session:
+                await asyncio.wait_for(session.initialize(), 30)
+
+    with pytest.raises(BaseException) as caught:
+        asyncio.run(talk())
+    assert "401" in repr(caught.value) or "Unauthorized" in repr(caught.value)
+
+
+def test_beyond_loopback_without_a_key_mcp_and_the_chat_endpoint_refuse(real_store, tmp_path):
+    """Bound to 0.0.0.0 with no key: MCP and the /chat, /ask script endpoints answer 401 to a remote client
+    (simulated with the test client's address: no real network); with the key they answer."""
+    from fastapi.testclient import TestClient
+
+    class NoBot:  # the refusal comes before any answer
+        def __getattr__(self, name):
+            raise AssertionError("the bot must not be reached")
+
+    for key in (None, "k"):
+        settings = replace(real_store, api_key=key, feedback=False)
+        app, answering = create_app(settings, "0.0.0.0", bot_factory=lambda spec: NoBot(), mcp=True,
+                                    generators=["extractive"])
+        try:
+            remote = TestClient(app, client=("203.0.113.5", 4000), raise_server_exceptions=False)
+            r = remote.post("/gradio_api/mcp/", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                            headers={"Accept": "application/json, text/event-stream"})
+            assert r.status_code == 401
+            assert r.json()["error"]["code"] == ("api_key_required" if key is None else "invalid_api_key")
+            assert remote.get("/v1/models").status_code == 401
+            if key:
+                ok = remote.get("/v1/models", headers={"Authorization": f"Bearer {key}"})
+                assert ok.status_code == 200
+        finally:
+            answering.close()

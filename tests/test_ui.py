@@ -286,7 +286,7 @@ def test_over_the_rate_limit_the_chat_says_so_and_the_bot_is_not_asked():
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
                                             ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
 def test_only_loopback_hosts_count_as_local(host, loopback):
-    from bot.ui import is_loopback
+    from bot.http.access import is_loopback
 
     assert is_loopback(host) is loopback
 

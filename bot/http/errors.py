@@ -3,6 +3,7 @@
 Project exceptions are mapped by their type (index/errors.py), never by their text:
 
     RateLimited     429  rate_limit_error       (with Retry-After)
+    Unauthorized    401  invalid_request_error  (code: invalid_api_key / api_key_required)
     InputError      400  invalid_request_error
     GeneratorError  502  api_error              the LLM server is unreachable or misconfigured
     StoreError      503  api_error              no index, or a broken one
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 
-from index.errors import BotError, GeneratorError, InputError, RateLimited, StoreError
+from index.errors import BotError, GeneratorError, InputError, RateLimited, StoreError, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ def from_exception(exc: BaseException) -> ApiError:
     """The API error for any exception raised while answering."""
     if isinstance(exc, ApiError):
         return exc
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.code == "invalid_api_key" else None
+        return ApiError(401, str(exc), "invalid_request_error", None, exc.code, headers)
     for cls, status, kind, code in _BY_TYPE:
         if isinstance(exc, cls):
             headers = {"Retry-After": str(math.ceil(exc.retry_after))} if isinstance(exc, RateLimited) else None

@@ -18,7 +18,6 @@ traceback. Bodies over 64 KB are refused (413).
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 from dataclasses import dataclass, field
@@ -153,24 +152,11 @@ def stream_chunks(answer, model: str, notes: list[str]):
     yield "data: [DONE]\n\n"
 
 
-def make_router(answering, models: list[str], api_key: str | None = None, key_required: bool = False):
+def make_router(answering, models: list[str]):
     """The routes, bound to one Answering service (bot/serving.py) and the list of model names.
-
-    ``api_key``: when set, every request needs `Authorization: Bearer <key>`. ``key_required``
-    (the server is reachable beyond loopback): without a configured key every request is refused."""
+    Every request passes ``answering.authorize`` (the API key; see bot/http/access.py)."""
     router = APIRouter()
-
-    def check_key(request: Request) -> None:
-        if api_key is None:
-            if key_required:
-                raise ApiError(401, "This server is reachable beyond its own machine, so its API needs a key, and "
-                               "none is configured. Start `bot serve` with BOT_API_KEY=... (or --api-key).",
-                               "invalid_request_error", None, "api_key_required")
-            return
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), api_key.encode()):
-            raise ApiError(401, "Missing or wrong API key: send `Authorization: Bearer <key>`.",
-                           "invalid_request_error", None, "invalid_api_key", {"WWW-Authenticate": "Bearer"})
+    check_key = answering.authorize
 
     async def read_json(request: Request):
         declared = request.headers.get("content-length")
@@ -190,8 +176,8 @@ def make_router(answering, models: list[str], api_key: str | None = None, key_re
     async def list_models(request: Request):
         try:
             check_key(request)
-        except ApiError as exc:
-            return exc.response()
+        except Exception as exc:  # noqa: BLE001 - Unauthorized, as error JSON
+            return from_exception(exc).response()
         return {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": OWNER} for m in models]}
 
     @router.post("/v1/chat/completions")
