@@ -75,6 +75,7 @@ def test_embedder_names_map_to_distinct_models():
         embeddings_for_model("some-other-model")
 
 
+@pytest.mark.slow  # runs the real int8 ONNX encoder over the seed
 def test_index_built_with_onnx_is_queried_with_onnx(tmp_path, fake_embeddings, capsys):
     store = tmp_path / "store"
     assert main(["index", "--embedder", "onnx-int8", "--store", str(store), "--quiet"]) == 0
@@ -88,6 +89,7 @@ def test_index_built_with_onnx_is_queried_with_onnx(tmp_path, fake_embeddings, c
     assert any(s.author == "Veronica" for s in sources), [s.author for s in sources]
 
 
+@pytest.mark.slow  # runs the real int8 ONNX encoder over the seed
 def test_switching_embedder_reembeds_everything(tmp_path, fake_embeddings):
     from index.config import Settings
 
