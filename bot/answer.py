@@ -76,7 +76,9 @@ class SafetyReport:
     tier: "danger" (self_harm/abuse in this message: care only, no article text),
           "check_in" (a possible danger signal: ask whether they are safe, no advice),
           "aftercare" (danger earlier in this conversation: answer from passages safe for it),
+          "hurting" (sad, self-blaming, heartbroken, no danger: a warm line, then the answer),
           "" (none).
+    ``reasons`` says why the tier was chosen: {signal, detail, sentence, score} per piece of evidence.
     """
 
     flags: list[str] = field(default_factory=list)  # bot.safety.flags.Flag values, in Flag order
@@ -92,6 +94,8 @@ class SafetyReport:
     claims: list[dict] = field(default_factory=list)  # contested claims the answer draws on: {claim, label, source_id}
     withheld: list[str] = field(default_factory=list)  # record ids not quoted because of this conversation's safety
     resumed: str = ""  # after "I'm safe": the earlier question this answer answers
+    reach_out: str = ""  # hurting: one quiet line about where to talk to someone (not the crisis box)
+    reasons: list[dict] = field(default_factory=list)  # why this tier: {signal, detail, sentence, score}
 
     def __bool__(self) -> bool:
         return bool(self.flags or self.resources or self.perspectives or self.notes or self.care)

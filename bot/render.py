@@ -54,6 +54,8 @@ def plain(answer: Answer) -> str:
         parts.append(answer.text)
     if report.perspectives:
         parts.append("\n".join([PERSPECTIVE_HEAD] + [perspective_line(p) for p in report.perspectives]))
+    if report.reach_out:
+        parts.append(report.reach_out)
     if report.disclaimer:
         parts.append(report.disclaimer)
     return "\n\n".join(parts)

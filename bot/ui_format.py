@@ -159,8 +159,9 @@ def safety_html(answer: Answer) -> str:
         plan = '<div class="plan-title">A safety plan can help. Think about:</div><ul class="plan">' + "".join(
             f"<li>{esc(step)}</li>" for step in report.plan) + "</ul>"
     emergency = f'<p class="emergency">{esc(report.emergency)}</p>' if report.emergency else ""
-    if not urgent:  # distress: a line of acknowledgement, not an alert
-        return f'<div class="care">{care}</div>'
+    if not urgent:  # hurting: a line of acknowledgement, not an alert
+        reach = f'<p class="reach-out">{esc(report.reach_out)}</p>' if report.reach_out else ""
+        return f'<div class="care">{care}{reach}</div>'
     return f'<div class="safety" role="alert">{care}{_resources_html(report.resources)}{emergency}{plan}</div>'
 
 

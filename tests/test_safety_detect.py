@@ -147,3 +147,25 @@ def test_dev_sets_reach_their_measured_floors(real_detector):
 def test_possible_danger_is_uncertain_not_flagged(real_detector, text, uncertain):
     det = real_detector.detect(text)
     assert uncertain in det.uncertain or uncertain in det.flags
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("ya no quiero seguir viviendo desde que se fue", "self_harm"),
+    ("je veux en finir, il ne répond plus", "self_harm"),
+    ("aaj raat chhat se kood jaungi", "self_harm"),
+    ("Mi novio me pegó anoche porque le pregunté", "abuse"),
+    ("I have a restraining order but he's parked outside my work again", "abuse"),
+    ("I walked into the door again lol, 3rd time this month", "abuse"),
+    ("her ex texts 'if I can't have you no one will'", "abuse"),
+])
+def test_category_patterns_the_care_issue_added(text, flag):
+    """Written from the calibrated-care issue's categories (other languages, ignored orders, excused
+    injuries, threatening messages), not from an eval set's sentences."""
+    sentence = normalise(text)
+    assert pattern_hits(sentence, flag), text
+
+
+@pytest.mark.parametrize("text", ["he's killing me with this silence lol", "is it my body? he stopped texting"])
+def test_ordinary_sadness_and_idioms_have_no_danger_pattern(text):
+    sentence = normalise(text)
+    assert not pattern_hits(sentence, "self_harm") and not pattern_hits(sentence, "abuse")

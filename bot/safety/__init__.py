@@ -41,6 +41,7 @@ class Tier:
     DANGER = "danger"
     CHECK_IN = "check_in"
     AFTERCARE = "aftercare"
+    HURTING = "hurting"
     NONE = ""
 
 
@@ -89,19 +90,40 @@ class SafetyLayer:
             if conversation.only_a_reply(question):
                 report.resumed = state.pending
             report.notes.append(policy.RESUMED if report.resumed else "Thank you for telling me you're safe.")
+        elif state.danger and state.since == "open" and conversation.clarifies(question) and state.soft:
+            # "not literally, I'm fine" after a figure of speech: the earlier signal is set aside
+            report.notes.append("Thanks for clarifying. I'll answer your question.")
+        elif state.danger and state.since in ("open", "checking") and not conversation.claims_safe(question) \
+                and not (state.since == "checking" and conversation.says_safe(question)):
+            # the danger stays until they say they are safe: no article advice yet, check in again
+            report.flags += state.danger
+            still_telling = det.personal and not conversation.about_article(question)
+            if not state.soft and (conversation.retracts(question) or still_telling):
+                report.tier = Tier.DANGER  # a concrete disclosure, taken back or still going on: care stays
+            else:
+                report.tier = Tier.CHECK_IN
+            report.scores.update({f"possible_{f}": 1.0 for f in state.danger} | {"earlier_danger": 1.0})
+            report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)}).")
         elif state.danger:
             report.flags += state.danger
-            if conversation.about_article(question) or conversation.says_safe(question) or not det.personal:
-                report.tier = Tier.AFTERCARE
-            else:
-                report.tier = Tier.DANGER  # still talking about what is happening to them: care, not the article
+            report.tier = Tier.AFTERCARE
+            if conversation.claims_safe(question) or conversation.says_safe(question):
+                report.notes.append("Thank you for telling me you're safe.")
             report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)}).")
+        elif det.uncertain and set(det.uncertain) <= set(det.hunch) and Flag.INJECTION not in report.flags:
+            # only a middling classifier score, no word of risk: answer (warmly if they are hurting), with the
+            # quiet line about where to talk to someone; never a check-in on a hunch
+            report.scores.update({f"hunch_{f}": det.scores.get(f, 0.0) for f in det.hunch})
+            report.tier = Tier.HURTING
         elif det.uncertain and Flag.INJECTION not in report.flags:
             report.tier = Tier.CHECK_IN
             report.flags.append(Flag.CHECK_IN.value)
             report.scores.update({f"possible_{f}": 1.0 for f in det.uncertain})
         if report.tier in (Tier.DANGER, Tier.AFTERCARE):
             report.flags = [f for f in report.flags if f not in (Flag.DISTRESS, Flag.OFF_TOPIC)]
+        if not report.tier and Flag.DISTRESS in report.flags:
+            report.tier = Tier.HURTING  # hurting but safe: a warm line, then the answer (never the crisis box)
+        report.reasons = _reasons(report, det, state)
         report.flags = ordered(report.flags)
         if report.flags:
             log.info("safety flags %s tier %r (hits %s)", report.flags, report.tier, det.hits)
@@ -162,13 +184,15 @@ class SafetyLayer:
             report.plan = [step for f in danger for step in policy.PLAN[Flag(f)]]
             text, citations = "", []
         elif report.tier == Tier.CHECK_IN:
-            report.care = policy.CHECK_IN
+            report.care = policy.CHECK_AGAIN if report.scores.get("earlier_danger") else policy.CHECK_IN
             text, citations = "", []
         elif report.tier == Tier.AFTERCARE:
             text, citations = self._guard(text, citations, index_version, report)
             report.care = policy.AFTERCARE if report.withheld else policy.STILL_HERE
-        elif Flag.DISTRESS in flags:
-            report.care = policy.DISTRESS
+        elif report.tier == Tier.HURTING or Flag.DISTRESS in flags:
+            # a warm line only for the sad ones; the quiet line for everyone on this tier
+            report.care = policy.warm_line(answer.question) if Flag.DISTRESS in flags else ""
+            report.reach_out = policy.REACH_OUT
 
         if text and text not in (policy.DECLINE, policy.OFF_TOPIC) and report.tier != Tier.DANGER:
             claims = find_claims(text, citations, answer.question)
@@ -228,6 +252,22 @@ class SafetyLayer:
             who = record.author or "A reader"
             report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry["stance"]))
         return citations
+
+
+def _reasons(report: SafetyReport, det, state) -> list[dict]:
+    """Why this tier, as data: each pattern or classifier hit, and what the conversation contributed."""
+    out = []
+    for flag, hits in det.hits.items():
+        for hit in hits:
+            out.append({"signal": flag, "detail": hit})
+    for flag in det.uncertain:
+        out.append({"signal": f"possible_{flag}", "detail": "a weak or uncertain signal",
+                    "score": det.scores.get(flag)})
+    if state.danger and report.tier in (Tier.AFTERCARE, Tier.DANGER, Tier.CHECK_IN) and not det.hits.keys() & set(DANGER):
+        out.append({"signal": "conversation", "detail": f"danger said earlier: {', '.join(state.danger)}"})
+    if state.pending:
+        out.append({"signal": "conversation", "detail": "answering a check-in"})
+    return out
 
 
 def remove_cited(text: str, citations: list[Citation], bad: set[int]) -> tuple[str, list[Citation]]:

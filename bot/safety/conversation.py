@@ -40,11 +40,43 @@ def user_turns(history) -> list[str]:
     return turns
 
 
+# After a disclosure the danger stays until the person says they are safe: "ignore that", "I'm fine",
+# "I'm overreacting" get a check-in, not the article. Only a plain statement of safety clears it.
+SAFE_CLAIM = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are|i feel|i'?m feeling|kids are|we are all)\s+(?:\w+ )?safe\b|\bsafe now\b"
+    r"|\bnot in (?:any )?danger\b|\b(?:staying|i'?m|i am) (?:at|with) (?:my |a )?(?:sister|mum|mom|mother|dad|parents|friend|brother|aunt|shelter)\b"
+    r"|\b(?:he|she)(?:'s| has| is)? (?:gone|left|moved out)\b|\bpolice (?:came|took|have|were)\b|\b(?:seeing|called|talked to|talking to) (?:a |my )?(?:therapist|counsell?or|doctor|gp|helpline|crisis line)\b"
+    r"|\btook them (?:all )?back\b|\bflushed (?:them|the pills)\b|\bno i'?m not (?:going to|suicidal)\b"
+)
+# "I didn't mean it literally": clears an earlier signal that was a figure of speech, never a concrete disclosure.
+CLARIFIES = re.compile(
+    r"\bnot literally\b|\bfigure of speech\b|\b(?:just |only )?(?:a )?jok(?:e|ing)\b|\bjk\b|\bexaggerat\w*\b|\bnot in a scary way\b"
+    r"|\b(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill) myself|in danger)\b|\bnot with life\b|\bnot (?:like that|that kind of)\b"
+    r"|\bdon'?t worry,? i'?m (?:fine|ok|okay|safe)\b|\bi (?:didn'?t|don'?t) mean (?:it )?(?:like that|literally)\b"
+)
+RETRACTS = re.compile(
+    r"\bignore (?:that|it|what i said|me)\b|\bforget (?:it|that|what i said|i said)\b|\boverreact\w*\b|\bpretend i didn'?t\b"
+    r"|\bnot (?:that|so) bad\b|\bsounds worse than\b|\bit'?s (?:fine|ok|okay|nothing)\b|\bnever ?mind\b|\bi'?m (?:fine|ok|okay|good)\b"
+    r"|\bi can handle it\b|\bdon'?t know why i said\b|\bwasn'?t really\b|\bi deserved\b"
+)
+HUMOUR = re.compile(r"\blol\b|\blmao\b|\bhaha\w*\b|\bjk\b|😂|🤣|💀|\bliterally\b|\bkill me now\b|\bdead inside\b")
+
+
 @dataclass
 class State:
     danger: list[str] = field(default_factory=list)  # danger flags said in earlier turns
     pending: str = ""  # the question of the previous turn, when that turn got a check-in
     pending_flags: list[str] = field(default_factory=list)  # what the check-in was unsure about
+    # where the conversation stands since the last danger: "open" (not yet said they are safe),
+    # "checking" (the bot has asked again), "cleared" (they said they are safe), "" (no danger)
+    since: str = ""
+    soft: bool = False  # every earlier danger signal was a figure of speech or the classifier alone
+
+
+def hard(det, turn: str) -> bool:
+    """A concrete disclosure: a pattern (not only the classifier) and no joke around it."""
+    concrete = [h for f in DANGER for h in det.hits.get(f, []) if not h.startswith("classifier")]
+    return bool(concrete) and not HUMOUR.search(normalise(turn))
 
 
 def state_of(history, detect) -> State:
@@ -53,12 +85,41 @@ def state_of(history, detect) -> State:
     turns = user_turns(history)[-HISTORY_TURNS:]
     for i, turn in enumerate(turns):
         det = detect(turn)
-        for flag in det.flags:
-            if flag in DANGER and flag not in state.danger:
-                state.danger.append(flag)
-        if i == len(turns) - 1 and det.uncertain and not set(det.flags) & set(DANGER):
+        new = [f for f in det.flags if f in DANGER]
+        if new:
+            state.soft = (state.soft or not state.danger) and not hard(det, turn)
+            for flag in new:
+                if flag not in state.danger:
+                    state.danger.append(flag)
+            state.since = "open"
+        elif state.since == "open":
+            if claims_safe(turn):
+                state.since = "cleared"
+            elif clarifies(turn) and state.soft:
+                state.danger, state.since, state.soft = [], "", False
+            else:
+                state.since = "checking"
+        elif state.since == "checking":
+            if says_not_safe(turn):
+                state.since = "open"
+            elif says_safe(turn) or claims_safe(turn):
+                state.since = "cleared"
+        if i == len(turns) - 1 and set(det.uncertain) - set(det.hunch) and not new and not state.danger:
             state.pending, state.pending_flags = turn, list(det.uncertain)
     return state
+
+
+def claims_safe(message: str) -> bool:
+    text = normalise(message)
+    return bool(SAFE_CLAIM.search(text)) and not NOT_SAFE.search(text)
+
+
+def clarifies(message: str) -> bool:
+    return bool(CLARIFIES.search(normalise(message)))
+
+
+def retracts(message: str) -> bool:
+    return bool(RETRACTS.search(normalise(message)))
 
 
 def says_safe(message: str) -> bool:

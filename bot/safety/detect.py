@@ -62,6 +62,9 @@ normalise = P.normalise
 class Detection:
     flags: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)  # danger flags with a possible, not clear, signal
+    # the uncertain flags whose only evidence is the classifier's middling probability (no word of risk):
+    # not enough to hold back an answer ("fail open for everyone else")
+    hunch: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     hits: dict[str, list[str]] = field(default_factory=dict)  # flag -> what counted ("method: how many pills")
     notes: list[str] = field(default_factory=list)
@@ -286,7 +289,7 @@ class Detector:
         for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.DISTRESS, Flag.INJECTION):
             key = flag.value if flag is Flag.DISTRESS else f"p_{flag.value}"
             det.scores[flag.value] = round(max(s.get(key, 0.0) for s in sims), 3)
-            possible = False
+            possible, worded = False, flag in weak
             for i, sim in enumerate(sims):
                 sentence = sentences[i] if i < len(sentences) else norm
                 if flag in DANGER:
@@ -312,8 +315,11 @@ class Detector:
                     fired.setdefault(flag, []).append(f"{broad[flag][i][0]} ({pos:.2f})")
                 elif flag in POSSIBLE and (has_broad or (pos >= POSSIBLE[flag] and beats)):
                     possible = True
+                    worded = worded or has_broad
             if (possible or flag in weak) and flag not in fired:
                 det.uncertain.append(flag.value)
+                if not worded:
+                    det.hunch.append(flag.value)
 
         topic_norm = normalise(topic) if topic else norm
         whole = self.similarities([topic_norm])[0] if topic else (sims[len(sentences)] if wholes else sims[0])

@@ -136,6 +136,20 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\blost my prescription so i get (?:extra|more)\b|\bone at a time so (?:she|he|they|nobody) (?:doesn'?t|won'?t) notice\b",
             r"\b(?:keeping|kept) back (?:his |my |her )?(?:sleeping )?(?:tablets|pills)\b",
         ),
+        # the calibrated-care issue: other languages (es, pt, fr, hi-latn, ar-latn), written from the category
+        "other_language": rx(
+            r"\b(?:no|ya no) quiero (?:seguir )?viv\w*|\bquiero morir\w*|\bquitarme la vida\b|\bsuicid\w*|\bmatarme\b|\bacabar con (?:todo|mi vida)\b|\bno despertar\b|\btirarme (?:del|de un|por)\b",
+            r"\bquero morrer\b|\bn[aã]o quero (?:mais )?viver\b|\bme matar\b|\bacabar com (?:tudo|a minha vida)\b|\bsumir (?:pra|para) sempre\b|\bn[aã]o acordar mais\b|\bhoje acaba\b",
+            r"\bje veux mourir\b|\bje (?:ne )?veux plus vivre\b|\ben finir\b|\bme suicider\b|\bme tuer\b|\bsauter du\b|\bj'?ai envie de sauter\b",
+            r"\bmar jaana\b|\bmarna chaht\w*\b|\bjeena nahi\b|\bkhud ko (?:maar|khatam)\b|\bsab khatam kar\b|\bkood jaung\w*\b|\bzindagi khatam\b|\bgoliyan\b[^.?!]{0,30}\b(?:ikatth\w*|le lung\w*|kha lung\w*)\b",
+            r"\bbid+i amoot\b|\bbade mout\b|\b(?:3ayz|3ayza|bidi|bade) (?:amoot|amut|mout|mot)\b|\banta7ar\b|\bmesh (?:3ayz|3ayza) a3ee?sh\b|\bbafakar anot\b|\b7obob\b",
+        ),
+        "implied": rx(
+            r"\b(?:on|at|up on|standing on|sitting on) (?:the |my |a )?(?:balcony|bridge|roof|rooftop|ledge|railing|edge|platform|tracks)\b[^.?!]{0,60}\b(?:floor|drop|down|jump|step|water|how high|edge|easy|thinking|tonight|now)\b",
+            r"\bhow (?:many|high) (?:floors|storeys|stories|metres|meters|feet)\b[^.?!]{0,30}\b(?:enough|to die|would it)\b|\bone step forward\b|\bwalk into the (?:sea|river|water|traffic)\b",
+            r"\b(?:found|finding) a (?:new )?home for my (?:dog|cat|pets?)\b|\b(?:deleted|deleting) (?:all )?my (?:accounts|socials|instagram|facebook)\b[^.?!]{0,80}\b(?:gave|giving|letters?|goodbye|dog|cat|home)\b",
+            r"\bpills? (?:lined up|laid out|counted)\b|\b(?:lined|laid) up (?:all )?(?:my |the )?pills\b|\bsticky notes on (?:all )?my (?:stuff|things)\b|\bwho gets what\b",
+        ),
         "relapse": rx(
             r"\b(?:started|began|back to|went back to|i'?m back to|keep|kept)\s+(?:cutting|burning|scratching|hurting myself|harming myself|self[- ]harm\w*|picking)\b",
             r"\bi (?:cut|burned|burnt|scratched|hurt|harmed|hit)\b(?:(?!\b(?:him|he)\b)[^.?!]){0,40}\bagain\b",
@@ -164,6 +178,34 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
         ),
     },
     Flag.ABUSE: {
+        "other_language": rx(
+            r"\bme (?:peg[oó]|golpe\w*|empuj\w*|amenaz\w*|obliga)\b|\bmatarme si\b|\bme va a matar\b|\bme encierra\b",
+            r"\b(?:me )?(?:bateu|empurrou|amea[cç]ou|estuprou)\b|\bme bate\b|\bme obriga\b|\bme mata se\b",
+            r"\bil me (?:frappe|bat|tape|menace|force)\b|\bil m'?a (?:frapp[ée]e?|battue?|menac[ée]e?|pouss[ée]e?|forc[ée]e?)\b|\bil me tue\b|\bme tue si\b",
+            r"\b(?:mujhe|mujhko) (?:maarta|maarte|peet\w*|dhamki)\b|\bhaath uthata\b|\bmaar (?:dega|dalega|daalega)\b",
+            r"\bdarab+ni\b|\bbyedrab+ni\b|\bbiyedrabni\b|\bhay(?:2|q)telni\b|\bbyhadedni\b|\bhadedni\b",
+        ),
+        "excused_injury": rx(
+            r"\b(?:walked|walk|ran) into (?:a|the) (?:door|wall|cupboard)\b[^.?!]{0,40}\b(?:again|lol|third|3rd|\d+(?:st|nd|rd|th) time)\b",
+            r"\btold (?:a&e|the (?:doctor|nurse|hospital)|work|everyone|my (?:mum|mom|boss))\b[^.?!]{0,20}\bi (?:fell|tripped|walked into)\b",
+            r"\b(?:black eye|bruises?|marks|split lip)\b[^.?!]{0,60}\b(?:makeup|long sleeves|cover|covers|hide|didn'?t mean|door frame|he was|he'?s been|since)\b",
+            r"\b(?:he|she) twisted my (?:wrist|arm)\b|\bmy (?:wrist|arm|ribs?) (?:is|are) (?:sprained|broken|bruised)\b[^.?!]{0,40}\b(?:he|she)\b",
+        ),
+        "order_ignored": rx(
+            r"\b(?:restraining|protection|protective|no[- ]contact) order\b[^.?!]{0,80}\b(?:but|still|again|outside|parked|keeps?|showed|turn(?:s|ed)? up|doesn'?t|ignor\w*|respect)\b",
+            r"\bbroke (?:his|her) (?:bail|parole|order)\b|\bbail conditions\b",
+        ),
+        "threat_message": rx(
+            r"\bif i can'?t have you\b|\bi know where (?:you|your \w+) (?:live|lives|work|works|go)\b|\bknows? where (?:my|our) \w+ (?:lives?|goes|works?)\b",
+            r"\benjoy your last\b|\byou'?ll (?:regret|be sorry)\b[^.?!]{0,30}\b(?:leave|leaving|ignore|ignoring|pulling away)\b|\bthink about that before\b",
+            r"\bshow up at (?:her|his) (?:work|house|place|flat)\b[^.?!]{0,30}\bmake (?:her|him) (?:listen|pay|regret)\b|\bmake (?:her|him) pay\b",
+            r"\b(?:won'?t|doesn'?t) stop when i say no\b|\bgoes? further than i (?:agreed|wanted|said)\b|\b(?:already|he'?d) started\b[^.?!]{0,40}\b(?:asleep|wake|woke|don'?t like)\b|\bwhether i want to or not\b",
+            r"\btell everyone\b[^.?!]{0,40}\bif i (?:stop|don'?t|leave)\b|\bif i really loved (?:him|her) i (?:wouldn'?t|would) (?:say no|do it)\b",
+        ),
+        "third_party": rx(
+            r"\b(?:her|his|my (?:friend|sister|daughter|son|mum|mom|brother|coworker|colleague)'?s?) (?:boyfriend|husband|partner|bf|ex|girlfriend|wife)\b[^.?!]{0,40}\b(?:hits|beats|hurts|hit|chokes|threaten\w*|won'?t let her|locks|locked)\b",
+            r"\b(?:she|he) (?:comes|came) (?:in|to work|over) with bruises\b|\bkeeps coming in with bruises\b",
+        ),
         "violence": rx(
             r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|slap\w*|kick\w*|shov\w*|smack\w*|bites|bitten|slammed|dragged|threw|throws?)\b[^.?!]{0,25}?\b(?:me|my)\b(?! away| head against| head on)",
             r"\b(?:push(?:es|ed)?|grabb?\w*)\b[^.?!]{0,15}\bme\b(?! away)(?!\s+(?:to|into) (?:a|the|his) (?:hug|kiss))",
@@ -350,7 +392,7 @@ META = re.compile(STORY.pattern + "|" + ABOUT_TEXT.pattern)
 FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|me|my|myself|mine)\b")
 PAST = re.compile(
     r"\b(?:years ago|long ago|used to|when i was|back then|as a teenager|my last relationship|long over|in the past"
-    r"|previous relationship|i (?:left|got out|got away|escaped)|i finally (?:have|got|left|escaped|got out)|got out in|that was \d+|(?:19|20)\d\d|restraining order|in prison|grew up|growing up|safe now|over now|moved (?:states|away|countries))\b"
+    r"|previous relationship|i (?:left|got out|got away|escaped)|i finally (?:have|got|left|escaped|got out)|got out in|that was \d+|(?:19|20)\d\d|in prison|grew up|growing up|safe now|over now|moved (?:states|away|countries))\b"
 )
 ONGOING = re.compile(r"\b(?:still|again|keeps?|kept on|currently|right now|tonight|today|these days|anymore|now he|last night|yesterday)\b")
 

@@ -8,7 +8,9 @@
 - aftercare (danger earlier in this conversation): article questions are answered only from passages
   that are safe in that context (``seeds/safety_tags.v1.yaml``: no "give him space", "go away",
   "receive him with love", "don't question him", and nothing that blames the reader); the helplines stay.
-- distress: a line of acknowledgement before the answer.
+- hurting (sad, self-blaming, lonely, heartbroken, no danger): a warm first line that names the feeling
+  (``WARM``), then the real answer, and one quiet line (``REACH_OUT``) in case it ever feels like too much.
+  Never the crisis box.
 - injection: a brief decline, nothing about prompts. off_topic: what the bot can answer.
 - degraded check (the model failed): crisis and abuse helplines on every answer (fail closed).
 - personal questions: "not professional advice".
@@ -61,12 +63,37 @@ CHECK_IN = (
     "lines below are free and confidential. If you are safe, just tell me, and I'll answer your question about "
     "the article."
 )
+CHECK_AGAIN = (
+    "Before we go back to the article: what you told me earlier matters, even if it feels like too much now. "
+    "Are you safe right now? If you are, just tell me and I'll answer. If you're not, or you're not sure, the "
+    "lines below are free and confidential, and you can keep talking to me here."
+)
 AFTERCARE = (
     "Because of what you told me earlier, I've left out the article's advice to give him space, wait or not "
     "question him, which isn't safe advice in your situation. The helplines are still here for you."
 )
 STILL_HERE = "The helplines are still here for you if you need them."
 DISTRESS = "That sounds really painful, and it makes sense that you're shaken."
+REACH_OUT = ("If it ever feels like too much, you can talk to someone, free and in confidence: findahelpline.com "
+             "lists the lines where you live.")
+# The first matching feeling names the warm line (patterns on the normalised message; the order matters).
+WARM: tuple[tuple[str, str], ...] = (
+    (r"\bcr(?:y|ied|ying)\b|\btears\b|\bsob\w*", "Crying over this night after night is exhausting, and it makes sense that you're hurting."),
+    (r"\bburden\b|\btoo much\b|\ba lot\b|\bneedy\b|\bclingy\b|\bsuffocat\w*",
+     "Being made to feel like too much hurts. Having feelings and wanting closeness is not a flaw."),
+    (r"\bmy body\b|\bugly\b|\bfat\b|\bweight\b|\bunattractive\b|\bnot (?:pretty|good) enough\b",
+     "Wondering whether it's your body is a painful place to be, and one man pulling away doesn't measure your worth."),
+    (r"\balone\b|\blonely\b|\bunlovable\b|\bnobody\b|\bno one\b|\beveryone leaves\b",
+     "Feeling like you'll always end up alone is a heavy thing to carry. One man pulling away doesn't decide that."),
+    (r"\bmy fault\b|\bblame myself\b|\bhate myself\b|\bruin\w*\b|\bstupid\b|\bwhat did i do wrong\b|\bi messed up\b",
+     "It's painful to turn this on yourself. How he handles his feelings is not all on you."),
+    (r"\bangry\b|\bfurious\b|\bmad\b|\bpissed\b|\brage\b", "Your anger makes sense: being shut out without a word hurts."),
+    (r"\bhumiliat\w*|\bembarrass\w*|\bashamed\b|\bshame\b", "That sounds humiliating, and it makes sense that it stings."),
+    (r"\bempty\b|\bnumb\b|\bheart ?broken\b|\bheartbreak\b|\bbroken\b|\bdestroy\w*|\bdevastated\b",
+     "That sounds like real heartbreak, and it makes sense that you feel this way."),
+    (r"\bcan'?t stop thinking\b|\bobsess\w*|\breplay\w*|\bcan'?t sleep\b|\banxious\b|\banxiety\b|\bwaiting\b",
+     "Waiting and wondering like this wears you down; it makes sense that it's on your mind all the time."),
+)
 RESUMED = "Thank you for telling me you're safe. Here is the answer to your earlier question."
 
 PLAN = {
@@ -127,3 +154,21 @@ def load_tags(path: Path = TAGS) -> dict[str, Tag]:
 def tags_doc(path: Path = TAGS) -> str:
     """The document the tags were written for (other indexed posts have no tags)."""
     return _tags_file(path)["doc"]
+
+
+@lru_cache(maxsize=1)
+def _warm_patterns():
+    import re
+
+    return tuple((re.compile(pattern), line) for pattern, line in WARM)
+
+
+def warm_line(message: str) -> str:
+    """The first line for someone hurting but safe: it names the feeling their message shows."""
+    from .patterns import normalise
+
+    text = normalise(message or "")
+    for pattern, line in _warm_patterns():
+        if pattern.search(text):
+            return line
+    return DISTRESS
