@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass, replace
 
 from index.config import Settings, feedback_db
-
 from index.errors import Unauthorized
 
 from .http.access import Access, is_loopback, parse_proxies

@@ -79,6 +79,7 @@ class SafetyLayer:
             alone = self.detector.detect(question, topic=topic)
             report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
         now = [f for f in report.flags if f in DANGER]
+        earlier = f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)})."
 
         if now:
             report.tier = Tier.DANGER
@@ -93,8 +94,7 @@ class SafetyLayer:
         elif state.danger and state.since == "open" and conversation.clarifies(question) and state.soft:
             # "not literally, I'm fine" after a figure of speech: the earlier signal is set aside
             report.notes.append("Thanks for clarifying. I'll answer your question.")
-        elif state.danger and state.since in ("open", "checking") and not conversation.claims_safe(question) \
-                and not (state.since == "checking" and conversation.says_safe(question)):
+        elif state.danger and conversation.still_unsafe(state, question):
             # the danger stays until they say they are safe: no article advice yet, check in again
             report.flags += state.danger
             still_telling = det.personal and not conversation.about_article(question)
@@ -103,13 +103,13 @@ class SafetyLayer:
             else:
                 report.tier = Tier.CHECK_IN
             report.scores.update({f"possible_{f}": 1.0 for f in state.danger} | {"earlier_danger": 1.0})
-            report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)}).")
+            report.notes.append(earlier)
         elif state.danger:
             report.flags += state.danger
             report.tier = Tier.AFTERCARE
             if conversation.claims_safe(question) or conversation.says_safe(question):
                 report.notes.append("Thank you for telling me you're safe.")
-            report.notes.append(f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)}).")
+            report.notes.append(earlier)
         elif det.uncertain and set(det.uncertain) <= set(det.hunch) and Flag.INJECTION not in report.flags:
             # only a middling classifier score, no word of risk: answer (warmly if they are hurting), with the
             # quiet line about where to talk to someone; never a check-in on a hunch

@@ -110,8 +110,18 @@ def state_of(history, detect) -> State:
 
 
 def claims_safe(message: str) -> bool:
-    text = normalise(message)
-    return bool(SAFE_CLAIM.search(text)) and not NOT_SAFE.search(text)
+    """A plain statement of safety ("I'm safe now", "I'm at my sister's"): clears danger said earlier."""
+    return _safe_by(SAFE_CLAIM, message)
+
+
+def still_unsafe(state: State, message: str) -> bool:
+    """Danger said earlier and not yet cleared by this message: a safety statement clears an open danger;
+    after the bot checked in again, a plain "yes, I'm ok" does too."""
+    if state.since == "open":
+        return not claims_safe(message)
+    if state.since == "checking":
+        return not (claims_safe(message) or says_safe(message))
+    return False
 
 
 def clarifies(message: str) -> bool:
@@ -123,8 +133,12 @@ def retracts(message: str) -> bool:
 
 
 def says_safe(message: str) -> bool:
+    return _safe_by(SAFE_REPLY, message)
+
+
+def _safe_by(pattern: re.Pattern, message: str) -> bool:
     text = normalise(message)
-    return bool(SAFE_REPLY.search(text)) and not NOT_SAFE.search(text)
+    return bool(pattern.search(text)) and not NOT_SAFE.search(text)
 
 
 def says_not_safe(message: str) -> bool:
