@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from index.errors import BotError
 
@@ -46,8 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="torch (default, or BOT_EMBEDDER) or onnx-int8: the int8 ONNX MiniLM, ~3x faster")
     p.add_argument("--break-lock", action="store_true",
                    help="with --chroma-url: remove the publish lock left by a killed `bot index` first")
+    p.add_argument("--reviewed", action="append", metavar="FILE",
+                   help="reviewed labels for a post (from `bot annotate --export`, edited); they win over computed "
+                        "labels, label by label. Repeat for several. <post>.reviewed.yaml beside a post is read anyway")
+    p.add_argument("--no-reviewed", dest="reviewed_defaults", action="store_false", default=None,
+                   help="ignore the bundled reviewed labels and <post>.reviewed.yaml files: computed labels only")
     _store_args(p)
     p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("annotate", help="what the index understood of a post: roles, claims, unsafe advice, "
+                                        "stances; --export writes it as YAML for a person to review")
+    p.add_argument("post", nargs="?", metavar="POST", help="the post's slug or file (default: the only post indexed)")
+    p.add_argument("--export", metavar="FILE", help="write the post's model as a reviewed-labels YAML file")
+    _store_args(p)
+    p.set_defaults(run=cmd_annotate)
 
     p = sub.add_parser("inspect", help="list what is indexed")
     p.add_argument("--json", action="store_true")
@@ -134,6 +147,8 @@ def _settings(args):
         models_dir=getattr(args, "models_dir", None),
         embedder=getattr(args, "embedder", None),
         sentence_vectors=getattr(args, "sentence_vectors", None),
+        reviewed=tuple(getattr(args, "reviewed", None) or ()) or None,
+        reviewed_defaults=getattr(args, "reviewed_defaults", None),
         api_key=getattr(args, "api_key", None),
         rate_limit=getattr(args, "rate_limit", None),
         trusted_proxies=getattr(args, "trusted_proxy", None),
@@ -165,6 +180,64 @@ def _prepare_answering(settings) -> None:
         Bot(settings=settings).safety.detector.prepare()
     except Exception as exc:  # the index is built; a question would embed them instead
         logging.getLogger(__name__).warning("safety phrases not prepared (%s: %s)", type(exc).__name__, exc)
+
+
+def cmd_annotate(args) -> int:
+    from index.errors import InputError
+    from index.parse import slugify
+    from index.store import IndexVersion
+    from index.understand.reviewed import export_yaml
+
+    settings = _settings(args)
+    models = IndexVersion.open(settings.store_dir, settings.chroma_url).post_models
+    if not models.posts:
+        raise InputError("this index has no post model (it was built before posts were understood). Run `bot index` again.")
+    slug = slugify(Path(args.post).stem) if args.post else None
+    if slug is None:
+        if len(models.posts) > 1:
+            raise InputError(f"the index holds {len(models.posts)} posts; name one: {', '.join(sorted(models.posts))}.")
+        slug = next(iter(models.posts))
+    if slug not in models.posts:
+        raise InputError(f"no post '{slug}' in the index. Indexed: {', '.join(sorted(models.posts))}.")
+    model = models.posts[slug]
+    if args.export:
+        out = Path(args.export)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text(export_yaml(model), encoding="utf-8")
+            tmp.replace(out)
+        except OSError as exc:
+            raise InputError(f"cannot write {out} ({exc.strerror or exc}). Choose another --export path.") from None
+        print(f"wrote the model of {slug} ({len(model.records)} records) to {out}: review it, then "
+              f"`bot index POST --reviewed {out}`")
+        return 0
+    print(_describe_model(model))
+    return 0
+
+
+def _describe_model(model) -> str:
+    from collections import Counter
+
+    roles = Counter(r.role.value for r in model.records.values())
+    stances = Counter(r.stance.value for r in model.records.values() if r.stance)
+    lines = [f"{model.title}  ({model.post})", f"author: {model.author or 'not named'}; commenters: {len(model.names)}",
+             f"made with: {', '.join(model.made_with)}",
+             "roles: " + ", ".join(f"{k} {v}" for k, v in roles.most_common()),
+             "comment stances: " + ", ".join(f"{k} {v}" for k, v in stances.most_common())]
+    claims = [(k, r) for k, r in model.records.items() if r.claims]
+    lines.append(f"contested claims: {len(claims)} passages")
+    for key, r in claims[:12]:
+        lines.append(f"  {key.split('/', 1)[1]:34} {', '.join(r.claims):40} {r.claims_label.source if r.claims_label else ''}")
+    unsafe = [(k, r) for k, r in model.records.items() if r.unsafe]
+    lines.append(f"withheld after a disclosure: {len(unsafe)} passages")
+    for key, r in unsafe:
+        source = f"{r.unsafe_label.source} {r.unsafe_label.confidence:.2f}" if r.unsafe_label else ""
+        lines.append(f"  {key.split('/', 1)[1]:34} {', '.join(r.unsafe):40} {source}")
+    dissent = [r for r in model.records.values() if r.stance and r.stance.value in ("disagrees", "nuance")]
+    lines.append("readers who disagree or add nuance: " + (", ".join(
+        f"{r.key.split('/', 1)[1]} ({r.stance.value})" for r in dissent) or "none found"))
+    return "\n".join(lines)
 
 
 def cmd_inspect(args) -> int:

@@ -28,6 +28,7 @@ from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable
 from .lexical import LexicalIndex, lexical_text
 from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
+from .understand import posts
 from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client, save_sentence_bank
 
 ADD_BATCH = 2000
@@ -46,6 +47,7 @@ class BuildReport:
     seconds: float
     server: str | None = None  # the Chroma server published to (--chroma-url)
     published: bool = False  # False with a server: it already served this index
+    understood: dict | None = None  # the post models: computed / reused posts, reviewed files, seconds
 
     def summary(self) -> str:
         if not self.changed:
@@ -55,6 +57,13 @@ class BuildReport:
                 f"indexed {self.documents} document(s): {self.records} records, {self.chunks} chunks "
                 f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f}s -> {self.store}"
             )
+        if self.understood:
+            u = self.understood
+            done = [f"{len(u['computed'])} computed" if u["computed"] else "", f"{len(u['reused'])} unchanged" if u["reused"] else ""]
+            line += (f"\nunderstood {len(u['computed']) + len(u['reused'])} post(s) ({', '.join(d for d in done if d)}) "
+                     f"with rules and the {u.get('encoder', 'packaged')} sentence encoder, no language model, in {u['seconds']:.1f}s; "
+                     + (f"reviewed labels from {', '.join(u['reviewed'])}" if u["reviewed"] else
+                        "no reviewed labels (`bot annotate POST --export FILE` writes them for review)"))
         if self.server is None:
             return line
         if self.published:
@@ -73,6 +82,7 @@ def build_index(
     started = time.perf_counter()
     paths = [Path(p) for p in (paths or [DEFAULT_SEED])]
     documents = _read_all(paths)
+    reviewed = _reviewed_files(paths, settings)
     records = [r for doc in documents for r in doc["records"]]
     chunks = [
         c
@@ -88,7 +98,7 @@ def build_index(
 
         ChromaServer(settings.chroma_url).check()
     with layout.writer_lock():
-        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started)
+        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed)
         if settings.chroma_url:
             report.server = settings.chroma_url
             report.published = _publish(layout, report, settings, rebuild, progress, break_lock)
@@ -122,9 +132,9 @@ def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebui
         ) from None
 
 
-def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started) -> BuildReport:
+def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed=()) -> BuildReport:
     previous = None if rebuild else _open_previous(layout)
-    content = _content_hash(documents, chunks, settings, embeddings.model_name)
+    content = _content_hash(documents, chunks, settings, embeddings.model_name, reviewed)
     if previous is not None and previous.manifest.content == content:
         return BuildReport(
             layout.root, previous.path.name, len(documents), len(records), len(chunks), 0, len(chunks), False, 0.0
@@ -138,11 +148,13 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     vectors = dict(reused)
     vectors.update(_embed(todo, embeddings, progress))
     bank = _sentence_bank(documents, chunks, previous, embeddings, progress, enabled=settings.sentence_vectors)
+    models, understood = _understand(documents, records, previous, embeddings, bank, reviewed)
 
     build_dir = layout.new_build_dir()
     try:
         _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
         save_sentence_bank(build_dir, *bank)
+        posts.save(build_dir, models, understood)
         layout.publish(build_dir, version)
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -152,8 +164,43 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
         raise
     return BuildReport(
         layout.root, version, len(documents), len(records), len(chunks), len(todo), len(reused), True,
-        time.perf_counter() - started,
+        time.perf_counter() - started, understood=understood["report"],
     )
+
+
+def _reviewed_files(paths: list[Path], settings: Settings) -> list[Path]:
+    """The reviewed-label files for these posts, each read once now so a bad one fails before any work."""
+    files = [] if not settings.reviewed_defaults else posts.default_reviewed(paths)
+    files += [Path(p) for p in settings.reviewed if Path(p) not in files]
+    for path in files:
+        if not Path(path).is_file():
+            raise InputError(f"no reviewed-labels file at {path}. Check the --reviewed path.")
+        posts.load_reviewed(path)
+    return files
+
+
+def _understand(documents, records, previous, embeddings, bank, reviewed):
+    """The model of each post (index/understand): sentence vectors come from the bank just built."""
+    import numpy as np
+
+    texts, matrix = bank
+    row = {t: i for i, t in enumerate(texts)}
+
+    def embed(sentences: list[str]):
+        missing = [t for t in sentences if normalise(t) not in row]
+        fresh = dict(zip(missing, embeddings.embed_documents(missing))) if missing else {}
+        out = [fresh[t] if t in fresh else matrix[row[normalise(t)]] for t in sentences]
+        return np.asarray(out, dtype=np.float32)
+
+    old = None
+    if previous is not None:
+        try:
+            old = previous.post_model_file
+        except StoreError:
+            old = None
+    models, extra = posts.understand(documents, records, embed, embeddings.model_name, old, reviewed)
+    extra["report"]["encoder"] = embeddings.model_name
+    return models, extra
 
 
 def _read_all(paths: list[Path]) -> list[dict]:
@@ -191,8 +238,8 @@ def _server_previous(url: str, store_dir: Path) -> IndexVersion | None:
         return None
 
 
-def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str) -> str:
-    h = hashlib.sha1()
+def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str, reviewed=()) -> str:
+    h = hashlib.sha1(posts.reviewed_hash(list(reviewed)).encode())
     h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors]).encode())
     for doc in documents:
         h.update(doc["doc"].encode() + b"\0" + doc["text"].encode("utf-8") + b"\0")

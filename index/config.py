@@ -58,6 +58,8 @@ class Settings:
     overlap_tokens: int = 30
     sentence_vectors: bool = True  # embed every sentence at index time (fast answers; ~2x index time)
     models_dir: Path | None = None  # None: the default cache folder (see default_models_dir)
+    reviewed: tuple[Path, ...] = ()  # reviewed-label files for `bot index` (--reviewed), over the computed post model
+    reviewed_defaults: bool = True  # also the bundled reviewed files and <post>.reviewed.yaml beside each post
     # serving (bot serve)
     api_key: str | None = field(default=None, repr=False)  # a secret: never in a repr or log; required by the HTTP API; beyond loopback the API refuses without one
     rate_limit: int = 30  # questions per minute per client address (chat + API); 0 turns it off

@@ -254,6 +254,8 @@ def _upload(server: ChromaServer, local: IndexVersion, progress: bool) -> None:
         "records.jsonl": (local.path / "records.jsonl").read_text(encoding="utf-8"),
         **{f"sources/{doc}.txt": text for doc, text in local.sources.items()},
     }
+    if (local.path / "post_model.json").exists():
+        files["post_model.json"] = (local.path / "post_model.json").read_text(encoding="utf-8")
     rows = [(f"{name}#{i}", part) for name, text in files.items() for i, part in enumerate(_parts(text))]
 
     with tqdm(total=len(chunks) + len(texts) + len(rows), desc="publishing", unit="row", disable=not progress,

@@ -278,6 +278,15 @@ class ServerIndexVersion(IndexVersion):
             raise self.server.incomplete(self.version, f"{len(found)} of {parts} parts of {name}")
         return "".join(found[i] for i in ids)
 
+    @cached_property
+    def post_model_file(self) -> dict | None:
+        if "post_model.json" not in self.published["files"]:
+            return None
+        try:
+            return json.loads(self._file("post_model.json"))
+        except ValueError as exc:
+            raise self._damaged("post_model.json", exc) from None
+
     def _collection(self, kind: str):
         collection = self.server.get(collection_name(kind, self.version))
         if collection is None:

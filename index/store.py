@@ -330,6 +330,28 @@ class IndexVersion:
             raise self._damaged("sentence vectors", ValueError("count mismatch"))
         return texts, matrix
 
+    @cached_property
+    def post_model_file(self) -> dict | None:
+        """``post_model.json`` as stored (None for an index built before posts were modelled)."""
+        path = self.path / "post_model.json"
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise self._damaged("post_model.json", exc) from None
+
+    @cached_property
+    def post_models(self):
+        """What each post claims, advises and answers (index/understand); empty when never computed:
+        safety then treats every passage of advice as unsure (fail closed)."""
+        from .understand import PostModels
+
+        try:
+            return PostModels.from_dict(self.post_model_file or {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._damaged("post_model.json", exc) from None
+
     def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
         for i in range(0, len(ids), 5000):

@@ -1,0 +1,358 @@
+"""Compute the model of one post: rules first, then the packaged sentence encoder for what the
+rules leave unsure (unsafe advice in other words, a comment's stance, which claim it answers).
+
+``embed(texts) -> float matrix`` (rows L2-normalised) is the only model used; the build passes
+one that reads the index's sentence vectors first, so most sentences cost nothing here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..parse import _STOPWORDS as STOPWORDS
+from ..parse import NO_AUTHOR, Record
+from ..sentences import sentence_spans
+from . import rules
+from .model import ANNOTATOR, DISSENT, Label, PostModel, RecordModel
+
+Embed = Callable[[list[str]], "object"]  # -> numpy array (n, d), rows normalised
+
+# Prototypes: what each kind of sentence says, in plain words. Generic, about any partner.
+UNSAFE_PROTOTYPES = {
+    "give_space": ["Give him space and leave him alone when he pulls away.", "Don't contact her; let her come to you.",
+                   "Stop texting and calling, just disappear for a while."],
+    "dont_question": ["Don't ask him where he was or who he was with.", "Never question her decisions or demand explanations."],
+    "dont_check": ["Never look at his phone; respect his privacy completely."],
+    "let_him_check": ["Let your partner read your messages and track your location whenever they want.",
+                      "If she wants to see your phone, hand it over and don't get defensive."],
+    "wait_it_out": ["Be patient and wait; he will come back when he is ready.", "Days of silence are normal, just wait it out."],
+    "receive_no_matter": ["When he comes back, welcome him with love and don't bring up what happened.",
+                          "Forgive him and act as if nothing happened."],
+    "blames_reader": ["Your neediness is what makes him cold and angry.", "It is your nagging that drives her away."],
+    "minimises": ["His anger is normal and harmless, don't take it personally."],
+    "isolate": ["Never talk to your friends or family about problems in your relationship."],
+    "obey": ["Never argue back when he is angry; let him decide about the money."],
+}
+STANCE_PROTOTYPES = {
+    "disagrees": ["This article is wrong and the advice is harmful.", "I completely disagree with the author.",
+                  "That claim is not backed by any science.", "This advice is dangerous, please don't follow it."],
+    "agrees": ["Great article, this is so true.", "Thank you, this is exactly what I needed to read.",
+               "The author is right, this advice works."],
+    "nuance": ["I agree with some of it, but it depends on the situation.", "Some good points, although I would add something."],
+    "question": ["What should I do? Any advice would help.", "Can anyone tell me whether I should wait or message him?"],
+    "story": ["This happened to me last year with my boyfriend.", "Here is what happened when I tried it."],
+}
+UNSAFE_SURE, UNSAFE_UNSURE = 0.62, 0.50  # cosine to the nearest unsafe prototype: tag / not sure it is safe
+TARGET_MIN = 0.30  # a dissenting comment "answers" an article passage at least this similar
+ANSWER_MIN = 0.25  # a reply further down that advises answers a question at least this similar (a direct one always)
+ANSWER_SURE = 0.5  # any reply this similar answers it
+AUTHOR_SUFFIX = re.compile(r"\s*\((?:author|the author|admin|post author)\)\s*$", re.I)
+BYLINE = re.compile(r"(?:^|\.\s+|\n)(?:by|written by|i'?m|i am|my name is)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[.,;:!]|\s*$)")
+
+
+def content_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, encoder: str = "") -> PostModel:
+    import numpy as np
+
+    records = [r for r in records if r.doc == doc]
+    by_id = {r.id: r for r in records}
+    sents = {r.id: [r.text[s:e].strip() for s, e in sentence_spans(r.text)] or [r.text.strip()] for r in records}
+    flat = [(rid, i, t) for rid, ss in sents.items() for i, t in enumerate(ss) if t]
+    matrix = np.asarray(embed([t for *_, t in flat]), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
+    vec_of = {(rid, i): matrix[j] for j, (rid, i, _) in enumerate(flat)}
+
+    def record_vec(rid: str):
+        rows = [vec_of[(rid, i)] for i in range(len(sents[rid])) if (rid, i) in vec_of]
+        if not rows:
+            return None
+        v = np.mean(rows, axis=0)
+        return v / (np.linalg.norm(v) or 1.0)
+
+    unsafe_proto = _prototypes(UNSAFE_PROTOTYPES, embed)
+    stance_proto = _prototypes(STANCE_PROTOTYPES, embed)
+
+    title = next((r.text.strip() for r in records if r.id == "article:title"), doc.replace("-", " "))
+    author = _author(records)
+    out: dict[str, RecordModel] = {}
+    for r in records:
+        key = f"{doc}/{r.id}"
+        ss = sents[r.id]
+        role = _role(r, ss)
+        model = RecordModel(key=key, role=role)
+        if r.kind == "article":
+            model = _claims(model, ss)
+        if r.kind == "comment":
+            model = _comment(model, r, ss, [vec_of.get((r.id, i)) for i in range(len(ss))], stance_proto, author)
+        model = _unsafe(model, r, ss, [vec_of.get((r.id, i)) for i in range(len(ss))], unsafe_proto)
+        out[key] = model
+
+    out = _answers(doc, records, by_id, out, sents, vec_of)
+    out = _dissent_targets(doc, out, records, record_vec, sents, vec_of)
+    names = tuple(dict.fromkeys(AUTHOR_SUFFIX.sub("", r.author) for r in records
+                                if r.kind == "comment" and r.author and r.author != NO_AUTHOR))
+    return PostModel(doc, title, author, names, _topic(records), out, content_sha1(text),
+                     (ANNOTATOR, f"encoder:{encoder}" if encoder else "encoder"))
+
+
+def _prototypes(table: dict[str, list[str]], embed: Embed):
+    import numpy as np
+
+    labels = [k for k, v in table.items() for _ in v]
+    return labels, np.asarray(embed([t for v in table.values() for t in v]), dtype=np.float32)
+
+
+def _role(r: Record, ss: list[str]) -> Label:
+    if r.id == "article:title" or r.id.endswith(":heading"):
+        return Label("heading", "structure", 1.0)
+    body = " ".join(ss).strip()
+    if not body or rules.FILLER.match(rules.plain(body)) or len(re.findall(r"\w+", body)) <= 2:
+        return Label("filler", "rule", 0.9)
+    if ":step" in r.id:
+        return Label("advice", "structure", 0.9)
+    score = {"advice": 0.0, "question": 0.0, "story": 0.0, "claim": 0.0, "aside": 0.0}
+    for s in ss:
+        if rules.QUESTION.search(rules.plain(s)):
+            score["question"] += 1.0
+        elif rules.advice_score(s):
+            score["advice"] += 1.0
+        elif rules.STORY.search(rules.plain(s)):
+            score["story"] += 1.0
+        elif rules.claim_kinds(s) or re.search(r"\b(?:is|are|was|were|has|have|does|do|will|can|makes?|means?)\b", s, re.I):
+            score["claim"] += 0.8
+        else:
+            score["claim" if r.kind == "article" else "aside"] += 0.5
+    if r.kind == "comment" and rules.ASKS_HELP.search(rules.plain(body)):
+        score["question"] += 1.0
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    total = sum(score.values()) or 1.0
+    return Label(best, "rule", round(min(0.95, 0.4 + 0.6 * (top - second) / total), 2))
+
+
+def _claims(model: RecordModel, ss: list[str]) -> RecordModel:
+    kinds: list[str] = []
+    first = ""
+    for s in ss:
+        found = rules.claim_kinds(s)
+        if rules.HORMONE.search(rules.plain(s)):
+            found = ["hormone"] + found
+        for k in found:
+            if k not in kinds:
+                kinds.append(k)
+        if found and not first:
+            first = s
+    if not kinds:
+        return model
+    conf = 0.6 if kinds == ["absolute"] else 0.8
+    return replace(model, claims=tuple(kinds), claims_label=Label(",".join(kinds), "rule", conf), claim_text=first[:200])
+
+
+def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto) -> RecordModel:
+    """Tag advice that could harm someone whose partner is controlling or violent. Rules tag it; a sentence
+    of advice the rules pass but that reads close to an unsafe prototype is tagged by the encoder, or
+    "uncertain" when it is close-ish: safety withholds those too (fail closed)."""
+    import numpy as np
+
+    dissent = model.stance is not None and model.stance.value in DISSENT
+    tags: list[str] = []
+    sentences: list[str] = []
+    conf = 1.0
+    source = "rule"
+    labels, matrix = proto
+    for s, v in zip(ss, vecs):
+        found = rules.unsafe_tags(s)
+        if found and r.kind == "comment" and not rules.advice_score(s):
+            found = []  # a reader telling what they did, or asking: not advice to quote
+        if found and dissent and rules.DISAGREE.search(rules.plain(s)):
+            continue  # a reader naming the advice to push back on it
+        if not found and v is not None and not dissent and (rules.advice_score(s) or r.kind == "article"):
+            sims = matrix @ np.asarray(v, dtype=np.float32)
+            best = int(np.argmax(sims))
+            if sims[best] >= UNSAFE_SURE:
+                found, source, conf = [labels[best]], "embedding", min(conf, round(float(sims[best]), 2))
+            elif sims[best] >= UNSAFE_UNSURE and rules.advice_score(s):
+                found, source, conf = ["uncertain"], "embedding", min(conf, 0.4)
+        if found:
+            sentences.append(s)
+            tags += [t for t in found if t not in tags]
+    if not tags:
+        return replace(model, unsafe_label=Label("safe", "rule", 0.7))
+    if len(tags) > 1 and "uncertain" in tags:
+        tags.remove("uncertain")
+    return replace(model, unsafe=tuple(tags), unsafe_label=Label(",".join(tags), source, conf),
+                   unsafe_sentences=tuple(sentences))
+
+
+def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: str | None) -> RecordModel:
+    import numpy as np
+
+    body = " ".join(ss).strip()
+    by_author = bool(r.author and (AUTHOR_SUFFIX.search(r.author) or (author and r.author.strip() == author)))
+    if not body:
+        return replace(model, stance=Label("none", "rule", 1.0), outcome=Label("none", "rule", 1.0), by_author=by_author)
+    dis = sum(1 for s in ss if rules.DISAGREE.search(rules.plain(s)))
+    agr = sum(1 for s in ss if rules.AGREE.search(rules.plain(s)))
+    score = {k: 0.0 for k in STANCE_PROTOTYPES}
+    score["disagrees"] += 1.5 * min(dis, 2)
+    score["agrees"] += 1.2 * min(agr, 2)
+    score["nuance"] += 1.0 * sum(1 for s in ss if rules.NUANCE.search(rules.plain(s))) + (1.5 if dis and agr else 0.0)
+    score["question"] += 0.4 * min(sum(1 for s in ss if rules.QUESTION.search(rules.plain(s))), 3) + (1.2 if rules.ASKS_HELP.search(rules.plain(body)) else 0.0)
+    score["story"] += min(1.0, 0.25 * sum(1 for s in ss if rules.STORY.search(rules.plain(s))))
+    labels, matrix = proto
+    rows = [np.asarray(v, dtype=np.float32) for v in vecs if v is not None]
+    if rows:
+        sims = np.stack(rows) @ matrix.T  # sentences x prototypes
+        for k in score:
+            cols = [j for j, lab in enumerate(labels) if lab == k]
+            score[k] += 2.0 * max(0.0, float(sims[:, cols].max()) - 0.35)
+    if by_author:
+        score["agrees"] += 0.5
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    stance = Label(best, "rule", round(min(0.95, 0.45 + (top - second) / (top + 1e-6) * 0.5), 2))
+    worked = [m.start() for m in rules.WORKED.finditer(rules.plain(body))]
+    failed = [m.start() for m in rules.FAILED.finditer(rules.plain(body))]
+    if worked or failed:  # the last thing that happened is how it ended
+        outcome = Label("worked" if max(worked or [-1]) > max(failed or [-1]) else "failed", "rule", 0.7)
+    elif model.role.value == "story" or best == "story":
+        outcome = Label("unknown", "rule", 0.6)
+    else:
+        outcome = Label("none", "rule", 0.6)
+    asks = next((s for s in ss if rules.QUESTION.search(rules.plain(s)) and len(s.split()) >= 4), "")
+    if asks and best not in ("question",) and not rules.ASKS_HELP.search(rules.plain(body)) and model.role.value != "question":
+        asks = ""  # a rhetorical question inside an opinion is not a question to answer
+    quote = _dissent_quote(ss, vecs, proto) if best in DISSENT else ""
+    return replace(model, stance=stance, outcome=outcome, asks=asks[:200], quote=quote, by_author=by_author)
+
+
+def _dissent_quote(ss: list[str], vecs, proto) -> str:
+    """The sentence that says the disagreement best: a rule hit first, else the closest to 'disagrees'."""
+    import numpy as np
+
+    for s in ss:
+        if rules.DISAGREE.search(rules.plain(s)) and len(s.split()) >= 5:
+            return s[:80]
+    labels, matrix = proto
+    cols = [j for j, lab in enumerate(labels) if lab in DISSENT]
+    best, best_sim = "", -1.0
+    for s, v in zip(ss, vecs):
+        if v is None or len(s.split()) < 5:
+            continue
+        sim = float((matrix[cols] @ np.asarray(v, dtype=np.float32)).max())
+        if sim > best_sim:
+            best, best_sim = s, sim
+    return (best or (ss[0] if ss else ""))[:80]
+
+
+def _answers(doc, records, by_id, out, sents, vec_of):
+    """Which replies answer a comment's question: a reply below it, by someone else, that gives something
+    (not only another question) and is about what was asked."""
+    import numpy as np
+
+    children: dict[str, list[Record]] = {}
+    for r in records:
+        if r.parent:
+            children.setdefault(r.parent, []).append(r)
+    for r in records:
+        m = out[f"{doc}/{r.id}"]
+        if not m.asks:
+            continue
+        qi = next((i for i, s in enumerate(sents[r.id]) if s == m.asks), None)
+        qv = vec_of.get((r.id, qi)) if qi is not None else None
+        found = []
+        stack = list(children.get(r.id, []))
+        while stack:
+            c = stack.pop(0)
+            stack[0:0] = children.get(c.id, [])
+            cm = out[f"{doc}/{c.id}"]
+            if c.author == r.author or cm.role.value in ("filler", "question"):
+                continue
+            gives = [s for s in sents[c.id] if not rules.QUESTION.search(rules.plain(s))]
+            if not gives:
+                continue
+            sim = 0.0
+            if qv is not None:
+                rows = [vec_of[(c.id, i)] for i, s in enumerate(sents[c.id]) if (c.id, i) in vec_of and not rules.QUESTION.search(rules.plain(s))]
+                sim = float(np.max(np.stack(rows) @ qv)) if rows else 0.0
+            advises = any(rules.advice_score(g) for g in gives)
+            if (advises and (sim >= ANSWER_MIN or c.parent == r.id)) or sim >= ANSWER_SURE:
+                found.append(f"{doc}/{c.id}")
+        if found:
+            out[m.key] = replace(m, answered_by=tuple(found))
+    return out
+
+
+def _dissent_targets(doc, out, records, record_vec, sents, vec_of):
+    """For each comment that disagrees or adds nuance: the article passages it answers (closest first)
+    and the claim kinds it therefore counters. A comment that answers no passage in particular
+    counters every kind the article makes: it is dissent from the whole."""
+    import numpy as np
+
+    claimed = [r for r in records if r.kind == "article" and (out[f"{doc}/{r.id}"].claims or out[f"{doc}/{r.id}"].unsafe)]
+    all_kinds = tuple(dict.fromkeys(k for r in claimed for k in out[f"{doc}/{r.id}"].claims + out[f"{doc}/{r.id}"].unsafe))
+    vecs = {r.id: record_vec(r.id) for r in claimed}
+    for r in records:
+        m = out[f"{doc}/{r.id}"]
+        if not (m.stance and m.stance.value in DISSENT):
+            continue
+        rows = [vec_of[(r.id, i)] for i in range(len(sents[r.id])) if (r.id, i) in vec_of]
+        scored = []
+        if rows:
+            mat = np.stack(rows)
+            for a in claimed:
+                if vecs[a.id] is not None:
+                    scored.append((float((mat @ vecs[a.id]).max()), a.id))
+        scored.sort(reverse=True)
+        targets = [aid for sim, aid in scored if sim >= TARGET_MIN][:6]
+        kinds: list[str] = []
+        for aid in targets[:3]:
+            am = out[f"{doc}/{aid}"]
+            kinds += [k for k in am.claims + am.unsafe if k not in kinds and k != "uncertain"]
+        own = rules.claim_kinds(r.text)
+        if rules.HORMONE.search(rules.plain(r.text)):
+            own = ["hormone"] + own
+        kinds += [k for k in own if k not in kinds]
+        if not targets:
+            kinds += [k for k in all_kinds if k not in kinds and k != "uncertain"]
+        out[m.key] = replace(m, counters=tuple(kinds), targets=tuple(f"{doc}/{t}" for t in targets))
+    return out
+
+
+def _author(records: Sequence[Record]) -> str | None:
+    for r in records:
+        if r.kind == "comment" and r.author and AUTHOR_SUFFIX.search(r.author):
+            return AUTHOR_SUFFIX.sub("", r.author).strip()
+    for r in [r for r in records if r.kind == "article"][:8]:
+        m = BYLINE.search(r.text)
+        if m and m.group(1).lower() not in STOPWORDS:
+            return m.group(1)
+    return None
+
+
+def _topic(records: Sequence[Record], frequent: int = 3, most: int = 150) -> tuple[str, ...]:
+    """What the post is about: content words of the title and headings, then the article's words used
+    at least ``frequent`` times (at most ``most`` of them, commonest first)."""
+    from collections import Counter
+
+    def content(text: str) -> list[str]:
+        found = (w.strip("'-") for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()))
+        return [w for w in found if w not in STOPWORDS and w not in _GENERIC]
+
+    words: list[str] = []
+    for r in records:
+        if r.id == "article:title" or r.id.endswith(":heading"):
+            words += [w for w in content(r.text) if w not in words]
+    counts = Counter(w for r in records if r.kind == "article" for w in content(r.text))
+    words += [w for w, n in counts.most_common(most) if n >= frequent and w not in words]
+    return tuple(words)
+
+
+_GENERIC = set("""about after again also because before being could every first from have into just like make more
+most much only other over part same some still such than that them then there these they thing things this those
+through very what when where which while will with would your yours fixes actually really""".split())

@@ -1,0 +1,71 @@
+"""The post models of one index build: computed once per post text, reviewed labels on top.
+
+``understand(documents, records, embed, previous, reviewed)`` reuses the computed model of a post
+whose text, annotator and encoder are unchanged (from the previous index version), computes the
+others, then lays every reviewed file for that post over it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from ..bundled import bundled
+from .annotate import Embed, annotate_post, content_sha1
+from .model import ANNOTATOR, PostModel, PostModels
+from .reviewed import apply_reviewed, load_reviewed
+
+__all__ = ["FILE", "default_reviewed", "load_reviewed", "reviewed_hash", "save", "understand"]
+
+FILE = "post_model.json"
+# The reviewed labels shipped for the bundled article: each names its post (``doc:``) and applies only to it.
+BUNDLED_REVIEWED = ("claims.v1.yaml", "stances.v1.yaml", "safety_tags.v1.yaml")
+
+
+def default_reviewed(paths: list[Path]) -> list[Path]:
+    """The bundled reviewed files, and ``<post>.reviewed.yaml`` beside each post file when there is one."""
+    found = [bundled("seeds", name) for name in BUNDLED_REVIEWED]
+    found += [p.with_name(f"{p.stem}.reviewed.yaml") for p in paths if p.with_name(f"{p.stem}.reviewed.yaml").is_file()]
+    return [p for p in found if Path(p).is_file()]
+
+
+def understand(documents: list[dict], records, embed: Embed, encoder: str, previous: dict | None,
+               reviewed: list[Path]) -> tuple[PostModels, dict]:
+    """(the models to serve, a report: which posts were computed or reused, seconds, reviewed files used)."""
+    started = time.perf_counter()
+    cached = {}
+    if previous and previous.get("annotator") == ANNOTATOR:
+        cached = {p: PostModel.from_dict(row) for p, row in (previous.get("computed") or {}).items()}
+    files = [load_reviewed(p) for p in reviewed]
+    computed, served, report = {}, {}, {"computed": [], "reused": [], "reviewed": []}
+    for doc in documents:
+        slug, text = doc["doc"], doc["text"]
+        old = cached.get(slug)
+        if old is not None and old.sha1 == content_sha1(text) and f"encoder:{encoder}" in old.made_with:
+            model = old
+            report["reused"].append(slug)
+        else:
+            model = annotate_post(slug, text, [r for r in records if r.doc == slug], embed, encoder)
+            report["computed"].append(slug)
+        computed[slug] = model
+        mine = [f for f in files if f["doc"] == slug]
+        served[slug] = apply_reviewed(model, mine) if mine else model
+        report["reviewed"] += [Path(f["path"]).name for f in mine]
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    return PostModels(served), {"computed": {p: m.to_dict() for p, m in computed.items()}, "report": report}
+
+
+def save(folder: Path, models: PostModels, extra: dict) -> None:
+    data = models.to_dict()
+    data["computed"] = extra["computed"]
+    (folder / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def reviewed_hash(paths: list[Path]) -> str:
+    import hashlib
+
+    h = hashlib.sha1(ANNOTATOR.encode())
+    for p in paths:
+        h.update(str(p).encode() + b"\0" + Path(p).read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,0 +1,167 @@
+"""Rules that read a sentence's function: advice, claims, unsafe advice, stance, outcome.
+
+Generic English, about any post: no article's names or phrases. Partners are "him", "her" or
+"them" alike. Each rule returns what it found; ``annotate.py`` weighs them with the embedding
+prototypes and turns them into labels with a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.I
+P = r"(?:him|her|them|your (?:partner|husband|wife|boyfriend|girlfriend|man|woman|guy|spouse)|a (?:man|woman))"
+POSS = r"(?:his|her|their|your partner'?s|your (?:husband|wife|boyfriend|girlfriend)'?s)"
+S = r"(?:he|she|they)"
+NEG = r"(?:don'?t|do not|never|stop|no need to|you (?:shouldn'?t|should not|mustn'?t))"
+
+# --- roles -------------------------------------------------------------------
+IMPERATIVE = re.compile(
+    r"^\s*(?:\d+[).]\s*|step \d+[:.]?\s*|rule \d+[:.]?\s*)?(?:please |just |so |and |then |now |first,? |instead,? |also,? )?"
+    r"(?:don'?t|do not|never|always|stop|start|let|give|take|make|keep|try|use|be|get|ask|tell|say|go|leave|put|set|"
+    r"avoid|remember|focus|trust|show|find|check|wait|feed|add|aim|bake|cut|drop|end|lower|mix|shape|switch|stir|"
+    r"write|call|text|listen|talk|plan|allow|accept|forgive|welcome|receive|respect|hand|share|learn|spend|treat|"
+    r"smile|stay|choose|pick|look|think|consider|notice|reach|send|follow|skip|know|expect|hold|handle|keep)\b", I)
+SHOULD = re.compile(r"\byou (?:should|need to|must|have to|ought to|'?ll want to|can|could)\b|\bthe (?:key|trick|secret) is\b|\bmake sure\b", I)
+STORY = re.compile(
+    r"\b(?:i|we|my|me)\b[^.?!]{0,60}\b(?:was|were|had|did|went|got|tried|said|told|asked|left|came|started|stopped|"
+    r"found|felt|thought|realised|realized|decided|moved|broke|married|met|used to|baked|made|fed|switched|"
+    r"followed|read|called|texted|waited)\b|\b(?:last|this past) (?:year|month|week|night|weekend)\b|\b\d+ (?:years?|months?|weeks?) ago\b", I)
+QUESTION = re.compile(r"\?[\"”’')!.\s]*$")
+ASKS_HELP = re.compile(r"\b(?:please (?:someone |anyone )?help|i was (?:just )?wondering|any (?:advice|tips|ideas|thoughts)|what (?:should|do|can) i|should i|how (?:do|can|should) i|"
+                       r"please help|can anyone|does anyone|is it (?:normal|ok|okay)|help me)\b", I)
+FILLER = re.compile(r"^\W*(?:thanks?(?: you)?|thank u|thx|great (?:post|article|read)|love (?:this|it)|"
+                    r"nice|wow|ok(?:ay)?|this|same|yes|agreed|\+1)\W*(?:so much|!|\.)*\W*$", I)
+
+# --- contested claims ----------------------------------------------------------
+GROUP = r"(?:men|women|guys|girls|males|females|husbands|wives|boyfriends|girlfriends|a man|a woman|every (?:man|woman|guy|girl)|all (?:men|women)|us women|us men)"
+GENDER = re.compile(
+    rf"\b{GROUP}\b[^.?!;]{{0,40}}\b(?:are|is|need|needs|want|wants|always|never|can'?t|cannot|don'?t|doesn'?t|do not|"
+    rf"crave|craves|love|loves|hate|hates|test|tests|feel|feels|think|thinks|by nature|naturally|"
+    rf"biologically|instinctively|will|must|have to|has to|withdraws?|pulls?|fails?|struggled?|have (?:wondered|struggled)|"
+    rf"loses?|gets?|tends?|expects?|usually|simply|really|won'?t|would|should|prefers?|likes?)\b"
+    rf"|\b(?:foreign|natural|intuitive|different) (?:to|for) {GROUP}\b|\b(?:most|many|all) (?:of us )?(?:women|men)\b"
+    r"|\bhard-?wired\b|\bin (?:a |his |her |their )?(?:man'?s |woman'?s )?dna\b|\bby nature\b|\b(?:he|she)'?s a (?:man|woman)\b"
+    r"|\b(?:male|female) (?:brain|nature|instinct|psychology)\b|\b(?:hunters?|cavem[ae]n|alpha males?)\b"
+    r"|\b(?:masculine|feminine) (?:energy|nature|side)\b|\bfeel(?:ing)? like a (?:real )?(?:man|woman)\b|\bbecause (?:he|she)'?s a (?:man|woman)\b", I)
+SCIENCE = re.compile(
+    r"\b(?:oxytocin|testosterone|dopamine|serotonin|cortisol|oestrogen|estrogen|adrenaline|hormones?|hormonal|"
+    r"neurotransmitters?|brain chemi\w*|chemicals?|amygdala|neuro\w*|primal|evolution\w*|biolog\w*)\b"
+    r"|\b(?:studies|research|scientists?|science|experts?)\b[^.?!]{0,30}\b(?:show|shows|showed|prove|proves|proven|says?|found|confirm\w*)\b"
+    r"|\b(?:scientifically|clinically) (?:proven|shown)\b|\b\d+ ?(?:percent|%) of (?:men|women|couples|people|my clients|relationships|the women|the men)\b"
+    r"|\b(?:takes|lasts|needs) exactly \d+\b|\b\d+-(?:hour|day|minute) (?:rule|reset|window|cycle)\b"
+    r"|\bthe science (?:behind|of)\b|\bpolari[sz]\w*\b|\bstress levels?\b|\b(?:masculine|feminine) energy\b", I)
+ABSOLUTE = re.compile(
+    r"\b(?:never|always|every single|every time|no matter (?:what|how)|guaranteed|without exception|non-negotiable|"
+    r"100 ?(?:percent|%)|nine times out of ten|inevitabl\w*|whether you like it or not|all of your (?:problems|issues)|(?:most likely|probably) all|impossible|the only (?:way|thing)|nothing else (?:you do )?(?:will )?matters?|"
+    r"if (?:he|she|they) (?:really )?(?:wanted|loved|cared)\b[^.?!]{0,30}\b(?:would|will))\b", I)
+HORMONE = re.compile(r"\b(?:oxytocin|testosterone)\b", I)
+
+# --- advice unsafe for someone whose partner is controlling or violent ----------
+UNSAFE = {
+    "give_space": re.compile(
+        rf"\bleave {P} (?:alone|be)\b|\blet {P} be\b|\bgive {P} (?:(?:his|her|their|all the|the|some|plenty of) )?(?:space|freedom|room|time)\b"
+        rf"|\b{NEG} (?:chase|pursue|follow|call|text|message|contact|reach out to|run after) {P}\b|\bback off\b|\bstep back\b"
+        rf"|\b{POSS} need for (?:space|freedom)\b", I),
+    "dont_question": re.compile(
+        rf"\b{NEG} (?:question|interrogate|quiz|pressure|push|confront|demand|nag|ask {P} (?:where|who|why|what)|ask (?:where|who|why)|"
+        rf"ask for (?:an )?explanations?|make {P} explain|bring (?:it|that|this) up)\b|\bno questions asked\b", I),
+    "dont_check": re.compile(
+        rf"\b{NEG} (?:ever )?(?:look at|check|go through|read|snoop|ask to (?:see|look at|check)|touch) {POSS} (?:phone|messages|texts|emails?|dms|social media)\b"
+        rf"|\brespect {POSS} privacy\b|\b{POSS} privacy\b", I),
+    "let_him_check": re.compile(
+        rf"\blet {P} (?:check|read|see|look at|go through|track|have) (?:your|all your) (?:phone|messages|texts|emails?|location|passwords?)\b"
+        rf"|\b(?:give|share|hand over) (?:{P} )?(?:your|all your) (?:passwords?|phone|location|passcode)\b|\bhand it over\b"
+        rf"|\b{NEG} (?:get|be) defensive\b|\bnothing to hide\b|\bwhere you are and who you'?re\b", I),
+    "wait_it_out": re.compile(
+        rf"\bwait (?:it out|for {P}|patiently|until {S})\b|\bbe patient\b|\bhang in there\b|\b{S}(?:'ll| will) come back\b"
+        rf"|\b{NEG} (?:panic|worry|react)\b[^.?!]{{0,30}}\b(?:silen\w+|quiet|disappear\w*|distance|withdraw\w*)\b|\bride it out\b", I),
+    "receive_no_matter": re.compile(
+        rf"\b(?:welcome|receive|take|accept) {P} back\b|\breceive {P}\b|\bforgive (?:and forget|{P})\b|\bno matter what\b"
+        rf"|\bas if nothing (?:had )?happened\b|\bwith open arms\b", I),
+    "blames_reader": re.compile(
+        r"\byour (?:neediness|nagging|insecurit\w+|jealousy|feelings|emotions|complaining|demands|clinginess|neediness|needs|moods?|pressure|questions)\b"
+        r"[^.?!]{0,40}\b(?:cause|causes|caused|push|pushes|drive|drives|make|makes|made|trigger|triggers|is why|are why|is the (?:reason|problem))\b"
+        rf"|\b(?:you|you'?ve|you have) (?:push|pushed|drive|drove|driven) {P} away\b|\bit'?s your (?:fault|job)\b"
+        rf"|\b(?:mistakes|things)\b[^.?!]{{0,40}}\bpushing (?:{P}|a man|a woman) (?:further )?(?:and further )?away\b"
+        rf"|\b{S} (?:only )?(?:gets?|got|becomes?) (?:angry|cold|distant|mad)\b[^.?!]{{0,20}}\bbecause (?:of )?you\b|\bstop being (?:so )?(?:needy|clingy|dramatic|emotional)\b", I),
+    "dont_punish": re.compile(
+        rf"\b{NEG} (?:punish|blame|make {P} pay)\b|\bwithdraw(?:ing)? your (?:love|affection)\b|\b{NEG} (?:be|act) (?:cold|distant|snooty|angry|upset) (?:with|to|towards) {P}\b", I),
+    "minimises": re.compile(
+        r"\b(?:it'?s|that'?s|this is) (?:normal|natural|harmless|not personal|nothing (?:to worry about|personal))\b"
+        r"|\bdoesn'?t (?:have to|need to) (?:cause you|hurt|upset|worry)\b|\b(?:he|she|they)(?:'s| is| are)? just doing (?:his|her|their) (?:own )?thing\b"
+        rf"|\b{NEG} take it personally\b|\b{S} (?:doesn'?t|don'?t) mean (?:it|anything)\b|\bshouldn'?t hurt you\b", I),
+    "isolate": re.compile(
+        r"\b(?:never|don'?t|do not) (?:talk|speak|complain|vent) to (?:your )?(?:friends|family|anyone|your mother|your mum|your mom)\b"
+        r"|\b(?:stays?|kept|keep it|keep (?:your )?problems) (?:in|between|within) (?:your relationship|the two of you|you two|the home|these walls)\b"
+        r"|\b{NEG} tell (?:your )?(?:friends|family|anyone) about\b", I),
+    "obey": re.compile(
+        rf"\b(?:never|don'?t|do not) (?:argue|talk back|contradict|disagree|raise your voice)\b|\blet {P} (?:manage|control|handle|decide) (?:the )?(?:money|finances|everything)\b"
+        rf"|\b(?:submit|obey|defer) to {P}\b|\b(?:stay|keep) quiet when {S}\b", I),
+}
+QUOTED = re.compile(r"[\"“][^\"”]{3,200}[\"”]")
+
+# --- stance and outcome of comments ---------------------------------------------
+DISAGREE = re.compile(
+    r"\b(?:i (?:strongly |completely |totally )?disagree|disagree|push back|not true|nonsense|rubbish|garbage|bs\b|bullshit|"
+    r"harmful|dangerous|toxic|sexist|misogyn\w*|ridiculous|terrible advice|bad advice|awful advice|red flag|"
+    r"no such (?:study|thing)|there is no (?:study|evidence|research)|pseudo-?science|myth|debunk\w*|not how (?:it|that) works|"
+    r"please don'?t (?:listen|follow)|stop telling|shame on|this is (?:how|what) abusers?|controlling|abus\w+|not science|"
+    r"is wrong|are wrong|so wrong|wrong about|doesn'?t (?:work|hold up)|does not work|makes? no sense|i don'?t buy|"
+    r"i'?m not convinced|cherry-?pick\w*|survivorship|no evidence|never been (?:true|proven))\b", I)
+AGREE = re.compile(
+    r"\b(?:thanks?(?: you)?\b(?! for nothing)|(?:this|the|your) (?:article|blog|post|advice) (?:is|was|has)\b[^.?!]{0,30}\b(?:helpful|helped|timely|true|right|spot on|great|saved|explained|amazing|eye.opening)|"
+    r"(?:completely|totally|fully) agree|makes (?:so much|total|perfect) sense|has (?:explained|saved|helped)|helped (?:me )?(?:a lot|so much)|great (?:article|post|advice|read)|so true|spot on|exactly|thank you (?:for|so much)|thanks for (?:this|writing)|"
+    r"needed (?:to read|this)|this (?:helped|is so helpful|worked)|love this|couldn'?t agree more|you'?re (?:so )?right|"
+    r"amen|well said|i agree|agree with (?:you|this|the author)|so helpful|life-?saver|game-?changer|the results speak|"
+    r"best (?:advice|article|post)|brilliant|perfect(?:ly)? (?:explained|put)|nailed it)\b", I)
+NUANCE = re.compile(
+    r"\b(?:that said|to be fair|in some cases|not always|not all (?:men|women|guys|of)|it depends|partly|mostly agree|"
+    r"some (?:good )?points|i'?d add|on the other hand|(?:agree|true|right)\b[^.?!]{0,60}\bbut|i wonder if|instead of (?:just )?waiting)\b", I)
+WORKED = re.compile(
+    r"\b(?:it|this|that|the advice|the rules?|the fix(?:es)?|everything) (?:really )?worked\b|\bworked (?:for me|for us|like a charm|perfectly|beautifully)\b"
+    r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
+    r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
+    r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
+FAILED = re.compile(
+    r"\b(?:didn'?t|did not|never) (?:work|help|change)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
+    r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
+    r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
+    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b", I)
+
+
+def plain(text: str) -> str:
+    """Curly quotes as straight ones, so the rules' apostrophes match any typing."""
+    return text.translate(_PLAIN)
+
+
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+def advice_score(sentence: str) -> float:
+    sentence = plain(sentence)
+    if IMPERATIVE.search(sentence) or SHOULD.search(sentence):
+        return 1.0
+    return 0.0
+
+
+def claim_kinds(sentence: str) -> list[str]:
+    """Contested-claim kinds of one sentence (rule)."""
+    sentence = plain(sentence)
+    kinds = []
+    if GENDER.search(sentence):
+        kinds.append("gender_generalisation")
+    if SCIENCE.search(sentence):
+        kinds.append("pseudo_science")
+    if ABSOLUTE.search(sentence):
+        kinds.append("absolute")
+    return kinds
+
+
+def unsafe_tags(sentence: str) -> list[str]:
+    """Unsafe-advice tags of one sentence (rule); words inside quotation marks are a mention, not advice,
+    and a question asks about advice rather than giving it."""
+    if QUESTION.search(sentence):
+        return []
+    bare = QUOTED.sub(" ", plain(sentence))
+    return [tag for tag, rx in UNSAFE.items() if rx.search(bare)]

@@ -1,0 +1,266 @@
+"""The model of a post, computed at index time (index/understand): labels, reviewed overrides,
+per-post keys, the cache, `bot annotate`, and what safety does with it (fail closed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.cli import main
+from index.build import build_index
+from index.config import Settings
+from index.errors import InputError
+from index.parse import parse_text
+from index.store import IndexVersion
+from index.understand import PostModels
+from index.understand.annotate import annotate_post
+from index.understand.reviewed import apply_reviewed, load_reviewed
+
+from .conftest import SEED, FakeEmbeddings
+
+POST = """Rules for a Calm Girlfriend
+
+I'm Dana Hale. I have coached couples for ten years.
+
+Women need to feel free. Research shows her dopamine drops within 72 hours of feeling crowded.
+
+1)           Let her check your phone whenever she wants. Hand it over with a smile.
+
+2)           Plan a weekly dinner together and put it on a shared calendar.
+
+Why does she go quiet?
+
+  • Priya
+
+    May 1, 2024 at 9:00 am
+
+    I completely disagree. "Let her check your phone" is controlling, and this advice is harmful.
+
+  • Sam
+
+    May 1, 2024 at 10:00 am
+
+    Great article, so true! Thank you for this.
+
+  • Lee
+
+    May 2, 2024 at 8:00 am
+
+    My girlfriend stopped texting me. What should I do? Any advice?
+
+    • Dana Hale (author)
+
+      May 2, 2024 at 9:00 am
+
+      You should give her space for a few days and then ask her to talk.
+"""
+
+
+def _embed(texts):
+    import numpy as np
+
+    return np.asarray(FakeEmbeddings().embed_documents(list(texts)), dtype=np.float32)
+
+
+@pytest.fixture
+def model():
+    records = parse_text(POST, doc="calm")
+    return annotate_post("calm", POST, records, _embed, "fake")
+
+
+def _r(model, rid):
+    return model.records[f"calm/{rid}"]
+
+
+def test_records_are_keyed_by_post_and_labelled_with_where_each_label_came_from(model):
+    assert all(key.startswith("calm/") for key in model.records)
+    assert _r(model, "article:title").role.value == "heading" and _r(model, "article:title").role.source == "structure"
+    step = next(r for k, r in model.records.items() if k.endswith(":step1"))
+    assert step.role.value == "advice"
+    assert model.title == "Rules for a Calm Girlfriend"
+    assert model.author == "Dana Hale"
+    assert set(model.names) >= {"Priya", "Sam", "Lee"}
+
+
+def test_contested_claims_and_unsafe_advice_are_found_by_rules_in_any_post(model):
+    dopamine = next(r for r in model.records.values() if r.claim_text.startswith("Women need to feel free"))
+    assert {"gender_generalisation", "pseudo_science"} <= set(dopamine.claims)
+    assert dopamine.claims_label.source == "rule" and 0 < dopamine.claims_label.confidence <= 1
+    step1 = next(r for k, r in model.records.items() if k.endswith(":step1"))
+    assert "let_him_check" in step1.unsafe and step1.unsafe_label.source == "rule"
+    assert any("check your phone" in s for s in step1.unsafe_sentences)
+    step2 = next(r for k, r in model.records.items() if k.endswith(":step2"))
+    assert not step2.unsafe  # a dinner plan is safe advice in any relationship
+
+
+def test_comment_stances_questions_and_the_author_reply(model):
+    comments = {r.key: r for r in model.comments()}
+    priya = next(r for k, r in comments.items() if "priya" in k)
+    sam = next(r for k, r in comments.items() if "sam" in k)
+    lee = next(r for k, r in comments.items() if "lee" in k)
+    dana = next(r for k, r in comments.items() if "dana" in k)
+    assert priya.stance.value == "disagrees" and priya.quote
+    assert not priya.unsafe  # naming the advice in quotes to push back on it is not giving it
+    assert sam.stance.value == "agrees"
+    assert lee.stance.value == "question" and lee.asks
+    assert dana.by_author and lee.answered_by == (dana.key,)
+
+
+def test_a_reviewed_file_wins_label_by_label(model, tmp_path):
+    path = tmp_path / "calm.reviewed.yaml"
+    step1 = next(k for k in model.records if k.endswith(":step1")).split("/", 1)[1]
+    priya = next(r.key for r in model.comments() if "priya" in r.key).split("/", 1)[1]
+    path.write_text(
+        "doc: calm\n"
+        f"roles: {{'{step1}': claim}}\n"
+        f"comments: {{'{priya}': {{stance: nuance}}}}\n", encoding="utf-8")
+    merged = apply_reviewed(model, [load_reviewed(path)])
+    r = merged.records[f"calm/{step1}"]
+    assert r.role.value == "claim" and r.role.source == "reviewed"
+    assert r.unsafe == model.records[f"calm/{step1}"].unsafe  # a label the file does not name stays computed
+    assert merged.records[f"calm/{priya}"].stance.value == "nuance"
+    assert any(m.startswith("reviewed:") for m in merged.made_with)
+    other = apply_reviewed(model, [dict(load_reviewed(path), doc="another-post")])
+    assert other.records == model.records  # a file keyed to another post changes nothing here
+
+
+def test_covers_makes_a_reviewed_section_whole(model, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("doc: calm\ncovers: [unsafe]\nunsafe: {}\n", encoding="utf-8")
+    merged = apply_reviewed(model, [load_reviewed(path)])
+    assert not any(r.unsafe for r in merged.records.values())
+
+
+@pytest.mark.parametrize("text", ["- not a mapping\n", "doc: calm\nroles: {x: villain}\n", "roles: {}\n", "doc: [unclosed\n"])
+def test_a_bad_reviewed_file_is_a_clear_error(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_reviewed(path)
+    assert str(path) in str(err.value)
+
+
+def test_the_model_round_trips_through_json(model):
+    models = PostModels({"calm": model})
+    back = PostModels.from_dict(json.loads(json.dumps(models.to_dict())))
+    assert back.posts["calm"] == model
+    assert back.stance(next(r.key for r in model.comments() if "sam" in r.key)) == "agrees"
+
+
+# --- index time ------------------------------------------------------------------
+
+@pytest.fixture
+def two_posts(tmp_path):
+    post = tmp_path / "calm.txt"
+    post.write_text(POST, encoding="utf-8")
+    return post
+
+
+def test_bot_index_stores_the_model_with_reviewed_labels_for_the_bundled_article_only(tmp_path, two_posts):
+    settings = Settings(store_dir=tmp_path / "store")
+    report = build_index([SEED, two_posts], settings, embeddings=FakeEmbeddings(), progress=False)
+    assert report.understood["computed"] == ["why-men-pull-away", "calm"]
+    assert "claims.v1.yaml" in report.understood["reviewed"]
+    assert "no language model" in report.summary()
+    models = IndexVersion.open(settings.store_dir).post_models
+    bundled = models.get("why-men-pull-away/article:science-man:p4")
+    assert bundled.claims == ("hormone",) and bundled.claims_label.source == "reviewed"
+    # the other post's opening paragraph has the same record id: it does not inherit the bundled claims
+    assert models.get("calm/article:intro:p1").claims_label is None or models.get("calm/article:intro:p1").claims_label.source != "reviewed"
+    assert models.get("calm/article:intro:p1").claims != models.get("why-men-pull-away/article:intro:p1").claims
+
+
+def test_an_unchanged_post_reuses_its_model_and_a_changed_one_is_redone(tmp_path, two_posts):
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([SEED, two_posts], settings, embeddings=FakeEmbeddings(), progress=False)
+    two_posts.write_text(POST.replace("ten years", "eleven years"), encoding="utf-8")
+    report = build_index([SEED, two_posts], settings, embeddings=FakeEmbeddings(), progress=False)
+    assert report.understood["reused"] == ["why-men-pull-away"] and report.understood["computed"] == ["calm"]
+
+
+def test_no_reviewed_indexes_computed_labels_only(tmp_path):
+    settings = Settings(store_dir=tmp_path / "store", reviewed_defaults=False)
+    report = build_index([SEED], settings, embeddings=FakeEmbeddings(), progress=False)
+    assert report.understood["reviewed"] == []
+    models = IndexVersion.open(settings.store_dir).post_models
+    assert all(r.role.source != "reviewed" for r in models.posts["why-men-pull-away"].records.values())
+    assert models.dissent("why-men-pull-away")  # readers who disagree are found without the stance file
+
+
+def test_bot_annotate_exports_yaml_that_indexes_back_as_reviewed(tmp_path, two_posts, capsys, monkeypatch):
+    import index.build
+
+    monkeypatch.setattr(index.build, "make_embeddings", lambda name: FakeEmbeddings())
+    store = str(tmp_path / "store")
+    assert main(["index", str(two_posts), "--store", store, "--quiet"]) == 0
+    out = tmp_path / "calm.labels.yaml"
+    assert main(["annotate", "calm", "--store", store, "--export", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "doc: calm" in text and "roles:" in text and "unsafe:" in text
+    edited = text.replace("stance: agrees", "stance: nuance", 1)
+    out.write_text(edited, encoding="utf-8")
+    assert main(["index", str(two_posts), "--store", store, "--quiet", "--reviewed", str(out)]) == 0
+    models = IndexVersion.open(tmp_path / "store").post_models
+    assert models.stance(next(r.key for r in models.posts["calm"].comments() if "sam" in r.key)) == "nuance"
+    capsys.readouterr()
+    assert main(["annotate", "nope", "--store", store]) == 2
+    assert "no post 'nope' in the index. Indexed: calm" in capsys.readouterr().err
+
+
+def test_a_missing_reviewed_file_fails_before_anything_is_written(tmp_path, two_posts):
+    settings = Settings(store_dir=tmp_path / "store", reviewed=(tmp_path / "missing.yaml",))
+    with pytest.raises(InputError, match="no reviewed-labels file"):
+        build_index([two_posts], settings, embeddings=FakeEmbeddings(), progress=False)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").glob("v-*"))
+
+
+# --- what safety and balance do with it -----------------------------------------------
+
+@pytest.fixture
+def calm_version(tmp_path, two_posts):
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([two_posts], settings, embeddings=FakeEmbeddings(), progress=False)
+    return IndexVersion.open(settings.store_dir)
+
+
+def _span_texts(version, doc="calm"):
+    from bot.safety.withhold import withheld_spans
+
+    withheld_spans.cache_clear()
+    return [version.sources[doc][s:e] for s, e, _ in withheld_spans(version).get(doc, [])]
+
+
+def test_after_a_disclosure_a_new_posts_unsafe_advice_is_withheld_and_safe_advice_kept(calm_version):
+    texts = " ".join(_span_texts(calm_version))
+    assert "Let her check your phone whenever she wants." in texts
+    assert "weekly dinner" not in texts
+
+
+def test_an_index_without_a_post_model_withholds_all_advice(calm_version):
+    (calm_version.path / "post_model.json").unlink()
+    version = IndexVersion(calm_version.path)
+    assert not version.post_models.posts
+    texts = " ".join(_span_texts(version))
+    assert "Let her check your phone" in texts and "weekly dinner" in texts  # fail closed: unlabelled advice
+    assert "Research shows" not in texts  # a claim is not advice: it gets balance, not withholding
+
+
+def test_a_one_sided_claim_of_a_new_post_gets_its_dissenting_reader_and_a_card(calm_version):
+    from bot.answer import Answer, SafetyReport
+    from bot.safety import SafetyLayer
+    from bot.safety.detect import Detector
+
+    from .conftest import cite
+    from .test_safety_detect import BrokenEmbeddings
+
+    rid = next(r.id for r in calm_version.records if "dopamine" in r.text)
+    c1 = cite(calm_version, rid, 1)
+    layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "Is that true?", [c1]), SafetyReport(), calm_version)
+    claims = {c["claim"] for c in out.safety.claims}
+    assert {"gender_generalisation", "pseudo_science"} <= claims
+    readers = [p for p in out.safety.perspectives if p.origin == "comment"]
+    assert readers and readers[0].title.startswith("Priya") and readers[0].stance == "disagrees"
+    cards = {p.card for p in out.safety.perspectives if p.origin == "card"}
+    assert cards & {"generalisations.v1.md", "unsupported-science.v1.md"}
