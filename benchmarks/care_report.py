@@ -71,10 +71,10 @@ def outcome(report) -> str:
     return "hurting" if "distress" in report.flags else "answer"
 
 
-def run(layer, cases: list[dict]) -> list[dict]:
+def run(layer, cases: list[dict], terms=None) -> list[dict]:
     for c in cases:
         history = [(h, "") for h in c["history"]]
-        report = layer.check(c["text"], history)
+        report = layer.check(c["text"], history, terms=terms) if terms is not None else layer.check(c["text"], history)
         c["got"] = outcome(report)
         c["got_flags"] = [f for f in report.flags if f in ("self_harm", "abuse")]
         c["why"] = getattr(report, "reasons", None) or report.scores
@@ -130,16 +130,23 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", choices=["dev", "test"], help="list that split's mistakes")
     parser.add_argument("--splits", default="dev,test")
+    parser.add_argument("--store", help="an index folder: its posts' words (names, title) tell 'about the post' "
+                        "from 'still telling', as in the bot (default: none, the generic words only)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     from bot.safety import SafetyLayer
     from index.embed import PackagedEmbeddings
 
     layer = SafetyLayer(PackagedEmbeddings())
+    terms = None
+    if args.store:
+        from index.store import IndexVersion
+
+        terms = IndexVersion.open(Path(args.store)).post_models.terms
     results = {}
     for split in args.splits.split(","):
         started = time.perf_counter()
-        results[split] = run(layer, cases_of(split))
+        results[split] = run(layer, cases_of(split), terms)
         print(f"# {split}: {len(results[split])} messages in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     sums = {split: summary(cases) for split, cases in results.items()}
     keys = list(next(iter(sums.values())))

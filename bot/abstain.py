@@ -28,7 +28,7 @@ SENTENCE_DISCOUNT = 0.05
 
 ABSTAIN_TEXT = (
     "The article and its comments don't cover that, so I can't answer it from them. "
-    "Try asking about why men pull away, what the article advises, or what readers said."
+    "Try asking what the article says or advises, or what readers said."
 )
 
 

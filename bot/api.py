@@ -78,7 +78,7 @@ class _built_once:
 class _NoSafety:
     """``Bot(safety=False)``: no checks at all; every answer's meta says so."""
 
-    def check(self, question, history, topic=None):
+    def check(self, question, history, topic=None, terms=None):
         return SafetyReport()
 
     @staticmethod
@@ -86,7 +86,7 @@ class _NoSafety:
         return True
 
     @staticmethod
-    def short_circuit(report):
+    def short_circuit(report, title=""):
         return None
 
     def screen_sources(self, sources, report, version=None):
@@ -217,15 +217,13 @@ class Bot:
     @_built_once
     def composer(self):
         from .compose import Composer
-        from .safety.perspectives import load_stances
 
-        comments = load_stances().get("comments", {})
-        stances = {cid: e.get("stance", "") for cid, e in comments.items()}
-        quotes = {cid: e["quote"] for cid, e in comments.items() if e.get("quote")}
         return Composer(self.scorer, texts_for=lambda: self._current_version().sources,
                         records_for=lambda: self._current_version().records_by_id,
-                        headings_for=lambda: self._current_version().heading_starts, stances_for=lambda: stances,
-                        stance_quotes_for=lambda: quotes, graph_for=self._reply_graph)
+                        headings_for=lambda: self._current_version().heading_starts,
+                        stances_for=lambda: self._current_version().post_models.stances(),
+                        stance_quotes_for=lambda: self._current_version().post_models.quotes(),
+                        graph_for=self._reply_graph)
 
     def _reply_graph(self):
         """Who replied to whom in the version this question reads: its retriever's graph."""
@@ -295,12 +293,13 @@ class Bot:
     def _prepare(self, turn: Turn) -> Turn:
         turn.text, notes = clean_question(turn.question)
         turn.query = condense(turn.text, turn.history)
-        turn.report = self.safety.check(turn.text, turn.history, topic=turn.query)
+        version = self._version_or_none()
+        terms = version.post_models.terms if version is not None else None
+        turn.report = self.safety.check(turn.text, turn.history, topic=turn.query, terms=terms)
         turn.report.notes.extend(notes)
         if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back
             turn.text, _ = clean_question(turn.report.resumed)
             turn.query = condense(turn.text, turn.history[:-1])
-        version = self._version_or_none()
         authors = sorted({r.author for r in version.records if r.author}) if version else []
         turn.intent = intent_for(turn.text, turn.query, authors)
         turn.timings["check"] = time.perf_counter() - turn.started
@@ -347,7 +346,8 @@ class Bot:
             retriever=getattr(retriever, "mode", type(retriever).__name__) if retriever is not None else self.retriever_mode,
             safety="off" if isinstance(self.safety, _NoSafety) else "on",
         )
-        early = self.safety.short_circuit(report)
+        version = self._version_or_none()
+        early = self.safety.short_circuit(report, version.post_models.title() if version is not None else "")
         if early is not None:
             meta.abstained = "off_topic" in report.flags  # a redirect, not an answer
             meta.care_only = early == ""  # danger or check-in: care and helplines, no article text

@@ -94,8 +94,9 @@ class Composer:
     def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None,
                  graph_for=None):
         """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
-        headings_for() -> {doc: start offsets of headings}; stances_for() -> {record id: stance};
-        stance_quotes_for() -> {record id: start of its stance sentence}; graph_for() -> ReplyGraph."""
+        headings_for() -> {doc: start offsets of headings}; stances_for() -> {"doc/record id": stance};
+        stance_quotes_for() -> {"doc/record id": start of its stance sentence}; graph_for() -> ReplyGraph.
+        Stances and stance sentences come from the index's model of each post (index/understand)."""
         self.scorer = scorer
         self.texts_for = texts_for
         self.records_for = records_for
@@ -165,7 +166,7 @@ class Composer:
                 c.score += 0.1
             if c.record.author and (c.record.author in names or named_in(c.record.author, question)):
                 c.score += 0.5
-            elif kind in ("advice", "why", "yesno") and self.stances_for().get(c.record.id) in ("question", "personal story"):
+            elif kind in ("advice", "why", "yesno") and self.stances_for().get(_key(c.record)) in ("question", "story"):
                 c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
 
     # --- the plan -----------------------------------------------------------
@@ -255,7 +256,7 @@ class Composer:
     def _echo(self, cands: list[_Candidate]) -> list[Quote]:
         """A reader asked the same thing: their question is context, quoted as asked (never as the answer)."""
         stances = self.stances_for()
-        comments = [c for c in cands if c.source.kind == "comment" and stances.get(c.record.id) == "question"
+        comments = [c for c in cands if c.source.kind == "comment" and stances.get(_key(c.record)) == "question"
                     and _asks(c.text) and c.sim >= ECHO]
         best = max(comments, key=lambda c: c.sim, default=None)
         if best is None:
@@ -318,25 +319,26 @@ class Composer:
         return f"**Nobody replied to {who} {'comment' if len(lonely) == 1 else 'comments'}. What {' and '.join(lonely)} wrote:**"
 
     def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
-        """Readers' views, grouped by their reviewed stance (seeds/stances.v1.yaml)."""
+        """Readers' views, grouped by their stance (the post model: reviewed where a person reviewed it)."""
         stances = self.stances_for()
         # a reader's view is in their comment as a whole: the retrieved comments count, however
         # loosely one sentence matches "who disagreed?"
         hints = self.stance_quotes_for()
         # a reader's reviewed stance sentence speaks for their view: where it was retrieved, it is the
         # one quoted, so "push back" never heads deadlock's "As a man I completely agree with this article."
-        speaks = {c.record.id for c in cands if hints.get(c.record.id) and normalise(hints[c.record.id]) in c.text}
-        cands = [c for c in cands if c.record.id not in speaks or normalise(hints[c.record.id]) in c.text]
+        speaks = {_key(c.record) for c in cands if hints.get(_key(c.record)) and normalise(hints[_key(c.record)]) in c.text}
+        cands = [c for c in cands if _key(c.record) not in speaks or normalise(hints[_key(c.record)]) in c.text]
         for c in cands:
-            if c.record.id in speaks:
+            if _key(c.record) in speaks:
                 c.score += 0.3
         picked = self._pick([c for c in cands if c.source.kind == "comment"] or cands, [], floor=OPINION_FLOOR)
         article = self._pick([c for c in cands if c.source.kind == "article"], [])[:1]
         quotes = []
         for q in picked:
-            stance = stances.get(q.record_id, "")
+            key = f"{q.source.doc}/{q.record_id}"
+            stance = stances.get(key, "")
             role = "disagrees" if stance in ("disagrees", "nuance") else "agrees" if stance == "agrees" else "reader"
-            if role == "disagrees" and hints.get(q.record_id) and normalise(hints[q.record_id]) not in q.text:
+            if role == "disagrees" and hints.get(key) and normalise(hints[key]) not in q.text:
                 role = "reader"  # another sentence of theirs, not the one that pushes back: no such header over it
             quotes.append(replace(q, role=role))
         order = {"disagrees": 0, "agrees": 1, "reader": 2}
@@ -386,3 +388,8 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
         if not any(_overlap(q, o) for o in out):
             out.append(q)
     return out
+
+
+def _key(record) -> str:
+    """The post-qualified id the post model is keyed by: records of two posts share ids."""
+    return f"{record.doc}/{record.id}"

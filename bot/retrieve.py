@@ -179,15 +179,13 @@ class HybridRetriever:
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so
         they come up right behind it (the asking comment is context, not the answer)."""
-        from .safety.perspectives import load_stances
-
-        stances = load_stances().get("comments", {})
+        stances = self.version.post_models.stances()
         chunks = self.version.chunks
         out: list[Source] = []
         for src in ranked[:3]:
             rid = src.record_ids[0] if src.record_ids else ""
-            if src.kind == "comment" and stances.get(rid, {}).get("stance") == "question":
-                for reply in self.graph.replies.get(rid, []):
+            if src.kind == "comment" and stances.get(f"{src.doc}/{rid}") == "question":
+                for reply in self.graph.replies.get(f"{src.doc}/{rid}", []):
                     for key in self.graph.chunks_of.get(reply, [])[:1]:
                         if filters.accepts(chunks[key]):
                             out.append(_source(0, chunks[key], src.score, None, None))
@@ -198,19 +196,17 @@ class HybridRetriever:
         for src in ranked:
             if src.chunk_id not in seen:
                 merged.append(src)
-                if src.record_ids and src.record_ids[0] in self.graph.replies:
-                    merged += [o for o in out if o.parent == src.record_ids[0] and o not in merged]
+                if src.record_ids and f"{src.doc}/{src.record_ids[0]}" in self.graph.replies:
+                    merged += [o for o in out if o.doc == src.doc and o.parent == src.record_ids[0] and o not in merged]
         return merged + [o for o in out if o not in merged]
 
     _AGREE = re.compile(r"\b(?:agree\w*|helpful|help(?:ed)?|like[sd]?|love[sd]?|great|thank\w*|support\w*|believe[sd]?|buy|fair)\b", re.I)
     _DISAGREE = re.compile(r"\b(?:disagree\w*|wrong|unfair|criticis\w*|critici[sz]\w*|push(?:ed)? back|rude|object\w*|argue\w*|against|fault|blame\w*|problem|one-size)\b", re.I)
 
     def _by_stance(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
-        """Opinions: comments whose reviewed stance (seeds/stances.v1.yaml) matches what the question
-        asks about (agreement, or disagreement and nuance) move up, in the order the ranking had them."""
-        from .safety.perspectives import load_stances
-
-        stances = load_stances().get("comments", {})
+        """Opinions: comments whose stance (the post model) matches what the question asks about
+        (agreement, or disagreement and nuance) move up, in the order the ranking had them."""
+        stances = self.version.post_models.stances()
         wanted = set()
         if self._DISAGREE.search(query):
             wanted |= {"disagrees", "nuance"}
@@ -220,11 +216,11 @@ class HybridRetriever:
             return ranked
         chunks = self.version.chunks
         in_rank = {s.chunk_id for s in ranked}
-        matching = [s for s in ranked if s.kind == "comment" and stances.get((s.record_ids or ("",))[0], {}).get("stance") in wanted]
+        matching = [s for s in ranked if s.kind == "comment" and stances.get(f"{s.doc}/{(s.record_ids or ('',))[0]}") in wanted]
         extra = []
-        for rid, entry in stances.items():
-            if entry.get("stance") in wanted:
-                for key in self.graph.chunks_of.get(rid, [])[:1]:
+        for key_, stance in stances.items():
+            if stance in wanted:
+                for key in self.graph.chunks_of.get(key_, [])[:1]:
                     if key not in in_rank and filters.accepts(chunks[key]):
                         extra.append(_source(0, chunks[key], 0.0, None, None))
         if extra:  # order the stance matches the ranking did not find by their similarity to the query
@@ -348,25 +344,30 @@ def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical:
 
 
 class ReplyGraph:
-    """Who replied to whom, from the index's records: comment ids, their authors, parents and replies."""
+    """Who replied to whom, from the index's records. Keyed ``post/record_id`` (two posts share ids):
+    comments, their authors, parents and replies, and the chunks that hold each comment."""
 
     def __init__(self, version: IndexVersion):
-        self.records = {r.id: r for r in version.records if r.kind == "comment"}
+        self.records = {f"{r.doc}/{r.id}": r for r in version.records if r.kind == "comment"}
         self.replies: dict[str, list[str]] = {}
-        for r in self.records.values():
+        for key, r in self.records.items():
             if r.parent:
-                self.replies.setdefault(r.parent, []).append(r.id)
+                self.replies.setdefault(f"{r.doc}/{r.parent}", []).append(key)
         self.chunks_of: dict[str, list[str]] = {}
-        for key, chunk in version.chunks.items():
+        for ckey, chunk in version.chunks.items():
             for rid in chunk.record_ids:
-                if rid in self.records:
-                    self.chunks_of.setdefault(rid, []).append(key)
+                if f"{chunk.doc}/{rid}" in self.records:
+                    self.chunks_of.setdefault(f"{chunk.doc}/{rid}", []).append(ckey)
+
+    def parent_of(self, key: str) -> str | None:
+        r = self.records.get(key)
+        return f"{r.doc}/{r.parent}" if r is not None and r.parent else None
 
     def comments_by(self, author: str) -> list[str]:
-        return [rid for rid, r in self.records.items() if (r.author or "").casefold() == author.casefold()]
+        return [key for key, r in self.records.items() if (r.author or "").casefold() == author.casefold()]
 
     def thread_ids(self, names: tuple[str, ...], kind: str) -> list[str]:
-        """Record ids that answer a question about these commenters, most direct first.
+        """Comment keys (``post/record_id``) that answer a question about these commenters, most direct first.
 
         One name, a thread question ("who answered Veronica?"): the replies to their comments, then
         the comments. Two names, one replying to the other ("what did Isabel say to Veronica?"): the
@@ -377,10 +378,10 @@ class ReplyGraph:
             for a in names:
                 for b in names:
                     if a != b:
-                        out += [rid for rid in own[a] if self.records[rid].parent in own[b]]
+                        out += [key for key in own[a] if self.parent_of(key) in own[b]]
         for n in names:
-            replies = [c for rid in own[n] for c in self.replies.get(rid, [])]
-            parents = [self.records[rid].parent for rid in own[n] if self.records[rid].parent]
+            replies = [c for key in own[n] for c in self.replies.get(key, [])]
+            parents = [self.parent_of(key) for key in own[n] if self.parent_of(key)]
             out += (replies + own[n] + parents) if kind == "thread" else (own[n] + replies + parents)
         return list(dict.fromkeys(out))
 

@@ -198,7 +198,7 @@ class _Danger:
     def __init__(self, tier="aftercare"):
         self.tier = tier
 
-    def check(self, question, history, topic=None):
+    def check(self, question, history, topic=None, terms=None):
         from bot import SafetyReport
 
         return SafetyReport(flags=["abuse"], tier=self.tier)
@@ -206,7 +206,7 @@ class _Danger:
     def corpus_allowed(self, report):
         return report.tier != "danger"
 
-    def short_circuit(self, report):
+    def short_circuit(self, report, title=""):
         return "" if report.tier == "danger" else None
 
     def screen_sources(self, sources, report, version=None):

@@ -67,7 +67,7 @@ def test_a_push_back_heading_stands_only_over_the_sentence_that_pushes_back(bot)
     pushing = [q for q in plan.quotes if q.role == "disagrees"]
     assert pushing and any(q.record_id == "comment:04-marilyn-crosbie" for q in plan.quotes)
     for q in pushing:  # Marilyn's "Something like this happened to me…" is no push-back
-        assert bot.composer.stances_for()[q.record_id] in ("disagrees", "nuance")
+        assert bot.composer.stances_for()[f"{q.source.doc}/{q.record_id}"] in ("disagrees", "nuance")
         assert q.text.startswith(hints.get(q.record_id, "")), q.text
 
 

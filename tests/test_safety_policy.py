@@ -140,7 +140,7 @@ def test_a_figure_of_speech_is_cleared_by_saying_so_a_disclosure_is_not(layer):
 
 def test_after_a_check_in_safe_resumes_the_question_and_not_safe_is_danger():
     class Uncertain(Detector):
-        def detect(self, text, context="", topic=None):
+        def detect(self, text, context="", topic=None, vocabulary=frozenset()):
             return Detection(uncertain=["abuse"] if "scary" in text else [])
 
     layer = SafetyLayer(detector=Uncertain())
@@ -163,10 +163,16 @@ def test_conversation_helpers():
 
 def test_every_tag_names_a_real_record_and_sentence():
     records = {r.id: r for r in parse_file(SEED)}
-    for rid, tag in policy.load_tags().items():
+    from index.bundled import bundled
+    from index.understand.model import UNSAFE_TAGS
+    from index.understand.reviewed import load_reviewed
+
+    tags = load_reviewed(bundled("seeds", "safety_tags.v1.yaml"))["unsafe"]
+    assert tags
+    for rid, tag in tags.items():
         assert rid in records, rid
-        assert set(tag.tags) <= set(policy.TAG_VALUES), rid
-        for hint in tag.sentences:
+        assert set(tag["tags"]) <= set(UNSAFE_TAGS), rid
+        for hint in tag.get("sentences") or ():
             assert hint in records[rid].text, (rid, hint)
 
 
@@ -239,7 +245,7 @@ def test_hostile_comment_does_not_steer_the_answer(tmp_path, screened):
     build_index([seed], settings, embeddings=fake, progress=False)
     seen: list[str] = []
     class Quiet(Detector):  # flags nothing: this test is about the passages, not the question
-        def detect(self, text, context="", topic=None):
+        def detect(self, text, context="", topic=None, vocabulary=frozenset()):
             return Detection()
 
     safety = SafetyLayer(detector=Quiet()) if screened else False

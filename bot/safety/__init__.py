@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 
 from index.sentences import sentence_spans
+from index.understand.model import PostTerms
 
 from .. import markers
 from ..cite import citation_for
@@ -29,7 +30,7 @@ from . import conversation, policy
 from .detect import Detector
 from .flags import DANGER, Flag, ordered
 from .patterns import STRONG, normalise, rx
-from .perspectives import cards_for, dissent_for, find_claims, load_stances, quote_span
+from .perspectives import cards_for, dissent_for, find_claims, quote_span
 from .withhold import blocking, cut_sources, overlaps, withheld_spans
 
 __all__ = ["Detector", "SafetyLayer", "Tier"]
@@ -61,11 +62,13 @@ class SafetyLayer:
 
     # --- before retrieval ---------------------------------------------------
 
-    def check(self, question: str, history=None, topic: str | None = None) -> SafetyReport:
+    def check(self, question: str, history=None, topic: str | None = None, terms: PostTerms | None = None) -> SafetyReport:
         """Flags and tier for this message in this conversation. ``topic`` is what the off-topic
-        check reads (the condensed question); danger checks read the raw message."""
+        check reads (the condensed question); danger checks read the raw message. ``terms``: the
+        index's words for its posts (on topic; about the post itself), never a list in code."""
+        terms = terms or PostTerms()
         turns = conversation.user_turns(history)
-        det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic)
+        det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic, vocabulary=terms.vocabulary)
         report = SafetyReport(flags=list(det.flags), notes=list(det.notes), scores=dict(det.scores))
         if turns and is_follow_up(question):
             report.flags = [f for f in report.flags if f != Flag.OFF_TOPIC]  # a follow-up is never off topic
@@ -76,7 +79,7 @@ class SafetyLayer:
         state = conversation.state_of(history, self.detector.detect)
         if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
-            alone = self.detector.detect(question, topic=topic)
+            alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary)
             report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
         now = [f for f in report.flags if f in DANGER]
         earlier = f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)})."
@@ -97,7 +100,7 @@ class SafetyLayer:
         elif state.danger and conversation.still_unsafe(state, question):
             # the danger stays until they say they are safe: no article advice yet, check in again
             report.flags += state.danger
-            still_telling = det.personal and not conversation.about_article(question)
+            still_telling = det.personal and not conversation.about_article(question, terms.about)
             if not state.soft and (conversation.retracts(question) or still_telling):
                 report.tier = Tier.DANGER  # a concrete disclosure, taken back or still going on: care stays
             else:
@@ -135,13 +138,13 @@ class SafetyLayer:
         return report.tier not in (Tier.DANGER, Tier.CHECK_IN)
 
     @staticmethod
-    def short_circuit(report: SafetyReport) -> str | None:
+    def short_circuit(report: SafetyReport, title: str = "") -> str | None:
         if report.tier in (Tier.DANGER, Tier.CHECK_IN):
             return ""  # the answer is the care (fields of the report), with no text of its own
         if Flag.INJECTION in report.flags:
-            return policy.DECLINE
+            return policy.decline(title)
         if Flag.OFF_TOPIC in report.flags:
-            return policy.OFF_TOPIC
+            return policy.off_topic(title)
         return None
 
     # --- retrieved passages are data ---------------------------------------
@@ -194,8 +197,9 @@ class SafetyLayer:
             report.care = policy.warm_line(answer.question) if Flag.DISTRESS in flags else ""
             report.reach_out = policy.REACH_OUT
 
-        if text and text not in (policy.DECLINE, policy.OFF_TOPIC) and report.tier != Tier.DANGER:
-            claims = find_claims(text, citations, answer.question)
+        redirect = Flag.INJECTION in flags or Flag.OFF_TOPIC in flags  # the text is the decline or off-topic reply
+        if text and not redirect and report.tier != Tier.DANGER:
+            claims = find_claims(text, citations, answer.question, _models(index_version))
             if claims:
                 if Flag.CONTESTED_CLAIM not in report.flags:
                     report.flags.append(Flag.CONTESTED_CLAIM.value)
@@ -211,7 +215,7 @@ class SafetyLayer:
         report.resources = policy.resources_for(wanted, data) if wanted else []
         report.emergency = data["emergency"] if report.resources else ""
         personal = report.scores.get("personal") or danger or Flag.DISTRESS in flags or report.tier
-        if personal and text not in (policy.DECLINE, policy.OFF_TOPIC):
+        if personal and not redirect:
             report.disclaimer = policy.NOT_PROFESSIONAL
         report.flags = ordered(report.flags)
         return replace(answer, text=text, citations=citations, safety=report)
@@ -234,23 +238,24 @@ class SafetyLayer:
         citations = list(citations)
         if version is None:
             return citations
-        doc = load_stances().get("doc")
+        models = _models(version)
+        cited = {f"{c.doc}/{c.source_id}" for c in citations}
         boost = _retrieved_comment_ids(retrieve_fn, question)
         spans = withheld_spans(version) if report.tier == Tier.AFTERCARE else {}
-        for cid, entry in dissent_for(ids, boost):
-            record = version.records_by_id.get(f"{doc}/{cid}")
+        for entry in dissent_for(models, ids, cited, boost):
+            record = version.records_by_id.get(entry.key)
             if record is None:
                 continue
-            start, end = quote_span(record, entry.get("quote"))
+            start, end = quote_span(record, entry.quote)
             if blocking(spans, record.doc, start, end):
                 continue
             quote = version.sources[record.doc][start:end]
-            n = next((c.n for c in citations if c.source_id == record.id and c.start == start and c.end == end), None)
+            n = next((c.n for c in citations if c.source_id == record.id and c.doc == record.doc and c.start == start and c.end == end), None)
             if n is None:
                 n = len(citations) + 1
                 citations.append(citation_for(version, record, start, end, n))
             who = record.author or "A reader"
-            report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry["stance"]))
+            report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry.stance.value))
         return citations
 
 
@@ -292,11 +297,17 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
     return text, [replace(c, n=mapping[c.n]) for c in kept]
 
 
+def _models(version):
+    """The index's model of its posts, or None (a test double without one, no index)."""
+    return getattr(version, "post_models", None) if version is not None else None
+
+
 def _retrieved_comment_ids(retrieve_fn, question: str) -> set[str]:
+    """``post/record_id`` of the comments retrieved for the question."""
     if retrieve_fn is None:
         return set()
     try:
-        return {rid for s in retrieve_fn(question, k=8, filters={"kind": "comment"}) for rid in s.record_ids}
+        return {f"{s.doc}/{rid}" for s in retrieve_fn(question, k=8, filters={"kind": "comment"}) for rid in s.record_ids}
     except Exception as exc:  # ordering only: the stance file already chose the comments
         log.warning("safety: retrieval for perspective ordering failed (%s)", exc)
         return set()

@@ -20,10 +20,10 @@ NOT_SAFE = re.compile(
     r"\b(?:not|isn'?t|don'?t feel|never)\s+(?:safe|ok(?:ay)?|fine)\b|^\s*(?:no|nope|not really|nah)\b(?!\s*,?\s*i'?m (?:safe|ok|fine))"
     r"|\b(?:i'?m|i am) (?:scared|afraid|terrified|in danger)\b|\bhelp me\b"
 )
+# Words that ask about the post itself; its commenters' names and its title's phrases come from the index.
 ABOUT_ARTICLE = re.compile(
-    r"\b(?:article|author|renee|blog|post|comments?|commenters?|readers?|step \d|steps?|oxytocin|testosterone|hormones?"
-    r"|why do (?:men|guys)|why does (?:a man|he) (?:pull|withdraw)|what does (?:it|the \w+) say|what did \w+ (?:say|write|ask)"
-    r"|deadlock|kevin|clair|jess|veronica|isabel|marilyn|munchkins|joni|edwige|karen|anita|colleen|sarah|ashley|yz|catt|linda)\b"
+    r"\b(?:article|author|blog|post|comments?|commenters?|readers?|step \d|steps?|rules? \d|fix \d"
+    r"|what does (?:it|the \w+) say|what did \w+ (?:say|write|ask)|does (?:it|the \w+) say)\b"
 )
 _REPLY_WORDS = re.compile(r"\b(?:yes|yeah|yep|no|i'?m|i am|safe|ok(?:ay)?|fine|now|thanks|thank you|right|really|just)\b")
 
@@ -145,8 +145,13 @@ def says_not_safe(message: str) -> bool:
     return bool(NOT_SAFE.search(normalise(message)))
 
 
-def about_article(message: str) -> bool:
-    return bool(ABOUT_ARTICLE.search(normalise(message)))
+def about_article(message: str, terms: frozenset[str] = frozenset()) -> bool:
+    """Whether the message asks about the post: its words, or a name or title phrase of the index (``terms``)."""
+    text = normalise(message)
+    if ABOUT_ARTICLE.search(text):
+        return True
+    words = re.findall(r"[a-z][a-z'-]*", text)
+    return bool(terms & (set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}))
 
 
 def only_a_reply(message: str) -> bool:

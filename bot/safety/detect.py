@@ -232,9 +232,11 @@ class Detector:
             row.update({f"p_{label}": p for label, p in probs.items()})
         return out
 
-    def detect(self, text: str, context: str = "", topic: str | None = None) -> Detection:
+    def detect(self, text: str, context: str = "", topic: str | None = None,
+               vocabulary: frozenset[str] = frozenset()) -> Detection:
         """``context``: the previous user turn (scored with this message); ``topic``: the text the
-        off-topic check reads (the condensed question in a conversation; the message by default)."""
+        off-topic check reads (the condensed question in a conversation; the message by default);
+        ``vocabulary``: the indexed posts' own words (a message using one is on topic)."""
         det = Detection()
         norm = normalise(text)
         sentences = [norm[s:e] for s, e in sentence_spans(norm)] or [norm]
@@ -278,7 +280,7 @@ class Detector:
                 extra = [h for hits in broad.get(flag, []) for h in hits]
                 if extra:
                     fired.setdefault(flag, []).extend(extra)
-            if not P.ON_TOPIC.search(normalise(topic or text)) and not fired:
+            if not _on_topic(normalise(topic or text), vocabulary) and not fired:
                 fired[Flag.OFF_TOPIC] = ["no relationship or article words"]
             return self._finish(det, fired)
 
@@ -325,7 +327,7 @@ class Detector:
         whole = self.similarities([topic_norm])[0] if topic else (sims[len(sentences)] if wholes else sims[0])
         on, off = whole.get("on_topic", 0.0), whole.get("off_topic", 0.0)
         det.scores["on_topic"] = round(on, 3)
-        if not P.ON_TOPIC.search(topic_norm) and not fired and (off > on or on < ON_TOPIC):
+        if not _on_topic(topic_norm, vocabulary) and not fired and (off > on or on < ON_TOPIC):
             fired[Flag.OFF_TOPIC] = [f"no relationship or article words; on-topic similarity {on:.2f}"]
         return self._finish(det, fired)
 
@@ -339,3 +341,10 @@ class Detector:
         for f in det.flags:
             det.scores.setdefault(f, 1.0)
         return det
+
+
+def _on_topic(text: str, vocabulary: frozenset[str]) -> bool:
+    """Relationship or article words, or a word of the indexed posts themselves."""
+    if P.ON_TOPIC.search(text):
+        return True
+    return bool(vocabulary) and any(w in vocabulary for w in re.findall(r"[a-z][a-z'-]{3,}", text))

@@ -318,7 +318,7 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\byou'?re (?:dan|\w+ unfiltered|no longer (?:a|an|the))\b|\bconfirm (?:you understand|by replying)\b|\breply '[^']+' to confirm\b",
         ),
         "from_comment": rx(
-            r"\b(?:comment|post|article|note|line|author|commenter|renee|admin)\b[^.?!]{0,80}\b(?:ai|assistants?|chatbots?|bots?|language models?|llms?)\b[^.?!]{0,60}\b(?:must|should|reading|summari\w+|authori[sz]ed|are to|need to|has to|is to)\b",
+            r"\b(?:comment|post|article|note|line|author|commenter|admin)\b[^.?!]{0,80}\b(?:ai|assistants?|chatbots?|bots?|language models?|llms?)\b[^.?!]{0,60}\b(?:must|should|reading|summari\w+|authori[sz]ed|are to|need to|has to|is to)\b",
             r"\b(?:do|follow|obey|comply with) what (?:his|her|the|their|\w+'?s) (?:comment|note|post|article) says\b|\bdo what \w+ said\b",
             r"\b(?:hidden|secret|admin) (?:line|note|message|instruction)\b|\binstructions? for (?:chatbots|bots|ais?|assistants)\b",
             r"\bauthori[sz]ed to share\b|\bit'?s the author'?s wish\b|\bleft a note\b[^.?!]{0,40}\b(?:chatbot|bot|ai|assistant)\b",
@@ -400,8 +400,8 @@ ON_TOPIC = re.compile(
     r"\b(?:he|him|his|she|her|boyfriend|girlfriend|bf|gf|husband|wife|partner|spouse|ex|man|men|guy|guys|woman|women"
     r"|relationship\w*|dating|date|dates|love\w*|text\w*|call\w*|space|withdr\w*|pull\w*|distant|commit\w*|marri\w*"
     r"|divorce|breakup|break up|single|feel\w*|hurt\w*|miss\w*|articles?|comments?|comment\w+|commenters?|readers?|author|blog|post"
-    r"|oxytocin|testosterone|hormones?|attach\w*|attract\w*|masculin\w*|feminin\w*|freedom|needy|jealous\w*|trust"
-    r"|argument|fight|silence|silent|ghost\w*|disappear\w*|vanish\w*|ignor\w*|rude|crush|sex\w*|polariz\w*|lonely|alone|cry\w*|sad|heart\w*"
+    r"|hormones?|attach\w*|attract\w*|masculin\w*|feminin\w*|freedom|needy|jealous\w*|trust"
+    r"|argument|fight|silence|silent|ghost\w*|disappear\w*|vanish\w*|ignor\w*|rude|crush|sex\w*|lonely|alone|cry\w*|sad|heart\w*"
     r"|wait\w*|reach out|contact|players?|narcissis\w*|steps?|advice|advise\w*|quote\w*|agree\w*|disagree\w*|repl\w*|said|say|says|wrote)\b"
 )
 PERSONAL = re.compile(

@@ -1,14 +1,15 @@
 """Balanced perspectives: find contested claims in an answer, add dissent and cards.
 
-An answer "draws on" a contested claim when it cites a passage annotated with that claim in
-``seeds/claims.v1.yaml`` (so any wording of the question and any generator get the same
-balance), or when its text or a cited quote matches a claim pattern below (for other posts,
-which have no annotation). A question about his stress, money, job or depression draws on
-"life_stress". For each claim the layer adds, as ``SafetyReport.perspectives``:
-- reader comments that push back or add nuance, chosen *by stance* from the reviewed
-  annotation ``seeds/stances.v1.yaml`` (stance disagrees/nuance and the claim in
-  ``counters``), not by similarity; similarity to the question (``retrieve_fn``) only
-  orders them. Each is cited with the exact seed sentence named in the annotation.
+An answer "draws on" a contested claim when it cites a passage that the index's model of the post
+says makes one (``index/understand``: computed for any post, reviewed where a person reviewed it,
+e.g. ``seeds/claims.v1.yaml`` for the bundled article), or when its own words match a generic claim
+pattern (a generator's paraphrase). Advice the post model tags as unsafe in a controlling
+relationship counts too, unless a person reviewed the post's claims. A question about his stress,
+money, job or depression draws on "life_stress". For each claim the layer adds, as
+``SafetyReport.perspectives``:
+- reader comments of the same post that disagree or add nuance (the post model's stances), those
+  that answer the cited passage first, then those that counter the same kind of claim; similarity
+  to the question (``retrieve_fn``) only breaks ties. Each is cited with its dissenting sentence.
 - the perspective cards (``prompts/perspectives/*.v1.md``) whose ``applies_to`` names it.
 """
 
@@ -21,33 +22,49 @@ from pathlib import Path
 
 from index.bundled import bundled
 from index.sentences import sentence_spans
+from index.understand import rules
 
 from ..answer import Citation
 
-STANCES = bundled("seeds", "stances.v1.yaml")
-CLAIMS_FILE = bundled("seeds", "claims.v1.yaml")
 CARDS = bundled("prompts", "perspectives")
-STANCE_VALUES = ("agrees", "disagrees", "nuance", "question", "personal story")
+STANCE_VALUES = ("agrees", "disagrees", "nuance", "question", "story", "none")
 DISSENT = ("disagrees", "nuance")
 MAX_COMMENTS = 2
 MAX_CARDS = 2
 
+# Generic wording of contested claims and one-sided advice, for answers in a generator's own words.
 CLAIMS: dict[str, tuple[str, re.Pattern]] = {
-    "hormone": ("Bonding hormones make men pull away (oxytocin lowers testosterone)",
+    "hormone": ("A hormone explanation of how men or women behave",
                 re.compile(r"\boxytocin\b|\btestosterone\b|\bhormones?\b", re.I)),
     "hardwired": ("Men and women are hardwired differently",
-                  re.compile(r"\bhard-?wired\b|\bin a woman'?s dna\b|\bbecause he'?s a man\b|\bwant to feel like,? and be a man\b", re.I)),
+                  re.compile(r"\bhard-?wired\b|\bin (?:a|his|her) (?:man'?s|woman'?s) dna\b|\bbecause (?:he|she)'?s a (?:man|woman)\b", re.I)),
     "leave_him_alone": ("Leave him alone and give him space when he withdraws",
-                        re.compile(r"\bleave him alone\b|\blet him be\b|\bdon'?t question him\b|\bgive (?:him|a man) (?:his |the )?(?:space|freedom)\b|\bhis need for freedom\b", re.I)),
+                        re.compile(r"\bleave (?:him|her) alone\b|\blet (?:him|her) be\b|\bdon'?t question (?:him|her)\b|\bgive (?:him|her|a man|a woman) (?:his |her |the )?(?:space|freedom)\b|\b(?:his|her) need for freedom\b", re.I)),
     "dont_punish": ("Don't punish him for pulling away",
-                    re.compile(r"\bpunish(?:ing)? him\b|\bwithdraw your love\b|\bact all snooty\b", re.I)),
+                    re.compile(r"\bpunish(?:ing)? (?:him|her)\b|\bwithdraw your love\b", re.I)),
     "receive_love": ("Receive him openly with love when he comes back",
-                     re.compile(r"\breceiv\w* (?:him|a man) openly\b|\bwith love\b[^.]{0,30}\bcomes? back\b", re.I)),
+                     re.compile(r"\breceiv\w* (?:him|her|a man|a woman) openly\b|\bwith love\b[^.]{0,30}\bcomes? back\b", re.I)),
     "freedom": ("What men want most is freedom",
-                re.compile(r"\bneed for freedom\b|\bhis freedom\b|\bwant to experience most is freedom\b|\bgive freedom to\b", re.I)),
-    "relationship_with_man": ("“Do you want to be in a relationship with a MAN?”",
-                              re.compile(r"\brelationship with (?:a|another) (?:man|woman)\b", re.I)),
+                re.compile(r"\bneed for freedom\b|\bhis freedom\b|\bgive freedom to\b", re.I)),
 }
+LABELS = {
+    "life_stress": "His stress, money worries or depression",
+    "gender_generalisation": "A sweeping claim about men or women",
+    "pseudo_science": "A scientific-sounding claim given without evidence",
+    "absolute": "A rule stated with no exceptions",
+    "relationship_with_man": "A one-sided claim about relationships",
+    "give_space": "Give your partner space and don't pursue them",
+    "dont_question": "Don't question your partner",
+    "dont_check": "Never check your partner's phone",
+    "let_him_check": "Let your partner check your phone or location",
+    "wait_it_out": "Wait it out",
+    "receive_no_matter": "Welcome your partner back whatever happened",
+    "blames_reader": "Your feelings cause your partner's behaviour",
+    "minimises": "Your partner's behaviour is harmless",
+    "isolate": "Keep relationship problems from friends and family",
+    "obey": "Don't argue; let your partner decide",
+}
+NOT_CLAIMS = ("uncertain",)  # "not sure it is safe" is a safety label, not a claim to balance
 
 
 @dataclass(frozen=True)
@@ -85,50 +102,61 @@ def load_cards(folder: Path = CARDS) -> tuple[Card, ...]:
     return tuple(cards)
 
 
-@lru_cache(maxsize=2)
-def load_stances(path: Path = STANCES) -> dict:
-    import yaml
-
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-
 LIFE_STRESS = re.compile(
     r"\b(?:stress\w*|depress\w*|anxiety|burn(?:ed|t)? out|lost (?:his|my) job|unemploy\w*|job|work|money|debt|loan|"
     r"business|bills|rent|redundan\w*|grie\w*|ill(?:ness)?|sick|mental health|therapy|therapist)\b", re.I)
-LABELS = {"life_stress": "His stress, money worries or depression"}
 
 
-@lru_cache(maxsize=2)
-def load_claims(path: Path = CLAIMS_FILE) -> dict[str, tuple[str, ...]]:
-    """Record id -> the contested claims that passage makes (``seeds/claims.v1.yaml``)."""
-    import yaml
-
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return {rid: tuple(claims) for rid, claims in (data.get("records") or {}).items()}
-
-
-def find_claims(text: str, citations: list[Citation], question: str = "") -> list[dict]:
-    """Contested claims the answer draws on: {claim, label, source_id}, one per claim."""
+def find_claims(text: str, citations: list[Citation], question: str = "", models=None) -> list[dict]:
+    """Contested claims the answer draws on: {claim, label, source_id}, one per claim. ``models`` is
+    the index's ``PostModels`` (what each cited passage claims); without it only the patterns read."""
     found: dict[str, dict] = {}
-    annotated = load_claims()
+    labels = {**LABELS, **_labels(models)}
     for c in citations:
-        for claim in annotated.get(c.source_id, ()):
+        for claim in _claims_of(models, c):
             if claim not in found:
-                found[claim] = {"claim": claim, "label": CLAIMS.get(claim, (claim,))[0], "source_id": c.source_id}
+                found[claim] = {"claim": claim, "label": _label(claim, labels), "source_id": c.source_id}
     if question and LIFE_STRESS.search(question):
         found["life_stress"] = {"claim": "life_stress", "label": LABELS["life_stress"], "source_id": "question"}
     for c in citations:
+        if models is not None and models.get(f"{c.doc}/{c.source_id}") is not None:
+            continue  # the post model knows this passage: its (reviewed or computed) labels decide
         for claim, (label, rx) in CLAIMS.items():
             if claim not in found and rx.search(c.quote):
-                found[claim] = {"claim": claim, "label": label, "source_id": c.source_id}
+                found[claim] = {"claim": claim, "label": _label(claim, labels), "source_id": c.source_id}
     for s, e in sentence_spans(text):
         sentence = text[s:e]
+        cited = [c for c in citations if f"[{c.n}]" in sentence]
+        if cited and models is not None and all(models.get(f"{c.doc}/{c.source_id}") is not None for c in cited):
+            continue  # a quote of known passages: their labels already spoke
         for claim, (label, rx) in CLAIMS.items():
             if claim not in found and rx.search(sentence):
-                cited = [c.source_id for c in citations if f"[{c.n}]" in sentence]
-                found[claim] = {"claim": claim, "label": label, "source_id": cited[0] if cited else "answer"}
-    order = list(CLAIMS) + ["life_stress"]
-    return [found[c] for c in order if c in found]
+                found[claim] = {"claim": claim, "label": _label(claim, labels), "source_id": cited[0].source_id if cited else "answer"}
+    order = {c: i for i, c in enumerate(list(CLAIMS) + list(LABELS))}
+    return sorted(found.values(), key=lambda f: order.get(f["claim"], len(order)))
+
+
+def _claims_of(models, c: Citation) -> tuple[str, ...]:
+    if models is None:
+        return ()
+    r = models.get(f"{c.doc}/{c.source_id}")
+    if r is None or c.kind != "article":
+        return ()
+    claims = tuple(r.claims)
+    reviewed = r.claims_label is not None and r.claims_label.source == "reviewed"
+    if not reviewed:  # computed: one-sided advice is a claim to balance too
+        claims += tuple(t for t in r.unsafe if t not in claims and t not in NOT_CLAIMS)
+    return claims
+
+
+def _labels(models) -> dict[str, str]:
+    if models is None:
+        return {}
+    return {k: v for p in models.posts.values() for k, v in p.labels.items()}
+
+
+def _label(claim: str, labels: dict[str, str]) -> str:
+    return labels.get(claim) or CLAIMS.get(claim, (claim.replace("_", " "),))[0]
 
 
 # Which card speaks most directly to each claim, best first.
@@ -141,6 +169,18 @@ CARD_ORDER = {
     "receive_love": ("your-needs", "stonewalling"),
     "freedom": ("space-in-words", "your-needs"),
     "relationship_with_man": ("your-needs", "space-in-words"),
+    "gender_generalisation": ("generalisations", "space-in-words"),
+    "pseudo_science": ("unsupported-science",),
+    "give_space": ("space-in-words", "stonewalling"),
+    "wait_it_out": ("stonewalling", "your-needs"),
+    "dont_question": ("your-needs", "stonewalling"),
+    "receive_no_matter": ("your-needs",),
+    "blames_reader": ("your-needs",),
+    "minimises": ("your-needs", "stonewalling"),
+    "let_him_check": ("control",),
+    "dont_check": ("your-needs",),
+    "isolate": ("control",),
+    "obey": ("control",),
 }
 
 
@@ -158,18 +198,21 @@ def cards_for(claims: list[str]) -> list[Card]:
     return picked[:MAX_CARDS]
 
 
-def dissent_for(claims: list[str], boost: set[str] = frozenset()) -> list[tuple[str, dict]]:
-    """Dissenting comments for these claims, by stance: most claims countered first, then ``boost``."""
-    comments = load_stances()["comments"]
+def dissent_for(models, claims: list[str], cited: set[str], boost: set[str] = frozenset()) -> list:
+    """Readers of the cited posts who disagree or add nuance on these claims (``RecordModel`` of each),
+    best first: by claims countered, then those answering a cited passage, then ``boost`` (retrieved
+    for the question), then post order. Never from a post the answer did not cite."""
+    if models is None:
+        return []
+    posts = {key.split("/", 1)[0] for key in cited}
     ranked = []
-    for order, (cid, entry) in enumerate(comments.items()):
-        if entry.get("stance") not in DISSENT:
-            continue
-        overlap = len(set(entry.get("counters", ())) & set(claims))
-        if overlap:
-            ranked.append((-overlap, cid not in boost, order, cid, entry))
-    ranked.sort(key=lambda t: t[:3])
-    return [(cid, entry) for *_, cid, entry in ranked[:MAX_COMMENTS]]
+    for order, r in enumerate(c for post in sorted(posts) for c in models.dissent(post)):
+        answers = bool(set(r.targets[:3]) & cited)
+        overlap = len(set(r.counters) & set(claims))
+        if answers or overlap:
+            ranked.append((-overlap, not answers, r.key not in boost, order, r))
+    ranked.sort(key=lambda t: t[:4])
+    return [t[-1] for t in ranked[:MAX_COMMENTS]]
 
 
 def quote_span(record, hint: str | None) -> tuple[int, int]:

@@ -6,8 +6,9 @@
 - check_in (a possible danger signal, not a clear one): "are you safe right now?", the helplines, no
   advice. When the person says they are safe, their earlier question is answered.
 - aftercare (danger earlier in this conversation): article questions are answered only from passages
-  that are safe in that context (``seeds/safety_tags.v1.yaml``: no "give him space", "go away",
-  "receive him with love", "don't question him", and nothing that blames the reader); the helplines stay.
+  that are safe in that context (the post model's unsafe-advice labels, ``bot/safety/withhold.py``: no
+  "give him space", "don't question him", "let her check your phone", nothing that blames the reader,
+  and nothing the model is unsure of); the helplines stay.
 - hurting (sad, self-blaming, lonely, heartbroken, no danger): a warm first line that names the feeling
   (``WARM``), then the real answer, and one quiet line (``REACH_OUT``) in case it ever feels like too much.
   Never the crisis box.
@@ -28,17 +29,27 @@ from index.bundled import bundled
 from .flags import Flag
 
 RESOURCES = bundled("prompts", "resources.v1.yaml")
-TAGS = bundled("seeds", "safety_tags.v1.yaml")
 
 NOT_PROFESSIONAL = "This is general information from one article and its readers, not professional advice."
 DECLINE = (
     "I can't change how I work, play a character or share my instructions. I'm happy to answer questions about "
-    "the article “Why Do Men Pull Away From You & The Relationship?” and its readers' comments."
+    "the article and its readers' comments."
 )
 OFF_TOPIC = (
-    "I can only answer questions about the article “Why Do Men Pull Away From You & The Relationship?” and "
-    "its readers' comments, for example: why men pull away, what the article advises, or what readers said."
+    "I can only answer questions about the article and its readers' comments, for example: what the article "
+    "says or advises, or what readers said."
 )
+
+
+def decline(title: str = "") -> str:
+    """The injection reply; ``title`` names the post when the index holds one (from the index, never code)."""
+    return DECLINE.replace("the article and", f"the article “{title}” and") if title else DECLINE
+
+
+def off_topic(title: str = "") -> str:
+    """The off-topic reply, naming the post when the index holds one."""
+    return OFF_TOPIC.replace("the article and", f"the article “{title}” and") if title else OFF_TOPIC
+
 
 CARE = {
     Flag.SELF_HARM: (
@@ -127,33 +138,6 @@ def resources_for(flags, data: dict | None = None) -> list[dict]:
         for r in data["resources"]
         if wanted & set(r.get("applies_to", ()))
     ]
-
-
-TAG_VALUES = ("give_space", "go_away", "dont_question", "receive_love", "dont_punish", "wait_it_out", "blames_reader", "minimises")
-
-
-@dataclass(frozen=True)
-class Tag:
-    tags: tuple[str, ...]
-    sentences: tuple[str, ...] = ()  # when given, only the sentences holding these are withheld
-
-
-@lru_cache(maxsize=4)
-def _tags_file(path: Path = TAGS) -> dict:
-    import yaml
-
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-
-def load_tags(path: Path = TAGS) -> dict[str, Tag]:
-    """Record id -> why it must not be quoted to someone in danger (``seeds/safety_tags.v1.yaml``)."""
-    data = _tags_file(path)
-    return {rid: Tag(tuple(e["tags"]), tuple(e.get("sentences") or ())) for rid, e in data["records"].items()}
-
-
-def tags_doc(path: Path = TAGS) -> str:
-    """The document the tags were written for (other indexed posts have no tags)."""
-    return _tags_file(path)["doc"]
 
 
 @lru_cache(maxsize=1)

@@ -1,9 +1,15 @@
 """Passages never quoted to someone who said, in this conversation, that they are in danger.
 
-The tagged records (``seeds/safety_tags.v1.yaml``: "give him space", "go away", "receive him
-with love", "don't question him", blaming the reader) become seed spans; retrieved sources are
-cut around them before any generator sees them, and a last guard drops any citation that still
-overlaps one. Offsets stay exact: a cut source is a sub-span of the seed.
+Which passages: the index's model of each post (``index/understand``) tags advice that is unsafe in a
+controlling or violent relationship ("give him space", "don't question him", "let her check your
+phone", "keep it in the family", blaming the reader...), computed for any post and reviewed where a
+person reviewed it (``seeds/safety_tags.v1.yaml`` for the bundled article). It fails closed: a
+passage tagged "uncertain" is withheld like a tagged one, and an index with no model of a post
+withholds every sentence of that post's article that gives advice.
+
+The tagged spans become seed spans; retrieved sources are cut around them before any generator sees
+them, and a last guard drops any citation that still overlaps one. Offsets stay exact: a cut source is
+a sub-span of the seed.
 """
 
 from __future__ import annotations
@@ -12,28 +18,40 @@ from dataclasses import replace
 from functools import lru_cache
 
 from index.sentences import normalise, sentence_spans
+from index.understand import rules
 
 from ..answer import Citation, Source
-from . import policy
 
 
 @lru_cache(maxsize=4)
 def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
-    """doc -> [(start, end, record id)] of the tagged passages in this index (once per index version;
-    read it, don't change it)."""
-    tags = policy.load_tags()
-    doc = policy.tags_doc()
+    """doc -> [(start, end, record id)] of the passages withheld after a disclosure in this index (once per
+    index version; read it, don't change it)."""
+    models = getattr(version, "post_models", None)
+    known = set(models.posts) if models is not None else set()
     out: dict[str, list[tuple[int, int, str]]] = {}
-    for rid, entry in tags.items():
-        record = version.records_by_id.get(f"{doc}/{rid}")
-        if record is None:
+    for record in version.records:
+        if record.doc not in known:  # never modelled: every sentence of advice in the article (fail closed)
+            if record.kind == "article":
+                for s, e in sentence_spans(record.text, record.start):
+                    if rules.advice_score(record.text[s - record.start : e - record.start]):
+                        out.setdefault(record.doc, []).append((s, e, record.id))
             continue
-        if not entry.sentences:
+        model = models.get(f"{record.doc}/{record.id}")
+        if model is None or not model.unsafe:
+            continue
+        if not model.unsafe_sentences:
             out.setdefault(record.doc, []).append((record.start, record.end, record.id))
             continue
+        hints = [normalise(h) for h in model.unsafe_sentences]
+        matched = False
         for s, e in sentence_spans(record.text, record.start):
-            if any(normalise(hint) in normalise(record.text[s - record.start : e - record.start]) for hint in entry.sentences):
+            text = normalise(record.text[s - record.start : e - record.start])
+            if any(h in text or (text and text in h) for h in hints):
                 out.setdefault(record.doc, []).append((s, e, record.id))
+                matched = True
+        if not matched:  # the tagged sentence is not found as such: withhold the whole passage
+            out.setdefault(record.doc, []).append((record.start, record.end, record.id))
     for spans in out.values():
         spans.sort()
     return out
