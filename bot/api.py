@@ -177,7 +177,7 @@ class Bot:
         retriever = HybridRetriever(self.version, self.scorer, mode=self.retriever_mode)
         # Its indexes (BM25, sentence rows, commenter names, word counts, reply graph) load on first
         # use; load them now, under the lock, so threads answering at once never build them side by side.
-        retriever.search("why do men pull away", k=1)
+        retriever.search(self.version.post_models.title() or "what does the article say", k=1)
         retriever.coverage("why", [])
         getattr(retriever, "graph", None)
         version = retriever.version  # and what answers read from the version
@@ -301,7 +301,8 @@ class Bot:
             turn.text, _ = clean_question(turn.report.resumed)
             turn.query = condense(turn.text, turn.history[:-1])
         authors = sorted({r.author for r in version.records if r.author}) if version else []
-        turn.intent = intent_for(turn.text, turn.query, authors)
+        mentioned = version.post_models.mentioned() if version is not None else frozenset()
+        turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
         turn.timings["check"] = time.perf_counter() - turn.started
         return turn
 

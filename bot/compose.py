@@ -45,7 +45,7 @@ OPINION_FLOOR = 0.1
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
     r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
-    r"|sorry for the essay|thank you for this blog|thanks renee|hi renee|dear renee|you are amazing renee"
+    r"|sorry for the essay|thank you for this (?:blog|article|post)|(?:thanks|hi|hello|dear) \w+[,!.]|you are amazing \w+"
     r"|i have a question|please some ?one advise|please help|what is your advice|ok what is your advice"
     r"|here['’]?s what you can do|let me ask you a few questions|to help you understand why)\b",
     re.I,

@@ -39,7 +39,7 @@ _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
     r"|\b(?:should|shall|must|do) i\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b"
-    r"|\bwhat does (?:the article|the author|she|renee|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
+    r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
     re.I,
 )
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
@@ -48,7 +48,7 @@ _SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comm
 # Capitalised words that name something else than a commenter in this corpus or in questions.
 _NOT_NAMES = set(
     """I I'm Is Are Do Does Did Can Could Should Would Will What Why How When Where Who Which The A An And But So Or If
-    Ok OK Yes No Hi Hey Renee David God Valentine Valentine's Thursday Friday Monday Tuesday Wednesday Saturday Sunday
+    Ok OK Yes No Hi Hey God Valentine Valentine's Thursday Friday Monday Tuesday Wednesday Saturday Sunday
     New Orleans UM Part Step Disclaimer Science Men Women He She His Her My Me It Its That This They Their Was Were
     Has Have According Per Tell Give Please Thanks Thank Also Then Any Anyone Anybody Someone Everyone Nobody Dear Ladies""".split()
 )
@@ -100,10 +100,12 @@ def named_authors(question: str, authors) -> list[str]:
     return sorted(found, key=lambda a: joined.find(" " + _words(a)[0] + " ") % (len(joined) + 1))
 
 
-def classify(question: str, authors=()) -> Intent:
+def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset()) -> Intent:
+    """``mentioned``: capitalised words the indexed posts use (the author, people in the stories): a
+    name among them is not an unknown commenter."""
     names = tuple(named_authors(question, authors))
     unknown, near = [], {}
-    known = {w for a in authors for w in _words(a or "")}
+    known = {w for a in authors for w in _words(a or "")} | {m.casefold() for m in mentioned}
     for m in _NAME_AFTER.finditer(question):
         name = next((g for g in m.groups() if g), None)
         if name and name not in _NOT_NAMES and name.casefold() not in known:
@@ -134,12 +136,12 @@ def classify(question: str, authors=()) -> Intent:
 _REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
 
 
-def intent_for(question: str, query: str, authors=()) -> Intent:
+def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] = frozenset()) -> Intent:
     """The intent of a question in a conversation: its own kind and names; a follow-up that refers to
     someone ("did anyone reply to her?") takes the names of what it follows (``query``)."""
-    intent = classify(question, authors)
+    intent = classify(question, authors, mentioned)
     if not intent.names and query != question and (_REFERS.search(question) or intent.kind in ("said", "thread")):
-        earlier = classify(query, authors)
+        earlier = classify(query, authors, mentioned)
         if earlier.names:
             kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
             intent = replace(intent, names=earlier.names, kind=kind)

@@ -63,7 +63,8 @@ def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None,
     app.include_router(make_router(answering, generators))
     if mcp:
         app.middleware("http")(_key_guard(answering, MCP_PATH))
-    blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering)
+    blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering,
+                          page=ui.page_for(settings))
     ui.mount(app, blocks, auth=auth, concurrency=settings.concurrency, mcp=mcp)
     return app, answering
 
@@ -156,10 +157,11 @@ def _warm_up(answering: Answering, settings: Settings) -> None:
     """Load the index and the embedding model now, not on the first question (in the answering pool)."""
     def work():
         bot = answering.bot_factory(settings.generator)
+        question = bot.version.post_models.title() or "What does the article say?"  # the index's own words
         if settings.generator == "extractive":  # cheap: a whole answer warms every stage
-            bot.ask("Why do men pull away?")
+            bot.ask(question)
         else:  # an LLM answer would hold a worker; load the index and embeddings only
-            bot.retrieve("why do men pull away", k=1)
+            bot.retrieve(question, k=1)
 
     try:
         answering.run(work).result()

@@ -9,7 +9,7 @@ sources of every answer (bot/ui_format.py). Errors from the project (BotError) b
 a friendly message in the chat; the server keeps serving.
 
 API for scripts (gradio_client), endpoint "/chat":
-    Client(url).predict("Why do men pull away?", "extractive", api_name="/chat")
+    Client(url).predict("What does the article say?", "extractive", api_name="/chat")
     -> the Answer as a dict (text, citations, sources, safety, meta); a BotError comes back
        as gradio_client's AppError with the message. One Client keeps one conversation.
 Endpoint "/ask" (also the MCP tool `ask` with `bot serve --mcp`): ask(question, history) -> JSON text
@@ -26,6 +26,7 @@ import logging
 import os
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterable
@@ -43,23 +44,15 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 log = logging.getLogger(__name__)
 
-TITLE = "Why do men pull away? Ask the article and its readers"
 MCP_TOOL = "ask"
 FEEDBACK_THANKS = "Thanks: your rating was saved with this answer (nothing about you)."
-EXAMPLES = [
-    "Why do men pull away?",
-    "What should I do when he withdraws?",
-    "What is the science behind a man withdrawing?",
-    "What did readers say about giving him space?",
-    "Is it my fault that he went quiet?",
-]
 GENERATOR_HELP = (
     "extractive answers with quotes picked from the passages: fast, and every word is from the source. "
     "LLM generators write a draft that is checked the same way. Each answer names the generator that made it."
 )
 ABOUT = """
-**What this is.** A chat over one blog article, *Why Do Men Pull Away From You & The Relationship?*,
-and the ~28 reader comments under it (with who replied to whom). It answers only from that text.
+**What this is.** A chat over {what}, and the {comments} reader comments under it (with who replied to whom).
+It answers only from that text.
 
 **How answers are made.** Your question (plus the conversation so far, for follow-ups) is used to
 search the article and comments by meaning and by keywords. The best passages go to the selected
@@ -69,10 +62,71 @@ citation against the exact source text; claims that are not supported are droppe
 you see each numbered source: the exact quote, who wrote it and where it sits, with the surrounding
 passage one click away.
 
-**Keep in mind.** The article is one author's opinion about relationships, not professional advice,
-and reader comments are personal stories. When a question touches on risk to you or someone else,
-the answer starts with places to get help, and other perspectives are shown apart from what the article says.
+**Keep in mind.** The article is one author's opinion, not professional advice, and reader comments are
+personal stories. When a question touches on risk to you or someone else, the answer starts with places
+to get help, and other perspectives are shown apart from what the article says.
 """
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the page says about the post it serves: all of it read from the index (``page_for``)."""
+
+    post_title: str = ""  # "" when the index holds several posts or none yet
+    comments: int = 0
+    examples: tuple[str, ...] = (
+        "What does the article say?", "What does the article advise?", "What did readers say?",
+        "Who disagreed with the article?",
+    )
+
+    @property
+    def title(self) -> str:
+        return f"{self.post_title}: ask the article and its readers" if self.post_title else "Ask the article and its readers"
+
+    @property
+    def about(self) -> str:
+        what = f"one blog article, *{self.post_title}*," if self.post_title else "the indexed blog articles"
+        return ABOUT.format(what=what, comments=self.comments or "the")
+
+
+def page_for(settings) -> Page:
+    """The page for the current index: its post's title, comment count and example questions made from
+    its own words (headings that ask, a reader who disagreed). A generic page when there is no index yet."""
+    from index.errors import StoreError
+    from index.store import IndexVersion
+
+    try:
+        version = IndexVersion.open(settings.store_dir, settings.chroma_url)
+        models = version.post_models
+    except StoreError:
+        return Page()
+    title = models.title()
+    if not title:
+        return Page(comments=sum(len(p.comments()) for p in models.posts.values()))
+    post = next(iter(models.posts.values()))
+    examples = [title if title.rstrip().endswith("?") else "What is the article's main point?"]
+    headings = [r.text.strip() for r in version.records if r.doc == post.post and r.id.endswith(":heading")]
+    examples += [h for h in headings if h.endswith("?")][:1]
+    examples += ["What does the article advise?", "Who disagreed with the article?"]
+    dissent = [r for r in post.comments() if r.stance and r.stance.value in ("disagrees", "nuance")]
+    names = [n for n in post.names if any(n.lower().split()[0] in r.key for r in dissent)]
+    if names:
+        examples.append(f"What did {names[0]} say?")
+    return Page(title, len(post.comments()), tuple(dict.fromkeys(examples)))
+
+
+# The MCP tool's description: what an agent reads to decide when to call it (the post comes from the index).
+ASK_DOC = """Ask {post} and its threaded reader comments. Answers come only from that text: every claim cites
+        the exact article passage or comment it quotes (quote == source[start:end]), and a safety layer adds
+        crisis/abuse resources and balancing perspectives when needed. Not professional advice; questions outside
+        the article get "The article and its comments don't cover that". Returns JSON:
+        {{answer_id, text (with [n] markers), citations [{{n, source_id, kind, author, parent_author, quote, start, end,
+        doc, section}}], safety {{flags, resources, perspectives, notes, ...}}, generator, abstained}}.
+
+        Args:
+            question: the question, in plain words (e.g. "{example}")
+            history: earlier turns of this conversation as [[question, answer], ...], oldest first (optional)
+        """
 
 CSS_FILE = Path(__file__).with_name("ui.css")  # the chat's look; Gradio scopes it to its content area
 
@@ -140,7 +194,7 @@ def whole_answer(answering: Answering, spec: str, question: str, history: list, 
     return answering.ask(spec, _question(question), history)
 
 
-def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
+def _handlers(gr, answering: Answering, default: str, page: Page | None = None) -> SimpleNamespace:
     """What the page's events do: answer (streaming), rate an answer, comment on a rating, and the
     two script endpoints (/chat for gradio_client, the MCP tool). BotError becomes a message."""
     feedback = answering.feedback
@@ -218,18 +272,7 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
     api_chat.__annotations__ = {"request": gr.Request}
 
     def ask(question: str, history: list | None = None, request=None) -> str:
-        """Ask the blog article "Why Do Men Pull Away From You & The Relationship?" and its ~30 threaded reader
-        comments (relationship advice: why men withdraw, giving him space, what readers experienced). Answers come
-        only from that text: every claim cites the exact article passage or comment it quotes (quote == source[start:end]),
-        and a safety layer adds crisis/abuse resources and balancing perspectives when needed. Not professional advice;
-        questions outside the article get "The article and its comments don't cover that". Returns JSON:
-        {answer_id, text (with [n] markers), citations [{n, source_id, kind, author, parent_author, quote, start, end,
-        doc, section}], safety {flags, resources, perspectives, notes, ...}, generator, abstained}.
-
-        Args:
-            question: the question, in plain words (e.g. "Why do men pull away?")
-            history: earlier turns of this conversation as [[question, answer], ...], oldest first (optional)
-        """
+        """(set below: ASK_DOC, naming the post from the index)"""
         from .http.serialize import answer_payload
 
         turns = history or []
@@ -243,12 +286,16 @@ def _handlers(gr, answering: Answering, default: str) -> SimpleNamespace:
         return json.dumps(answer_payload(answer), ensure_ascii=False)
 
     ask.__annotations__ = {"question": str, "history": list[list[str]] | None, "request": gr.Request, "return": str}
+    page = page or Page()
+    ask.__doc__ = ASK_DOC.format(
+        post=f'the blog article "{page.post_title}"' if page.post_title else "the indexed blog articles",
+        example=page.examples[0])
 
     return SimpleNamespace(respond=respond, rate=rate, add_comment=add_comment, api_chat=api_chat, ask=ask)
 
 
 def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None,
-              *, answering: Answering | None = None):
+              *, answering: Answering | None = None, page: Page | None = None):
     """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
     ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback."""
     gr = _gradio()
@@ -256,12 +303,13 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
     default = default if default in generators else generators[0]
     answering = answering or Answering(bot_factory)
     feedback = answering.feedback
-    on = _handlers(gr, answering, default)
+    page = page or Page()
+    on = _handlers(gr, answering, default, page)
     respond, rate, add_comment, api_chat, ask = on.respond, on.rate, on.add_comment, on.api_chat, on.ask
 
-    with gr.Blocks(title="Why men pull away: cited chat", analytics_enabled=False) as app:
+    with gr.Blocks(title=f"{page.post_title or 'Article'}: cited chat", analytics_enabled=False) as app:
         gr.Markdown(
-            f"## {TITLE}\nAnswers quote the article and its comments; every claim is numbered to its source.",
+            f"## {page.title}\nAnswers quote the article and its comments; every claim is numbered to its source.",
             elem_id="title",
         )
         history = gr.State([])
@@ -273,7 +321,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
             elem_id="chat", label="Conversation", show_label=False, height="64vh", min_height=300, autoscroll=False,
             latex_delimiters=[], sanitize_html=True, allow_tags=False,
             feedback_options=("Like", "Dislike") if feedback is not None else None, buttons=["copy"],
-            layout="bubble", examples=[{"text": q} for q in EXAMPLES],
+            layout="bubble", examples=[{"text": q} for q in page.examples],
             placeholder="**Ask about the article or what its readers said.** Try one of these:",
         )
         with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
@@ -294,7 +342,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
             interactive=len(generators) > 1, elem_id="generator",
         )
         with gr.Accordion("About this chat: what it knows and how answers are made", open=False, elem_id="about"):
-            gr.Markdown(ABOUT)
+            gr.Markdown(page.about)
 
         def take(text):
             return "", text

@@ -29,7 +29,9 @@ Women need to feel free. Research shows her dopamine drops within 72 hours of fe
 
 2)           Plan a weekly dinner together and put it on a shared calendar.
 
-Why does she go quiet?
+Why Does She Go Quiet?
+
+She goes quiet when she feels crowded, and it passes.
 
   • Priya
 
@@ -264,3 +266,14 @@ def test_a_one_sided_claim_of_a_new_post_gets_its_dissenting_reader_and_a_card(c
     assert readers and readers[0].title.startswith("Priya") and readers[0].stance == "disagrees"
     cards = {p.card for p in out.safety.perspectives if p.origin == "card"}
     assert cards & {"generalisations.v1.md", "unsupported-science.v1.md"}
+
+
+def test_the_web_page_names_the_indexed_post_and_asks_in_its_words(calm_version, tmp_path):
+    from bot.ui import ASK_DOC, Page, page_for
+
+    page = page_for(Settings(store_dir=tmp_path / "store"))
+    assert page.post_title == "Rules for a Calm Girlfriend" and page.post_title in page.title and page.post_title in page.about
+    assert "Why Does She Go Quiet?" in page.examples  # a heading that asks
+    assert "What did Priya say?" in page.examples  # a reader who disagreed
+    assert page_for(Settings(store_dir=tmp_path / "empty")) == Page()  # no index yet: a generic page
+    assert "{post}" in ASK_DOC and "pull away" not in ASK_DOC.lower()

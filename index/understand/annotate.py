@@ -96,8 +96,9 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
     out = _dissent_targets(doc, out, records, record_vec, sents, vec_of)
     names = tuple(dict.fromkeys(AUTHOR_SUFFIX.sub("", r.author) for r in records
                                 if r.kind == "comment" and r.author and r.author != NO_AUTHOR))
+    mentioned = tuple(sorted(set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))))
     return PostModel(doc, title, author, names, _topic(records), out, content_sha1(text),
-                     (ANNOTATOR, f"encoder:{encoder}" if encoder else "encoder"))
+                     (ANNOTATOR, f"encoder:{encoder}" if encoder else "encoder"), mentioned=mentioned)
 
 
 def _prototypes(table: dict[str, list[str]], embed: Embed):

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Literal
 
-ANNOTATOR = "rules-embeddings-1"  # bump when the computed labels change: cached models are redone
+ANNOTATOR = "rules-embeddings-2"  # bump when the computed labels change: cached models are redone
 
 Source = Literal["reviewed", "rule", "embedding", "structure", "none"]
 ROLES = ("heading", "claim", "advice", "story", "question", "aside", "filler")
@@ -74,17 +74,20 @@ class PostModel:
     sha1: str = ""  # of the post text: a cached model is reused only for the same text
     made_with: tuple[str, ...] = ()  # what computed it: annotator version, encoder, reviewed files
     labels: dict[str, str] = field(default_factory=dict)  # claim kind -> what it claims (reviewed files may add)
+    mentioned: tuple[str, ...] = ()  # capitalised words of the post (the author, people in its stories)
 
     def to_dict(self) -> dict:
         return {"post": self.post, "title": self.title, "author": self.author, "names": list(self.names),
                 "topic": list(self.topic), "sha1": self.sha1, "made_with": list(self.made_with), "labels": self.labels,
+                "mentioned": list(self.mentioned),
                 "records": {k: r.to_dict() for k, r in self.records.items()}}
 
     @classmethod
     def from_dict(cls, row: dict) -> "PostModel":
         return cls(row["post"], row["title"], row.get("author"), tuple(row.get("names", ())), tuple(row.get("topic", ())),
                    {k: RecordModel.from_dict(r) for k, r in row.get("records", {}).items()},
-                   row.get("sha1", ""), tuple(row.get("made_with", ())), dict(row.get("labels") or {}))
+                   row.get("sha1", ""), tuple(row.get("made_with", ())), dict(row.get("labels") or {}),
+                   tuple(row.get("mentioned", ())))
 
     def comments(self) -> list[RecordModel]:
         return [r for r in self.records.values() if r.stance is not None]
@@ -152,6 +155,13 @@ class PostModels:
 
     def topic(self) -> set[str]:
         return {w for p in self.posts.values() for w in p.topic}
+
+    @cached_property
+    def _mentioned(self) -> frozenset[str]:
+        return frozenset(w for p in self.posts.values() for w in p.mentioned)
+
+    def mentioned(self) -> frozenset[str]:
+        return self._mentioned
 
     def titles(self) -> dict[str, str]:
         return {p: m.title for p, m in self.posts.items()}
