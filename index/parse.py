@@ -36,6 +36,12 @@ NO_AUTHOR = "(no name)"
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[•◦▪‣·*-])[ \t]+(?P<name>\S.*?)[ \t]*$")
 _STEP = re.compile(r"^(\d{1,2})[).]")
 _QUOTES = "\"'‘’“”«»"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(
+    rf"^(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?)?$",
+    re.I,
+)
 _STOPWORDS = set(
     """a an and are as at be behind but by do does dont don't for from get give has have he hes
     he's her his how i in is it its it's more most much my not of on or our out really simply so
@@ -57,6 +63,7 @@ class Record:
     author: str | None = None  # comment: name, NO_AUTHOR when the line is missing
     parent: str | None = None  # comment: id of the comment it replies to
     depth: int = 0  # comment: 0 for top level, 1 for a reply, ...
+    date: str | None = None  # comment: the date line under the author ("March 4, 2024 at 8:21 am"), not text
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -264,6 +271,7 @@ class _Open:
     depth: int
     parent: int | None
     body: int | None = None
+    date: str | None = None
     start: int | None = None
     end: int | None = None
     empty_at: int = 0  # where an empty comment's zero-length span sits
@@ -306,6 +314,9 @@ def _parse_comments(source: str, lines: list[_Line], doc: str, order: int) -> li
             bullet_indent = sibling.bullet if sibling else max(line.indent - 2, 0)
             current = open_comment(NO_AUTHOR, bullet_indent, line.content_start)
             current.body = line.indent
+        if current.start is None and current.date is None and _DATE.match(source[line.content_start : line.content_end]):
+            current.date = source[line.content_start : line.content_end]  # the comment's date, not its words
+            continue
         if current.start is None:
             current.start = line.content_start
         current.end = line.content_end
@@ -327,6 +338,7 @@ def _parse_comments(source: str, lines: list[_Line], doc: str, order: int) -> li
                 author=c.author,
                 parent=ids[c.parent] if c.parent is not None else None,
                 depth=c.depth,
+                date=c.date,
             )
         )
     return records

@@ -191,3 +191,18 @@ def test_bad_files_get_one_line_errors(tmp_path, name, content, message):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         parse_file(tmp_path / "nope.txt")
+
+
+def test_a_date_line_under_the_author_is_the_comments_date_not_its_words():
+    text = (
+        "A Title Here\n\nSome article text that is long enough to be a paragraph.\n\n"
+        "  • Priya\n\n    September 3, 2023 at 7:12 am\n\n    Fix 3 was my problem all along.\n\n"
+        "    • Maggie (author)\n\n      3 Sept 2023\n\n      So glad it helped!\n\n"
+        "  • Lee\n\n    March 4, 2024 is when I started, and it worked.\n"
+    )
+    comments = [r for r in parse_text(text, doc="d") if r.kind == "comment"]
+    assert [c.date for c in comments] == ["September 3, 2023 at 7:12 am", "3 Sept 2023", None]
+    assert comments[0].text == "Fix 3 was my problem all along." and comments[1].text == "So glad it helped!"
+    assert comments[2].text.startswith("March 4, 2024 is when")  # a sentence that starts with a date is words
+    for c in comments:
+        assert text[c.start : c.end] == c.text

@@ -277,3 +277,22 @@ def test_the_web_page_names_the_indexed_post_and_asks_in_its_words(calm_version,
     assert "What did Priya say?" in page.examples  # a reader who disagreed
     assert page_for(Settings(store_dir=tmp_path / "empty")) == Page()  # no index yet: a generic page
     assert "{post}" in ASK_DOC and "pull away" not in ASK_DOC.lower()
+
+
+def test_danger_words_earlier_withhold_unsafe_advice_even_when_the_answer_is_not_aftercare(calm_version):
+    from bot.answer import Source
+    from bot.safety import SafetyLayer
+    from bot.safety import withholds
+    from bot.safety.detect import Detector
+
+    from .test_safety_detect import BrokenEmbeddings
+
+    layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+    history = [("Years ago my ex hit me when I wouldn't unlock my phone for him.", "")]
+    report = layer.check("What does the article say about phones?", history)
+    assert report.tier not in ("danger", "check_in") and withholds(report)
+    step = next(r for r in calm_version.records if r.id.endswith(":step1"))
+    src = Source(1, "calm/x#1", "calm", "article", step.text, step.start, step.end, 0.5, record_ids=(step.id,))
+    assert layer.screen_sources([src], report, calm_version) == [] and report.withheld == [step.id]
+    plain = layer.check("What does the article say about phones?", [])
+    assert not withholds(plain)

@@ -124,6 +124,8 @@ class SafetyLayer:
             report.scores.update({f"possible_{f}": 1.0 for f in det.uncertain})
         if report.tier in (Tier.DANGER, Tier.AFTERCARE):
             report.flags = [f for f in report.flags if f not in (Flag.DISTRESS, Flag.OFF_TOPIC)]
+        if report.tier not in (Tier.DANGER, Tier.CHECK_IN, Tier.AFTERCARE) and conversation.disclosed(history):
+            report.scores["disclosed_earlier"] = 1.0  # answered, but nothing unsafe in an abusive relationship is quoted
         if not report.tier and Flag.DISTRESS in report.flags:
             report.tier = Tier.HURTING  # hurting but safe: a warm line, then the answer (never the crisis box)
         report.reasons = _reasons(report, det, state)
@@ -169,7 +171,7 @@ class SafetyLayer:
                     report.scores["masked_passages"] = report.scores.get("masked_passages", 0) + 1
                 src = replace(src, text=text)
             screened.append(src)
-        if report is not None and report.tier == Tier.AFTERCARE and version is not None:
+        if report is not None and withholds(report) and version is not None:
             screened, withheld = cut_sources(screened, withheld_spans(version), version.sources)
             report.withheld = withheld
         return screened
@@ -192,7 +194,11 @@ class SafetyLayer:
         elif report.tier == Tier.AFTERCARE:
             text, citations = self._guard(text, citations, index_version, report)
             report.care = policy.AFTERCARE if report.withheld else policy.STILL_HERE
-        elif report.tier == Tier.HURTING or Flag.DISTRESS in flags:
+        elif report.scores.get("disclosed_earlier"):
+            text, citations = self._guard(text, citations, index_version, report)
+            if report.withheld:
+                report.care, report.reach_out = policy.LEFT_OUT, policy.REACH_OUT
+        if report.tier == Tier.HURTING or (Flag.DISTRESS in flags and report.tier not in (Tier.DANGER, Tier.CHECK_IN, Tier.AFTERCARE)):
             # a warm line only for the sad ones; the quiet line for everyone on this tier
             report.care = policy.warm_line(answer.question) if Flag.DISTRESS in flags else ""
             report.reach_out = policy.REACH_OUT
@@ -241,7 +247,7 @@ class SafetyLayer:
         models = _models(version)
         cited = {f"{c.doc}/{c.source_id}" for c in citations}
         boost = _retrieved_comment_ids(retrieve_fn, question)
-        spans = withheld_spans(version) if report.tier == Tier.AFTERCARE else {}
+        spans = withheld_spans(version) if withholds(report) else {}
         for entry in dissent_for(models, ids, cited, boost):
             record = version.records_by_id.get(entry.key)
             if record is None:
@@ -295,6 +301,11 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
     mapping = {c.n: i for i, c in enumerate(kept, 1)}
     text = markers.renumber(text, mapping)
     return text, [replace(c, n=mapping[c.n]) for c in kept]
+
+
+def withholds(report: SafetyReport) -> bool:
+    """Unsafe advice is cut from what this answer may quote: after danger, or danger words earlier in the conversation."""
+    return report.tier == Tier.AFTERCARE or bool(report.scores.get("disclosed_earlier"))
 
 
 def _models(version):

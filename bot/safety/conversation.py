@@ -109,6 +109,21 @@ def state_of(history, detect) -> State:
     return state
 
 
+def disclosed(history) -> list[str]:
+    """Danger words in any earlier user turn, however the detector weighed them (past, uncertain, about
+    someone else): enough to withhold advice that is unsafe in an abusive relationship, never enough for
+    the crisis box. Fail closed for what is quoted, open for whether to answer."""
+    from .patterns import STRONG
+
+    found = []
+    for turn in user_turns(history):
+        text = normalise(turn)
+        for flag in DANGER:
+            if flag not in found and any(p.search(text) for p in STRONG[flag].values()):
+                found.append(flag)
+    return found
+
+
 def claims_safe(message: str) -> bool:
     """A plain statement of safety ("I'm safe now", "I'm at my sister's"): clears danger said earlier."""
     return _safe_by(SAFE_CLAIM, message)

@@ -201,7 +201,8 @@ def cards_for(claims: list[str]) -> list[Card]:
 def dissent_for(models, claims: list[str], cited: set[str], boost: set[str] = frozenset()) -> list:
     """Readers of the cited posts who disagree or add nuance on these claims (``RecordModel`` of each),
     best first: by claims countered, then those answering a cited passage, then ``boost`` (retrieved
-    for the question), then post order. Never from a post the answer did not cite."""
+    for the question), then post order; when none counters them, one reader who disagrees with the post
+    (retrieved for the question first). Never from a post the answer did not cite."""
     if models is None:
         return []
     posts = {key.split("/", 1)[0] for key in cited}
@@ -212,6 +213,9 @@ def dissent_for(models, claims: list[str], cited: set[str], boost: set[str] = fr
         if answers or overlap:
             ranked.append((-overlap, not answers, r.key not in boost, order, r))
     ranked.sort(key=lambda t: t[:4])
+    if not ranked and set(claims) - {"life_stress"}:  # nobody answered these claims in particular: a reader who disagrees with the post still speaks to it
+        everyone = [c for post in sorted(posts) for c in models.dissent(post) if c.stance.value == "disagrees"]
+        return sorted(everyone, key=lambda c: c.key not in boost)[:1]
     return [t[-1] for t in ranked[:MAX_COMMENTS]]
 
 

@@ -80,8 +80,13 @@ CHECK_AGAIN = (
     "lines below are free and confidential, and you can keep talking to me here."
 )
 AFTERCARE = (
-    "Because of what you told me earlier, I've left out the article's advice to give him space, wait or not "
-    "question him, which isn't safe advice in your situation. The helplines are still here for you."
+    "Because of what you told me earlier, I've left out the parts of the article's advice that aren't safe in "
+    "your situation (such as giving a partner space, waiting it out, not questioning them or letting them check "
+    "your phone). The helplines are still here for you."
+)
+LEFT_OUT = (
+    "Because of what you mentioned earlier, I've left out the parts of the article's advice that aren't safe if a "
+    "partner is controlling or violent."
 )
 STILL_HERE = "The helplines are still here for you if you need them."
 DISTRESS = "That sounds really painful, and it makes sense that you're shaken."

@@ -52,9 +52,31 @@ def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
                 matched = True
         if not matched:  # the tagged sentence is not found as such: withhold the whole passage
             out.setdefault(record.doc, []).append((record.start, record.end, record.id))
+    _quoted_elsewhere(version, out)
     for spans in out.values():
         spans.sort()
     return out
+
+
+def _quoted_elsewhere(version, out: dict[str, list[tuple[int, int, str]]]) -> None:
+    """A reader quoting withheld advice word for word ("'Let her check your phone' is controlling") would show
+    it all the same: the sentence holding the quotation is withheld too (its other sentences are not)."""
+    import re
+
+    withheld = {doc: [normalise(version.sources[doc][s:e]) for s, e, _ in spans] for doc, spans in out.items()}
+    if not any(withheld.values()):
+        return
+    for record in version.records:
+        texts = withheld.get(record.doc)
+        if not texts:
+            continue
+        for s, e in sentence_spans(record.text, record.start):
+            sentence = record.text[s - record.start : e - record.start]
+            for quoted in re.findall(r"[\"“]([^\"“”]{12,300})[\"”]", sentence):
+                q = normalise(quoted).strip(" .,!?")
+                if len(q.split()) >= 4 and any(q in t for t in texts):
+                    out[record.doc].append((s, e, record.id))
+                    break
 
 
 def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str]]], seeds: dict[str, str]) -> tuple[list[Source], list[str]]:
@@ -66,7 +88,7 @@ def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str
         if not blocked:
             out.append(src)
             continue
-        withheld += [rid for *_, rid in blocked if rid not in withheld]
+        withheld = list(dict.fromkeys(withheld + [rid for *_, rid in blocked]))
         cursor = src.start
         seed = seeds[src.doc]
         for s, e, _ in blocked + [(src.end, src.end, "")]:

@@ -46,6 +46,7 @@ STANCE_PROTOTYPES = {
     "story": ["This happened to me last year with my boyfriend.", "Here is what happened when I tried it."],
 }
 UNSAFE_SURE, UNSAFE_UNSURE = 0.62, 0.50  # cosine to the nearest unsafe prototype: tag / not sure it is safe
+PARTNER_SHARE = 0.15  # of the article's sentences name a partner: a relationship post (fail closed on its advice)
 TARGET_MIN = 0.30  # a dissenting comment "answers" an article passage at least this similar
 ANSWER_MIN = 0.25  # a reply further down that advises answers a question at least this similar (a direct one always)
 ANSWER_SURE = 0.5  # any reply this similar answers it
@@ -75,6 +76,9 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
         return v / (np.linalg.norm(v) or 1.0)
 
     unsafe_proto = _prototypes(UNSAFE_PROTOTYPES, embed)
+    article = [s for r in records if r.kind == "article" for s in sents[r.id]]
+    # a post about being with a partner: its untagged advice about the partner is not known to be safe
+    partnered = sum(1 for s in article if rules.PARTNER.search(rules.plain(s))) >= PARTNER_SHARE * max(1, len(article))
     stance_proto = _prototypes(STANCE_PROTOTYPES, embed)
 
     title = next((r.text.strip() for r in records if r.id == "article:title"), doc.replace("-", " "))
@@ -89,9 +93,10 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
             model = _claims(model, ss)
         if r.kind == "comment":
             model = _comment(model, r, ss, [vec_of.get((r.id, i)) for i in range(len(ss))], stance_proto, author)
-        model = _unsafe(model, r, ss, [vec_of.get((r.id, i)) for i in range(len(ss))], unsafe_proto)
+        model = _unsafe(model, r, ss, [vec_of.get((r.id, i)) for i in range(len(ss))], unsafe_proto, partnered)
         out[key] = model
 
+    out = _replies_follow(doc, records, out, sents)
     out = _answers(doc, records, by_id, out, sents, vec_of)
     out = _dissent_targets(doc, out, records, record_vec, sents, vec_of)
     names = tuple(dict.fromkeys(AUTHOR_SUFFIX.sub("", r.author) for r in records
@@ -121,7 +126,7 @@ def _role(r: Record, ss: list[str]) -> Label:
         if rules.QUESTION.search(rules.plain(s)):
             score["question"] += 1.0
         elif rules.advice_score(s):
-            score["advice"] += 1.0
+            score["advice"] += 1.3
         elif rules.STORY.search(rules.plain(s)):
             score["story"] += 1.0
         elif rules.claim_kinds(s) or re.search(r"\b(?:is|are|was|were|has|have|does|do|will|can|makes?|means?)\b", s, re.I):
@@ -129,7 +134,7 @@ def _role(r: Record, ss: list[str]) -> Label:
         else:
             score["claim" if r.kind == "article" else "aside"] += 0.5
     if r.kind == "comment" and rules.ASKS_HELP.search(rules.plain(body)):
-        score["question"] += 1.0
+        score["question"] += 1.0 + (1.0 if score["question"] else 0.0)  # asks for help, and asks: a question
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
     total = sum(score.values()) or 1.0
@@ -154,10 +159,11 @@ def _claims(model: RecordModel, ss: list[str]) -> RecordModel:
     return replace(model, claims=tuple(kinds), claims_label=Label(",".join(kinds), "rule", conf), claim_text=first[:200])
 
 
-def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto) -> RecordModel:
+def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered: bool = False) -> RecordModel:
     """Tag advice that could harm someone whose partner is controlling or violent. Rules tag it; a sentence
     of advice the rules pass but that reads close to an unsafe prototype is tagged by the encoder, or
-    "uncertain" when it is close-ish: safety withholds those too (fail closed)."""
+    "uncertain" when it is close-ish; in a post about partners, any article sentence that tells the reader
+    how to be with theirs is "uncertain" too. Safety withholds all of them after a disclosure (fail closed)."""
     import numpy as np
 
     dissent = model.stance is not None and model.stance.value in DISSENT
@@ -179,6 +185,9 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto) -> Record
                 found, source, conf = [labels[best]], "embedding", min(conf, round(float(sims[best]), 2))
             elif sims[best] >= UNSAFE_UNSURE and rules.advice_score(s):
                 found, source, conf = ["uncertain"], "embedding", min(conf, 0.4)
+        if not found and partnered and (rules.about_partner(s) or "gender_generalisation" in rules.claim_kinds(s)) and (
+                r.kind == "article" or (rules.advice_score(s) and not dissent)):
+            found, source, conf = ["uncertain"], "rule", min(conf, 0.4)  # a reader passing advice on counts too
         if found:
             sentences.append(s)
             tags += [t for t in found if t not in tags]
@@ -197,12 +206,18 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
     by_author = bool(r.author and (AUTHOR_SUFFIX.search(r.author) or (author and r.author.strip() == author)))
     if not body:
         return replace(model, stance=Label("none", "rule", 1.0), outcome=Label("none", "rule", 1.0), by_author=by_author)
+    worked = [m.start() for m in rules.WORKED.finditer(rules.plain(body))]
+    failed = [m.start() for m in rules.FAILED.finditer(rules.plain(body))]
+    ended = ("worked" if max(worked or [-1]) > max(failed or [-1]) else "failed") if worked or failed else ""
     dis = sum(1 for s in ss if rules.DISAGREE.search(rules.plain(s)))
     agr = sum(1 for s in ss if rules.AGREE.search(rules.plain(s)))
     score = {k: 0.0 for k in STANCE_PROTOTYPES}
     score["disagrees"] += 1.5 * min(dis, 2)
     score["agrees"] += 1.2 * min(agr, 2)
     score["nuance"] += 1.0 * sum(1 for s in ss if rules.NUANCE.search(rules.plain(s))) + (1.5 if dis and agr else 0.0)
+    score["nuance"] += 0.8 if rules.NUANCE_TURN.search(rules.plain(body)) else 0.0
+    if ended and rules.REFERS_ARTICLE.search(rules.plain(body)):  # they tried the post's advice: how it went is their view
+        score["agrees" if ended == "worked" else "disagrees"] += 1.2
     score["question"] += 0.4 * min(sum(1 for s in ss if rules.QUESTION.search(rules.plain(s))), 3) + (1.2 if rules.ASKS_HELP.search(rules.plain(body)) else 0.0)
     score["story"] += min(1.0, 0.25 * sum(1 for s in ss if rules.STORY.search(rules.plain(s))))
     labels, matrix = proto
@@ -211,16 +226,15 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
         sims = np.stack(rows) @ matrix.T  # sentences x prototypes
         for k in score:
             cols = [j for j, lab in enumerate(labels) if lab == k]
-            score[k] += 2.0 * max(0.0, float(sims[:, cols].max()) - 0.35)
+            best_sim = float(sims[:, cols].max())
+            score[k] += 2.0 * max(0.0, best_sim - 0.35) + 0.1 * best_sim  # the last term only breaks ties
     if by_author:
         score["agrees"] += 0.5
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
     stance = Label(best, "rule", round(min(0.95, 0.45 + (top - second) / (top + 1e-6) * 0.5), 2))
-    worked = [m.start() for m in rules.WORKED.finditer(rules.plain(body))]
-    failed = [m.start() for m in rules.FAILED.finditer(rules.plain(body))]
-    if worked or failed:  # the last thing that happened is how it ended
-        outcome = Label("worked" if max(worked or [-1]) > max(failed or [-1]) else "failed", "rule", 0.7)
+    if ended:  # the last thing that happened is how it ended
+        outcome = Label(ended, "rule", 0.7)
     elif model.role.value == "story" or best == "story":
         outcome = Label("unknown", "rule", 0.6)
     else:
@@ -230,6 +244,23 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
         asks = ""  # a rhetorical question inside an opinion is not a question to answer
     quote = _dissent_quote(ss, vecs, proto) if best in DISSENT else ""
     return replace(model, stance=stance, outcome=outcome, asks=asks[:200], quote=quote, by_author=by_author)
+
+
+def _replies_follow(doc, records, out, sents):
+    """A reply that thanks or agrees with the comment it answers takes that comment's side ("Thank you,
+    Marisol" under a reader who disagreed disagrees too); under the author's own reply, it agrees."""
+    for r in records:
+        if r.kind != "comment" or not r.parent:
+            continue
+        me, parent = out[f"{doc}/{r.id}"], out.get(f"{doc}/{r.parent}")
+        first = rules.plain(sents[r.id][0]) if sents[r.id] else ""
+        if parent is None or parent.stance is None or not rules.REPLY_THANKS.search(first):
+            continue
+        side = "agrees" if parent.by_author else parent.stance.value
+        if side in ("agrees", "disagrees", "nuance") and me.stance and me.stance.value != side:
+            quote = me.quote or (sents[r.id][0][:80] if side in DISSENT else "")
+            out[me.key] = replace(me, stance=Label(side, "rule", 0.6), quote=quote if side in DISSENT else "")
+    return out
 
 
 def _dissent_quote(ss: list[str], vecs, proto) -> str:

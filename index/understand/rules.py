@@ -17,18 +17,22 @@ NEG = r"(?:don'?t|do not|never|stop|no need to|you (?:shouldn'?t|should not|must
 
 # --- roles -------------------------------------------------------------------
 IMPERATIVE = re.compile(
-    r"^\s*(?:\d+[).]\s*|step \d+[:.]?\s*|rule \d+[:.]?\s*)?(?:please |just |so |and |then |now |first,? |instead,? |also,? )?"
+    r"^\s*(?:\d+[).]\s*|step \d+[:.]?\s*|rule \d+[:.]?\s*)?(?:(?:please|just|so|and|then|now|first|instead|also|but|finally|next|"
+    r"remember|today|tonight|honestly|ladies|guys)[,:]?\s+)*"
     r"(?:don'?t|do not|never|always|stop|start|let|give|take|make|keep|try|use|be|get|ask|tell|say|go|leave|put|set|"
     r"avoid|remember|focus|trust|show|find|check|wait|feed|add|aim|bake|cut|drop|end|lower|mix|shape|switch|stir|"
     r"write|call|text|listen|talk|plan|allow|accept|forgive|welcome|receive|respect|hand|share|learn|spend|treat|"
-    r"smile|stay|choose|pick|look|think|consider|notice|reach|send|follow|skip|know|expect|hold|handle|keep)\b", I)
+    r"smile|stay|choose|pick|look|think|consider|notice|reach|send|follow|skip|know|expect|hold|handle|read|turn|"
+    r"delete|move|drink|eat|sleep|break|stick|buy|wear|open|close|reply|answer|respond|ignore|block|mute|limit|pause|"
+    r"breathe|journal|practi[cs]e|save|prepare|measure|weigh|count|fast|cook|walk|sit|write|bring|apologi[sz]e|"
+    r"forget|relax|calm|sleep|schedule|book|join|ditch|resist|quit|replace|swap|warm|preheat|score|flour|fold)\b", I)
 SHOULD = re.compile(r"\byou (?:should|need to|must|have to|ought to|'?ll want to|can|could)\b|\bthe (?:key|trick|secret) is\b|\bmake sure\b", I)
 STORY = re.compile(
     r"\b(?:i|we|my|me)\b[^.?!]{0,60}\b(?:was|were|had|did|went|got|tried|said|told|asked|left|came|started|stopped|"
     r"found|felt|thought|realised|realized|decided|moved|broke|married|met|used to|baked|made|fed|switched|"
     r"followed|read|called|texted|waited)\b|\b(?:last|this past) (?:year|month|week|night|weekend)\b|\b\d+ (?:years?|months?|weeks?) ago\b", I)
 QUESTION = re.compile(r"\?[\"”’')!.\s]*$")
-ASKS_HELP = re.compile(r"\b(?:please (?:someone |anyone )?help|i was (?:just )?wondering|any (?:advice|tips|ideas|thoughts)|what (?:should|do|can) i|should i|how (?:do|can|should) i|"
+ASKS_HELP = re.compile(r"\b(?:i have a question|please (?:someone |anyone )?help|i was (?:just )?wondering|i'?d love to know|following!|same question|wondering the same|any (?:advice|tips|ideas|thoughts)|what (?:should|do|can) i|should i|how (?:do|can|should) i|"
                        r"please help|can anyone|does anyone|is it (?:normal|ok|okay)|help me)\b", I)
 FILLER = re.compile(r"^\W*(?:thanks?(?: you)?|thank u|thx|great (?:post|article|read)|love (?:this|it)|"
                     r"nice|wow|ok(?:ay)?|this|same|yes|agreed|\+1)\W*(?:so much|!|\.)*\W*$", I)
@@ -77,13 +81,15 @@ UNSAFE = {
         rf"\bwait (?:it out|for {P}|patiently|until {S})\b|\bbe patient\b|\bhang in there\b|\b{S}(?:'ll| will) come back\b"
         rf"|\b{NEG} (?:panic|worry|react)\b[^.?!]{{0,30}}\b(?:silen\w+|quiet|disappear\w*|distance|withdraw\w*)\b|\bride it out\b", I),
     "receive_no_matter": re.compile(
-        rf"\b(?:welcome|receive|take|accept) {P} back\b|\breceive {P}\b|\bforgive (?:and forget|{P})\b|\bno matter what\b"
+        rf"\b(?:welcome|receive|take|accept) {P} back\b|\breceive {P}\b|\bforgive (?:and forget|{P})\b"
+        rf"|\b(?:love|support|forgive|accept|stand by|stay with) {P} no matter what\b"
         rf"|\bas if nothing (?:had )?happened\b|\bwith open arms\b", I),
     "blames_reader": re.compile(
         r"\byour (?:neediness|nagging|insecurit\w+|jealousy|feelings|emotions|complaining|demands|clinginess|neediness|needs|moods?|pressure|questions)\b"
         r"[^.?!]{0,40}\b(?:cause|causes|caused|push|pushes|drive|drives|make|makes|made|trigger|triggers|is why|are why|is the (?:reason|problem))\b"
         rf"|\b(?:you|you'?ve|you have) (?:push|pushed|drive|drove|driven) {P} away\b|\bit'?s your (?:fault|job)\b"
-        rf"|\b(?:mistakes|things)\b[^.?!]{{0,40}}\bpushing (?:{P}|a man|a woman) (?:further )?(?:and further )?away\b"
+        rf"|\b(?:mistakes|things)\b[^.?!]{{0,80}}\bpushing (?:{P}|a man|a woman|men|women) (?:further )?(?:and further )?away\b"
+        rf"|\b(?:you|we|us women|us men|women|men)\b[^.?!]{{0,60}}\bcause (?:{P}|them|men|women) to (?:feel|pull|withdraw|leave|lose)\b"
         rf"|\b{S} (?:only )?(?:gets?|got|becomes?) (?:angry|cold|distant|mad)\b[^.?!]{{0,20}}\bbecause (?:of )?you\b|\bstop being (?:so )?(?:needy|clingy|dramatic|emotional)\b", I),
     "dont_punish": re.compile(
         rf"\b{NEG} (?:punish|blame|make {P} pay)\b|\bwithdraw(?:ing)? your (?:love|affection)\b|\b{NEG} (?:be|act) (?:cold|distant|snooty|angry|upset) (?:with|to|towards) {P}\b", I),
@@ -99,6 +105,9 @@ UNSAFE = {
         rf"\b(?:never|don'?t|do not) (?:argue|talk back|contradict|disagree|raise your voice)\b|\blet {P} (?:manage|control|handle|decide) (?:the )?(?:money|finances|everything)\b"
         rf"|\b(?:submit|obey|defer) to {P}\b|\b(?:stay|keep) quiet when {S}\b", I),
 }
+PARTNER = re.compile(
+    r"\b(?:he|him|his|he'?s|she|her|she'?s|your (?:partner|husband|wife|boyfriend|girlfriend|man|spouse|guy)|boyfriends?|girlfriends?|husbands?|wives)\b", I)
+SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|yourself)\b", I)
 QUOTED = re.compile(r"[\"“][^\"”]{3,200}[\"”]")
 
 # --- stance and outcome of comments ---------------------------------------------
@@ -108,7 +117,10 @@ DISAGREE = re.compile(
     r"no such (?:study|thing)|there is no (?:study|evidence|research)|pseudo-?science|myth|debunk\w*|not how (?:it|that) works|"
     r"please don'?t (?:listen|follow)|stop telling|shame on|this is (?:how|what) abusers?|controlling|abus\w+|not science|"
     r"is wrong|are wrong|so wrong|wrong about|doesn'?t (?:work|hold up)|does not work|makes? no sense|i don'?t buy|"
-    r"i'?m not convinced|cherry-?pick\w*|survivorship|no evidence|never been (?:true|proven))\b", I)
+    r"i'?m not convinced|cherry-?pick\w*|survivorship|no evidence|never been (?:true|proven)|(?:doesn'?t|does not) exist|"
+    r"couldn'?t find (?:it|the|any|that|a single)|(?:word for word )?what my (?:controlling |abusive )?ex (?:wanted|demanded|did)|"
+    r"i'?d skip|please be careful|this is not ok(?:ay)?|not healthy|unhealthy|insulting|offensive|condescending|patroni[sz]ing|"
+    r"i'?m sorry,? but|playing games|exactly what (?:fed|kept|trapped|hurt|fuels?|feeds?)|eating disorder|gave me chills)\b", I)
 AGREE = re.compile(
     r"\b(?:thanks?(?: you)?\b(?! for nothing)|(?:this|the|your) (?:article|blog|post|advice) (?:is|was|has)\b[^.?!]{0,30}\b(?:helpful|helped|timely|true|right|spot on|great|saved|explained|amazing|eye.opening)|"
     r"(?:completely|totally|fully) agree|makes (?:so much|total|perfect) sense|has (?:explained|saved|helped)|helped (?:me )?(?:a lot|so much)|great (?:article|post|advice|read)|so true|spot on|exactly|thank you (?:for|so much)|thanks for (?:this|writing)|"
@@ -117,7 +129,13 @@ AGREE = re.compile(
     r"best (?:advice|article|post)|brilliant|perfect(?:ly)? (?:explained|put)|nailed it)\b", I)
 NUANCE = re.compile(
     r"\b(?:that said|to be fair|in some cases|not always|not all (?:men|women|guys|of)|it depends|partly|mostly agree|"
-    r"some (?:good )?points|i'?d add|on the other hand|(?:agree|true|right)\b[^.?!]{0,60}\bbut|i wonder if|instead of (?:just )?waiting)\b", I)
+    r"some (?:good )?points|i'?d add|on the other hand|(?:agree|true|right)\b[^.?!]{0,60}\bbut|i wonder if|instead of (?:just )?waiting|"
+    r"not against|there'?s (?:some )?truth|good stuff|totally fair|fair point|works for some)\b", I)
+NUANCE_TURN = re.compile(r"\b(?:good|fair|true|right|helped|useful|agree|truth|works?)\b.{0,160}?\b(?:but|however|though)\b", I | re.S)
+REFERS_ARTICLE = re.compile(
+    r"\b(?:rule|step|fix|tip|part) (?:\d+|one|two|three|four|five)\b|\b(?:the|this|your) (?:article|post|blog|advice|rules?|method|plan)\b"
+    r"|\btried (?:it|this|the|your)\b|\blike you said\b|\bfollowed\b", I)
+REPLY_THANKS = re.compile(r"^\W*(?:thank(?:s| you)|this|exactly|agreed|yes|same|so true|well said|\+1)\b", I)
 WORKED = re.compile(
     r"\b(?:it|this|that|the advice|the rules?|the fix(?:es)?|everything) (?:really )?worked\b|\bworked (?:for me|for us|like a charm|perfectly|beautifully)\b"
     r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
@@ -127,7 +145,7 @@ FAILED = re.compile(
     r"\b(?:didn'?t|did not|never) (?:work|help|change)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
     r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
-    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b", I)
+    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b", I)
 
 
 def plain(text: str) -> str:
@@ -156,6 +174,13 @@ def claim_kinds(sentence: str) -> list[str]:
     if ABSOLUTE.search(sentence):
         kinds.append("absolute")
     return kinds
+
+
+def about_partner(sentence: str) -> bool:
+    """A sentence that tells the reader something about how to be with their partner."""
+    text = plain(sentence)
+    who = PARTNER.search(text) or re.search(rf"\b{GROUP}\b", text, I)
+    return bool(who and (SECOND_PERSON.search(text) or advice_score(text) or ABSOLUTE.search(text) or re.search(r"\b(?:we|us)\b", text, I)))
 
 
 def unsafe_tags(sentence: str) -> list[str]:
