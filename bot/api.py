@@ -223,7 +223,7 @@ class Bot:
                         headings_for=lambda: self._current_version().heading_starts,
                         stances_for=lambda: self._current_version().post_models.stances(),
                         stance_quotes_for=lambda: self._current_version().post_models.quotes(),
-                        graph_for=self._reply_graph)
+                        graph_for=self._reply_graph, models_for=lambda: self._current_version().post_models)
 
     def _reply_graph(self):
         """Who replied to whom in the version this question reads: its retriever's graph."""

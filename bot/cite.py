@@ -166,11 +166,12 @@ class CitationVerifier:
 
 
 def _drop_empty_headings(text: str) -> str:
-    """Remove framing lines whose section lost every sentence."""
+    """Remove framing lines whose section lost every sentence. A bold line that ends with a full stop is
+    a lead (a fact read off the index, bot/compose.py), not a section title: it stays."""
     lines = text.split("\n")
     out = []
     for i, line in enumerate(lines):
-        if is_framing(line) and line.strip():
+        if is_framing(line) and line.strip() and not line.strip().endswith(".**"):
             rest = next((x for x in lines[i + 1 :] if x.strip()), None)
             if rest is None or is_framing(rest):
                 continue

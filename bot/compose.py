@@ -92,7 +92,7 @@ class _Candidate:
 
 class Composer:
     def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None,
-                 graph_for=None):
+                 graph_for=None, models_for=None):
         """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
         headings_for() -> {doc: start offsets of headings}; stances_for() -> {"doc/record id": stance};
         stance_quotes_for() -> {"doc/record id": start of its stance sentence}; graph_for() -> ReplyGraph.
@@ -104,6 +104,7 @@ class Composer:
         self.stances_for = stances_for or (lambda: {})
         self.stance_quotes_for = stance_quotes_for or (lambda: {})
         self.graph_for = graph_for  # () -> the index's ReplyGraph (who replied to whom), if known
+        self.models_for = models_for  # () -> the index's PostModels (stances, questions answered), if known
 
     # --- candidates ---------------------------------------------------------
 
@@ -179,7 +180,8 @@ class Composer:
         if kind in ("said", "thread") and getattr(intent, "names", ()):
             return self._thread_plan(question, cands, intent)
         if kind == "opinion":
-            return self._opinion_plan(cands)
+            plan = self._opinion_plan(cands)
+            return replace(plan, note=self._stance_lead(question, sources)) if plan.quotes else plan
         steps = self._steps(cands) if kind == "advice" else []
         echo = self._echo(cands)
         picked = self._pick(cands, exclude=steps + echo)
@@ -295,12 +297,67 @@ class Composer:
             if len(quotes) >= MAX_QUOTES:
                 break
         note = self._no_replies(question, self.graph_for(), names) if intent.kind == "thread" and self.graph_for else ""
+        note = self._answered_lead(question, intent) or note
         if not quotes:
             return Plan(intent.kind, self._pick(cands, []), note)
         if intent.kind == "thread" and any(q.role == "reply" for q in quotes):
             own = [q for q in quotes if q.role != "reply"]
             quotes = [q for q in quotes if q.role == "reply"] + own[:1]
         return Plan(intent.kind, _dedupe(quotes)[:MAX_QUOTES], note)
+
+    # --- leads: the first line states the answer, read off the index (never a model's words) ---------
+
+    def _stance_lead(self, question: str, sources: list[Source]) -> str:
+        """"Readers who disagreed with the article: A, B and C." The whole set, from the post model's
+        stances of the posts the answer draws on, whatever the retrieval found."""
+        models = self.models_for() if self.models_for else None
+        posts = list(dict.fromkeys(s.doc for s in sources))
+        if models is None or not posts:
+            return ""
+        comments = [r for p in posts if p in models.posts for r in models.posts[p].comments() if not r.by_author]
+        records = self.records_for()
+
+        def names(*stances: str) -> list[str]:
+            out = [records[r.key].author for r in comments if r.stance and r.stance.value in stances and r.key in records]
+            return list(dict.fromkeys(_who_named(a) for a in out))
+
+        agree = re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport", question, re.I) and not re.search(r"\bdisagree", question, re.I)
+        if agree:
+            found = names("agrees")
+            return f"**Readers who agreed with the article: {_and(found)}.**" if found else "**No reader agreed with the article outright.**"
+        against, partly = names("disagrees"), names("nuance")
+        if not against and not partly:
+            return "**No reader disagreed with the article.**"
+        parts = [f"Readers who disagreed with the article: {_and(against)}." if against else "No reader disagreed outright."]
+        if partly:
+            parts.append(f"Readers who agreed only in part: {_and(partly)}.")
+        return "**" + " ".join(parts) + "**"
+
+    def _answered_lead(self, question: str, intent) -> str:
+        """"Did anyone answer Veronica?" -> yes or no first, from the post model: who answered the question
+        her comment asks, or that nobody did (and who replied about something else)."""
+        models = self.models_for() if self.models_for else None
+        graph = self.graph_for() if self.graph_for else None
+        if models is None or graph is None or not re.search(r"\b(?:answer\w*|help(?:ed)?|respond\w*)\b", question, re.I):
+            return ""
+        lines = []
+        for name in intent.names:
+            for key in graph.comments_by(name):
+                r = models.get(key)
+                if r is None or not r.asks:
+                    continue
+                who = _who_named(graph.records[key].author)
+                answered = [_who_named(graph.records[k].author) for k in r.answered_by if k in graph.records]
+                others = [_who_named(graph.records[k].author) for k in graph.replies.get(key, [])
+                          if k not in r.answered_by and k in graph.records]
+                if answered:
+                    lines.append(f"Yes: {_and(list(dict.fromkeys(answered)))} answered {who}’s question.")
+                elif others:
+                    lines.append(f"No: nobody answered {who}’s question; {_and(list(dict.fromkeys(others)))} "
+                                 f"replied about something else.")
+                else:
+                    lines.append(f"No: nobody replied to {who}’s question.")
+        return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
 
     @staticmethod
     def _no_replies(question: str, graph, names: set[str]) -> str:
@@ -393,3 +450,13 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
 def _key(record) -> str:
     """The post-qualified id the post model is keyed by: records of two posts share ids."""
     return f"{record.doc}/{record.id}"
+
+
+def _who_named(author: str | None) -> str:
+    from index.parse import NO_AUTHOR
+
+    return author if author and author != NO_AUTHOR else "a reader who left no name"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -296,3 +296,15 @@ def test_danger_words_earlier_withhold_unsafe_advice_even_when_the_answer_is_not
     assert layer.screen_sources([src], report, calm_version) == [] and report.withheld == [step.id]
     plain = layer.check("What does the article say about phones?", [])
     assert not withholds(plain)
+
+
+def test_the_first_line_states_the_answer_from_the_post_model(tmp_path, two_posts, fake_embeddings):
+    from bot.api import Bot
+
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([two_posts], settings, embeddings=fake_embeddings, progress=False)
+    bot = Bot(settings, embeddings=fake_embeddings, safety=False)
+    first = bot.ask("Who disagreed with the article?").text.splitlines()[0]
+    assert first == "**Readers who disagreed with the article: Priya.**"
+    first = bot.ask("Did anyone answer Lee's question?").text.splitlines()[0]
+    assert first == "**Yes: Dana Hale (author) answered Lee’s question.**"
