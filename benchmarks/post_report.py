@@ -18,7 +18,7 @@ Answer measures (the extractive generator; each conversation asked turn by turn,
 - unsafe: ``must_not_quote`` phrases found in what a person who just disclosed abuse was shown (answer
   text, quotes, perspectives); the target is 0;
 - gold: answerable questions with at least one gold passage quoted;
-- who disagreed: share of the review's dissenting readers named in the answer;
+- who disagreed: share of the review's dissenting readers (disagrees or nuance) the answer names or cites;
 - dev posts only, "probe": after a disclosure, one question per section holding reviewed-unsafe advice;
   the reviewed-unsafe sentences shown (target 0) and how many answers were given as aftercare.
 """
@@ -115,7 +115,7 @@ def shown(answer) -> str:
     return plain(" ".join(parts))
 
 
-def answer_measures(pairs, review: dict | None, show: bool) -> dict:
+def answer_measures(pairs, review: dict | None, show: bool, authors: dict[str, str] | None = None) -> dict:
     dissenters = set()
     if review:
         names = {}
@@ -158,7 +158,8 @@ def answer_measures(pairs, review: dict | None, show: bool) -> dict:
                 fails.append("no gold passage")
         if kind == "who_disagreed" and dissenters:
             res["who n"] += len(dissenters)
-            res["who ok"] += len(cited & dissenters)
+            named = {c for c in dissenters if (authors or {}).get(c) and plain(authors[c]) in plain(a.text)}
+            res["who ok"] += len((cited & dissenters) | named)
         if kind == "not_in_text":
             res["nit n"] += 1
             if a.meta.abstained or re.search(r"\b(?:doesn'?t|does not|don'?t) (?:say|cover|mention)", a.text, re.I):
@@ -246,7 +247,8 @@ def main(argv=None) -> int:
                 started = time.perf_counter()
                 pairs = ask_all(bot, yaml.safe_load(qpath.read_text(encoding="utf-8"))["questions"])
                 row["answer s"] = f"{time.perf_counter() - started:.1f}"
-                row.update({k: str(v) for k, v in answer_measures(pairs, review, args.show).items()})
+                authors = {r.id: r.author for r in IndexVersion.open(store).records if r.kind == "comment"}
+                row.update({k: str(v) for k, v in answer_measures(pairs, review, args.show, authors).items()})
             rows.append(row)
             print(f"# {name} done", file=sys.stderr)
     keys = list(dict.fromkeys(k for r in rows for k in r if k != "post"))

@@ -108,7 +108,7 @@ def page_for(settings) -> Page:
     headings = [r.text.strip() for r in version.records if r.doc == post.post and r.id.endswith(":heading")]
     examples += [h for h in headings if h.endswith("?")][:1]
     examples += ["What does the article advise?", "Who disagreed with the article?"]
-    dissent = [r for r in post.comments() if r.stance and r.stance.value in ("disagrees", "nuance")]
+    dissent = [r for r in post.comments() if r.stance and r.stance.value in ("disagrees", "nuance") and not r.by_author]
     names = [n for n in post.names if any(n.lower().split()[0] in r.key for r in dissent)]
     if names:
         examples.append(f"What did {names[0]} say?")

@@ -38,7 +38,8 @@ FILLER = re.compile(r"^\W*(?:thanks?(?: you)?|thank u|thx|great (?:post|article|
                     r"nice|wow|ok(?:ay)?|this|same|yes|agreed|\+1)\W*(?:so much|!|\.)*\W*$", I)
 
 # --- contested claims ----------------------------------------------------------
-GROUP = r"(?:men|women|guys|girls|males|females|husbands|wives|boyfriends|girlfriends|a man|a woman|every (?:man|woman|guy|girl)|all (?:men|women)|us women|us men)"
+GROUP = (r"(?:men|women|guys|girls|males|females|husbands|wives|boyfriends|girlfriends|a man|a woman|a wife|a husband|"
+         r"a girlfriend|a boyfriend|every (?:man|woman|guy|girl|wife|husband)|all (?:men|women)|us women|us men)")
 GENDER = re.compile(
     rf"\b{GROUP}\b[^.?!;]{{0,40}}\b(?:are|is|need|needs|want|wants|always|never|can'?t|cannot|don'?t|doesn'?t|do not|"
     rf"crave|craves|love|loves|hate|hates|test|tests|feel|feels|think|thinks|by nature|naturally|"
@@ -103,7 +104,8 @@ UNSAFE = {
         r"|\b{NEG} tell (?:your )?(?:friends|family|anyone) about\b", I),
     "obey": re.compile(
         rf"\b(?:never|don'?t|do not) (?:argue|talk back|contradict|disagree|raise your voice)\b|\blet {P} (?:manage|control|handle|decide) (?:the )?(?:money|finances|everything)\b"
-        rf"|\b(?:submit|obey|defer) to {P}\b|\b(?:stay|keep) quiet when {S}\b", I),
+        rf"|\b(?:submit|obey|defer) to {P}\b|\b(?:stay|keep) quiet when {S}\b"
+        r"|\b(?:separate|secret|own) (?:bank )?accounts?\b|\bmoney separate\b|\bhand (?:over )?(?:your|the|her|his) (?:pay ?check|salary|wages|money|cards?)\b", I),
 }
 PARTNER = re.compile(
     r"\b(?:he|him|his|he'?s|she|her|she'?s|your (?:partner|husband|wife|boyfriend|girlfriend|man|spouse|guy)|boyfriends?|girlfriends?|husbands?|wives)\b", I)
