@@ -302,3 +302,25 @@ def test_after_im_safe_now_an_article_question_is_answered_without_the_tagged_pa
         assert not any(overlaps(c, spans) for c in answer.citations), [c.source_id for c in answer.citations]
         assert "Leave him alone" not in str(answer) and "just stop" not in str(answer)
         assert answer.safety.resources
+
+
+def test_helplines_of_the_places_that_speak_the_persons_language_come_first():
+    from bot.safety import language
+
+    assert language.guess("quiero morir, ya no puedo más") == "es"
+    assert language.guess("I want to die and no one cares") == "en"
+    assert language.guess("He said no and que sera") == "en"  # one foreign word is not a language
+    spanish = policy.resources_for(["self_harm"], language="es")
+    assert [r["region"] for r in spanish[:2]] == ["España", "México"] and "024" in spanish[0]["contact"]
+    assert any(r["name"] == "988 Suicide & Crisis Lifeline" for r in spanish)  # the general lines stay
+    english = policy.resources_for(["self_harm"])
+    assert not any(r["region"] in ("España", "México", "Brasil", "France") for r in english)
+    assert policy.resources_for(["abuse"], language="pt")[0]["contact"].startswith("ligue 180")
+
+
+def test_a_spanish_crisis_message_gets_spanish_lines_first():
+    layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+    question = "ya no quiero vivir, esta noche me voy a matar"
+    report = layer.check(question, [])
+    out = layer.apply(Answer("", question), report)
+    assert report.tier == "danger" and out.safety.resources[0]["region"] in ("España", "México")

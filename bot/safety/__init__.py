@@ -26,7 +26,7 @@ from .. import markers
 from ..cite import citation_for
 from ..answer import Answer, Citation, Perspective, SafetyReport, Source
 from ..condense import is_follow_up
-from . import conversation, policy
+from . import conversation, language, policy
 from .detect import Detector
 from .flags import DANGER, Flag, ordered
 from .patterns import STRONG, normalise, rx
@@ -218,7 +218,7 @@ class SafetyLayer:
         if not wanted and report.scores.get("degraded"):
             wanted = list(DANGER)
             report.care = report.care or "If you are in danger or thinking about hurting yourself, please reach out now."
-        report.resources = policy.resources_for(wanted, data) if wanted else []
+        report.resources = policy.resources_for(wanted, data, language.guess(answer.question)) if wanted else []
         report.emergency = data["emergency"] if report.resources else ""
         personal = report.scores.get("personal") or danger or Flag.DISTRESS in flags or report.tier
         if personal and not redirect:

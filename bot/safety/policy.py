@@ -135,14 +135,14 @@ def load_resources(path: Path = RESOURCES) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
-def resources_for(flags, data: dict | None = None) -> list[dict]:
+def resources_for(flags, data: dict | None = None, language: str = "en") -> list[dict]:
+    """The lines for these flags: those of the places that speak ``language`` first, then the general ones."""
     data = data or load_resources()
     wanted = {str(f) for f in flags}
-    return [
-        {k: r[k] for k in ("name", "contact", "region", "url")}
-        for r in data["resources"]
-        if wanted & set(r.get("applies_to", ()))
-    ]
+    fitting = [r for r in data["resources"] if wanted & set(r.get("applies_to", ()))]
+    local = [r for r in fitting if language in r.get("languages", ())]
+    general = [r for r in fitting if not r.get("languages")]
+    return [{k: r[k] for k in ("name", "contact", "region", "url")} for r in local + general]
 
 
 @lru_cache(maxsize=1)
