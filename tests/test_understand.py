@@ -308,3 +308,22 @@ def test_the_first_line_states_the_answer_from_the_post_model(tmp_path, two_post
     assert first == "**Readers who disagreed with the article: Priya.**"
     first = bot.ask("Did anyone answer Lee's question?").text.splitlines()[0]
     assert first == "**Yes: Dana Hale (author) answered Lee’s question.**"
+
+
+def test_after_a_disclosure_his_stress_is_not_offered_as_balance(calm_version):
+    from bot.answer import Answer, SafetyReport
+    from bot.safety import SafetyLayer, Tier
+    from bot.safety.detect import Detector
+
+    from .conftest import cite
+    from .test_safety_detect import BrokenEmbeddings
+
+    layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+    rid = next(r.id for r in calm_version.records if "dopamine" in r.text)
+    c1 = cite(calm_version, rid, 1)
+    question = "He takes my money and says it's the stress of losing his job. What does the article say?"
+    calm = layer.apply(Answer(f"“{c1.quote}” [1]", question, [c1]), SafetyReport(), calm_version)
+    assert "life_stress" in {c["claim"] for c in calm.safety.claims}
+    after = layer.apply(Answer(f"“{c1.quote}” [1]", question, [c1]), SafetyReport(tier=Tier.AFTERCARE), calm_version)
+    assert "life_stress" not in {c["claim"] for c in after.safety.claims}
+    assert not any(p.card == "stress-depression.v1.md" for p in after.safety.perspectives)

@@ -206,6 +206,8 @@ class SafetyLayer:
         redirect = Flag.INJECTION in flags or Flag.OFF_TOPIC in flags  # the text is the decline or off-topic reply
         if text and not redirect and report.tier != Tier.DANGER:
             claims = find_claims(text, citations, answer.question, _models(index_version))
+            if withholds(report):  # after a disclosure, "his stress or money worries" is the excuse, not balance
+                claims = [c for c in claims if c["claim"] != "life_stress"]
             if claims:
                 if Flag.CONTESTED_CLAIM not in report.flags:
                     report.flags.append(Flag.CONTESTED_CLAIM.value)

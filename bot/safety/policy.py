@@ -123,7 +123,7 @@ PLAN = {
         "A safe place you could go at short notice, and how you would get there.",
         "People you can call, and a code word that tells them to come or to call for help.",
         "Copies of important documents, some money, medicines and spare keys in a bag, or with someone you trust.",
-        "A charged phone and the numbers above; if he checks or tracks your phone, reach out from a device he can't see.",
+        "A charged phone and the numbers above; if your partner checks or tracks your phone, reach out from a device they can't see.",
     ],
 }
 

@@ -146,8 +146,6 @@ def _claims(model: RecordModel, ss: list[str]) -> RecordModel:
     first = ""
     for s in ss:
         found = rules.claim_kinds(s)
-        if rules.HORMONE.search(rules.plain(s)):
-            found = ["hormone"] + found
         for k in found:
             if k not in kinds:
                 kinds.append(k)
@@ -347,8 +345,6 @@ def _dissent_targets(doc, out, records, record_vec, sents, vec_of):
             am = out[f"{doc}/{aid}"]
             kinds += [k for k in am.claims + am.unsafe if k not in kinds and k != "uncertain"]
         own = rules.claim_kinds(r.text)
-        if rules.HORMONE.search(rules.plain(r.text)):
-            own = ["hormone"] + own
         kinds += [k for k in own if k not in kinds]
         if not targets:
             kinds += [k for k in all_kinds if k not in kinds and k != "uncertain"]

@@ -60,7 +60,6 @@ ABSOLUTE = re.compile(
     r"\b(?:never|always|every single|every time|no matter (?:what|how)|guaranteed|without exception|non-negotiable|"
     r"100 ?(?:percent|%)|nine times out of ten|inevitabl\w*|whether you like it or not|all of your (?:problems|issues)|(?:most likely|probably) all|impossible|the only (?:way|thing)|nothing else (?:you do )?(?:will )?matters?|"
     r"if (?:he|she|they) (?:really )?(?:wanted|loved|cared)\b[^.?!]{0,30}\b(?:would|will))\b", I)
-HORMONE = re.compile(r"\b(?:oxytocin|testosterone)\b", I)
 
 # --- advice unsafe for someone whose partner is controlling or violent ----------
 UNSAFE = {
