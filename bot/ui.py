@@ -81,7 +81,7 @@ class Page:
 
     @property
     def title(self) -> str:
-        return f"{self.post_title}: ask the article and its readers" if self.post_title else "Ask the article and its readers"
+        return f"Ask the article and its readers: {self.post_title}" if self.post_title else "Ask the article and its readers"
 
     @property
     def about(self) -> str:

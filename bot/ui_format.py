@@ -30,18 +30,6 @@ _SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
 URGENT_FLAGS = ("self_harm", "abuse", "check_in")
 
 
-def region_rank(region: str | None) -> int:
-    """Where a helpline goes in the list: US, then UK/Ireland, then other regions, "elsewhere" last."""
-    r = (region or "").strip().lower()
-    if r in ("us", "usa", "united states"):
-        return 0
-    if r.startswith(("uk", "ireland", "united kingdom")):
-        return 1
-    if r in ("elsewhere", "intl", "international", "worldwide", "other", ""):
-        return 3
-    return 2
-
-
 def esc(text: str | None) -> str:
     """Text as inert HTML: escaped, line breaks kept as <br>, no raw newline left."""
     out = html.escape(text or "", quote=True)
@@ -138,7 +126,7 @@ def sources_html(answer: Answer) -> str:
 
 def _resources_html(resources: list[dict]) -> str:
     rows = []
-    for r in sorted(resources, key=lambda r: region_rank(r.get("region"))):
+    for r in resources:  # in the policy's order: the person's language first, then US, UK/Ireland, elsewhere
         name, contact = esc(r.get("name")), esc(r.get("contact"))
         region = f' <span class="res-region">({esc(r.get("region"))})</span>' if r.get("region") else ""
         url = r.get("url") or ""

@@ -154,9 +154,13 @@ def test_real_perspectives_and_the_note_are_set_apart_from_the_answer():
     assert markup.index('class="answer-text"') < markup.index('class="perspective"') < markup.index('class="disclaimer"')
 
 
-def test_helplines_are_listed_us_then_uk_and_ireland_then_elsewhere():
-    resources = [{"name": n, "contact": "c", "region": r, "url": "https://x.org"}
-                 for n, r in [("Anywhere", "elsewhere"), ("Uk line", "UK"), ("Us line", "US"), ("Ie line", "Ireland")]]
+def test_helplines_are_listed_us_then_uk_and_ireland_then_elsewhere_and_the_page_keeps_that_order():
+    from bot.safety import policy
+
+    data = {"resources": [{"name": n, "contact": "c", "region": r, "url": "https://x.org", "applies_to": ["abuse"]}
+                          for n, r in [("Anywhere", "elsewhere"), ("Uk line", "UK"), ("Us line", "US"), ("Ie line", "Ireland")]]}
+    resources = policy.resources_for(["abuse"], data)
+    assert [r["name"] for r in resources] == ["Us line", "Uk line", "Ie line", "Anywhere"]
     box = fmt.safety_html(make_answer(safety=SafetyReport(flags=["abuse"], resources=resources)))
     order = [box.index(n) for n in ("Us line", "Uk line", "Ie line", "Anywhere")]
     assert order == sorted(order), box

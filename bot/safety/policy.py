@@ -141,8 +141,20 @@ def resources_for(flags, data: dict | None = None, language: str = "en") -> list
     wanted = {str(f) for f in flags}
     fitting = [r for r in data["resources"] if wanted & set(r.get("applies_to", ()))]
     local = [r for r in fitting if language in r.get("languages", ())]
-    general = [r for r in fitting if not r.get("languages")]
+    general = sorted((r for r in fitting if not r.get("languages")), key=lambda r: region_rank(r.get("region")))
     return [{k: r[k] for k in ("name", "contact", "region", "url")} for r in local + general]
+
+
+def region_rank(region: str | None) -> int:
+    """Where a general helpline goes in the list: US, then UK/Ireland, then other regions, "elsewhere" last."""
+    r = (region or "").strip().lower()
+    if r in ("us", "usa", "united states"):
+        return 0
+    if r.startswith(("uk", "ireland", "united kingdom")):
+        return 1
+    if r in ("elsewhere", "intl", "international", "worldwide", "other", ""):
+        return 3
+    return 2
 
 
 @lru_cache(maxsize=1)
