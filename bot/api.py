@@ -253,23 +253,26 @@ class Bot:
 
     # --- public API ---------------------------------------------------------
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters | dict | None = None) -> list[Source]:
-        if isinstance(filters, dict):
-            filters = Filters(**filters)
+    def retrieve(self, query: str, k: int = 5, filters: Filters | dict | None = None, post: str | None = None) -> list[Source]:
+        retriever = self._fresh_retriever()
+        filters = Filters.parse(_with_post(filters, post), retriever.version.sources)
         text, _ = clean_question(query)
-        return self._fresh_retriever().search(text, k=k, filters=filters)
+        return retriever.search(text, k=k, filters=filters)
 
-    def ask(self, question: str, history=None, k: int | None = None, filters=None) -> Answer:
-        return self.chain.invoke(Turn(question, list(history or []), k, filters))
+    def ask(self, question: str, history=None, k: int | None = None, filters=None, post: str | None = None) -> Answer:
+        """``post``: answer from that post only (its slug, as `bot annotate` lists them); ``filters``: kind,
+        author, post. An unknown post or filter is an InputError naming the choices."""
+        return self.chain.invoke(Turn(question, list(history or []), k, _with_post(filters, post)))
 
-    def stream(self, question: str, history=None, k: int | None = None, filters=None) -> Iterator[TextDelta | Answer]:
+    def stream(self, question: str, history=None, k: int | None = None, filters=None,
+               post: str | None = None) -> Iterator[TextDelta | Answer]:
         """Text deltas as they are produced, then the final Answer.
 
         A chat model's draft streams while it is generated (except when self_harm or abuse
         is flagged); the extractive answer, verified first, arrives line by line."""
         import queue
 
-        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, filters)))
+        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, _with_post(filters, post))))
         q: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -312,8 +315,8 @@ class Bot:
         if not self.safety.corpus_allowed(report) or "injection" in flags:
             return turn  # care first: nothing from the article or the comments is even looked up
         t = time.perf_counter()
-        filters = Filters(**turn.filters) if isinstance(turn.filters, dict) else turn.filters
         version, retriever = turn.index = self._index()  # the rest of the question reads this version
+        filters = Filters.parse(turn.filters, version.sources)
         k = turn.k or DEFAULT_K
         if hasattr(retriever, "search_for"):
             also = turn.text if turn.query != turn.text and not is_challenge(turn.text) else None
@@ -416,3 +419,16 @@ class Bot:
         records = version.records_by_id
         record = record_at(records, source, start) or records[f"{source.doc}/{source.record_ids[0]}"]
         return citation_for(version, record, start, end, n, support)
+
+
+def _with_post(filters, post: str | None):
+    """``post=`` folded into the filters (a dict or Filters), so every door scopes the same way."""
+    if post is None:
+        return filters
+    if filters is None:
+        return {"post": post}
+    if isinstance(filters, dict):
+        return {**filters, "post": post}
+    if isinstance(filters, Filters):
+        return replace(filters, post=post)
+    return filters  # not filters at all: Filters.parse says so

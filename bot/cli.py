@@ -19,6 +19,8 @@ def _answer_args(p: argparse.ArgumentParser) -> None:
     _store_args(p)
     p.add_argument("--generator", metavar="SPEC", help="extractive (default), local:NAME|PATH.gguf, openai:MODEL@URL, ollama:MODEL")
     p.add_argument("-k", type=int, default=None, metavar="N", help="passages to retrieve (default 6)")
+    p.add_argument("--post", metavar="SLUG", help="answer from this post only, when the index holds several "
+                                                   "(`bot annotate` names them)")
 
 
 def _version() -> str:
@@ -267,7 +269,7 @@ def _bot(args):
 def cmd_ask(args) -> int:
     from bot.render import render_text
 
-    answer = _bot(args).ask(args.question, k=args.k)
+    answer = _bot(args).ask(args.question, k=args.k, post=args.post)
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -290,7 +292,7 @@ def cmd_chat(args) -> int:
         if not question:
             return 0
         try:
-            answer = bot.ask(question, history=history, k=args.k)
+            answer = bot.ask(question, history=history, k=args.k, post=args.post)
         except BotError as exc:
             print(f"error: {exc}")
             continue

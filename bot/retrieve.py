@@ -23,13 +23,42 @@ MODES = ("hybrid", "dense", "bm25")
 
 @dataclass(frozen=True)
 class Filters:
-    """Metadata filters: kind "article"|"comment", one author (case-insensitive)."""
+    """Metadata filters: kind "article"|"comment", one author (case-insensitive), one post (its slug)."""
 
     kind: str | None = None
     author: str | None = None
+    post: str | None = None
+
+    @classmethod
+    def parse(cls, value, posts=None) -> "Filters | None":
+        """Filters from a dict (or Filters, or None), checked: an unknown key, kind or post is a clear
+        InputError naming the choices (``posts``: the slugs the index holds)."""
+        from index.errors import InputError
+
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - {"kind", "author", "post", "doc"})
+            if unknown:
+                raise InputError(f"unknown filter {', '.join(repr(k) for k in unknown)}. Filters: kind, author, post.")
+            value = dict(value)
+            if "doc" in value:
+                value["post"] = value.pop("doc")
+            if any(v is not None and not isinstance(v, str) for v in value.values()):
+                raise InputError("filter values must be strings, e.g. {\"kind\": \"comment\", \"post\": \"my-post\"}.")
+            value = cls(**value)
+        if not isinstance(value, cls):
+            raise InputError(f"filters must be a dict such as {{\"kind\": \"comment\"}}, not {type(value).__name__}.")
+        if value.kind not in (None, "article", "comment"):
+            raise InputError(f"unknown kind '{value.kind}'. Use \"article\" or \"comment\".")
+        if value.post is not None and posts is not None and value.post not in posts:
+            raise InputError(f"no post '{value.post}' in the index. Indexed: {', '.join(sorted(posts))}.")
+        return value
 
     def accepts(self, chunk: Chunk) -> bool:
         if self.kind and chunk.kind != self.kind:
+            return False
+        if self.post and chunk.doc != self.post:
             return False
         if self.author and (chunk.author or "").casefold() != self.author.casefold():
             return False
@@ -41,6 +70,8 @@ class Filters:
             clauses.append({"kind": self.kind})
         if self.author:
             clauses.append({"author": self.author})
+        if self.post:
+            clauses.append({"doc": self.post})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -327,3 +327,21 @@ def test_after_a_disclosure_his_stress_is_not_offered_as_balance(calm_version):
     after = layer.apply(Answer(f"“{c1.quote}” [1]", question, [c1]), SafetyReport(tier=Tier.AFTERCARE), calm_version)
     assert "life_stress" not in {c["claim"] for c in after.safety.claims}
     assert not any(p.card == "stress-depression.v1.md" for p in after.safety.perspectives)
+
+
+def test_a_question_scoped_to_one_post_cites_only_that_post_and_bad_scopes_are_clear_errors(tmp_path, two_posts, fake_embeddings, capsys):
+    from bot.api import Bot
+
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([SEED, two_posts], settings, embeddings=fake_embeddings, progress=False)
+    bot = Bot(settings, embeddings=fake_embeddings, safety=False)
+    for post in ("calm", "why-men-pull-away"):
+        answer = bot.ask("What does the article advise?", post=post)
+        assert answer.citations and {c.doc for c in answer.citations} == {post}
+    assert {s.doc for s in bot.retrieve("phone", k=5, filters={"kind": "article"}, post="calm")} == {"calm"}
+    for bad, message in [({"post": "nope"}, "no post 'nope' in the index. Indexed: calm, why-men-pull-away"),
+                         ({"colour": "red"}, "unknown filter 'colour'. Filters: kind, author, post."),
+                         ({"kind": "tweet"}, "unknown kind 'tweet'"), ("comment", "filters must be a dict")]:
+        with pytest.raises(InputError) as err:
+            bot.ask("What does the article advise?", filters=bad)
+        assert message in str(err.value)
