@@ -363,6 +363,8 @@ class Bot:
                                 turn, on_delta)
 
         decision = self._decide(turn.query, sources, turn.intent, retriever)
+        if not decision.answer and getattr(turn.intent, "kind", "") == "opinion" and any(s.kind == "comment" for s in sources):
+            decision = Decision(True, decision.similarity, "asks what readers think")  # the stances answer it
         meta.similarity, meta.answered_because = round(decision.similarity, 4), decision.because
         if not decision.answer:
             meta.abstained = True

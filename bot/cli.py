@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="parse, chunk, embed and store one or more posts with comments")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="text files (default: the bundled article)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="post files, or folders of them (*.txt); default: the bundled article")
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch, replacing the current index")
     p.add_argument("--chunk-tokens", type=int, default=None)
     p.add_argument("--overlap-tokens", type=int, default=None)
@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export", metavar="FILE", help="write the post's model as a reviewed-labels YAML file")
     _store_args(p)
     p.set_defaults(run=cmd_annotate)
+
+    p = sub.add_parser("posts", help="the posts in the index: slug, title, comments, author, where their labels came from")
+    p.add_argument("--json", action="store_true")
+    _store_args(p)
+    p.set_defaults(run=cmd_posts)
 
     p = sub.add_parser("inspect", help="list what is indexed")
     p.add_argument("--json", action="store_true")
@@ -182,6 +187,30 @@ def _prepare_answering(settings) -> None:
         Bot(settings=settings).safety.detector.prepare()
     except Exception as exc:  # the index is built; a question would embed them instead
         logging.getLogger(__name__).warning("safety phrases not prepared (%s: %s)", type(exc).__name__, exc)
+
+
+def cmd_posts(args) -> int:
+    from index.store import IndexVersion
+
+    settings = _settings(args)
+    version = IndexVersion.open(settings.store_dir, settings.chroma_url)
+    models = version.post_models
+    rows = []
+    for doc in sorted(version.sources):
+        model = models.posts.get(doc)
+        comments = sum(1 for r in version.records if r.doc == doc and r.kind == "comment")
+        reviewed = [m.split(":", 1)[1] for m in (model.made_with if model else ()) if m.startswith("reviewed:")]
+        rows.append({"post": doc, "title": model.title if model else "", "comments": comments,
+                     "author": model.author if model else None, "reviewed": reviewed, "modelled": model is not None})
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        labels = f"reviewed: {', '.join(r['reviewed'])}" if r["reviewed"] else ("computed labels" if r["modelled"] else
+                                                                                  "no post model: run `bot index` again")
+        print(f"{r['post']:32} {r['comments']:>4} comments  {(r['author'] or '-')[:20]:20} {labels}\n{'':32} {r['title']}")
+    print(f"{len(rows)} post(s)")
+    return 0
 
 
 def cmd_annotate(args) -> int:

@@ -80,7 +80,7 @@ def build_index(
     break_lock: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
-    paths = [Path(p) for p in (paths or [DEFAULT_SEED])]
+    paths = _posts_in([Path(p) for p in (paths or [DEFAULT_SEED])])
     documents = _read_all(paths)
     reviewed = _reviewed_files(paths, settings)
     records = [r for doc in documents for r in doc["records"]]
@@ -201,6 +201,20 @@ def _understand(documents, records, previous, embeddings, bank, reviewed):
     models, extra = posts.understand(documents, records, embed, embeddings.model_name, old, reviewed)
     extra["report"]["encoder"] = embeddings.model_name
     return models, extra
+
+
+def _posts_in(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the posts in it (its *.txt files, by name)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not found:
+                raise InputError(f"{path}: a folder with no .txt posts in it. Pass post files, or a folder of them.")
+            out += found
+        else:
+            out.append(path)
+    return out
 
 
 def _read_all(paths: list[Path]) -> list[dict]:

@@ -108,7 +108,7 @@ def read_source(path: str | Path) -> str:
     if not path.exists():
         raise InputError(f"{path}: no such file. Check the path, or run `bot index` with no path for the bundled article.")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder. Pass the text file of a post with its comments.")
+        raise InputError(f"{path}: is a folder. Pass the text file of a post with its comments (`bot index` takes a folder of posts).")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: looks like a binary file. Pass a UTF-8 text file of a post with its comments.")

@@ -345,3 +345,21 @@ def test_a_question_scoped_to_one_post_cites_only_that_post_and_bad_scopes_are_c
         with pytest.raises(InputError) as err:
             bot.ask("What does the article advise?", filters=bad)
         assert message in str(err.value)
+
+
+def test_bot_index_takes_a_folder_of_posts_and_bot_posts_lists_them(tmp_path, two_posts, capsys, monkeypatch):
+    import index.build
+
+    monkeypatch.setattr(index.build, "make_embeddings", lambda name: FakeEmbeddings())
+    (tmp_path / "second.txt").write_text(POST.replace("Rules for a Calm Girlfriend", "Second Post Title"), encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert main(["index", str(tmp_path), "--store", store, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["posts", "--store", store, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["post"] for r in rows] == ["calm", "second"] and rows[1]["title"] == "Second Post Title"
+    assert rows[0]["author"] == "Dana Hale" and rows[0]["comments"] == 4 and rows[0]["reviewed"] == []
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["index", str(empty), "--store", store, "--quiet"]) == 2
+    assert "a folder with no .txt posts" in capsys.readouterr().err

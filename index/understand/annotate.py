@@ -51,7 +51,7 @@ TARGET_MIN = 0.30  # a dissenting comment "answers" an article passage at least 
 ANSWER_MIN = 0.25  # a reply further down that advises answers a question at least this similar (a direct one always)
 ANSWER_SURE = 0.5  # any reply this similar answers it
 AUTHOR_SUFFIX = re.compile(r"\s*\((?:author|the author|admin|post author)\)\s*$", re.I)
-BYLINE = re.compile(r"(?:^|\.\s+|\n)(?:by|written by|i'?m|i am|my name is)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[.,;:!]|\s*$)")
+BYLINE = re.compile(r"(?:^|\.\s+|\n)(?i:by|written by|i'?m|i am|my name is)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[.,;:!]|\s*$)")
 
 
 def content_sha1(text: str) -> str:
@@ -353,14 +353,14 @@ def _dissent_targets(doc, out, records, record_vec, sents, vec_of):
 
 
 def _author(records: Sequence[Record]) -> str | None:
-    for r in records:
-        if r.kind == "comment" and r.author and AUTHOR_SUFFIX.search(r.author):
-            return AUTHOR_SUFFIX.sub("", r.author).strip()
+    """The author as the post introduces them ("I'm Derek Vance."), else as they sign their replies."""
+    signed = next((AUTHOR_SUFFIX.sub("", r.author).strip() for r in records
+                   if r.kind == "comment" and r.author and AUTHOR_SUFFIX.search(r.author)), None)
     for r in [r for r in records if r.kind == "article"][:8]:
-        m = BYLINE.search(r.text)
-        if m and m.group(1).lower() not in STOPWORDS:
+        m = BYLINE.search(rules.plain(r.text))
+        if m and m.group(1).lower() not in STOPWORDS and (signed is None or m.group(1).split()[0] == signed.split()[0]):
             return m.group(1)
-    return None
+    return signed
 
 
 def _topic(records: Sequence[Record], frequent: int = 3, most: int = 150) -> tuple[str, ...]:
