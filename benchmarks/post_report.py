@@ -102,6 +102,10 @@ def ask_all(bot, questions: list[dict]) -> list[tuple[dict, object]]:
     for q in questions:
         history = []
         for msg in q.get("history") or []:
+            if isinstance(msg, dict):  # {role, content}: the reader's turns are asked, the bot's are its own
+                if msg.get("role") != "user":
+                    continue
+                msg = msg.get("content", "")
             a = bot.ask(msg, history=list(history))
             history.append((msg, a.text))
         out.append((q, bot.ask(q["question"], history=history)))

@@ -91,7 +91,7 @@ def test_contested_claims_and_unsafe_advice_are_found_by_rules_in_any_post(model
     assert dopamine.claims_label.source == "rule" and 0 < dopamine.claims_label.confidence <= 1
     step1 = next(r for k, r in model.records.items() if k.endswith(":step1"))
     assert "let_him_check" in step1.unsafe and step1.unsafe_label.source == "rule"
-    assert any("check your phone" in s for s in step1.unsafe_sentences)
+    assert step1.unsafe_sentences == ()  # an article paragraph is withheld whole
     step2 = next(r for k, r in model.records.items() if k.endswith(":step2"))
     assert not step2.unsafe  # a dinner plan is safe advice in any relationship
 

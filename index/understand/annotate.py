@@ -172,8 +172,8 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered
     labels, matrix = proto
     for s, v in zip(ss, vecs):
         found = rules.unsafe_tags(s)
-        if found and r.kind == "comment" and not rules.advice_score(s):
-            found = []  # a reader telling what they did, or asking: not advice to quote
+        if found and r.kind == "comment" and dissent and not rules.advice_score(s):
+            found = []  # a reader who disagrees, telling what happened to them: not advice to quote
         if found and dissent and rules.DISAGREE.search(rules.plain(s)):
             continue  # a reader naming the advice to push back on it
         if not found and v is not None and not dissent and (rules.advice_score(s) or r.kind == "article"):
@@ -183,7 +183,8 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered
                 found, source, conf = [labels[best]], "embedding", min(conf, round(float(sims[best]), 2))
             elif sims[best] >= UNSAFE_UNSURE and rules.advice_score(s):
                 found, source, conf = ["uncertain"], "embedding", min(conf, 0.4)
-        if not found and partnered and (rules.about_partner(s) or "gender_generalisation" in rules.claim_kinds(s)) and (
+        if not found and partnered and (rules.about_partner(s) or "gender_generalisation" in rules.claim_kinds(s)
+                                        or (rules.PARTNER.search(rules.plain(s)) and rules.ANGER.search(rules.plain(s)))) and (
                 r.kind == "article" or (rules.advice_score(s) and not dissent)):
             found, source, conf = ["uncertain"], "rule", min(conf, 0.4)  # a reader passing advice on counts too
         if found:
@@ -193,8 +194,10 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered
         return replace(model, unsafe_label=Label("safe", "rule", 0.7))
     if len(tags) > 1 and "uncertain" in tags:
         tags.remove("uncertain")
-    return replace(model, unsafe=tuple(tags), unsafe_label=Label(",".join(tags), source, conf),
-                   unsafe_sentences=tuple(sentences))
+    # an article paragraph with unsafe advice is withheld whole (its other sentences carry the same advice in
+    # other words: "bring an umbrella and wait for the sun"); a reader's comment only sentence by sentence
+    kept = tuple(sentences) if r.kind == "comment" else ()
+    return replace(model, unsafe=tuple(tags), unsafe_label=Label(",".join(tags), source, conf), unsafe_sentences=kept)
 
 
 def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: str | None) -> RecordModel:
@@ -256,7 +259,9 @@ def _replies_follow(doc, records, out, sents):
             continue
         side = "agrees" if parent.by_author else parent.stance.value
         if side in ("agrees", "disagrees", "nuance") and me.stance and me.stance.value != side:
-            quote = me.quote or (sents[r.id][0][:80] if side in DISSENT else "")
+            # the sentence that says something ("Same here, Mike." says only whose side they are on)
+            said = max(sents[r.id], key=lambda t: len(t.split())) if sents[r.id] else ""
+            quote = me.quote or (said[:80] if side in DISSENT and len(said.split()) >= 6 else "")
             out[me.key] = replace(me, stance=Label(side, "rule", 0.6), quote=quote if side in DISSENT else "")
     return out
 
