@@ -219,6 +219,8 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
     score["nuance"] += 0.8 if rules.NUANCE_TURN.search(rules.plain(body)) else 0.0
     if ended and rules.REFERS_ARTICLE.search(rules.plain(body)):  # they tried the post's advice: how it went is their view
         score["agrees" if ended == "worked" else "disagrees"] += 1.2
+    elif rules.FOLLOWING.search(rules.plain(body)):  # doing the steps, no verdict yet: on the article's side
+        score["agrees"] += 0.8
     score["question"] += 0.4 * min(sum(1 for s in ss if rules.QUESTION.search(rules.plain(s))), 3) + (1.2 if rules.ASKS_HELP.search(rules.plain(body)) else 0.0)
     score["story"] += min(1.0, 0.25 * sum(1 for s in ss if rules.STORY.search(rules.plain(s))))
     labels, matrix = proto
@@ -230,7 +232,7 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
             best_sim = float(sims[:, cols].max())
             score[k] += 2.0 * max(0.0, best_sim - 0.35) + 0.1 * best_sim  # the last term only breaks ties
     if by_author:
-        score["agrees"] += 0.5
+        score["agrees"] += 10.0  # the author stands by the article, whatever their reply says of a reader
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
     stance = Label(best, "rule", round(min(0.95, 0.45 + (top - second) / (top + 1e-6) * 0.5), 2))
@@ -249,15 +251,22 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
 
 def _replies_follow(doc, records, out, sents):
     """A reply that thanks or agrees with the comment it answers takes that comment's side ("Thank you,
-    Marisol" under a reader who disagreed disagrees too); under the author's own reply, it agrees."""
+    Marisol" under a reader who disagreed disagrees too; under the author's own reply, it agrees); a reply
+    that argues with the author disagrees with the article."""
     for r in records:
         if r.kind != "comment" or not r.parent:
             continue
         me, parent = out[f"{doc}/{r.id}"], out.get(f"{doc}/{r.parent}")
         first = rules.plain(sents[r.id][0]) if sents[r.id] else ""
-        if parent is None or parent.stance is None or not rules.REPLY_THANKS.search(first):
+        if parent is None or parent.stance is None or me.by_author:
             continue
-        side = "agrees" if parent.by_author else parent.stance.value
+        if rules.REPLY_THANKS.search(first):
+            side = "agrees" if parent.by_author else parent.stance.value
+        elif parent.by_author and any(rules.DISAGREE.search(rules.plain(t)) for t in sents[r.id]) or (
+                parent.by_author and me.stance and me.stance.value == "agrees" and not rules.AGREE.search(rules.plain(" ".join(sents[r.id])))):
+            side = "disagrees"  # answering the author back
+        else:
+            continue
         if side in ("agrees", "disagrees", "nuance") and me.stance and me.stance.value != side:
             # the sentence that says something ("Same here, Mike." says only whose side they are on)
             said = max(sents[r.id], key=lambda t: len(t.split())) if sents[r.id] else ""

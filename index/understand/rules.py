@@ -119,7 +119,9 @@ QUOTED = re.compile(r"[\"“][^\"”]{3,200}[\"”]")
 DISAGREE = re.compile(
     r"\b(?:i (?:strongly |completely |totally )?disagree|disagree|push back|not true|nonsense|rubbish|garbage|bs\b|bullshit|"
     r"harmful|dangerous|toxic|sexist|misogyn\w*|ridiculous|terrible advice|bad advice|awful advice|red flag|"
-    r"no such (?:study|thing)|there is no (?:study|evidence|research)|pseudo-?science|myth|debunk\w*|not how (?:it|that) works|"
+    r"no such (?:study|thing|finding|evidence)|there is no (?:study|evidence|research|such)|made up|invented|fabricated|"
+    r"can'?t find (?:any|a|the) (?:study|source|evidence|research)|frighten\w*|scares? me|"
+    r"pseudo-?science|myth|debunk\w*|not how (?:it|that) works|"
     r"please don'?t (?:listen|follow)|stop telling|shame on|this is (?:how|what) abusers?|controlling|abus\w+|not science|"
     r"is wrong|are wrong|so wrong|wrong about|doesn'?t (?:work|hold up)|does not work|makes? no sense|i don'?t buy|"
     r"i'?m not convinced|cherry-?pick\w*|survivorship|no evidence|never been (?:true|proven)|(?:doesn'?t|does not) exist|"
@@ -128,10 +130,11 @@ DISAGREE = re.compile(
     r"i'?m sorry,? but|playing games|exactly what (?:fed|kept|trapped|hurt|fuels?|feeds?)|eating disorder|gave me chills)\b", I)
 AGREE = re.compile(
     r"\b(?:thanks?(?: you)?\b(?! for nothing)|(?:this|the|your) (?:article|blog|post|advice) (?:is|was|has)\b[^.?!]{0,30}\b(?:helpful|helped|timely|true|right|spot on|great|saved|explained|amazing|eye.opening)|"
-    r"(?:completely|totally|fully) agree|makes (?:so much|total|perfect) sense|has (?:explained|saved|helped)|helped (?:me )?(?:a lot|so much)|great (?:article|post|advice|read)|so true|spot on|exactly|thank you (?:for|so much)|thanks for (?:this|writing)|"
+    r"(?:completely|totally|fully) agree|makes (?:so much|total|perfect) sense|has (?:explained|saved|helped)|helped (?:me )?(?:a lot|so much)|great (?:article|post|advice|read)|so true|spot on|exactly(?=[!.])|thank you (?:for|so much)|thanks for (?:this|writing)|"
     r"needed (?:to read|this)|this (?:helped|is so helpful|worked)|love this|couldn'?t agree more|you'?re (?:so )?right|"
     r"amen|well said|i agree|agree with (?:you|this|the author)|so helpful|life-?saver|game-?changer|the results speak|"
-    r"best (?:advice|article|post)|brilliant|perfect(?:ly)? (?:explained|put)|nailed it)\b", I)
+    r"best (?:advice|article|post)|brilliant|perfect(?:ly)? (?:explained|put)|nailed it|(?:can )?confirm (?:everything|this|that|it)|"
+    r"everything (?:\w+ )?(?:says|said))\b", I)
 NUANCE = re.compile(
     r"\b(?:that said|to be fair|in some cases|not always|not all (?:men|women|guys|of)|it depends|partly|mostly agree|"
     r"some (?:good )?points|i'?d add|on the other hand|(?:agree|true|right)\b[^.?!]{0,60}\bbut|i wonder if|instead of (?:just )?waiting|"
@@ -140,7 +143,11 @@ NUANCE_TURN = re.compile(r"\b(?:good|fair|true|right|helped|useful|agree|truth|w
 REFERS_ARTICLE = re.compile(
     r"\b(?:rule|step|fix|tip|part) (?:\d+|one|two|three|four|five)\b|\b(?:the|this|your) (?:article|post|blog|advice|rules?|method|plan)\b"
     r"|\btried (?:it|this|the|your)\b|\blike you said\b|\bfollowed\b", I)
-REPLY_THANKS = re.compile(r"^\W*(?:thank(?:s| you)|this|exactly|agreed|yes|same|so true|well said|\+1)\b", I)
+REPLY_THANKS = re.compile(
+    r"^\W*(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?,\s*)?(?:thank(?:s| you)|this|exactly|agreed|yes|same|so true|well said|\+1|"
+    r"you'?re (?:so |absolutely |completely )?right|i agree|i'?m so glad|so glad|amen)\b", I)
+FOLLOWING = re.compile(r"\b(?:doing|following|trying|tried|started|using) (?:the |these |your |her |his |steps? |rules? )*(?:steps?|rules?|advice|tips?|habits?)\b"
+                       r"|\b(?:doing|started|trying) (?:steps?|rules?) \d", I)
 WORKED = re.compile(
     r"\b(?:it|this|that|the advice|the rules?|the fix(?:es)?|everything) (?:really )?worked\b|\bworked (?:for me|for us|like a charm|perfectly|beautifully)\b"
     r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
@@ -150,7 +157,8 @@ FAILED = re.compile(
     r"\b(?:didn'?t|did not|never) (?:work|help|change)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
     r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
-    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b", I)
+    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b"
+    r"|\b(?:i|we) (?:finally )?(?:left|got out|walked out|moved out)\b", I)
 
 
 ANGER = re.compile(
