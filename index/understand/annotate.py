@@ -59,6 +59,8 @@ def content_sha1(text: str) -> str:
 
 
 def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, encoder: str = "") -> PostModel:
+    """The model of one post: each record's labels in reading order, then what depends on other records
+    (a reply taking its parent's side, the replies that answer a question, the passages a dissent answers)."""
     import numpy as np
 
     records = [r for r in records if r.doc == doc]
