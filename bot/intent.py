@@ -133,6 +133,8 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
     return Intent(kind, names, tuple(dict.fromkeys(unknown)), near)
 
 
+_POINTS_BACK = re.compile(
+    r"\bagain\b|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part|step)\b|\bthat one\b", re.I)
 _REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
 
 
@@ -140,6 +142,10 @@ def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] 
     """The intent of a question in a conversation: its own kind and names; a follow-up that refers to
     someone ("did anyone reply to her?") takes the names of what it follows (``query``)."""
     intent = classify(question, authors, mentioned)
+    if query != question and intent.kind in ("fact", "yesno") and _POINTS_BACK.search(question):
+        earlier = classify(query, authors, mentioned)
+        if earlier.kind == "advice":  # "what's the 2nd one again?" after the steps: still about the steps
+            intent = replace(intent, kind="advice")
     if not intent.names and query != question and (_REFERS.search(question) or intent.kind in ("said", "thread")):
         earlier = classify(query, authors, mentioned)
         if earlier.names:

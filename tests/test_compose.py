@@ -105,3 +105,14 @@ def test_real_thread_answers_name_the_relation(real_bot):
 def test_real_unknown_commenter_gets_no_random_quote(real_bot):
     answer = real_bot.ask("What did Megan say in her reply to deadlock?")
     assert "no commenter named Megan" in answer.text and not answer.citations and answer.abstained
+
+
+@pytest.mark.slow
+def test_the_steps_as_a_set_come_in_order_and_the_2nd_one_again_is_step_2(real_store, real_embeddings):
+    bot = Bot(real_store, embeddings=real_embeddings)
+    steps = bot.ask("What are the steps the article gives?")
+    lines = steps.text.splitlines()
+    assert lines[0] == "**The article's advice, step by step**" and lines[1].startswith("1. ")
+    again = bot.ask("whats the 2nd one again", history=[("What are the steps the article gives?", steps.text)])
+    assert "off_topic" not in again.safety.flags
+    assert again.text.startswith("The article's step 2:")

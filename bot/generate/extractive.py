@@ -42,7 +42,8 @@ def render(plan: Plan) -> Iterator[str]:
         yield plan.note + "\n"
     steps = [q for q in quotes if q.role == "step"]
     lead = quotes[0]
-    if steps and lead.role != "step":  # the best answer first, then the steps in order
+    led = steps and lead.role != "step"
+    if led:  # the best answer first, then the steps in order
         if lead.step:
             yield f"The article's step {lead.step}: {_quote(lead)} [{lead.source.rank}]\n"
         elif lead.source.kind == "article":
@@ -51,7 +52,7 @@ def render(plan: Plan) -> Iterator[str]:
             yield f"{_reader_lead(lead, quotes)}{_quote(lead)} [{lead.source.rank}]\n"
         quotes = quotes[1:]
     if steps:
-        yield ("**The article's other steps, in order**\n" if lead.step else "**The article's advice, step by step**\n")
+        yield ("**The article's other steps, in order**\n" if led and lead.step else "**The article's advice, step by step**\n")
         for q in steps:
             yield f"{q.step}. {_quote(q)} [{q.source.rank}]\n"
     if plan.kind == "opinion":
