@@ -80,7 +80,8 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
     unsafe_proto = _prototypes(UNSAFE_PROTOTYPES, embed)
     article = [s for r in records if r.kind == "article" for s in sents[r.id]]
     # a post about being with a partner: its untagged advice about the partner is not known to be safe
-    partnered = sum(1 for s in article if rules.PARTNER.search(rules.plain(s))) >= PARTNER_SHARE * max(1, len(article))
+    partnered = sum(1 for s in article if rules.PARTNER.search(rules.plain(s)) or rules.TOGETHER.search(rules.plain(s))
+                    ) >= PARTNER_SHARE * max(1, len(article))
     stance_proto = _prototypes(STANCE_PROTOTYPES, embed)
 
     title = next((r.text.strip() for r in records if r.id == "article:title"), doc.replace("-", " "))

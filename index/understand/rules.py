@@ -112,6 +112,10 @@ UNSAFE = {
 }
 PARTNER = re.compile(
     r"\b(?:he|him|his|he'?s|she|her|she'?s|your (?:partner|husband|wife|boyfriend|girlfriend|man|spouse|guy)|boyfriends?|girlfriends?|husbands?|wives)\b", I)
+# a post about being with someone, whoever it names: "your partner", "each other", "couples", "the relationship"
+TOGETHER = re.compile(
+    r"\b(?:each other|one another|couples?|relationships?|marriages?|married|spouses?|partners?|lovers?|"
+    r"together|the two of you|you two|dating|jealous\w*|fights?|arguments?|argue)\b", I)
 SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|yourself)\b", I)
 QUOTED = re.compile(r"[\"“][^\"”]{3,200}[\"”]")
 
@@ -208,7 +212,7 @@ def claim_kinds(sentence: str) -> list[str]:
 def about_partner(sentence: str) -> bool:
     """A sentence that tells the reader something about how to be with their partner."""
     text = plain(sentence)
-    who = PARTNER.search(text) or re.search(rf"\b{GROUP}\b", text, I)
+    who = PARTNER.search(text) or re.search(rf"\b{GROUP}\b", text, I) or TOGETHER.search(text)
     return bool(who and (SECOND_PERSON.search(text) or advice_score(text) or ABSOLUTE.search(text) or re.search(r"\b(?:we|us)\b", text, I)))
 
 
