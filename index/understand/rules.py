@@ -115,7 +115,7 @@ PARTNER = re.compile(
 # a post about being with someone, whoever it names: "your partner", "each other", "couples", "the relationship"
 TOGETHER = re.compile(
     r"\b(?:each other|one another|couples?|relationships?|marriages?|married|spouses?|partners?|lovers?|"
-    r"together|the two of you|you two|dating|jealous\w*|fights?|arguments?|argue)\b", I)
+    r"the two of you|you two|dating|jealous\w*|fights?|arguments?|argue)\b", I)
 SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|yourself)\b", I)
 QUOTED = re.compile(r"[\"“][^\"”]{3,200}[\"”]")
 
