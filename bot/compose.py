@@ -52,7 +52,11 @@ FILLER = re.compile(
 )
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
-ALL_STEPS = re.compile(r"\b(?:steps|rules|fixes|habits|tips|promises|step by step)\b", re.I)
+# asks for the whole list ("what are the steps?", "list the rules"), not for one of them ("which step is hardest?")
+ALL_STEPS = re.compile(
+    r"\bwhat (?:are|were) (?:the |her |his |its |your |all the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
+    r"|\b(?:list|give me|tell me) (?:all )?(?:the |her |his )?(?:steps|rules|fixes|habits|tips|promises)\b|\bstep by step\b"
+    r"|\ball (?:the |of the )?(?:steps|rules|fixes|habits|tips|promises)\b", re.I)
 ASKED_STEP = re.compile(r"\b(?:(first|second|third|1st|2nd|3rd) (?:step|thing|part|one)|(?:step|part|no\.?) ?(one|two|three|1|2|3)\b)", re.I)
 _STEP_WORDS = {"first": 1, "1st": 1, "one": 1, "1": 1, "second": 2, "2nd": 2, "two": 2, "2": 2, "third": 3, "3rd": 3, "three": 3, "3": 3}
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
@@ -190,7 +194,7 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
-        if steps and ALL_STEPS.search(question) and not ASKED_STEP.search(question):
+        if steps and ALL_STEPS.search(question) and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
             in_list = {q.record_id for q in steps}
             rest = [q for q in article if q.record_id not in in_list] + echo + comments
