@@ -74,7 +74,10 @@ def test_aftercare_cuts_tagged_passages_and_keeps_the_helplines(layer, version):
     assert sorted({int(n) for n in re.findall(r"\[(\d+)\]", out.text)}) == [1, 2]
     for c in out.citations:
         assert version.sources[c.doc][c.start : c.end] == c.quote
-    assert out.safety.resources and out.safety.care == policy.AFTERCARE
+    # the care names what was left out, in the post model's words (never the passage's own)
+    assert out.safety.resources and out.safety.care.startswith("Because of what you told me earlier, I haven't quoted")
+    assert "give your partner space" in out.safety.care and out.safety.care.endswith("The helplines are still here for you.")
+    assert "Leave him alone" not in out.safety.care
 
 
 def test_degraded_answers_carry_resources_even_without_flags(layer):

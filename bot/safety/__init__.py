@@ -193,11 +193,12 @@ class SafetyLayer:
             text, citations = "", []
         elif report.tier == Tier.AFTERCARE:
             text, citations = self._guard(text, citations, index_version, report)
-            report.care = policy.AFTERCARE if report.withheld else policy.STILL_HERE
+            report.care = policy.left_out(_withheld_advice(index_version, report.withheld)) if report.withheld else policy.STILL_HERE
         elif report.scores.get("disclosed_earlier"):
             text, citations = self._guard(text, citations, index_version, report)
             if report.withheld:
-                report.care, report.reach_out = policy.LEFT_OUT, policy.REACH_OUT
+                report.care = policy.left_out(_withheld_advice(index_version, report.withheld), "mentioned")
+                report.reach_out = policy.REACH_OUT
         if report.tier == Tier.HURTING or (Flag.DISTRESS in flags and report.tier not in (Tier.DANGER, Tier.CHECK_IN, Tier.AFTERCARE)):
             # a warm line only for the sad ones; the quiet line for everyone on this tier
             report.care = policy.warm_line(answer.question) if Flag.DISTRESS in flags else ""
@@ -308,6 +309,24 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
 def withholds(report: SafetyReport) -> bool:
     """Unsafe advice is cut from what this answer may quote: after danger, or danger words earlier in the conversation."""
     return report.tier == Tier.AFTERCARE or bool(report.scores.get("disclosed_earlier"))
+
+
+def _withheld_advice(version, record_ids: list[str]) -> list[str]:
+    """What the withheld passages advise, as the post model labels it (never their words), at most three."""
+    from .perspectives import LABELS
+
+    models = _models(version)
+    if models is None:
+        return []
+    out: list[str] = []
+    for rid in record_ids:
+        for post in models.posts:
+            model = models.get(f"{post}/{rid}")
+            for tag in (model.unsafe if model else ()):
+                label = LABELS.get(tag)
+                if label and label.lower() not in out:
+                    out.append(label.lower())
+    return out[:3]
 
 
 def _models(version):

@@ -54,15 +54,18 @@ LABELS = {
     "absolute": "A rule stated with no exceptions",
     "relationship_with_man": "A one-sided claim about relationships",
     "give_space": "Give your partner space and don't pursue them",
+    "go_away": "Go away and leave your partner be",
     "dont_question": "Don't question your partner",
     "dont_check": "Never check your partner's phone",
     "let_him_check": "Let your partner check your phone or location",
     "wait_it_out": "Wait it out",
     "receive_no_matter": "Welcome your partner back whatever happened",
+    "receive_love": "Receive your partner with love when they come back",
+    "dont_punish": "Don't hold it against your partner",
     "blames_reader": "Your feelings cause your partner's behaviour",
-    "minimises": "Your partner's behaviour is harmless",
+    "minimises": "Your partner's anger or behaviour is harmless or excusable",
     "isolate": "Keep relationship problems from friends and family",
-    "obey": "Don't argue; let your partner decide",
+    "obey": "Don't argue back; let your partner decide, including about money",
 }
 NOT_CLAIMS = ("uncertain",)  # "not sure it is safe" is a safety label, not a claim to balance
 

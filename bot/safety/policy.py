@@ -89,6 +89,18 @@ LEFT_OUT = (
     "partner is controlling or violent."
 )
 STILL_HERE = "The helplines are still here for you if you need them."
+
+
+def left_out(advice: list[str], earlier: str = "told me") -> str:
+    """What was withheld, named (never quoted): "Because of what you told me earlier, I haven't quoted the
+    article's advice to let your partner check your phone or location and to forgive a first push: it isn't
+    safe if a partner is controlling or violent." ``advice``: the withheld passages' labels, in reading order."""
+    if not advice:
+        return AFTERCARE if earlier == "told me" else LEFT_OUT
+    named = "; ".join(advice)
+    line = (f"Because of what you {earlier} earlier, I haven't quoted what the article says here ({named}): "
+            "that advice isn't safe if a partner is controlling or violent.")
+    return line + (" The helplines are still here for you." if earlier == "told me" else "")
 DISTRESS = "That sounds really painful, and it makes sense that you're shaken."
 REACH_OUT = ("If it ever feels like too much, you can talk to someone, free and in confidence: findahelpline.com "
              "lists the lines where you live.")

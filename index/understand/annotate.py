@@ -187,6 +187,8 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered
             elif sims[best] >= UNSAFE_UNSURE and rules.advice_score(s):
                 found, source, conf = ["uncertain"], "embedding", min(conf, 0.4)
         agrees = model.stance is not None and model.stance.value == "agrees"
+        if not found and partnered and agrees and rules.PARTNER.search(rules.plain(s)):
+            found, source, conf = ["uncertain"], "rule", min(conf, 0.4)  # a reader cheering it on with their own story
         if not found and partnered and (rules.about_partner(s) or "gender_generalisation" in rules.claim_kinds(s)
                                         or (rules.PARTNER.search(rules.plain(s)) and rules.ANGER.search(rules.plain(s)))) and (
                 r.kind == "article" or agrees or (rules.advice_score(s) and not dissent)):
