@@ -12,7 +12,6 @@ The answering chain, as LangChain runnables:
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from index.bundled import bundled
 from index.sentences import sentence_spans
-from index.understand import rules
 
 from ..answer import Citation
 

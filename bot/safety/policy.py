@@ -20,7 +20,6 @@ Resources come from one region-tagged data file, ``prompts/resources.v1.yaml``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 

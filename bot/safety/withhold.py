@@ -14,6 +14,7 @@ a sub-span of the seed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -61,8 +62,6 @@ def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
 def _quoted_elsewhere(version, out: dict[str, list[tuple[int, int, str]]]) -> None:
     """A reader quoting withheld advice word for word ("'Let her check your phone' is controlling") would show
     it all the same: the sentence holding the quotation is withheld too (its other sentences are not)."""
-    import re
-
     withheld = {doc: [normalise(version.sources[doc][s:e]) for s, e, _ in spans] for doc, spans in out.items()}
     if not any(withheld.values()):
         return
