@@ -148,7 +148,7 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     vectors = dict(reused)
     vectors.update(_embed(todo, embeddings, progress))
     bank = _sentence_bank(documents, chunks, previous, embeddings, progress, enabled=settings.sentence_vectors)
-    models, understood = _understand(documents, records, previous, embeddings, bank, reviewed)
+    models, understood = _understand(documents, previous, embeddings, bank, reviewed)
 
     build_dir = layout.new_build_dir()
     try:
@@ -168,18 +168,18 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     )
 
 
-def _reviewed_files(paths: list[Path], settings: Settings) -> list[Path]:
-    """The reviewed-label files for these posts, each read once now so a bad one fails before any work."""
+def _reviewed_files(paths: list[Path], settings: Settings) -> list[dict]:
+    """The reviewed-label files for these posts, read once now (a bad one fails before any work); the
+    content hash and the post models use what was read here."""
     files = [] if not settings.reviewed_defaults else posts.default_reviewed(paths)
     files += [Path(p) for p in settings.reviewed if Path(p) not in files]
     for path in files:
         if not Path(path).is_file():
             raise InputError(f"no reviewed-labels file at {path}. Check the --reviewed path.")
-        posts.load_reviewed(path)
-    return files
+    return [posts.load_reviewed(path) for path in files]
 
 
-def _understand(documents, records, previous, embeddings, bank, reviewed):
+def _understand(documents, previous, embeddings, bank, reviewed):
     """The model of each post (index/understand): sentence vectors come from the bank just built."""
     import numpy as np
 
@@ -198,7 +198,7 @@ def _understand(documents, records, previous, embeddings, bank, reviewed):
             old = previous.post_model_file
         except StoreError:
             old = None
-    models, extra = posts.understand(documents, records, embed, embeddings.model_name, old, reviewed)
+    models, extra = posts.understand(documents, embed, embeddings.model_name, old, reviewed)
     extra["report"]["encoder"] = embeddings.model_name
     return models, extra
 
@@ -253,7 +253,7 @@ def _server_previous(url: str, store_dir: Path) -> IndexVersion | None:
 
 
 def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str, reviewed=()) -> str:
-    h = hashlib.sha1(posts.reviewed_hash(list(reviewed)).encode())
+    h = hashlib.sha1(posts.reviewed_hash(reviewed).encode())
     h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors]).encode())
     for doc in documents:
         h.update(doc["doc"].encode() + b"\0" + doc["text"].encode("utf-8") + b"\0")

@@ -143,6 +143,14 @@ def test_a_bad_reviewed_file_is_a_clear_error(tmp_path, text):
     assert str(path) in str(err.value)
 
 
+def test_a_reviewed_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("doc: calm\nroles: {x: claim}  # caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(InputError) as err:
+        load_reviewed(path)
+    assert str(path) in str(err.value)
+
+
 def test_the_model_round_trips_through_json(model):
     models = PostModels({"calm": model})
     back = PostModels.from_dict(json.loads(json.dumps(models.to_dict())))

@@ -1,8 +1,9 @@
 """The post models of one index build: computed once per post text, reviewed labels on top.
 
-``understand(documents, records, embed, previous, reviewed)`` reuses the computed model of a post
+``understand(documents, embed, encoder, previous, reviewed)`` reuses the computed model of a post
 whose text, annotator and encoder are unchanged (from the previous index version), computes the
-others, then lays every reviewed file for that post over it.
+others, then lays every reviewed file for that post over it (``reviewed``: files already read by
+``load_reviewed``, once per build).
 """
 
 from __future__ import annotations
@@ -30,14 +31,13 @@ def default_reviewed(paths: list[Path]) -> list[Path]:
     return [p for p in found if Path(p).is_file()]
 
 
-def understand(documents: list[dict], records, embed: Embed, encoder: str, previous: dict | None,
-               reviewed: list[Path]) -> tuple[PostModels, dict]:
+def understand(documents: list[dict], embed: Embed, encoder: str, previous: dict | None,
+               files: list[dict]) -> tuple[PostModels, dict]:
     """(the models to serve, a report: which posts were computed or reused, seconds, reviewed files used)."""
     started = time.perf_counter()
     cached = {}
     if previous and previous.get("annotator") == ANNOTATOR:
         cached = {p: PostModel.from_dict(row) for p, row in (previous.get("computed") or {}).items()}
-    files = [load_reviewed(p) for p in reviewed]
     computed, served, report = {}, {}, {"computed": [], "reused": [], "reviewed": []}
     for doc in documents:
         slug, text = doc["doc"], doc["text"]
@@ -46,7 +46,7 @@ def understand(documents: list[dict], records, embed: Embed, encoder: str, previ
             model = old
             report["reused"].append(slug)
         else:
-            model = annotate_post(slug, text, [r for r in records if r.doc == slug], embed, encoder)
+            model = annotate_post(slug, text, doc["records"], embed, encoder)
             report["computed"].append(slug)
         computed[slug] = model
         mine = [f for f in files if f["doc"] == slug]
@@ -62,10 +62,11 @@ def save(folder: Path, models: PostModels, extra: dict) -> None:
     (folder / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def reviewed_hash(paths: list[Path]) -> str:
+def reviewed_hash(files: list[dict]) -> str:
+    """Of the annotator version and the reviewed files as read (``load_reviewed``): part of the index's content."""
     import hashlib
 
     h = hashlib.sha1(ANNOTATOR.encode())
-    for p in paths:
-        h.update(str(p).encode() + b"\0" + Path(p).read_bytes() + b"\0")
+    for f in files:
+        h.update(f["path"].encode() + b"\0" + f["raw"] + b"\0")
     return h.hexdigest()

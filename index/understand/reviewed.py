@@ -26,18 +26,21 @@ REVIEWED = Label("", "reviewed", 1.0)
 
 
 def load_reviewed(path: Path) -> dict:
-    """One reviewed file as {doc, roles, claims, unsafe, comments, labels, covers}; a clear error when malformed."""
+    """One reviewed file as {doc, roles, claims, unsafe, comments, labels, covers, path, raw}; a clear error
+    when malformed. ``raw`` is the file's bytes as read, so the index's content hash and the labels it
+    applies come from one read."""
     import yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        raw = Path(path).read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read the reviewed labels in {path} ({exc}). Fix the file or remove it.") from None
     if not isinstance(data, dict) or not isinstance(data.get("doc"), str):
         raise InputError(f"{path} is not a reviewed-labels file: it needs 'doc: <post slug>' at the top.")
     label = data.get("label")
     out = {"doc": data["doc"], "roles": {}, "claims": {}, "unsafe": {}, "comments": {}, "labels": {},
-           "covers": set(data.get("covers") or ()), "path": str(path)}
+           "covers": set(data.get("covers") or ()), "path": str(path), "raw": raw}
     if label == "claims":
         out["claims"] = data.get("records") or {}
     elif label == "unsafe":
