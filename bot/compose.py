@@ -329,7 +329,7 @@ class Composer:
 
         def names(*stances: str) -> list[str]:
             out = [records[r.key].author for r in comments if r.stance and r.stance.value in stances and r.key in records]
-            return list(dict.fromkeys(_who_named(a) for a in out))
+            return list(dict.fromkeys(who_named(a) for a in out))
 
         agree = re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport", question, re.I) and not re.search(r"\bdisagree", question, re.I)
         if agree:
@@ -356,9 +356,9 @@ class Composer:
                 r = models.get(key)
                 if r is None or not r.asks:
                     continue
-                who = _who_named(graph.records[key].author)
-                answered = [_who_named(graph.records[k].author) for k in r.answered_by if k in graph.records]
-                others = [_who_named(graph.records[k].author) for k in graph.replies.get(key, [])
+                who = who_named(graph.records[key].author)
+                answered = [who_named(graph.records[k].author) for k in r.answered_by if k in graph.records]
+                others = [who_named(graph.records[k].author) for k in graph.replies.get(key, [])
                           if k not in r.answered_by and k in graph.records]
                 if answered:
                     lines.append(f"Yes: {_and(list(dict.fromkeys(answered)))} answered {who}’s question.")
@@ -462,10 +462,11 @@ def _key(record) -> str:
     return f"{record.doc}/{record.id}"
 
 
-def _who_named(author: str | None) -> str:
+def who_named(author: str | None, nobody: str = "a reader who left no name") -> str:
+    """A commenter as the answer names them; ``nobody`` for a comment with no name."""
     from index.parse import NO_AUTHOR
 
-    return author if author and author != NO_AUTHOR else "a reader who left no name"
+    return author if author and author != NO_AUTHOR else nobody
 
 
 def _and(names: list[str]) -> str:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from index.parse import NO_AUTHOR
 
 from ..answer import Source
-from ..compose import Composer, Plan, Quote
+from ..compose import Composer, Plan, Quote, who_named
 
 _ARTICLE_LEADS = ("The article says: ", "It adds: ", "It also says: ")
 _READER_LEADS = ("{who} wrote: ", "{who} also wrote: ")
@@ -111,4 +110,4 @@ def _quote(q: Quote) -> str:
 
 
 def _who(author: str | None) -> str:
-    return author if author and author != NO_AUTHOR else "A reader who left no name"
+    return who_named(author, "A reader who left no name")  # it starts a line
