@@ -7,8 +7,9 @@ import pytest
 from bot.answer import Answer, SafetyReport
 from bot.safety import SafetyLayer, policy
 from bot.safety.detect import Detector
-from bot.safety.perspectives import STANCE_VALUES, load_cards
+from bot.safety.perspectives import load_cards
 from index.bundled import bundled
+from index.understand.model import STANCES as STANCE_VALUES
 from index.understand.reviewed import load_reviewed
 from index.config import PROJECT_ROOT
 from index.parse import parse_file

@@ -26,8 +26,6 @@ from index.sentences import sentence_spans
 from ..answer import Citation
 
 CARDS = bundled("prompts", "perspectives")
-STANCE_VALUES = ("agrees", "disagrees", "nuance", "question", "story", "none")
-DISSENT = ("disagrees", "nuance")
 MAX_COMMENTS = 2
 MAX_CARDS = 2
 

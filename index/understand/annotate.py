@@ -64,7 +64,6 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
     import numpy as np
 
     records = [r for r in records if r.doc == doc]
-    by_id = {r.id: r for r in records}
     sents = {r.id: [r.text[s:e].strip() for s, e in sentence_spans(r.text)] or [r.text.strip()] for r in records}
     flat = [(rid, i, t) for rid, ss in sents.items() for i, t in enumerate(ss) if t]
     matrix = np.asarray(embed([t for *_, t in flat]), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
@@ -100,7 +99,7 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
         out[key] = model
 
     out = _replies_follow(doc, records, out, sents)
-    out = _answers(doc, records, by_id, out, sents, vec_of)
+    out = _answers(doc, records, out, sents, vec_of)
     out = _dissent_targets(doc, out, records, record_vec, sents, vec_of)
     names = tuple(dict.fromkeys(AUTHOR_SUFFIX.sub("", r.author) for r in records
                                 if r.kind == "comment" and r.author and r.author != NO_AUTHOR))
@@ -300,7 +299,7 @@ def _dissent_quote(ss: list[str], vecs, proto) -> str:
     return (best or (ss[0] if ss else ""))[:80]
 
 
-def _answers(doc, records, by_id, out, sents, vec_of):
+def _answers(doc, records, out, sents, vec_of):
     """Which replies answer a comment's question: a reply below it, by someone else, that gives something
     (not only another question) and is about what was asked."""
     import numpy as np

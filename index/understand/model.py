@@ -15,12 +15,9 @@ ANNOTATOR = "rules-embeddings-10"  # bump when the computed labels change: cache
 Source = Literal["reviewed", "rule", "embedding", "structure", "none"]
 ROLES = ("heading", "claim", "advice", "story", "question", "aside", "filler")
 STANCES = ("agrees", "disagrees", "nuance", "question", "story", "none")
-OUTCOMES = ("worked", "failed", "unknown", "none")
-CLAIM_KINDS = ("gender_generalisation", "pseudo_science", "absolute")
 UNSAFE_TAGS = ("give_space", "go_away", "receive_love", "dont_question", "dont_check", "let_him_check", "wait_it_out", "receive_no_matter",
                "blames_reader", "dont_punish", "minimises", "isolate", "obey", "uncertain")
 DISSENT = ("disagrees", "nuance")
-SURE = 0.6  # below this a label is "unsure": safety treats unsure advice as unsafe
 
 
 @dataclass(frozen=True)
@@ -28,10 +25,6 @@ class Label:
     value: str
     source: Source
     confidence: float
-
-    @property
-    def sure(self) -> bool:
-        return self.confidence >= SURE
 
 
 @dataclass(frozen=True)
@@ -162,9 +155,6 @@ class PostModels:
 
     def mentioned(self) -> frozenset[str]:
         return self._mentioned
-
-    def titles(self) -> dict[str, str]:
-        return {p: m.title for p, m in self.posts.items()}
 
     def title(self) -> str:
         """The post's title when the index holds one post ("" for several: answers name their post)."""
