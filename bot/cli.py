@@ -195,10 +195,13 @@ def cmd_posts(args) -> int:
     settings = _settings(args)
     version = IndexVersion.open(settings.store_dir, settings.chroma_url)
     models = version.post_models
+    from collections import Counter
+
+    comments_in = Counter(r.doc for r in version.records if r.kind == "comment")  # one pass, not one per post
     rows = []
     for doc in sorted(version.sources):
         model = models.posts.get(doc)
-        comments = sum(1 for r in version.records if r.doc == doc and r.kind == "comment")
+        comments = comments_in[doc]
         reviewed = [m.split(":", 1)[1] for m in (model.made_with if model else ()) if m.startswith("reviewed:")]
         rows.append({"post": doc, "title": model.title if model else "", "comments": comments,
                      "author": model.author if model else None, "reviewed": reviewed, "modelled": model is not None})
