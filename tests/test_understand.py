@@ -37,7 +37,7 @@ She goes quiet when she feels crowded, and it passes.
 
     May 1, 2024 at 9:00 am
 
-    I completely disagree. "Let her check your phone" is controlling, and this advice is harmful.
+    I completely disagree. "let her check your phone whenever she wants" is controlling, and this advice is harmful.
 
   • Sam
 
@@ -245,6 +245,9 @@ def test_after_a_disclosure_a_new_posts_unsafe_advice_is_withheld_and_safe_advic
     texts = " ".join(_span_texts(calm_version))
     assert "Let her check your phone whenever she wants." in texts
     assert "weekly dinner" not in texts
+    # a reader quoting it, in other case, is withheld too (that sentence only: her other words stay)
+    assert '"let her check your phone whenever she wants" is controlling' in texts
+    assert "I completely disagree." not in texts
 
 
 def test_an_index_without_a_post_model_withholds_all_advice(calm_version):

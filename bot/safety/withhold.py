@@ -62,7 +62,7 @@ def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
 def _quoted_elsewhere(version, out: dict[str, list[tuple[int, int, str]]]) -> None:
     """A reader quoting withheld advice word for word ("'Let her check your phone' is controlling") would show
     it all the same: the sentence holding the quotation is withheld too (its other sentences are not)."""
-    withheld = {doc: [normalise(version.sources[doc][s:e]) for s, e, _ in spans] for doc, spans in out.items()}
+    withheld = {doc: [_folded(version.sources[doc][s:e]) for s, e, _ in spans] for doc, spans in out.items()}
     if not any(withheld.values()):
         return
     for record in version.records:
@@ -72,10 +72,16 @@ def _quoted_elsewhere(version, out: dict[str, list[tuple[int, int, str]]]) -> No
         for s, e in sentence_spans(record.text, record.start):
             sentence = record.text[s - record.start : e - record.start]
             for quoted in re.findall(r"[\"“]([^\"“”]{12,300})[\"”]", sentence):
-                q = normalise(quoted).strip(" .,!?")
+                q = _folded(quoted).strip(" .,!?")
                 if len(q.split()) >= 4 and any(q in t for t in texts):
                     out[record.doc].append((s, e, record.id))
                     break
+
+
+def _folded(text: str) -> str:
+    """For "does this reader quote it?": case, curly quotes and spacing do not count ("let her check" quotes
+    "Let her check")."""
+    return normalise(rules.plain(text)).casefold()
 
 
 def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str]]], seeds: dict[str, str]) -> tuple[list[Source], list[str]]:
