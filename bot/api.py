@@ -302,7 +302,8 @@ class Bot:
         if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back
             turn.text, _ = clean_question(turn.report.resumed)
             turn.query = condense(turn.text, turn.history[:-1])
-        authors = sorted({r.author for r in version.records if r.author}) if version else []
+        post = _post_of(turn.filters)  # a scoped question names commenters of its own post only
+        authors = sorted({r.author for r in version.records if r.author and post in (None, r.doc)}) if version else []
         mentioned = version.post_models.mentioned() if version is not None else frozenset()
         turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
         turn.timings["check"] = time.perf_counter() - turn.started
@@ -420,6 +421,12 @@ class Bot:
         records = version.records_by_id
         record = record_at(records, source, start) or records[f"{source.doc}/{source.record_ids[0]}"]
         return citation_for(version, record, start, end, n, support)
+
+
+def _post_of(filters) -> str | None:
+    """The post a question is scoped to, from its filters (a dict or Filters), before they are checked."""
+    value = filters.get("post") or filters.get("doc") if isinstance(filters, dict) else getattr(filters, "post", None)
+    return value if isinstance(value, str) else None
 
 
 def _with_post(filters, post: str | None):

@@ -30,6 +30,7 @@ from index.chunk import is_step
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
+from . import leads
 from .answer import Source
 from .cite import record_at
 from .retrieve import named_in
@@ -59,6 +60,7 @@ ALL_STEPS = re.compile(
     r"|\ball (?:the |of the )?(?:steps|rules|fixes|habits|tips|promises)\b", re.I)
 ASKED_STEP = re.compile(r"\b(?:(first|second|third|1st|2nd|3rd) (?:step|thing|part|one)|(?:step|part|no\.?) ?(one|two|three|1|2|3)\b)", re.I)
 _STEP_WORDS = {"first": 1, "1st": 1, "one": 1, "1": 1, "second": 2, "2nd": 2, "two": 2, "2": 2, "third": 3, "3rd": 3, "three": 3, "3": 3}
+YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -70,7 +72,7 @@ class Quote:
     text: str  # normalised text of the span
     record_id: str
     author: str | None
-    role: str  # answer | step | support | reader | asked | reply | agrees | disagrees
+    role: str  # answer | step | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
     relation: str = ""  # "Isabel replied to Veronica"
     step: int | None = None
     score: float = 0.0
@@ -80,7 +82,8 @@ class Quote:
 class Plan:
     kind: str
     quotes: list[Quote] = field(default_factory=list)
-    note: str = ""  # template words only, no claim about the text
+    note: str = ""  # the lead: template words filled with facts read off the index (bot/leads.py)
+    lead: leads.Lead | None = None  # the fact the note states, when bot/leads.py found one
 
 
 @dataclass
@@ -110,6 +113,7 @@ class Composer:
         self.stance_quotes_for = stance_quotes_for or (lambda: {})
         self.graph_for = graph_for  # () -> the index's ReplyGraph (who replied to whom), if known
         self.models_for = models_for  # () -> the index's PostModels (stances, questions answered), if known
+        self._vocabulary: dict[tuple[str, int], frozenset[str]] = {}  # (post, length) -> its word stems
 
     # --- candidates ---------------------------------------------------------
 
@@ -178,10 +182,19 @@ class Composer:
     # --- the plan -----------------------------------------------------------
 
     def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
-        question = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
+        query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
+        cands = self.candidates(query, sources)
+        self.score(query, cands, intent, sources)
+        plan = self._plan(query, cands, sources, intent)
+        if not (plan.quotes or cands):
+            return plan
+        lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(cands, sources, intent))
+        if lead is None or (plan.note and lead.because != "author replies"):
+            return plan  # the thread and stance leads (below) already state the answer
+        return self._led(plan, lead, cands)
+
+    def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent) -> Plan:
         kind = getattr(intent, "kind", "fact")
-        cands = self.candidates(question, sources)
-        self.score(question, cands, intent, sources)
         if kind in ("said", "thread") and getattr(intent, "names", ()):
             return self._thread_plan(question, cands, intent)
         if kind == "opinion":
@@ -317,6 +330,81 @@ class Composer:
 
     # --- leads: the first line states the answer, read off the index (never a model's words) ---------
 
+    def _facts(self, cands: list[_Candidate], sources: list[Source], intent) -> leads.Facts:
+        """What bot/leads.py may state, read off the index for the posts this answer draws on."""
+        posts = list(dict.fromkeys(s.doc for s in sources))
+        texts = self.texts_for()
+        models = self.models_for() if self.models_for else None
+        graph = self.graph_for() if self.graph_for else None
+        replied: dict[str, list[str]] = {}
+        if models is not None and graph is not None:
+            for post in posts:
+                model = models.posts.get(post)
+                for r in model.comments() if model else []:
+                    parent = graph.parent_of(r.key) if r.by_author else None
+                    if parent and parent in graph.records:
+                        replied.setdefault(post, []).append(who_named(graph.records[parent].author))
+        vocabulary = frozenset().union(*(self._words_of(p, texts[p]) for p in posts if p in texts))
+        unanswered = {}
+        if models is not None:
+            for post in posts:
+                unanswered.update(self._unanswered(models.posts.get(post), texts.get(post, "")))
+        return leads.Facts(
+            posts=posts,
+            candidates=[leads.Candidate(c.source.doc, c.start, c.end, c.text, _key(c.record), c.source.kind,
+                                        c.record.author, c.sim, c.score) for c in cands],
+            vocabulary=vocabulary,
+            author_comments=replied,
+            authors={p: models.posts[p].author for p in posts if models is not None and p in models.posts},
+            claims={_key(c.record): models.claims(_key(c.record)) for c in cands} if models is not None else {},
+            names=tuple(getattr(intent, "names", ()) or ()),
+            unanswered=unanswered,
+        )
+
+    def _unanswered(self, model, text: str) -> dict[str, str]:
+        """stem -> the reader who asked about it, for words that only readers' unanswered questions use."""
+        if model is None:
+            return {}
+        key = (f"{model.post}#asked", len(text))
+        if key not in self._vocabulary:
+            asks = [(r, r.asks) for r in model.comments() if r.asks and not r.answered_by and not r.by_author]
+            rest = text
+            for _, q in asks:
+                rest = rest.replace(q, " ")
+            others = leads.vocabulary_of(rest)
+            records = self.records_for()
+            found = {}
+            for r, q in asks:
+                for w in leads.vocabulary_of(q) - others:
+                    found.setdefault(w, who_named(records[r.key].author if r.key in records else None))
+            self._vocabulary[key] = found
+        return self._vocabulary[key]
+
+    def _words_of(self, post: str, text: str) -> frozenset[str]:
+        key = (post, len(text))
+        if key not in self._vocabulary:
+            self._vocabulary[key] = leads.vocabulary_of(text)
+        return self._vocabulary[key]
+
+    def _led(self, plan: Plan, lead: leads.Lead, cands: list[_Candidate]) -> Plan:
+        """The plan under its lead: the quote the lead names first; for text that doesn't cover the
+        question, only the closest passages, labelled as such."""
+        quotes = list(plan.quotes)
+        if lead.first is not None:
+            s, e = lead.first
+            hit = next((q for q in quotes if q.start < e and s < q.end), None)
+            if hit is None:
+                c = next((c for c in cands if c.start == s and c.end == e), None)
+                hit = self._quote(c, "answer") if c is not None else None
+            if hit is not None:
+                quotes = [replace(hit, role="answer" if hit.role == "step" else hit.role)] + [q for q in quotes if q is not hit]
+        if lead.closest:
+            quotes = [replace(q, role="closest") for q in quotes if q.role != "step"][:2] or quotes[:2]
+        if lead.because == "author replies" and plan.kind == "opinion":  # not a question about views: two quotes
+            quotes = [replace(q, role="reader" if q.source.kind == "comment" else "support") for q in quotes[:2]]
+            return Plan("fact", _dedupe(quotes), f"**{lead.text}**", lead)
+        return replace(plan, quotes=_dedupe(quotes), note=f"**{lead.text}**", lead=lead)
+
     def _stance_lead(self, question: str, sources: list[Source]) -> str:
         """"Readers who disagreed with the article: A, B and C." The whole set, from the post model's
         stances of the posts the answer draws on, whatever the retrieval found."""
@@ -344,29 +432,46 @@ class Composer:
         return "**" + " ".join(parts) + "**"
 
     def _answered_lead(self, question: str, intent) -> str:
-        """"Did anyone answer Veronica?" -> yes or no first, from the post model: who answered the question
-        her comment asks, or that nobody did (and who replied about something else)."""
+        """"Did anyone answer Veronica?" -> yes or no first, from the post model and the reply graph: who
+        answered the question her comment asks, or that nobody did (and who replied about something
+        else); for a comment that asks nothing, who replied to it. "Did the author reply to X?" counts
+        the author's replies only."""
         models = self.models_for() if self.models_for else None
         graph = self.graph_for() if self.graph_for else None
-        if models is None or graph is None or not re.search(r"\b(?:answer\w*|help(?:ed)?|respond\w*)\b", question, re.I):
+        yes_no = bool(YES_NO.match(question))
+        asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (r"|repl\w*|wrote back)\b" if yes_no else r")\b")
+        if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
+        author = bool(leads.AUTHOR.search(question))
         lines = []
         for name in intent.names:
             for key in graph.comments_by(name):
                 r = models.get(key)
-                if r is None or not r.asks:
+                if r is None or r.by_author:
                     continue
                 who = who_named(graph.records[key].author)
+                replies = [k for k in graph.replies.get(key, []) if k in graph.records]
+                if not (r.asks or yes_no):
+                    continue  # "who responded to X?": the replies themselves answer it
+                if author and yes_no:
+                    mine = [k for k in replies if (m := models.get(k)) is not None and m.by_author]
+                    if mine:
+                        lines.append(f"Yes: the author, {who_named(graph.records[mine[0]].author)}, replied to {who}.")
+                    else:
+                        others = [who_named(graph.records[k].author) for k in replies]
+                        lines.append(f"No: the author did not reply to {who}" + (f"; {_and(list(dict.fromkeys(others)))} did." if others else "."))
+                    continue
                 answered = [who_named(graph.records[k].author) for k in r.answered_by if k in graph.records]
-                others = [who_named(graph.records[k].author) for k in graph.replies.get(key, [])
-                          if k not in r.answered_by and k in graph.records]
-                if answered:
+                others = [who_named(graph.records[k].author) for k in replies if k not in r.answered_by]
+                if r.asks and answered:
                     lines.append(f"Yes: {_and(list(dict.fromkeys(answered)))} answered {who}’s question.")
-                elif others:
+                elif r.asks and others:
                     lines.append(f"No: nobody answered {who}’s question; {_and(list(dict.fromkeys(others)))} "
                                  f"replied about something else.")
+                elif others:
+                    lines.append(f"Yes: {_and(list(dict.fromkeys(others)))} replied to {who}.")
                 else:
-                    lines.append(f"No: nobody replied to {who}’s question.")
+                    lines.append(f"No: nobody replied to {who}’s {'question' if r.asks else 'comment'}.")
         return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
 
     @staticmethod
@@ -383,7 +488,7 @@ class Composer:
             return ""
         who = " or ".join(f"{a}’s" for a in lonely)
         # a framing line (bold): the verifier keeps it as it is, a fact of the graph and no quote
-        return f"**Nobody replied to {who} {'comment' if len(lonely) == 1 else 'comments'}. What {' and '.join(lonely)} wrote:**"
+        return f"**No: nobody replied to {who} {'comment' if len(lonely) == 1 else 'comments'}. What {' and '.join(lonely)} wrote:**"
 
     def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
         """Readers' views, grouped by their stance (the post model: reviewed where a person reviewed it)."""

@@ -53,7 +53,7 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it(bot):
 
 def test_replies_asked_for_a_comment_nobody_answered_are_said_to_be_none(bot):
     plan, _ = _plan(bot, "what did people reply to Clair?", Intent("thread", ("Clair",)))
-    assert plan.note == "**Nobody replied to Clair’s comment. What Clair wrote:**"
+    assert plan.note == "**No: nobody replied to Clair’s comment. What Clair wrote:**"
     assert plan.quotes and all(q.author == "Clair" for q in plan.quotes)
     answered, _ = _plan(bot, "who replied to Veronica?", Intent("thread", ("Veronica",)))
     assert answered.note == "" and any(q.role == "reply" for q in answered.quotes)
@@ -95,7 +95,7 @@ def test_real_thread_answers_name_the_relation(real_bot):
     assert {"Catt", "Linda Kemp"} <= {c.author for c in deadlock.citations}
     assert "Catt replied to deadlock" in deadlock.text
     angry = real_bot.ask("What did the replies to the angry comment say?")
-    assert angry.text.startswith("**Nobody replied to Angry and Upset’s comment."), angry.text
+    assert angry.text.startswith("**No: nobody replied to Angry and Upset’s comment."), angry.text
     assert {c.author for c in angry.citations} == {"Angry and Upset"}
     disagree = real_bot.ask("Who disagreed with the article and why?")
     assert "I completely agree" not in disagree.text.split("**Readers who agree")[0], disagree.text

