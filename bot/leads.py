@@ -133,13 +133,20 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         pool = [c for c in pool if c.author in facts.names]
     best = sorted(pool, key=lambda c: -c.score)[:3]
     best.sort(key=lambda c: c.kind != "article" and not facts.names)  # the article's timeframe before a reader's
-    for c in best:
-        m = DURATION.search(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), c.text))
+    for top in best:
+        # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
+        # a reader's story is full of incidental durations: only the sentence itself counts there
+        same = [top] + [c for c in facts.candidates if c.key == top.key and c is not top and top.kind == "article"]
+        c, m = next(((c, m) for c in same if (m := _duration(c.text))), (top, None))
         if m:
             who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
             return Lead(f"{who} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
     return Lead(f"{where} no timeframe for that.", "no duration")
+
+
+def _duration(text: str):
+    return DURATION.search(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
 
 
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
