@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.chunk import is_step
+from index.understand.rules import IMPERATIVE
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
@@ -61,6 +62,7 @@ ALL_STEPS = re.compile(
 ASKED_STEP = re.compile(r"\b(?:(first|second|third|1st|2nd|3rd) (?:step|thing|part|one)|(?:step|part|no\.?) ?(one|two|three|1|2|3)\b)", re.I)
 _STEP_WORDS = {"first": 1, "1st": 1, "one": 1, "1": 1, "second": 2, "2nd": 2, "two": 2, "2": 2, "third": 3, "3rd": 3, "three": 3, "3": 3}
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
+POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -275,8 +277,34 @@ class Composer:
             if m:
                 start += m.end()
             text = normalise(seed[start:end])
+            if POINTS_ELSEWHERE.search(text) and not IMPERATIVE.search(text):
+                # "Part 2 (above) is going to prove to be the hardest": what step 3 asks comes after it
+                start, end = self._step_substance(first.source.doc, record, (start, end))
+                text = normalise(seed[start:end])
             out.append(Quote(first.source, start, end, text, record.id, None, "step", step=number, score=first.score))
         return out
+
+    def _step_substance(self, doc: str, record, span: tuple[int, int]) -> tuple[int, int]:
+        """The first instruction after a step that opens by pointing at another one: in the step's own
+        paragraph, else the paragraph that follows it (before the next step or heading); the sentence a
+        colon introduces ("ask yourself:") is the instruction itself. ``span`` when there is none."""
+        seed = self.texts_for()[doc]
+        records = sorted((r for k, r in self.records_for().items() if k.startswith(doc + "/") and r.start >= record.start
+                          and r.kind == "article"), key=lambda r: r.start)[:3]
+        for i, r in enumerate(records):
+            if i and (is_step(r) or r.id.endswith(":heading")):
+                break
+            spans = sentence_spans(seed[r.start:r.end], r.start)
+            for j, (s, e) in enumerate(spans):
+                if r is record and s < span[1]:
+                    continue
+                sentence = STEP_NUMBER.sub("", normalise(seed[s:e]))
+                if sentence.rstrip().endswith(":"):
+                    after = spans[j + 1:] or next((sentence_spans(seed[o.start:o.end], o.start) for o in records[i + 1:i + 2]), [])
+                    return _whole(seed, after) if after else (s, e)
+                if IMPERATIVE.search(sentence):
+                    return _whole(seed, spans[j:])
+        return span
 
     def _echo(self, cands: list[_Candidate]) -> list[Quote]:
         """A reader asked the same thing: their question is context, quoted as asked (never as the answer)."""
@@ -548,6 +576,16 @@ def _unbalanced(text: str) -> bool:
     if text.count("‘") > len(_CLOSING_SINGLE.findall(text)):
         return True
     return any(text.count(a) > text.count(b) for a, b in _PAIRS)
+
+
+def _whole(seed: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The first sentence of ``spans``, taken on to its closing quote (“…another woman? Or … a MAN?”)."""
+    start, end = spans[0]
+    for _, e in spans[1:]:
+        if not _unbalanced(seed[start:end]):
+            break
+        end = e
+    return start, end
 
 
 def _overlap(a, b) -> bool:

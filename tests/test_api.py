@@ -262,3 +262,17 @@ def test_scorer_cache_is_bounded_but_keeps_the_index_bank(fake_embeddings):
     calls = len(fake_embeddings.calls)
     scorer.vectors(["bank sentence", "question number 9"])  # both cached: no new embedding
     assert len(fake_embeddings.calls) == calls
+
+
+@pytest.mark.slow
+def test_real_answers_lead_with_what_the_text_does_and_does_not_say(real_bot):
+    """With the packaged MiniLM: the first line answers; an ordinary covered question gets no such verdict."""
+    first = lambda q: real_bot.ask(q).text.split("\n")[0]  # noqa: E731
+    assert first("Which study does the author cite for the oxytocin and testosterone claim?") == \
+        "**The article states this as fact without citing a study or any source.**"
+    assert first("Did Renee, the author, reply to any of the commenters?") == "**No: the article’s author did not reply to any comment.**"
+    assert first("What does the article say about avoidant attachment styles?").startswith("**The article and its comments don’t mention “avoidant”")
+    assert first("How long had Munchkins been with her boyfriend when he started withdrawing?") == \
+        "**Munchkins’s comment gives this timeframe: “3 months”.**"
+    for ordinary in ("Why do men pull away?", "What should I do when he goes distant?", "Is it my fault he pulled away?"):
+        assert not first(ordinary).startswith("**"), (ordinary, first(ordinary))

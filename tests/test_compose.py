@@ -116,3 +116,12 @@ def test_the_steps_as_a_set_come_in_order_and_the_2nd_one_again_is_step_2(real_s
     again = bot.ask("whats the 2nd one again", history=[("What are the steps the article gives?", steps.text)])
     assert "off_topic" not in again.safety.flags
     assert again.text.startswith("The article's step 2:")
+
+
+def test_a_step_that_points_at_another_is_listed_by_what_it_asks(bot):
+    """Step 3 opens "Part 2 (above) is going to prove to be the hardest": its list item is the question it asks."""
+    q = "what are all the steps?"
+    plan = bot.composer.plan(q, bot.retriever.search(q, k=6), Intent("advice"))
+    steps = {s.step: s.text for s in plan.quotes if s.role == "step"}
+    assert steps.get(3, "").startswith("“do I really want to be in a relationship with another woman?")
+    assert steps[3].endswith("MAN?”") and not any("Part 2 (above)" in t for t in steps.values())

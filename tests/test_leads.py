@@ -1,0 +1,70 @@
+"""The first line of an answer (bot/leads.py): each rule on plain facts, no Bot, no model."""
+
+from bot import leads
+from bot.leads import Candidate, Facts, lead_for
+
+VOCAB = leads.vocabulary_of("Men pull away to rebuild testosterone. Give him space. My boyfriend went quiet. "
+                            "At a warm room temperature that is usually four to six hours after feeding.")
+
+
+def cand(text, sim=0.5, score=0.6, kind="article", author=None, key="p/article:a:p1", start=0):
+    return Candidate("p", start, start + len(text), text, key, kind, author, sim, score)
+
+
+def test_a_specific_word_the_post_never_uses_is_said_to_be_missing_then_the_closest_passage():
+    facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.55)], VOCAB)
+    lead = lead_for("What does the post say about avoidant attachment styles?", "fact", facts)
+    assert lead.text == "The article and its comments don’t mention “avoidant”." and lead.closest
+
+
+def test_everyday_words_typos_and_close_passages_never_read_as_missing():
+    facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.55)], VOCAB)
+    assert lead_for("How should I act when he is distant?", "fact", facts) is None  # an everyday paraphrase
+    assert lead_for("Why did my boyfreind pull away?", "fact", facts) is None  # a typo of the post's word
+    close = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.7)], VOCAB)
+    assert lead_for("What does the post say about avoidant men?", "fact", close) is None
+    assert lead_for("What did Ana say about avoidant men?", "said", facts) is None  # her words answer it
+
+
+def test_a_topic_only_an_unanswered_reader_raised_names_the_reader():
+    facts = Facts(["p"], [cand("Give him space.", sim=0.4)], VOCAB, unanswered={"altitude": "Ken"})
+    lead = lead_for("Any tips for high altitude?", "advice", facts)
+    assert lead.text == "The article doesn’t cover “altitude”: Ken asked about it in the comments and nobody answered."
+
+
+def test_how_long_reads_the_duration_off_the_answering_sentence_or_says_there_is_none():
+    text = "At a warm room temperature that is usually four to six hours after feeding."
+    facts = Facts(["p"], [cand(text, start=40)], VOCAB)
+    lead = lead_for("How long after feeding is a starter ready?", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “four to six hours”." and lead.first == (40, 40 + len(text))
+    none = Facts(["p"], [cand("Give him space, every day to day.")], VOCAB)
+    assert lead_for("How long should I wait?", "advice", none).text == "The article gives no timeframe for that."
+
+
+def test_a_reader_story_lends_no_duration_to_the_article():
+    story = cand("Whenever he got angry I waited two months.", kind="comment", author="Dee", key="p/comment:1")
+    facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"), story], VOCAB)
+    assert lead_for("How long should I give him space?", "advice", facts).text == "Dee’s comment gives this timeframe: “two months”."
+    facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"),
+                          cand("Then wait two weeks.", score=0.2, key="p/article:a:p2", start=20)], VOCAB)
+    assert "“two weeks”" in lead_for("How long should I give him space?", "advice", facts).text  # same article paragraph
+
+
+def test_the_authors_replies_come_from_the_post_model():
+    base = dict(posts=["p"], candidates=[cand("Give him space.")], vocabulary=VOCAB)
+    none = Facts(**base, authors={"p": "Renee"})
+    assert lead_for("Did Renee reply to any of the commenters?", "opinion", none).text == "No: the author, Renee, did not reply to any comment."
+    some = Facts(**base, authors={"p": None}, author_comments={"p": ["Tamsin", "Owen"]})
+    assert lead_for("Did the author answer anyone?", "fact", some).text == "Yes: the article’s author replied to Owen and Tamsin."
+
+
+def test_a_challenged_claim_without_a_source_gets_that_verdict_and_a_sourced_one_does_not():
+    claim = cand("Oxytocin lowers his testosterone.", key="p/article:s:p1")
+    facts = Facts(["p"], [claim], VOCAB, claims={"p/article:s:p1": ("hormone",)})
+    lead = lead_for("Is that actually backed by research?", "yesno", facts)
+    assert lead.text == "The article states this as fact without citing a study or any source." and lead.first == (0, claim.end)
+    sourced = cand("A 2019 study in the Journal of Hormones found oxytocin lowers testosterone.", key="p/article:s:p1")
+    assert lead_for("Is that actually backed by research?", "yesno",
+                    Facts(["p"], [sourced], VOCAB, claims={"p/article:s:p1": ("hormone",)})) is None
+    plain = Facts(["p"], [claim], VOCAB)  # not a contested claim in the post model: no verdict
+    assert lead_for("Is that actually backed by research?", "yesno", plain) is None
