@@ -34,6 +34,7 @@ from index.sentences import normalise, sentence_spans
 from . import leads
 from .answer import Source
 from .cite import record_at
+from .intent import WHAT_TO_DO
 from .retrieve import named_in
 from .support import coverage
 
@@ -152,14 +153,16 @@ class Composer:
                 out.append(_Candidate(src, start, e, normalise(seed[start:e]), record, vector_text=sentence))
         return out
 
-    def score(self, question: str, cands: list[_Candidate], intent, sources: list[Source]) -> None:
+    def score(self, question: str, cands: list[_Candidate], intent, sources: list[Source], asked_in: str = "") -> None:
+        """``asked_in``: the user's own words, when ``question`` is a follow-up joined to what it follows
+        ("and the second one?" asks for step 2, whatever step the earlier question named)."""
         if not cands:
             return
         sims = self.scorer.similarity(question, [c.vector_text for c in cands])
         n = max(len(sources), 1)
         kind = getattr(intent, "kind", "fact")
         names = set(getattr(intent, "names", ()) or ())
-        asked = ASKED_STEP.search(question)
+        asked = ASKED_STEP.search(asked_in) or ASKED_STEP.search(question)
         step = _STEP_WORDS.get((asked.group(1) or asked.group(2)).lower()) if asked else None
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
@@ -186,10 +189,12 @@ class Composer:
     def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
         query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         cands = self.candidates(query, sources)
-        self.score(query, cands, intent, sources)
+        self.score(query, cands, intent, sources, asked_in=question)
         plan = self._plan(query, cands, sources, intent)
         if not (plan.quotes or cands):
             return plan
+        if not plan.note and getattr(intent, "names", ()) and YES_NO.match(question):
+            plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
         lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(cands, sources, intent))
         if lead is None or (plan.note and lead.because != "author replies"):
             return plan  # the thread and stance leads (below) already state the answer
@@ -209,10 +214,11 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
-        if steps and ALL_STEPS.search(question) and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
+        whole_list = ALL_STEPS.search(question) or WHAT_TO_DO.search(question)
+        if steps and whole_list and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
-            in_list = {q.record_id for q in steps}
-            rest = [q for q in article if q.record_id not in in_list] + echo + comments
+            # what else the article says, beyond the listed step sentences ("The point is to give him his freedom ...")
+            rest = [q for q in article if not any(_overlap(q, s) for s in steps)] + echo + comments
             return Plan(kind, _dedupe(steps + rest)[: MAX_QUOTES + len(steps)])
         # the single best answering sentence first; for advice, then the article's steps in order;
         # then what the article adds; then a reader who asked the same; then readers
@@ -447,7 +453,9 @@ class Composer:
             out = [records[r.key].author for r in comments if r.stance and r.stance.value in stances and r.key in records]
             return list(dict.fromkeys(who_named(a) for a in out))
 
-        agree = re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport", question, re.I) and not re.search(r"\bdisagree", question, re.I)
+        agree = (re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport|\bhelp(?:ed|s|ful)?\b|\brang true\b|\bmatch\w*|\bresonat\w*"
+                           r"|\buseful\b|\bthank\w*|\bgrateful\b|\bworked for\b", question, re.I)
+                 and not re.search(r"\bdisagree|\bpush\w* back|\bcriticis|\bcriticiz|\bagainst\b", question, re.I))
         if agree:
             found = names("agrees")
             return f"**Readers who agreed with the article: {_and(found)}.**" if found else "**No reader agreed with the article outright.**"
@@ -467,7 +475,8 @@ class Composer:
         models = self.models_for() if self.models_for else None
         graph = self.graph_for() if self.graph_for else None
         yes_no = bool(YES_NO.match(question))
-        asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (r"|repl\w*|wrote back)\b" if yes_no else r")\b")
+        asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
+            r"|repl\w*|wrote back|(?:get|got|gets) (?:told|an answer|a reply)|hear\w* back)\b" if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
         author = bool(leads.AUTHOR.search(question))

@@ -42,6 +42,9 @@ _ADVICE = re.compile(
     r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
     re.I,
 )
+# "what should I do?": the post's answer is its whole list of steps (bot/retrieve.py fetches them, bot/compose.py lists them first)
+WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
+                        r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b", re.I)
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
 _YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
 _SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comment|story|point|advice|question)\b|\bsa(?:y|id)\b|\bwr(?:ite|ote)\b|\bask(?:ed)?\b|\bcomment\b", re.I)

@@ -31,10 +31,11 @@ HOW_LONG = re.compile(
     r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
-REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|wrote back|comment\w* back|get back|engag\w*)\b", re.I)
+REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|research|stud(?:y|ies)|scien\w*|backed|cite[sd]?|citing|sources?|true|fact|facts|data"
-    r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up)\b", re.I)
+    r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
+    r"|where (?:does|did) (?:she|he|the author|the writer|it) get)\b", re.I)
 DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$", re.I)
 
 # --- what the text says -------------------------------------------------------------
@@ -60,6 +61,7 @@ _META = set(tokenize(
     know need needs want wants get got make makes like just still else good bad best better right wrong guy
     man men woman women girl girls boy boys lady ladies person partner relationship relationships help
     does doing happen happens happened work works worked yes okay ok please thanks hey hi question questions
+    chime chimed weigh weighed pipe piped share shared post posted bring brought
     """))
 
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
@@ -129,15 +131,16 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     if not HOW_LONG.search(question):
         return None
     pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
-    if facts.names:  # "how long had Munchkins been with him?": her words, not another reader's
-        pool = [c for c in pool if c.author in facts.names]
+    # "how long had Munchkins been with him?": her words; otherwise the article's (readers' stories are
+    # full of durations of their own: "he wants to be alone for two weeks!" is no rule)
+    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
     best = sorted(pool, key=lambda c: -c.score)[:3]
     best.sort(key=lambda c: c.kind != "article" and not facts.names)  # the article's timeframe before a reader's
     for top in best:
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
         same = [top] + [c for c in facts.candidates if c.key == top.key and c is not top and top.kind == "article"]
-        c, m = next(((c, m) for c in same if (m := _duration(c.text))), (top, None))
+        c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
             return Lead(f"{who} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
@@ -145,8 +148,13 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     return Lead(f"{where} no timeframe for that.", "no duration")
 
 
-def _duration(text: str):
-    return DURATION.search(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
+def _duration(text: str, question: str = ""):
+    """The duration in ``text`` that the question asks about: of several ("2 months after ... with my
+    partner for almost 5 years"), the one whose words around it share most with the question."""
+    found = list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text)))
+    asked = set(tokenize(question))
+    return max(found, key=lambda m: (len(asked & set(tokenize(text[max(0, m.start() - 50):m.end() + 15]))), -m.start()),
+               default=None)
 
 
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -44,7 +44,9 @@ def test_how_long_reads_the_duration_off_the_answering_sentence_or_says_there_is
 def test_a_reader_story_lends_no_duration_to_the_article():
     story = cand("Whenever he got angry I waited two months.", kind="comment", author="Dee", key="p/comment:1")
     facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"), story], VOCAB)
-    assert lead_for("How long should I give him space?", "advice", facts).text == "Dee’s comment gives this timeframe: “two months”."
+    assert lead_for("How long should I give him space?", "advice", facts).text == "The article gives no timeframe for that."
+    asked = Facts(["p"], facts.candidates, VOCAB, names=("Dee",))  # "how long did Dee wait?": her story answers
+    assert lead_for("How long did Dee wait?", "said", asked).text == "Dee’s comment gives this timeframe: “two months”."
     facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"),
                           cand("Then wait two weeks.", score=0.2, key="p/article:a:p2", start=20)], VOCAB)
     assert "“two weeks”" in lead_for("How long should I give him space?", "advice", facts).text  # same article paragraph
