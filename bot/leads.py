@@ -9,6 +9,8 @@ Each lead is a template filled with facts read off the index, never free text fr
   span), or that the text gives no timeframe;
 - "Is that true? Any evidence?"       -> that the article states the claim without citing a study or
   source, when the post model marks the cited passage as a contested claim and it names no source;
+- "Is it okay to ...?" / "Should I ...?" -> "No: the article says not to." when the passage that answers
+  it best is a prohibition of what was asked ("Please don't ...");
 - a question about something the post never mentions ("what supplements does it recommend?")
   -> that the article and comments don't mention it, then the closest passage, labelled as the closest.
 
@@ -36,6 +38,9 @@ EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|research|stud(?:y|ies)|scien\w*|backed|cite[sd]?|citing|sources?|true|fact|facts|data"
     r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
     r"|where (?:does|did) (?:she|he|the author|the writer|it) get)\b", re.I)
+MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
+                   r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
+PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
 DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$", re.I)
 
 # --- what the text says -------------------------------------------------------------
@@ -65,13 +70,14 @@ _META = set(tokenize(
     """))
 
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
+TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact it states: "author replies" | "duration" | "no duration" | "unsourced claim" | "not covered"
+    because: str  # which fact: "author replies" | "duration" | "no duration" | "unsourced claim" | "prohibition" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
 
@@ -108,7 +114,7 @@ class Facts:
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
-    for rule in (_author_replied, _how_long, _unsourced, _not_covered):
+    for rule in (_author_replied, _how_long, _unsourced, _told_not_to, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -166,6 +172,23 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
             return Lead("The article states this as fact without citing a study or any source.", "unsourced claim",
                         first=(c.start, c.end))
     return None
+
+
+def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Is it okay to preheat an empty glass dish?" -> "No: the author says not to.", when the passage that
+    answers best is a prohibition ("Please don't preheat an empty glass dish at 500°F.") on what was asked."""
+    if not MAY_I.search(question) or re.search(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", question, re.I):
+        return None
+    top = max(facts.candidates, key=lambda c: c.score, default=None)
+    if top is None or top.sim < TOLD_SIM or not PROHIBITION.search(top.text):
+        return None
+    asked = set(tokenize(question)) - _META
+    if len(asked & set(tokenize(top.text))) < 2:
+        return None  # a prohibition about something else
+    who = "the article" if top.kind == "article" else top.author or "a reader"
+    if top.kind == "comment" and facts.authors.get(top.doc) == top.author:
+        who = f"the author, {top.author},"
+    return Lead(f"No: {who} says not to.", "prohibition", first=(top.start, top.end))
 
 
 def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[str]:

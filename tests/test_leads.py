@@ -70,3 +70,27 @@ def test_a_challenged_claim_without_a_source_gets_that_verdict_and_a_sourced_one
                     Facts(["p"], [sourced], VOCAB, claims={"p/article:s:p1": ("hormone",)})) is None
     plain = Facts(["p"], [claim], VOCAB)  # not a contested claim in the post model: no verdict
     assert lead_for("Is that actually backed by research?", "yesno", plain) is None
+
+
+def test_a_prohibition_of_what_was_asked_answers_no_and_nothing_else_does():
+    dont = cand("Please don't preheat an empty glass dish at 500°F.", sim=0.8, kind="comment", author="Maggie", key="p/comment:3")
+    facts = Facts(["p"], [dont], VOCAB, authors={"p": "Maggie"})
+    assert lead_for("Is it okay to preheat an empty glass Pyrex dish at 500°F?", "yesno", facts).text == \
+        "No: the author, Maggie, says not to."
+    other = Facts(["p"], [cand("Don't question him.", sim=0.8)], VOCAB)
+    assert lead_for("Is it okay to preheat an empty glass dish?", "yesno", other) is None  # about something else
+    assert lead_for("Is it bad to preheat an empty glass dish?", "yesno", facts) is None  # the question's own polarity
+    assert lead_for("Why shouldn't I preheat an empty glass dish?", "why", facts) is None  # not a may-I question
+
+
+def test_the_lead_split_metric_reads_only_the_first_line():
+    from bot.eval.lead import lead_answers
+
+    assert lead_answers("yes_no", "no", "**No: nobody answered Joni’s question.**\nJoni wrote: ...")
+    assert not lead_answers("yes_no", "no", "Joni wrote: “...”\n**No: nobody replied.**")  # buried
+    assert lead_answers("not_covered", None, "**The article and its comments don’t mention “avoidant”.**")
+    assert lead_answers("not_covered", None, "", abstained=True)
+    assert not lead_answers("covered", None, "**The article gives no timeframe for that.**")
+    assert lead_answers("how_long", "four to six hours", "**The article gives this timeframe: “four to six hours”.**")
+    assert lead_answers("how_long", "none", "**The article gives no timeframe for that.**")
+    assert not lead_answers("how_long", "a week", "**Joni’s comment gives this timeframe: “2 months”.**")
