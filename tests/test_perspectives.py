@@ -46,12 +46,21 @@ def test_contested_claim_adds_cited_dissent_and_a_card(layer, version):
         assert version.sources[c.doc][c.start : c.end] == c.quote == p.text
 
 
-def test_leave_him_alone_brings_the_readers_who_push_back(layer, version):
+def test_leave_him_alone_brings_one_reader_who_pushes_back_on_it(layer, version):
+    """An ordinary question gets one other view, in proportion: the reader who answers that claim."""
     c1 = _cite(version, "article:men-want:step1", 1, "Leave him alone.")
-    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "q", [c1]), SafetyReport(), version)
-    cited = {c.source_id for c in out.citations[1:]}
-    assert "comment:01-angry-and-upset" in cited  # "disappearing for days is rude"
+    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "what should I do?", [c1]), SafetyReport(), version)
+    assert [p.origin for p in out.safety.perspectives] == ["comment"]
+    assert [c.source_id for c in out.citations[1:]] == ["comment:01-angry-and-upset"]  # "disappearing for days is rude"
+
+
+def test_a_question_about_views_or_evidence_gets_every_other_view(layer, version):
+    c1 = _cite(version, "article:men-want:step1", 1, "Leave him alone.")
+    out = layer.apply(Answer(f"The article says: “{c1.quote}” [1]", "is that really true? who disagreed?", [c1]),
+                      SafetyReport(), version)
+    assert "comment:01-angry-and-upset" in {c.source_id for c in out.citations[1:]}
     assert {p.card for p in out.safety.perspectives if p.origin == "card"} & {"space-in-words.v1.md", "stonewalling.v1.md"}
+    assert len(out.safety.perspectives) > 2
 
 
 def test_every_seed_comment_has_a_reviewed_stance():

@@ -241,16 +241,46 @@ class SafetyLayer:
         return remove_cited(text, citations, bad)
 
     def _perspectives(self, question, claims, citations, report, version, retrieve_fn) -> list[Citation]:
+        """Another view, in proportion. A question about views or evidence ("who disagreed?", "is that
+        true?") gets every card and reader the caps allow. Any other gets one: for the claim the answer
+        leads with (its first citation), a reader who answers that claim or passage, else the card for it,
+        else a reader who disagrees with the post."""
         ids = [c["claim"] for c in claims]
-        for card in cards_for(ids):
-            report.perspectives.append(Perspective(card.title, card.summary, "card", (), card.name, card.source, card.when, card.body))
+        wide = ABOUT_VIEWS.search(question) is not None
+        if not wide:
+            first = {}
+            for c in sorted(citations, key=lambda c: c.n):
+                first.setdefault(c.source_id, c.n)
+            lead = min(claims, key=lambda c: (c["claim"] != "life_stress", first.get(c["source_id"], len(citations) + 1)))
+            ids = [lead["claim"]]
+        cards = cards_for(ids)
         citations = list(citations)
+        readers = self._readers(question, ids, citations, report, version, retrieve_fn)
+        if not wide:
+            specific = [r for r in readers if r[-1]]
+            readers = specific[:1] if specific else ([] if cards else readers[:1])
+            cards = [] if readers else cards[:1]
+        for card in cards:
+            report.perspectives.append(Perspective(card.title, card.summary, "card", (), card.name, card.source, card.when, card.body))
+        for record, start, end, stance, _ in readers:
+            n = next((c.n for c in citations if c.source_id == record.id and c.doc == record.doc and c.start == start and c.end == end), None)
+            if n is None:
+                n = len(citations) + 1
+                citations.append(citation_for(version, record, start, end, n))
+            quote = version.sources[record.doc][start:end]
+            report.perspectives.append(Perspective(f"{record.author or 'A reader'}, a reader", quote, "comment", (n,), stance=stance))
+        return citations
+
+    def _readers(self, question, ids, citations, report, version, retrieve_fn) -> list[tuple]:
+        """(record, start, end, stance, answers this claim or a cited passage) for each dissenting reader
+        whose sentence may be shown."""
         if version is None:
-            return citations
+            return []
         models = _models(version)
         cited = {f"{c.doc}/{c.source_id}" for c in citations}
         boost = _retrieved_comment_ids(retrieve_fn, question)
         spans = withheld_spans(version) if withholds(report) else {}
+        out = []
         for entry in dissent_for(models, ids, cited, boost):
             record = version.records_by_id.get(entry.key)
             if record is None:
@@ -258,14 +288,9 @@ class SafetyLayer:
             start, end = quote_span(record, entry.quote)
             if blocking(spans, record.doc, start, end):
                 continue
-            quote = version.sources[record.doc][start:end]
-            n = next((c.n for c in citations if c.source_id == record.id and c.doc == record.doc and c.start == start and c.end == end), None)
-            if n is None:
-                n = len(citations) + 1
-                citations.append(citation_for(version, record, start, end, n))
-            who = record.author or "A reader"
-            report.perspectives.append(Perspective(f"{who}, a reader", quote, "comment", (n,), stance=entry.stance.value))
-        return citations
+            specific = bool(set(entry.counters) & set(ids)) or bool(set(entry.targets[:3]) & cited)
+            out.append((record, start, end, entry.stance.value, specific))
+        return out
 
 
 def _reasons(report: SafetyReport, det, state) -> list[dict]:
@@ -304,6 +329,13 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
     mapping = {c.n: i for i, c in enumerate(kept, 1)}
     text = markers.renumber(text, mapping)
     return text, [replace(c, n=mapping[c.n]) for c in kept]
+
+
+# a question about views or evidence: every other view the caps allow, not one
+ABOUT_VIEWS = re.compile(
+    r"\b(?:disagree\w*|agree\w*|criticis\w*|criticiz\w*|push\w* back|other (?:side|view|views|perspective)|balanced"
+    r"|evidence|proof|proven|research|stud(?:y|ies)|scien\w*|true|really so|accurate|fair|one-sided|bias\w*"
+    r"|what do (?:readers|people|commenters|others) think|readers? (?:think|say))\b", re.I)
 
 
 def withholds(report: SafetyReport) -> bool:
