@@ -115,3 +115,123 @@ def test_bot_posts_lists_slug_title_and_comments(two_posts):
     assert posts[0].title == BREAD_TITLE and posts[1].title.startswith("Why Do Men Pull Away")
     assert all(p.comments > 5 for p in posts)
     assert posts[0].to_dict() == {"slug": BREAD, "title": BREAD_TITLE, "comments": posts[0].comments}
+
+
+# --- the HTTP API (fake bot, FastAPI's TestClient) ------------------------------------
+
+
+class ScopedFakeBot:
+    """The Bot's stream contract, recording the post each question was scoped to; cites the post it was given."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, str | None]] = []
+
+    def stream(self, question, history=None, post=None):
+        from bot.answer import Answer, AnswerMeta, Citation
+
+        self.calls.append((question, post))
+        doc = post or MEN
+        cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote="Quote.", start=0, end=6,
+                        doc=doc)
+        yield Answer("Quote. [1]", question, [cite], meta=AnswerMeta(answer_id="a" * 32, generator="extractive"))
+
+
+
+
+def fake_posts():
+    from bot.posts import Post
+
+    return [Post(BREAD, BREAD_TITLE, 12), Post(MEN, "Why Do Men Pull Away From You & The Relationship?", 30)]
+
+
+def api_client(posts=fake_posts):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from bot.http.openai_api import make_router
+    from bot.serving import Answering
+
+    bot = ScopedFakeBot()
+    answering = Answering(lambda spec: bot, posts=posts)
+    app = FastAPI()
+    app.include_router(make_router(answering, ["extractive", "local:smollm2-135m"]))
+    return TestClient(app, raise_server_exceptions=False), bot
+
+
+def completion(client, model="extractive", **body):
+    return client.post("/v1/chat/completions", json={
+        "model": model, "messages": [{"role": "user", "content": "Why is it flat?"}], **body})
+
+
+def test_models_list_each_generator_scoped_to_each_post_after_the_plain_ones():
+    client, _ = api_client()
+    data = client.get("/v1/models").json()["data"]
+    assert [m["id"] for m in data] == [
+        "extractive", "local:smollm2-135m", f"extractive:{BREAD}", f"extractive:{MEN}",
+        f"local:smollm2-135m:{BREAD}", f"local:smollm2-135m:{MEN}"]
+    assert data[2]["post"] == BREAD and data[2]["title"] == BREAD_TITLE and "post" not in data[0]
+
+
+def test_with_one_post_or_no_index_the_models_are_the_plain_generators():
+    from bot.posts import Post
+    from index.errors import StoreError
+
+    def no_index():
+        raise StoreError("No index at /nowhere. Run `bot index` first.")
+
+    for posts in (lambda: [Post(MEN, "Why Do Men Pull Away", 30)], no_index):
+        client, _ = api_client(posts)
+        assert [m["id"] for m in client.get("/v1/models").json()["data"]] == ["extractive", "local:smollm2-135m"]
+
+
+@pytest.mark.parametrize("model, body", [
+    (f"extractive:{BREAD}", {}),
+    ("extractive", {"post": BREAD}),
+    (f"extractive:{BREAD}", {"post": BREAD}),
+    (f"local:smollm2-135m:{BREAD}", {}),
+])
+def test_a_scoped_model_or_the_post_field_scopes_the_question(model, body):
+    client, bot = api_client()
+    r = completion(client, model, **body)
+    assert r.status_code == 200, r.text
+    assert r.json()["model"] == model  # echoed as the client named it
+    assert [c["doc"] for c in r.json()["citations"]] == [BREAD]  # each citation names its post
+    assert bot.calls == [("Why is it flat?", BREAD)]
+    streamed = completion(client, model, stream=True, **body)
+    assert streamed.status_code == 200 and f'"doc": "{BREAD}"' in streamed.text and bot.calls[-1][1] == BREAD
+
+
+def test_an_unscoped_request_is_asked_as_before():
+    client, bot = api_client()
+    assert completion(client).status_code == 200 and bot.calls == [("Why is it flat?", None)]
+
+
+@pytest.mark.parametrize("model, body, status, param, code", [
+    ("extractive:nope", {}, 404, "model", "post_not_found"),
+    ("extractive", {"post": "nope"}, 404, "post", "post_not_found"),
+    ("gpt-4o:" + BREAD, {}, 404, "model", "model_not_found"),
+    (f"extractive:{BREAD}", {"post": MEN}, 400, "post", "conflicting_post"),
+    ("extractive", {"post": 7}, 400, "post", "invalid_value"),
+    ("extractive", {"post": ""}, 400, "post", "invalid_value"),
+])
+def test_a_bad_scope_is_an_openai_error_naming_the_choices_and_the_bot_is_not_asked(model, body, status, param, code):
+    client, bot = api_client()
+    r = completion(client, model, **body)
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert set(error) == {"message", "type", "param", "code"}
+    assert (error["param"], error["code"], error["type"]) == (param, code, "invalid_request_error")
+    if code == "post_not_found":
+        assert NO_SUCH in error["message"]
+    assert bot.calls == []
+
+
+def test_no_index_behind_a_scoped_request_is_a_503_not_a_500():
+    from index.errors import StoreError
+
+    def no_index():
+        raise StoreError("No index at /nowhere. Run `bot index` first.")
+
+    client, _ = api_client(no_index)
+    r = completion(client, f"extractive:{BREAD}")
+    assert r.status_code == 503 and r.json()["error"]["code"] == "index_unavailable"
