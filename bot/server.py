@@ -64,7 +64,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None,
     if mcp:
         app.middleware("http")(_key_guard(answering, MCP_PATH))
     blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering,
-                          page=ui.page_for(settings))
+                          page=ui.page_for(settings), pages=ui.pages_of(bot_factory, settings.generator))
     ui.mount(app, blocks, auth=auth, concurrency=settings.concurrency, mcp=mcp)
     return app, answering
 
