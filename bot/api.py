@@ -26,12 +26,14 @@ from langchain_core.runnables import RunnableLambda
 from index.config import Settings, load_settings
 from index.errors import StoreError
 from index.store import IndexVersion, watch_index
+from index.understand import PostModels
 
 from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier, citation_for, record_at
 from .intent import intent_for
+from .posts import Post, posts_in
 from .condense import condense, is_challenge
 from .turn import Turn
 from .question import clean_question
@@ -107,8 +109,13 @@ class Bot:
         embeddings=None,
         safety=None,
         retriever_mode: str = "hybrid",
+        post: str | None = None,
     ):
-        """Cheap: nothing is loaded until the first question."""
+        """Cheap: nothing is loaded until the first question.
+
+        ``post``: every question of this Bot answers from that post only (its slug, as `bot posts` lists
+        them), unless a call names another (``post=`` or a ``"post"`` filter). An unknown slug is an
+        InputError naming the choices, at the first question."""
         self.settings = settings or load_settings()
         if store_dir is not None:
             self.settings = replace(self.settings, store_dir=Path(store_dir))
@@ -119,6 +126,8 @@ class Bot:
         self._embeddings = embeddings
         self._safety = safety
         self.retriever_mode = retriever_mode
+        self.post = post
+        self._scoped: dict[tuple[str, str], object] = {}  # (version, post) -> that post's PostModels
         self._version: IndexVersion | None = None
         self._stamp = None  # the pointer's stamp when the version was opened
         self._watch = watch_index(self.settings.store_dir, self.settings.chroma_url)  # no I/O yet
@@ -252,16 +261,20 @@ class Bot:
 
     # --- public API ---------------------------------------------------------
 
+    def posts(self) -> list[Post]:
+        """The posts of the current index (slug, title, comments), in slug order."""
+        return posts_in(self.version)
+
     def retrieve(self, query: str, k: int = 5, filters: Filters | dict | None = None, post: str | None = None) -> list[Source]:
         retriever = self._fresh_retriever()
-        filters = Filters.parse(_with_post(filters, post), retriever.version.sources)
+        filters = Filters.parse(self._scope(filters, post), retriever.version.sources)
         text, _ = clean_question(query)
         return retriever.search(text, k=k, filters=filters)
 
     def ask(self, question: str, history=None, k: int | None = None, filters=None, post: str | None = None) -> Answer:
-        """``post``: answer from that post only (its slug, as `bot annotate` lists them); ``filters``: kind,
-        author, post. An unknown post or filter is an InputError naming the choices."""
-        return self.chain.invoke(Turn(question, list(history or []), k, _with_post(filters, post)))
+        """``post``: answer from that post only (its slug, as `bot posts` lists them; default: the Bot's own
+        ``post``); ``filters``: kind, author, post. An unknown post or filter is an InputError naming the choices."""
+        return self.chain.invoke(Turn(question, list(history or []), k, self._scope(filters, post)))
 
     def stream(self, question: str, history=None, k: int | None = None, filters=None,
                post: str | None = None) -> Iterator[TextDelta | Answer]:
@@ -271,7 +284,7 @@ class Bot:
         is flagged); the extractive answer, verified first, arrives line by line."""
         import queue
 
-        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, _with_post(filters, post))))
+        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, self._scope(filters, post))))
         q: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -296,15 +309,18 @@ class Bot:
         turn.text, notes = clean_question(turn.question)
         turn.query = condense(turn.text, turn.history)
         version = self._version_or_none()
-        terms = version.post_models.terms if version is not None else None
+        if version is not None:  # an unknown post or filter is an error before anything else, care first included
+            turn.filters = Filters.parse(turn.filters, version.sources)
+        post = _post_of(turn)
+        models = self._models_of(version, post) if version is not None else None
+        terms = models.terms if models is not None else None  # "is this about the post?": the asked post's words
         turn.report = self.safety.check(turn.text, turn.history, topic=turn.query, terms=terms)
         turn.report.notes.extend(notes)
         if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back
             turn.text, _ = clean_question(turn.report.resumed)
             turn.query = condense(turn.text, turn.history[:-1])
-        post = _post_of(turn.filters)  # a scoped question names commenters of its own post only
         authors = sorted({r.author for r in version.records if r.author and post in (None, r.doc)}) if version else []
-        mentioned = version.post_models.mentioned() if version is not None else frozenset()
+        mentioned = models.mentioned() if models is not None else frozenset()
         turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
         turn.timings["check"] = time.perf_counter() - turn.started
         return turn
@@ -351,7 +367,7 @@ class Bot:
             safety="off" if isinstance(self.safety, _NoSafety) else "on",
         )
         version = self._version_or_none()
-        early = self.safety.short_circuit(report, version.post_models.title() if version is not None else "")
+        early = self.safety.short_circuit(report, self._title(version, _post_of(turn)))
         if early is not None:
             meta.abstained = "off_topic" in report.flags  # a redirect, not an answer
             meta.care_only = early == ""  # danger or check-in: care and helplines, no article text
@@ -402,6 +418,32 @@ class Bot:
                 on_delta(line)
         return answer
 
+    def _scope(self, filters, post: str | None):
+        """The call's filters with its post; without one, the Bot's own post (a call naming a post wins)."""
+        if post is None and self.post is not None and not _names_post(filters):
+            post = self.post
+        return _with_post(filters, post)
+
+    def _models_of(self, version: IndexVersion, post: str | None):
+        """The post models a question reads: the asked post's alone (built once per version), else all."""
+        models = version.post_models
+        if post is None or post not in models.posts or len(models.posts) == 1:
+            return models
+        key = (version.path.name, post)
+        with self._lock:
+            if key not in self._scoped:
+                self._scoped = {k: m for k, m in self._scoped.items() if k[0] == key[0]}  # drop older versions'
+                self._scoped[key] = PostModels({post: models.posts[post]})
+            return self._scoped[key]
+
+    @staticmethod
+    def _title(version, post: str | None) -> str:
+        """The post the off-topic and decline replies name: the asked one, or the index's only post."""
+        if version is None:
+            return ""
+        models = version.post_models
+        return models.posts[post].title if post in models.posts else models.title()
+
     def _version_or_none(self):
         try:
             return self._current_version()
@@ -423,10 +465,14 @@ class Bot:
         return citation_for(version, record, start, end, n, support)
 
 
-def _post_of(filters) -> str | None:
-    """The post a question is scoped to, from its filters (a dict or Filters), before they are checked."""
-    value = filters.get("post") or filters.get("doc") if isinstance(filters, dict) else getattr(filters, "post", None)
-    return value if isinstance(value, str) else None
+def _post_of(turn: Turn) -> str | None:
+    return getattr(turn.filters, "post", None)
+
+
+def _names_post(filters) -> bool:
+    if isinstance(filters, dict):
+        return filters.get("post", filters.get("doc")) is not None
+    return getattr(filters, "post", None) is not None
 
 
 def _with_post(filters, post: str | None):

@@ -57,14 +57,14 @@ def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None,
     access = Access(api_key=settings.api_key, exposed=not is_loopback(host),
                     trusted_proxies=parse_proxies(settings.trusted_proxies))
     answering = Answering(bot_factory, concurrency=settings.concurrency, limiter=RateLimiter(settings.rate_limit),
-                          feedback=feedback, access=access)
+                          feedback=feedback, access=access, posts=lambda: bot_factory(settings.generator).posts())
     generators = generators or ui.generator_choices(settings)
     app = FastAPI(title="pullaway-bot", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(make_router(answering, generators))
     if mcp:
         app.middleware("http")(_key_guard(answering, MCP_PATH))
     blocks = ui.build_app(bot_factory, generators, default=settings.generator, answering=answering,
-                          page=ui.page_for(settings))
+                          page=ui.page_for(settings), pages=ui.pages_of(bot_factory, settings.generator))
     ui.mount(app, blocks, auth=auth, concurrency=settings.concurrency, mcp=mcp)
     return app, answering
 

@@ -5,6 +5,8 @@
     for event in answering.stream(spec, question, history): ...   # TextDelta..., then the Answer
     async for event in answering.astream(...): ...                # the same, for async handlers
     answering.ask(spec, question, history) -> Answer
+    answering.ask(spec, question, history, post="my-post")            # from that post only
+    answering.posts() -> [Post(slug, title, comments)]; answering.check_post(slug)  # InputError naming the choices
 
 One pool of ``concurrency`` worker threads computes every answer in the process, so the
 chat, the API and the MCP tool together never run more answers at once than that (the Bot is
@@ -27,6 +29,7 @@ from index.errors import BotError, RateLimited, Unauthorized
 
 from .answer import Answer, TextDelta
 from .http.access import Access
+from .posts import Post, check_post
 
 log = logging.getLogger(__name__)
 BotFactory = Callable[[str], object]
@@ -75,8 +78,11 @@ class _Failed:
 
 class Answering:
     def __init__(self, bot_factory: BotFactory, concurrency: int = 1, limiter: RateLimiter | None = None,
-                 feedback=None, access: Access | None = None):
+                 feedback=None, access: Access | None = None, posts: Callable[[], list] | None = None):
+        """``posts()``: the posts of the index the bots answer from (``Bot.posts``), for the doors that
+        list them or check a post's slug before asking; none when not given."""
         self.bot_factory = bot_factory
+        self._posts = posts
         self.access = access or Access()  # who the client is behind proxies, and the API key of the script doors
         self.concurrency = concurrency
         self.limiter = limiter
@@ -110,11 +116,21 @@ class Answering:
                 retry_after=wait,
             )
 
-    def _work(self, spec: str, question: str, history: list, emit: Callable[[object], None]) -> None:
+    def posts(self) -> list[Post]:
+        """The index's posts (slug, title, comments), read now: a rebuild shows at once."""
+        return list(self._posts()) if self._posts is not None else []
+
+    def check_post(self, slug) -> Post:
+        """The post with this slug; an InputError naming the choices when there is none."""
+        posts = self.posts()
+        check_post(slug, [p.slug for p in posts])
+        return next(p for p in posts if p.slug == slug)
+
+    def _work(self, spec: str, question: str, history: list, emit: Callable[[object], None], post: str | None) -> None:
         try:
             bot = self.bot_factory(spec)
-            stream = bot.stream
-            for event in stream(question, history=history):
+            scope = {"post": post} if post is not None else {}  # unscoped: the call as it always was
+            for event in bot.stream(question, history=history, **scope):
                 if isinstance(event, Answer) and self.feedback is not None:
                     self.feedback.remember(event, history, index_version(bot))
                 emit(event)
@@ -123,30 +139,31 @@ class Answering:
         finally:
             emit(_END)
 
-    def stream(self, spec: str, question: str, history=None) -> Iterator[TextDelta | Answer]:
+    def stream(self, spec: str, question: str, history=None, post: str | None = None) -> Iterator[TextDelta | Answer]:
         history = [tuple(turn) for turn in history or []]
         q: queue.Queue = queue.Queue()
-        self._pool.submit(self._work, spec, question, history, q.put)
+        self._pool.submit(self._work, spec, question, history, q.put, post)
         while (item := q.get()) is not _END:
             if isinstance(item, _Failed):
                 raise item.exc
             yield item
 
-    async def astream(self, spec: str, question: str, history=None) -> AsyncIterator[TextDelta | Answer]:
+    async def astream(self, spec: str, question: str, history=None, post: str | None = None) -> AsyncIterator[TextDelta | Answer]:
         history = [tuple(turn) for turn in history or []]
         loop = asyncio.get_running_loop()
         q: asyncio.Queue = asyncio.Queue()
-        self._pool.submit(self._work, spec, question, history, lambda item: loop.call_soon_threadsafe(q.put_nowait, item))
+        self._pool.submit(self._work, spec, question, history, lambda item: loop.call_soon_threadsafe(q.put_nowait, item),
+                          post)
         while (item := await q.get()) is not _END:
             if isinstance(item, _Failed):
                 raise item.exc
             yield item
 
-    def ask(self, spec: str, question: str, history=None) -> Answer:
-        return _final(list(self.stream(spec, question, history)))
+    def ask(self, spec: str, question: str, history=None, post: str | None = None) -> Answer:
+        return _final(list(self.stream(spec, question, history, post)))
 
-    async def aask(self, spec: str, question: str, history=None) -> Answer:
-        return _final([event async for event in self.astream(spec, question, history)])
+    async def aask(self, spec: str, question: str, history=None, post: str | None = None) -> Answer:
+        return _final([event async for event in self.astream(spec, question, history, post)])
 
     def run(self, fn, *args):
         """Run any Bot work in the same pool (e.g. a warm-up); returns a Future."""

@@ -8,12 +8,18 @@ The page streams each answer, keeps the conversation for follow-ups, and shows t
 sources of every answer (bot/ui_format.py). Errors from the project (BotError) become
 a friendly message in the chat; the server keeps serving.
 
+One post or all: with several posts indexed, a picker (by title) scopes the conversation to one post;
+picking another starts a new conversation. ``/?post=SLUG`` opens the page of that post (its title,
+examples, About) with the picker hidden, for a chat embedded beside the post; an unknown slug shows a
+message naming the posts there are, and the page of every post.
+
 API for scripts (gradio_client), endpoint "/chat":
     Client(url).predict("What does the article say?", "extractive", api_name="/chat")
     -> the Answer as a dict (text, citations, sources, safety, meta); a BotError comes back
        as gradio_client's AppError with the message. One Client keeps one conversation.
-Endpoint "/ask" (also the MCP tool `ask` with `bot serve --mcp`): ask(question, history) -> JSON text
+Endpoint "/ask" (also the MCP tool `ask` with `bot serve --mcp`): ask(question, history, post) -> JSON text
     of bot.http.serialize.answer_payload (answer_id, text, citations, safety, ...); stateless.
+Endpoint "/posts" (the MCP tool `posts`): posts() -> JSON text {"posts": [{slug, title, comments}]}.
 
 Every answer goes through one Answering service (bot/serving.py): its rate limit per address,
 its pool of workers shared with the HTTP API, and its feedback log (thumbs up/down on answers).
@@ -35,6 +41,7 @@ from index.errors import BotError, InputError
 
 from . import ui_format as fmt
 from .answer import Answer, TextDelta
+from .posts import Post, check_post, posts_in
 from .serving import Answering
 
 # Before gradio is imported anywhere: no analytics, no version check, no hub calls.
@@ -45,6 +52,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 log = logging.getLogger(__name__)
 
 MCP_TOOL = "ask"
+POSTS_TOOL = "posts"
+MCP_TOOLS = (MCP_TOOL, POSTS_TOOL)
+POST_HELP = "Answers come from the chosen post and its comments only. Changing it starts a new conversation."
 FEEDBACK_THANKS = "Thanks: your rating was saved with this answer (nothing about you)."
 GENERATOR_HELP = (
     "extractive answers with quotes picked from the passages: fast, and every word is from the source. "
@@ -68,16 +78,21 @@ to get help, and other perspectives are shown apart from what the article says.
 """
 
 
+ALL_POSTS = ""  # the picker's value (and the page's scope) for "every post"
+
+
 @dataclass(frozen=True)
 class Page:
-    """What the page says about the post it serves: all of it read from the index (``page_for``)."""
+    """What the page says about the post it serves: all of it read from the index (``page_of``)."""
 
-    post_title: str = ""  # "" when the index holds several posts or none yet
+    post_title: str = ""  # "" when the page is about several posts (or no index yet)
     comments: int = 0
     examples: tuple[str, ...] = (
         "What does the article say?", "What does the article advise?", "What did readers say?",
         "Who disagreed with the article?",
     )
+    post: str = ALL_POSTS  # the slug every question of this page is scoped to; "" for every post
+    posts: tuple[Post, ...] = ()  # every post of the index, for the picker
 
     @property
     def title(self) -> str:
@@ -88,31 +103,80 @@ class Page:
         what = f"one blog article, *{self.post_title}*," if self.post_title else "the indexed blog articles"
         return ABOUT.format(what=what, comments=self.comments or "the")
 
+    @property
+    def header(self) -> str:
+        return f"## {self.title}\nAnswers quote the article and its comments; every claim is numbered to its source."
 
-def page_for(settings) -> Page:
-    """The page for the current index: its post's title, comment count and example questions made from
-    its own words (headings that ask, a reader who disagreed). A generic page when there is no index yet."""
+    def choices(self) -> list[tuple[str, str]]:
+        """The picker: every post by title, after "All posts"."""
+        return [("All posts", ALL_POSTS)] + [(p.title, p.slug) for p in self.posts]
+
+
+def page_of(version, post: str | None = None) -> Page:
+    """The page for one post of an index version (``post``, its slug), or for the whole index: the post's
+    title, comment count and example questions made from its own words (headings that ask, a reader who
+    disagreed). Without ``post`` an index of one post gets that post's page (unscoped, as it always was)
+    and an index of several a generic one. An unknown ``post`` is an InputError naming the choices."""
+    models = version.post_models
+    posts = tuple(posts_in(version))
+    if post is not None:
+        check_post(post, version.sources)
+        model = models.posts.get(post)
+        if model is None:  # an index built before posts were modelled: the slug is all it knows
+            return Page(post_title=post, comments=next(p.comments for p in posts if p.slug == post), post=post, posts=posts)
+    elif len(models.posts) == 1:
+        model = next(iter(models.posts.values()))
+    else:
+        return Page(comments=sum(p.comments for p in posts), posts=posts)
+    title = model.title
+    examples = [title if title.rstrip().endswith("?") else "What is the article's main point?"]
+    headings = [r.text.strip() for r in version.records if r.doc == model.post and r.id.endswith(":heading")]
+    examples += [h for h in headings if h.endswith("?")][:1]
+    examples += ["What does the article advise?", "Who disagreed with the article?"]
+    dissent = [r for r in model.comments() if r.stance and r.stance.value in ("disagrees", "nuance") and not r.by_author]
+    names = [n for n in model.names if any(n.lower().split()[0] in r.key for r in dissent)]
+    if names:
+        examples.append(f"What did {names[0]} say?")
+    return Page(title, len(model.comments()), tuple(dict.fromkeys(examples)), post or ALL_POSTS, posts)
+
+
+def page_for(settings, post: str | None = None) -> Page:
+    """``page_of`` the current index (opened from ``settings``); a generic page when there is no index yet."""
     from index.errors import StoreError
     from index.store import IndexVersion
 
     try:
         version = IndexVersion.open(settings.store_dir, settings.chroma_url)
-        models = version.post_models
+        version.post_models  # noqa: B018 - a damaged model is a StoreError too
     except StoreError:
         return Page()
-    title = models.title()
-    if not title:
-        return Page(comments=sum(len(p.comments()) for p in models.posts.values()))
-    post = next(iter(models.posts.values()))
-    examples = [title if title.rstrip().endswith("?") else "What is the article's main point?"]
-    headings = [r.text.strip() for r in version.records if r.doc == post.post and r.id.endswith(":heading")]
-    examples += [h for h in headings if h.endswith("?")][:1]
-    examples += ["What does the article advise?", "Who disagreed with the article?"]
-    dissent = [r for r in post.comments() if r.stance and r.stance.value in ("disagrees", "nuance") and not r.by_author]
-    names = [n for n in post.names if any(n.lower().split()[0] in r.key for r in dissent)]
-    if names:
-        examples.append(f"What did {names[0]} say?")
-    return Page(title, len(post.comments()), tuple(dict.fromkeys(examples)))
+    return page_of(version, post)
+
+
+def pages_of(bot_factory: "BotFactory", spec: str) -> Callable[[str | None], Page]:
+    """``pages(post)`` for the web chat: ``page_of`` the index the Bot for ``spec`` answers from (it follows
+    rebuilds); a generic page while there is no index (a question then says to run `bot index`)."""
+    from index.errors import StoreError
+
+    def pages(post: str | None = None) -> Page:
+        try:
+            version = bot_factory(spec).version
+        except StoreError:
+            return Page()
+        return page_of(version, post)
+
+    return pages
+
+
+def _static_pages(page: Page) -> Callable[[str | None], Page]:
+    """``pages`` that know only ``page`` (a test double's app, or no index): its own post or none."""
+
+    def pages(post: str | None = None) -> Page:
+        if post is not None and post != page.post:
+            check_post(post, [p.slug for p in page.posts])
+        return page
+
+    return pages
 
 
 # The MCP tool's description: what an agent reads to decide when to call it (the post comes from the index).
@@ -121,11 +185,12 @@ ASK_DOC = """Ask {post} and its threaded reader comments. Answers come only from
         crisis/abuse resources and balancing perspectives when needed. Not professional advice; questions outside
         the article get "The article and its comments don't cover that". Returns JSON:
         {{answer_id, text (with [n] markers), citations [{{n, source_id, kind, author, parent_author, quote, start, end,
-        doc, section}}], safety {{flags, resources, perspectives, notes, ...}}, generator, abstained}}.
+        doc (the post's slug), section}}], safety {{flags, resources, perspectives, notes, ...}}, generator, abstained}}.
 
         Args:
             question: the question, in plain words (e.g. "{example}")
             history: earlier turns of this conversation as [[question, answer], ...], oldest first (optional)
+            post: answer from this post only: its slug, as the posts tool lists them (optional; default: every post)
         """
 
 CSS_FILE = Path(__file__).with_name("ui.css")  # the chat's look; Gradio scopes it to its content area
@@ -163,6 +228,10 @@ SCROLL_TO_NEW_QUESTION = """() => { setTimeout(() => {
   }
 }, 60); }"""
 
+# The browser tab names the page's post (from the title line: "## Ask the article and its readers: TITLE").
+TAB_TITLE = """(header) => { const m = /readers: (.+)\\n/.exec(header || '');
+  document.title = (m ? m[1] : 'Article') + ': cited chat'; }"""
+
 BotFactory = Callable[[str], object]
 
 
@@ -181,25 +250,96 @@ def _question(question: str | None) -> str:
     return question
 
 
-def answer_events(answering: Answering, spec: str, question: str, history: list) -> Iterable[TextDelta | Answer]:
-    """The Bot's stream for one question. Raises BotError for anything the user can fix."""
+def answer_events(answering: Answering, spec: str, question: str, history: list,
+                  post: str | None = None) -> Iterable[TextDelta | Answer]:
+    """The Bot's stream for one question (from ``post`` only, when named). Raises BotError for anything
+    the user can fix."""
     question = _question(question)  # checked before the first event, as the chat shows it at once
-    yield from answering.stream(spec, question, history)
+    yield from answering.stream(spec, question, history, post or None)
 
 
-def whole_answer(answering: Answering, spec: str, question: str, history: list, request) -> Answer:
+def whole_answer(answering: Answering, spec: str, question: str, history: list, request,
+                 post: str | None = None) -> Answer:
     """One turn for a script (gradio_client, the MCP tool): check the key, admit the client, run the answer."""
     answering.authorize(request)
     answering.admit_request(request)
-    return answering.ask(spec, _question(question), history)
+    return answering.ask(spec, _question(question), history, post or None)
 
 
-def _handlers(gr, answering: Answering, default: str, page: Page | None = None) -> SimpleNamespace:
-    """What the page's events do: answer (streaming), rate an answer, comment on a rating, and the
-    two script endpoints (/chat for gradio_client, the MCP tool). BotError becomes a message."""
+MAX_SLUG = 80  # an asked slug longer than this is cut in the page's message (it is a URL anyone can write)
+
+
+def asked_post(request) -> str:
+    """The ``?post=`` of the page's URL ("" without one)."""
+    params = getattr(request, "query_params", None) or {}
+    return (params.get("post") or "").strip()
+
+
+def no_such_post_html(asked: str, page: Page) -> str:
+    """The page's message for an unknown ``?post=``: what was asked, and the posts there are (by title and slug)."""
+    shown = asked if len(asked) <= MAX_SLUG else asked[:MAX_SLUG] + "…"
+    there = "; ".join(f"{fmt.esc(p.title)} (<code>{fmt.esc(p.slug)}</code>)" for p in page.posts) or "none yet"
+    pick = " Pick one below, or ask about all of them." if len(page.posts) > 1 else ""
+    return (f'<div class="post-notice" role="alert"><strong>There is no post “{fmt.esc(shown)}” here.</strong> '
+            f"This chat can answer from: {there}.{pick}</div>")
+
+
+def _post_titles(answering: Answering, post: str | None) -> dict[str, str]:
+    """Each post's title by slug, for sources of an answer from every post (one post, or a scoped page: none)."""
+    if post:
+        return {}
+    try:
+        posts = answering.posts()
+    except Exception as exc:  # a label under each source is a nicety; never fail an answer for it
+        log.info("no post titles for the sources: %s", exc)
+        return {}
+    return {p.slug: p.title for p in posts} if len(posts) > 1 else {}
+
+
+def _handlers(gr, answering: Answering, default: str, page: Page | None = None,
+              pages: Callable[[str | None], Page] | None = None) -> SimpleNamespace:
+    """What the page's events do: open the page (its ``?post=``), pick a post, answer (streaming), rate an
+    answer, comment on a rating, and the script endpoints (/chat for gradio_client, the MCP tools ask and
+    posts). BotError becomes a message."""
     feedback = answering.feedback
+    page = page or Page()
+    pages = pages or _static_pages(page)
 
-    def respond(question: str, chat: list, history: list, spec: str, ids: dict | None = None, request=None):
+    def show(shown: Page, notice: str = "", picker: bool = True) -> tuple:
+        """The outputs of opening the page or picking a post: title, About, an empty chat with the post's
+        examples, the picker, the scope, the notice, and a fresh conversation."""
+        return (
+            shown.header, shown.about,
+            gr.update(value=[], examples=[{"text": q} for q in shown.examples]),
+            gr.update(choices=shown.choices(), value=shown.post, visible=picker and len(shown.posts) > 1),
+            shown.post, gr.update(value=notice, visible=bool(notice)), [], {}, gr.update(visible=False),
+        )
+
+    def load(request=None):
+        """The page as its URL asks: ``?post=slug`` gives that post's page with the picker hidden (the
+        page is embedded beside that post); an unknown slug, the whole index's page and a message naming
+        its posts; no ``?post=``, the whole index's page (the picker shown when it holds several posts)."""
+        asked = asked_post(request)
+        try:
+            try:
+                return show(pages(asked or None), picker=not asked)
+            except InputError:
+                whole = pages(None)
+                return show(whole, no_such_post_html(asked, whole))
+        except BotError as exc:  # a damaged index: the page says so, questions will too
+            return show(page, fmt.error_html(str(exc)))
+
+    load.__annotations__ = {"request": gr.Request}
+
+    def choose(post: str):
+        """Another post picked: its page, and a new conversation (answers never mix posts)."""
+        try:
+            return show(pages(post or None))
+        except BotError as exc:  # the index changed under the page: the post is gone
+            return show(pages(None), fmt.error_html(str(exc)))
+
+    def respond(question: str, chat: list, history: list, spec: str, ids: dict | None = None, request=None,
+                post: str = ALL_POSTS):
         question = (question or "").strip()
         ids = dict(ids or {})
         chat = list(chat or []) + [{"role": "user", "content": fmt.question_html(question)}]
@@ -209,7 +349,7 @@ def _handlers(gr, answering: Answering, default: str, page: Page | None = None) 
         try:
             if question:
                 answering.admit_request(request)
-            for event in answer_events(answering, spec, question, history):
+            for event in answer_events(answering, spec, question, history, post):
                 if isinstance(event, TextDelta):
                     draft += event.text
                     now = time.monotonic()
@@ -228,7 +368,7 @@ def _handlers(gr, answering: Answering, default: str, page: Page | None = None) 
             chat[-1] = {"role": "assistant", "content": fmt.error_html(
                 "Something went wrong on our side. The details are in the server log; please try again.")}
         else:
-            chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer)}
+            chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, _post_titles(answering, post))}
             history = list(history or []) + [[question, answer.text]]
             if answer.meta.answer_id:
                 ids[str(len(chat) - 1)] = answer.meta.answer_id  # the message a thumb refers to
@@ -271,7 +411,7 @@ def _handlers(gr, answering: Answering, default: str, page: Page | None = None) 
 
     api_chat.__annotations__ = {"request": gr.Request}
 
-    def ask(question: str, history: list | None = None, request=None) -> str:
+    def ask(question: str, history: list | None = None, post: str | None = None, request=None) -> str:
         """(set below: ASK_DOC, naming the post from the index)"""
         from .http.serialize import answer_payload
 
@@ -279,39 +419,64 @@ def _handlers(gr, answering: Answering, default: str, page: Page | None = None) 
         if not (isinstance(turns, list) and all(
                 isinstance(t, (list, tuple)) and len(t) == 2 and all(isinstance(x, str) for x in t) for t in turns)):
             raise gr.Error("history must be a list of [question, answer] pairs of strings.", print_exception=False)
+        if post is not None and not isinstance(post, str):
+            raise gr.Error("post must be a post's slug (a string; the posts tool lists them).", print_exception=False)
         try:
-            answer = whole_answer(answering, default, question, turns, request)
+            if post:  # an unknown post is an error naming the choices, before a worker is taken
+                answering.authorize(request)
+                answering.check_post(post)
+            answer = whole_answer(answering, default, question, turns, request, post)
         except BotError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return json.dumps(answer_payload(answer), ensure_ascii=False)
 
-    ask.__annotations__ = {"question": str, "history": list[list[str]] | None, "request": gr.Request, "return": str}
-    page = page or Page()
+    ask.__annotations__ = {"question": str, "history": list[list[str]] | None, "post": str | None,
+                           "request": gr.Request, "return": str}
     ask.__doc__ = ASK_DOC.format(
         post=f'the blog article "{page.post_title}"' if page.post_title else "the indexed blog articles",
         example=page.examples[0])
 
-    return SimpleNamespace(respond=respond, rate=rate, add_comment=add_comment, api_chat=api_chat, ask=ask)
+    def posts(request=None) -> str:
+        """List the blog posts this server answers from, as JSON {"posts": [{slug, title, comments}]}
+        (comments: how many reader comments the post has). Pass a slug as the ask tool's post to answer
+        from that post only."""
+        try:
+            answering.authorize(request)
+            found = answering.posts()
+        except BotError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        return json.dumps({"posts": [p.to_dict() for p in found]}, ensure_ascii=False)
+
+    posts.__annotations__ = {"request": gr.Request, "return": str}
+
+    return SimpleNamespace(respond=respond, rate=rate, add_comment=add_comment, api_chat=api_chat, ask=ask,
+                           posts=posts, load=load, choose=choose)
 
 
 def build_app(bot_factory: BotFactory, generators: list[str] | None = None, default: str | None = None,
-              *, answering: Answering | None = None, page: Page | None = None):
+              *, answering: Answering | None = None, page: Page | None = None,
+              pages: Callable[[str | None], Page] | None = None):
     """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
-    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback."""
+    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback.
+    ``page``: the page as first drawn; ``pages(post)``: the page of one post (or of every post, for None),
+    read when the page opens (its ``?post=``) and when a post is picked (``pages_of``; default: ``page`` only)."""
     gr = _gradio()
     generators = list(dict.fromkeys(generators or ["extractive"]))
     default = default if default in generators else generators[0]
-    answering = answering or Answering(bot_factory)
+    answering = answering or Answering(bot_factory, posts=lambda: bot_factory(default).posts())
     feedback = answering.feedback
     page = page or Page()
-    on = _handlers(gr, answering, default, page)
+    on = _handlers(gr, answering, default, page, pages)
     respond, rate, add_comment, api_chat, ask = on.respond, on.rate, on.add_comment, on.api_chat, on.ask
 
     with gr.Blocks(title=f"{page.post_title or 'Article'}: cited chat", analytics_enabled=False) as app:
-        gr.Markdown(
-            f"## {page.title}\nAnswers quote the article and its comments; every claim is numbered to its source.",
-            elem_id="title",
+        title = gr.Markdown(page.header, elem_id="title")
+        notice = gr.HTML("", visible=False, elem_id="post-notice")
+        picker = gr.Dropdown(
+            choices=page.choices(), value=page.post, label="Post", info=POST_HELP, visible=len(page.posts) > 1,
+            interactive=True, elem_id="post-picker",
         )
+        scope = gr.State(page.post)  # the post every question of this page is asked about ("": every post)
         history = gr.State([])
         api_history = gr.State([])
         saved = gr.State("")
@@ -342,7 +507,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
             interactive=len(generators) > 1, elem_id="generator",
         )
         with gr.Accordion("About this chat: what it knows and how answers are made", open=False, elem_id="about"):
-            gr.Markdown(page.about)
+            about = gr.Markdown(page.about)
 
         def take(text):
             return "", text
@@ -355,7 +520,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
 
         def then_answer(event):
             return event.then(
-                respond, [saved, chatbot, history, generator, answer_ids], [chatbot, history, answer_ids],
+                respond, [saved, chatbot, history, generator, answer_ids, scope], [chatbot, history, answer_ids],
                 api_visibility="private",
             )
 
@@ -370,11 +535,17 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
             for trigger in (comment.submit, send_comment.click):
                 trigger(add_comment, [comment, rated], [feedback_row, comment], queue=False, api_visibility="private")
         chatbot.change(None, None, None, js=SCROLL_TO_NEW_QUESTION, queue=False, api_visibility="private")
+        shown = [title, about, chatbot, picker, scope, notice, history, answer_ids, feedback_row]
+        app.load(on.load, None, shown, queue=False, api_visibility="private").then(
+            None, [title], None, js=TAB_TITLE, queue=False, api_visibility="private")
+        picker.input(on.choose, [picker], shown, queue=False, api_visibility="private").then(
+            None, [title], None, js=TAB_TITLE, queue=False, api_visibility="private")
 
         api_in = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
         api_in.submit(api_chat, [api_in, generator, api_history], [api_out, api_history], api_name="chat")
-        gr.api(ask, api_name=MCP_TOOL, queue=False)  # stateless; the MCP tool with `bot serve --mcp`
+        gr.api(ask, api_name=MCP_TOOL, queue=False)  # stateless; the MCP tools with `bot serve --mcp`
+        gr.api(on.posts, api_name=POSTS_TOOL, queue=False)
     return app
 
 
@@ -398,8 +569,8 @@ def launch(app, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str]
 def mount(fastapi_app, app, auth: tuple[str, str] | None = None, concurrency: int = 1, mcp: bool = False):
     """Mount the chat at / on a FastAPI app (routes added before stay in front of it).
 
-    With ``mcp`` Gradio's MCP server (streamable HTTP at /gradio_api/mcp/) offers one tool, ``ask``,
-    whose result also carries the answer as structured content."""
+    With ``mcp`` Gradio's MCP server (streamable HTTP at /gradio_api/mcp/) offers two tools, ``ask``
+    (optionally scoped to one ``post``) and ``posts``, whose results also carry their JSON as structured content."""
     gr = _gradio()
     app.queue(default_concurrency_limit=concurrency)
     with warnings.catch_warnings():  # the /chat endpoint keeps a gr.State; it is not offered over MCP
@@ -409,19 +580,19 @@ def mount(fastapi_app, app, auth: tuple[str, str] | None = None, concurrency: in
         if app.mcp_server_obj is None:
             raise BotError(f"the MCP server could not start: {app.mcp_error or 'is the mcp package installed?'} "
                            "(pip install -e '.[mcp]')")
-        _only_the_ask_tool(app.mcp_server_obj)
+        _only_our_tools(app.mcp_server_obj)
     return fastapi_app
 
 
-def _only_the_ask_tool(server) -> None:
-    """Offer just ``ask`` over MCP, and return its JSON answer as structured content too.
+def _only_our_tools(server) -> None:
+    """Offer just ``ask`` and ``posts`` over MCP, and return their JSON as structured content too.
 
     Gradio lists every named endpoint as a tool and returns results as text only; the
     low-level MCP server's call handler is wrapped to parse the tool's JSON into
     ``structuredContent`` (the text content stays, for clients without structured output)."""
     from mcp import types
 
-    server.tool_to_endpoint = {name: ep for name, ep in server.tool_to_endpoint.items() if name == MCP_TOOL}
+    server.tool_to_endpoint = {name: ep for name, ep in server.tool_to_endpoint.items() if name in MCP_TOOLS}
     handlers = server.mcp_server.request_handlers
     call = handlers[types.CallToolRequest]
 

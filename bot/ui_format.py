@@ -101,7 +101,8 @@ def _context_html(cite: Citation, src: Source) -> str:
     return f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}"
 
 
-def sources_html(answer: Answer) -> str:
+def sources_html(answer: Answer, posts: dict[str, str] | None = None) -> str:
+    """``posts``: title by slug, to name each source's post (an answer from several posts); none: not named."""
     if not answer.citations:
         return ""
     items = []
@@ -113,11 +114,13 @@ def sources_html(answer: Answer) -> str:
                 '<details class="ctx"><summary>Show the passage around it</summary>'
                 f'<div class="ctx-text">{_context_html(c, ctx)}</div></details>'
             )
+        title = (posts or {}).get(c.doc)
+        post = f'<span class="src-post"> · {esc(title)}</span>' if title else ""
         items.append(
             f'<li class="source" value="{c.n}">'
             f'<div class="src-head"><span class="src-n">[{c.n}]</span> '
             f'<span class="src-who">{esc(who(c))}</span> '
-            f'<span class="src-where">· {esc(where(c))}</span></div>'
+            f'<span class="src-where">· {esc(where(c))}</span>{post}</div>'
             f'<blockquote class="src-quote">{esc(c.quote)}</blockquote>'
             f'<div class="src-id">{esc(c.source_id)}</div>{more}</li>'
         )
@@ -190,16 +193,17 @@ def footer_html(answer: Answer) -> str:
     return f'<div class="meta">{esc(" · ".join(parts))}</div>' if parts else ""
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, posts: dict[str, str] | None = None) -> str:
     """The whole answer as one line of HTML: care and helplines, the answer, other perspectives,
-    the "not professional advice" note, sources, footer. Read from the Answer's fields only."""
+    the "not professional advice" note, sources, footer. Read from the Answer's fields only
+    (``posts``: title by slug, to name the post of each source when the answer drew on every post)."""
     cls = "answer abstained" if answer.abstained else "answer"
     body = _markers(_bold(esc(answer.text)), answer.citations) if answer.text else ""
     resumed = f'<div class="can-wait">Your earlier question: {esc(answer.safety.resumed)}</div>' if answer.safety.resumed else ""
     note = f'<div class="disclaimer">{esc(answer.safety.disclaimer)}</div>' if answer.safety.disclaimer else ""
     return (
         f'<div class="{cls}">{safety_html(answer)}{resumed}<div class="answer-text">{body}</div>'
-        f"{perspectives_html(answer)}{note}{sources_html(answer)}{footer_html(answer)}</div>"
+        f"{perspectives_html(answer)}{note}{sources_html(answer, posts)}{footer_html(answer)}</div>"
     )
 
 

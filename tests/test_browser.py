@@ -238,3 +238,39 @@ def test_a_thumb_in_the_browser_and_a_rating_from_the_api_come_back_out_of_the_e
     finally:
         running.stop()
         answering.close()
+
+
+def test_a_post_in_the_url_opens_its_page_and_an_unknown_one_names_the_posts(tmp_path, fake_embeddings, browser):
+    """Two posts behind `bot serve`'s app: /?post=SLUG gives that post's title and examples with the picker
+    hidden, and a question there is answered; /?post=nope shows a message naming both posts."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from bot.api import Bot
+    from bot.server import create_app, start
+
+    sourdough = Path(__file__).resolve().parents[1] / "seeds" / "posts" / "sourdough-troubleshooting.txt"
+    settings = Settings(store_dir=tmp_path / "store", rate_limit=0, feedback=False)
+    build_index([SEED, sourdough], settings, embeddings=fake_embeddings, progress=False)
+    bot = Bot(settings=settings, embeddings=fake_embeddings)
+    app, answering = create_app(settings, "127.0.0.1", bot_factory=lambda spec: bot, generators=["extractive"])
+    running = start(app, "127.0.0.1", free_port())
+    try:
+        browser.get(running.url + "/?post=sourdough-troubleshooting")
+        WebDriverWait(browser, 60).until(lambda d: "Sourdough Flat" in d.find_element(By.ID, "title").text)
+        assert not [e for e in browser.find_elements(By.ID, "post-picker") if e.is_displayed()]
+        assert "Sourdough Flat" in browser.title
+        answer = ask(browser, "Why is my loaf flat and dense?", answers_before=0)
+        assert "error" not in answer.get_attribute("class") and answer.find_elements(By.CSS_SELECTOR, "li.source")
+        assert "sourdough" in answer.text.lower() or "loaf" in answer.text.lower()
+        screenshot(browser, tmp_path, "browser-post.png")
+
+        browser.get(running.url + "/?post=nope")
+        notice = WebDriverWait(browser, 60).until(
+            lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#post-notice .post-notice") if e.is_displayed()])[0]
+        assert "nope" in notice.text and "sourdough-troubleshooting" in notice.text and "why-men-pull-away" in notice.text
+        assert [e for e in browser.find_elements(By.ID, "post-picker") if e.is_displayed()]
+        screenshot(browser, tmp_path, "browser-post-unknown.png")
+    finally:
+        running.stop()
+        answering.close()

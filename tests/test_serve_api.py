@@ -174,9 +174,10 @@ def test_mcp_tool_answers_with_citations_as_structured_content(served):
                 return tools, first, follow
 
     tools, first, follow = asyncio.run(talk())
-    assert [t.name for t in tools] == ["ask"]
-    assert "Why Do Men Pull Away" in tools[0].description and "comments" in tools[0].description
-    assert set(tools[0].inputSchema["properties"]) == {"question", "history"}
+    assert sorted(t.name for t in tools) == ["ask", "posts"]
+    ask = next(t for t in tools if t.name == "ask")
+    assert "Why Do Men Pull Away" in ask.description and "comments" in ask.description
+    assert set(ask.inputSchema["properties"]) == {"question", "history", "post"}
     for result in (first, follow):
         assert not result.isError
         data = result.structuredContent

@@ -1,6 +1,7 @@
 """OpenAI-compatible routes over the same Bot as the web chat, with citations kept.
 
-    GET  /v1/models             the generators this server offers, as models
+    GET  /v1/models             the generators this server offers, as models; with several posts
+                                indexed, also `<generator>:<slug>` for each post
     POST /v1/chat/completions   `messages` -> history + the last user question; `stream: true` gives
                                 server-sent events ending with `data: [DONE]`
     POST /v1/feedback           {"answer_id", "rating": "up"|"down", "comment"}
@@ -12,6 +13,11 @@ arrive in the last chunk before `[DONE]`. The completion `id` is the answer id t
 unverified draft is never sent): the text is streamed line by line once it is checked. (The
 extractive answer is complete within tens of milliseconds; the Bot streams it the same way.)
 
+Scoping to one post: the model `<generator>:<slug>` (e.g. `extractive:sourdough-troubleshooting`), or
+an extra body field `"post": "<slug>"` with a plain model; both together must name the same post.
+Without either the question searches every post, as always. An unknown post is a 404 with code
+`post_not_found` whose message names the indexed posts.
+
 Every failure is an OpenAI-style error JSON with a 4xx/5xx status (see errors.py), never a
 traceback. Bodies over 64 KB are refused (413).
 """
@@ -19,11 +25,13 @@ traceback. Bodies over 64 KB are refused (413).
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request  # FastAPI reads these annotations: module level, not local
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from index.errors import InputError
 
@@ -34,15 +42,22 @@ MAX_BODY = 64 * 1024
 SYSTEM_NOTE = "System messages were ignored: answers come only from the article and its comments."
 IGNORED_ROLES = ("system", "developer")
 OWNER = "pullaway-bot"
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class ChatRequest:
-    model: str
+    model: str  # as the client named it (echoed in the response)
     question: str
     history: list[tuple[str, str]] = field(default_factory=list)
     stream: bool = False
     notes: list[str] = field(default_factory=list)
+    generator: str = ""  # the generator spec the model names (the model itself when unscoped)
+    post: str | None = None  # the post to answer from; None: every post
+    post_param: str = "post"  # where the post was named ("model" or "post"), for the error of an unknown one
+
+    def __post_init__(self):
+        self.generator = self.generator or self.model
 
 
 def bad(message: str, param: str | None = None, code: str = "invalid_value", status: int = 400) -> ApiError:
@@ -75,9 +90,17 @@ def parse_chat_request(body, models: list[str]) -> ChatRequest:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise bad(f"`model` is required: one of {', '.join(models)} (see GET /v1/models).", "model", "missing_model")
-    if model not in models:
-        raise ApiError(404, f"The model {model!r} does not exist here. Available: {', '.join(models)}.",
-                       "invalid_request_error", "model", "model_not_found")
+    generator, post, post_param = split_model(model, models), None, "post"
+    if generator != model:
+        post, post_param = model[len(generator) + 1:], "model"
+    named = body.get("post")
+    if named is not None:
+        if not isinstance(named, str) or not named:
+            raise bad("`post` must be a post's slug (see GET /v1/models or `bot posts`).", "post")
+        if post is not None and named != post:
+            raise bad(f"The model names the post {post!r} but `post` is {named!r}: name one post.", "post",
+                      "conflicting_post")
+        post, post_param = named, "post"
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise bad("`stream` must be true or false.", "stream")
@@ -115,7 +138,29 @@ def parse_chat_request(body, models: list[str]) -> ChatRequest:
     if not question.strip():
         raise bad("The question (the last user message) is empty.", f"messages[{len(messages) - 1}].content",
                   "empty_question")
-    return ChatRequest(model, question, history, stream, notes)
+    return ChatRequest(model, question, history, stream, notes, generator, post, post_param)
+
+
+def split_model(model: str, models: list[str]) -> str:
+    """The generator a model id names: itself, or the part before `:<slug>` (a scoped model id). Generator
+    specs hold colons too (`local:smollm2-135m`): an exact generator wins. Unknown: a 404 naming the choices."""
+    if model in models:
+        return model
+    generator, sep, slug = model.rpartition(":")
+    if sep and slug and generator in models:
+        return generator
+    raise ApiError(404, f"The model {model!r} does not exist here. Available: {', '.join(models)}, or "
+                   "<generator>:<post slug> to answer from one post (see GET /v1/models).",
+                   "invalid_request_error", "model", "model_not_found")
+
+
+def model_list(models: list[str], posts) -> list[dict]:
+    """The plain generators, then (with several posts indexed) each generator scoped to each post."""
+    data = [{"id": m, "object": "model", "created": 0, "owned_by": OWNER} for m in models]
+    if len(posts) > 1:
+        data += [{"id": f"{m}:{p.slug}", "object": "model", "created": 0, "owned_by": OWNER, "post": p.slug,
+                  "title": p.title} for m in models for p in posts]
+    return data
 
 
 def completion(answer, model: str, notes: list[str]) -> dict:
@@ -172,21 +217,36 @@ def make_router(answering, models: list[str]):
         except (ValueError, UnicodeDecodeError):
             raise bad("The request body is not valid JSON.", None, "invalid_json") from None
 
+    async def check_post(req: ChatRequest) -> None:
+        """A 404 naming the indexed posts when the request's post is not one of them."""
+        try:
+            await run_in_threadpool(answering.check_post, req.post)
+        except InputError as exc:
+            raise ApiError(404, f"{exc} Name one as \"post\" or as the model <generator>:<slug>.",
+                           "invalid_request_error", req.post_param, "post_not_found") from None
+
     @router.get("/v1/models")
     async def list_models(request: Request):
         try:
             check_key(request)
         except Exception as exc:  # noqa: BLE001 - Unauthorized, as error JSON
             return from_exception(exc).response()
-        return {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": OWNER} for m in models]}
+        try:
+            posts = await run_in_threadpool(answering.posts)
+        except Exception as exc:  # noqa: BLE001 - no index yet: the plain generators (questions will say why)
+            log.info("no posts to list: %s", exc)
+            posts = []
+        return {"object": "list", "data": model_list(models, posts)}
 
     @router.post("/v1/chat/completions")
     async def chat_completions(request: Request):
         try:
             check_key(request)
             req = parse_chat_request(await read_json(request), models)
+            if req.post is not None:
+                await check_post(req)
             answering.admit_request(request)
-            answer = await answering.aask(req.model, req.question, req.history)
+            answer = await answering.aask(req.generator, req.question, req.history, req.post)
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error JSON
             return from_exception(exc).response()
         if not req.stream:
