@@ -32,7 +32,7 @@ from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
 from .cite import CitationVerifier, citation_for, record_at
-from .intent import intent_for
+from .intent import ABOUT_POST, intent_for
 from .posts import Post, posts_in
 from .condense import condense, is_challenge
 from .turn import Turn
@@ -455,7 +455,10 @@ class Bot:
         if sources and not any(s.dense is not None or s.sentence is not None for s in sources):
             sims = self.scorer.similarity(query, [s.text for s in sources])  # an injected retriever's sources
             sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
-        return decide(query, sources, tuple(names), getattr(retriever, "coverage", None))
+        decision = decide(query, sources, tuple(names), getattr(retriever, "coverage", None))
+        if not decision.answer and sources and ABOUT_POST.search(query):
+            return Decision(True, decision.similarity, "asks about the post itself")  # "what's the main point?"
+        return decision
 
     def _citation(self, source: Source, start: int, end: int, n: int, support: float) -> Citation:
         """The Citation of ``seed[start:end]`` inside one of the source's records (bot/cite.py: citation_for)."""

@@ -34,7 +34,7 @@ from index.sentences import normalise, sentence_spans
 from . import leads
 from .answer import Source
 from .cite import record_at
-from .intent import WHAT_TO_DO
+from .intent import ABOUT_POST, WHAT_TO_DO
 from .retrieve import named_in
 from .support import coverage
 
@@ -214,7 +214,7 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
-        whole_list = ALL_STEPS.search(question) or WHAT_TO_DO.search(question)
+        whole_list = ALL_STEPS.search(question) or WHAT_TO_DO.search(question) or ABOUT_POST.search(question)
         if steps and whole_list and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
             # what else the article says, beyond the listed step sentences ("The point is to give him his freedom ...")

@@ -44,7 +44,13 @@ _ADVICE = re.compile(
 )
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve.py fetches them, bot/compose.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
-                        r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b", re.I)
+                        r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
+                        r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$", re.I)
+# a question about the post as a whole ("what's the main point?"): it is answered whatever its words match
+ABOUT_POST = re.compile(
+    r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"
+    r"|what(?: is|'s) (?:the|this) (?:article|post|blog(?: post)?) about|what does (?:the|this) (?:article|post|author|blog) "
+    r"(?:say|advise|recommend|suggest|teach|argue)\W*$)", re.I)
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
 _YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
 _SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comment|story|point|advice|question)\b|\bsa(?:y|id)\b|\bwr(?:ite|ote)\b|\bask(?:ed)?\b|\bcomment\b", re.I)
@@ -123,6 +129,8 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
         kind = "said"
     elif _OPINION.search(q) and not names:
         kind = "opinion"
+    elif ABOUT_POST.search(q):
+        kind = "advice"  # "what's the main point?": the article's own steps and what it adds
     elif _WHY.search(q):
         kind = "why"
     elif _ADVICE.search(q):

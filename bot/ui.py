@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 import warnings
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ def page_of(version, post: str | None = None) -> Page:
     else:
         return Page(comments=sum(p.comments for p in posts), posts=posts)
     title = model.title
-    examples = [title if title.rstrip().endswith("?") else "What is the article's main point?"]
+    asked = re.match(r"[^?]{8,}\?", title.strip())  # "Why Is My Sourdough Flat? 7 Fixes ...": its question
+    examples = [asked.group(0) if asked else "What is the article's main point?"]
     headings = [r.text.strip() for r in version.records if r.doc == model.post and r.id.endswith(":heading")]
     examples += [h for h in headings if h.endswith("?")][:1]
     examples += ["What does the article advise?", "Who disagreed with the article?"]
