@@ -119,6 +119,8 @@ class AnswerMeta:
     reassigned: int = 0  # draft sentences whose citation moved to a better passage
     invalid_markers: list[int] = field(default_factory=list)  # [0] or out-of-range markers dropped
     checked_sentences: int = 0
+    lead: str = ""  # the first line stating the answer, a fact read off the index (bot/leads.py); "" when the quotes lead
+    dropped_leads: int = 0  # bold lines a generator wrote that were not the index's lead: removed
     answer_id: str = ""  # names the answer for feedback (the API's completion id)
     safety: str = "on"  # "off" only with Bot(safety=False)
 

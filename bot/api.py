@@ -31,7 +31,7 @@ from index.understand import PostModels
 from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
-from .cite import CitationVerifier, citation_for, record_at
+from .cite import LEAD_LINE, CitationVerifier, citation_for, record_at
 from .intent import ABOUT_POST, intent_for
 from .posts import Post, posts_in
 from .condense import condense, is_challenge
@@ -398,11 +398,16 @@ class Bot:
         turn.timings["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        checked = self.verifier.verify("".join(draft_parts), sources, self._current_version().sources)
+        draft = "".join(draft_parts)
+        # a lead (a bold line stating a fact) stays only if it is the one the index's facts give (bot/leads.py)
+        leads = self._leads(question, sources, turn.intent) if LEAD_LINE.search(draft) else frozenset()
+        checked = self.verifier.verify(draft, sources, self._current_version().sources, leads=leads)
         turn.timings["verify"] = time.perf_counter() - t
+        meta.lead = next((line for line in checked.text.splitlines() if line.strip() in leads), "")
+        meta.dropped_leads = checked.dropped_leads
         meta.unsupported, meta.reassigned = checked.unsupported, checked.reassigned
         meta.invalid_markers, meta.checked_sentences = checked.invalid_markers, checked.sentences
-        if not checked.citations:
+        if not checked.citations and not meta.lead:  # a lead alone is a fact of the index ("No: nobody replied")
             meta.abstained = True
             answer = Answer(ABSTAIN_TEXT, question, sources=sources, safety=report, meta=meta)
         else:
@@ -443,6 +448,11 @@ class Bot:
             return ""
         models = version.post_models
         return models.posts[post].title if post in models.posts else models.title()
+
+    def _leads(self, question: str, sources: list[Source], intent) -> frozenset[str]:
+        """The lead lines the plan for this question states: facts read off the index, nothing else."""
+        plan = self.composer.plan(question, sources, intent)
+        return frozenset(line.strip() for line in plan.note.splitlines() if line.strip())
 
     def _version_or_none(self):
         try:

@@ -49,11 +49,16 @@ class Verification:
     unsupported: int = 0  # removed or marked
     reassigned: int = 0  # sentences whose citation was moved to a better passage
     invalid_markers: list[int] = field(default_factory=list)
+    dropped_leads: int = 0  # bold fact lines that were not the plan's lead (a model's own "**Yes: ...**")
 
 
 def parse_markers(sentence: str, n_sources: int) -> tuple[list[int], list[int]]:
     """(valid 1-based markers, invalid ones) in order of appearance, without repeats (bot/markers.py)."""
     return markers.numbers_in(sentence, n_sources)
+
+
+# a lead: a bold line that states something ("**No: nobody replied to Joni’s question.**"), not a section title
+LEAD_LINE = re.compile(r"^\*\*.+[.:]\*\*$", re.M)
 
 
 def is_framing(line: str) -> bool:
@@ -73,11 +78,16 @@ class CitationVerifier:
         self.lookup = lookup
         self.threshold = threshold
 
-    def verify(self, draft: str, sources: list[Source], texts: dict[str, str]) -> Verification:
+    def verify(self, draft: str, sources: list[Source], texts: dict[str, str], leads: frozenset[str] | None = None) -> Verification:
+        """``leads``: the bold fact lines the answer may state (the plan's, bot/leads.py); any other bold
+        line that states something (ends with a full stop) is dropped and counted. None: not checked."""
         result = Verification(text="", citations=[])
         keys: dict[tuple[int, int, int], int] = {}  # (source rank, start, end) -> citation n
         out_lines = []
         for line in draft.split("\n"):
+            if leads is not None and LEAD_LINE.match(line.strip()) and line.strip() not in leads:
+                result.dropped_leads += 1
+                continue
             if is_framing(line):
                 out_lines.append(line)
                 continue

@@ -276,3 +276,16 @@ def test_real_answers_lead_with_what_the_text_does_and_does_not_say(real_bot):
         "**Munchkins’s comment gives this timeframe: “3 months”.**"
     for ordinary in ("Why do men pull away?", "What should I do when he goes distant?", "Is it my fault he pulled away?"):
         assert not first(ordinary).startswith("**"), (ordinary, first(ordinary))
+
+
+def test_a_models_own_yes_no_lead_is_dropped_and_the_index_lead_stands(fake_store, fake_embeddings):
+    """A language model may not state facts in a bold lead: only the plan's lead (read off the index) stays."""
+    draft = ("**Yes: the author replied to every reader.**\n"
+             "The article says: “Men withdraw from the relationship; they pull away.” [1]")
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=False)
+    answer = bot.ask("Did the author reply to any of the commenters?")
+    assert "every reader" not in answer.text and answer.meta.dropped_leads == 1
+    assert answer.text.startswith("**No: the article’s author did not reply to any comment.**"), answer.text
+    assert answer.meta.lead == "**No: the article’s author did not reply to any comment.**"
+    plain = Bot(fake_store, embeddings=fake_embeddings, safety=False).ask("Did the author reply to any of the commenters?")
+    assert plain.meta.lead == answer.meta.lead and plain.meta.dropped_leads == 0

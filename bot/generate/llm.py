@@ -60,10 +60,11 @@ class LLMGenerator:
         self.prompt_version = prompt_version or DEFAULT_PROMPT
         self.composer = composer  # plans which passages the prompt holds (bot/compose.py)
 
-    def messages(self, question: str, sources: list[Source], history=None, intent=None):
+    def messages(self, question: str, sources: list[Source], history=None, intent=None, plan=None):
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        plan = self.composer.plan(question, sources, intent) if self.composer is not None else None
+        if plan is None and self.composer is not None:
+            plan = self.composer.plan(question, sources, intent)
         passages = format_plan(plan) if plan is not None and plan.quotes else format_passages(sources)
         system, user = load_prompt(self.prompt_version).render(
             question=question, passages=passages, history=format_history(history)
@@ -71,7 +72,12 @@ class LLMGenerator:
         return [SystemMessage(system), HumanMessage(user)]
 
     def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]:
-        messages = self.messages(question, sources, history, intent)
+        """The plan's lead first (facts read off the index, bot/leads.py: never the model's words), then
+        the model's draft from the planned passages."""
+        plan = self.composer.plan(question, sources, intent) if self.composer is not None else None
+        if plan is not None and plan.note:
+            yield plan.note + "\n"
+        messages = self.messages(question, sources, history, intent, plan=plan)
         for attempt in (1, 2):  # one retry, only when the failure came before any text
             started = False
             try:
