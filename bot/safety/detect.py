@@ -248,6 +248,10 @@ class Detector:
         # dangers apart sentence by sentence (always)
         strong_of = {flag: [pattern_hits(s, flag) for s in sentences] for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION)}
         broad_of = {flag: [pattern_hits(s, flag, "broad") for s in sentences] for flag in strong_of}
+        # "list the five rules": a word the indexed post itself uses ("rules", "instructions", "character")
+        # is the post's, not a request about the bot's own; only a strong pattern makes it an injection
+        post_word = [any(w in vocabulary for w in re.findall(r"[a-z]+", " ".join(hits).lower())) for hits in broad_of[Flag.INJECTION]]
+        broad_of[Flag.INJECTION] = [[] if mine else hits for hits, mine in zip(broad_of[Flag.INJECTION], post_word)]
         if self.patterns:
             for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION):
                 strong = [h for hits in strong_of[flag] for h in hits]
@@ -284,6 +288,7 @@ class Detector:
                 fired[Flag.OFF_TOPIC] = ["no relationship or article words"]
             return self._finish(det, fired)
 
+        in_context = sims[len(sentences) + len(wholes) - 1] if context else None  # context + this message
         explained = set()
         for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
             if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):
@@ -307,10 +312,17 @@ class Detector:
                     pos, beats = sim.get(f"p_{flag.value}", 0.0), True
                 flag_broad = broad.get(flag) or []
                 has_broad = i < len(flag_broad) and bool(flag_broad[i])
+                if (flag in DANGER and context and in_context is not None and i < len(sentences) and not has_broad
+                        and flag not in weak and not strong_of[flag][i]):
+                    # a follow-up with no word of risk ("tell me more about the last one") is read with the
+                    # question it follows: alone it can sound like anything
+                    pos = min(pos, in_context.get(f"p_{flag.value}", 0.0))
                 part = i < len(sentences) and len(sentences) > 1  # one sentence of several: less context, higher bar
                 bar = CLEAR[flag] + (SENTENCE_EXTRA if part and flag is not Flag.DISTRESS else 0.0)
                 if flag in explained:  # the other danger's patterns explain the message, this one's have nothing
                     bar = max(bar, EXPLAINED)
+                if flag is Flag.INJECTION and i < len(post_word) and post_word[i] and not strong_of[flag][i]:
+                    bar = max(bar, EXPLAINED)  # the post's own word: the classifier alone must be all but certain
                 if pos >= bar and beats:
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")
                 elif has_broad and pos >= BROAD[flag] and beats:
