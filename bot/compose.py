@@ -34,7 +34,7 @@ from index.sentences import normalise, sentence_spans
 from . import leads
 from .answer import Source
 from .cite import record_at
-from .intent import ABOUT_POST, WHAT_TO_DO
+from .intent import ABOUT_POST, ALL_STEPS, WHAT_TO_DO
 from .retrieve import named_in
 from .support import coverage
 
@@ -56,14 +56,18 @@ FILLER = re.compile(
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
 # asks for the whole list ("what are the steps?", "list the rules"), not for one of them ("which step is hardest?")
-ALL_STEPS = re.compile(
-    r"\bwhat (?:are|were) (?:the |her |his |its |your |all the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
-    r"|\b(?:list|give me|tell me) (?:all )?(?:the |her |his )?(?:steps|rules|fixes|habits|tips|promises)\b|\bstep by step\b"
-    r"|\ball (?:the |of the )?(?:steps|rules|fixes|habits|tips|promises)\b", re.I)
-ASKED_STEP = re.compile(r"\b(?:(first|second|third|1st|2nd|3rd) (?:step|thing|part|one)|(?:step|part|no\.?) ?(one|two|three|1|2|3)\b)", re.I)
-_STEP_WORDS = {"first": 1, "1st": 1, "one": 1, "1": 1, "second": 2, "2nd": 2, "two": 2, "2": 2, "third": 3, "3rd": 3, "three": 3, "3": 3}
+ASKED_STEP = re.compile(
+    r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
+    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b)", re.I)
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1st 2nd 3rd 4th 5th 6th 7th 8th".split(),
+             "one two three four five six seven eight".split())
+_STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
+_LAST = ("last", "final")
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
+DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\b|\bobject\w*|\bskeptic\w*|\bsceptic\w*"
+                      r"|\bdidn[’']?t (?:like|agree|buy)|\bdid not (?:like|agree|buy)|\bargue\w*|\bother (?:side|view)|\bpushback", re.I)
+SET_OF_READERS = re.compile(r"\b(?:who|whom|which|anyone|anybody|any (?:readers?|commenters?)|readers|commenters|people|everyone|others)\b", re.I)
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -163,7 +167,9 @@ class Composer:
         kind = getattr(intent, "kind", "fact")
         names = set(getattr(intent, "names", ()) or ())
         asked = ASKED_STEP.search(asked_in) or ASKED_STEP.search(question)
-        step = _STEP_WORDS.get((asked.group(1) or asked.group(2)).lower()) if asked else None
+        word = (asked.group(1) or asked.group(2)).lower() if asked else ""
+        numbers = [int(m.group(1)) for c in cands if (m := re.search(r":step(\d+)$", c.record.id))]
+        step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
@@ -453,12 +459,16 @@ class Composer:
             out = [records[r.key].author for r in comments if r.stance and r.stance.value in stances and r.key in records]
             return list(dict.fromkeys(who_named(a) for a in out))
 
+        if not SET_OF_READERS.search(question):
+            return ""  # "what did the therapist think?": her words answer it, not the list of every reader
         agree = (re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport|\bhelp(?:ed|s|ful)?\b|\brang true\b|\bmatch\w*|\bresonat\w*"
                            r"|\buseful\b|\bthank\w*|\bgrateful\b|\bworked for\b", question, re.I)
                  and not re.search(r"\bdisagree|\bpush\w* back|\bcriticis|\bcriticiz|\bagainst\b", question, re.I))
         if agree:
             found = names("agrees")
             return f"**Readers who agreed with the article: {_and(found)}.**" if found else "**No reader agreed with the article outright.**"
+        if not DISAGREE.search(question):
+            return ""  # "did anyone have it go badly?": a question about outcomes, not stances
         against, partly = names("disagrees"), names("nuance")
         if not against and not partly:
             return "**No reader disagreed with the article.**"
@@ -482,10 +492,10 @@ class Composer:
         author = bool(leads.AUTHOR.search(question))
         lines = []
         for name in intent.names:
-            for key in graph.comments_by(name):
+            keys = [k for k in graph.comments_by(name) if (m := models.get(k)) is not None and not m.by_author]
+            asking = [k for k in keys if models.get(k).asks]
+            for key in (asking or keys)[:1] if yes_no else keys:  # "did anyone answer Hollie?": her question, once
                 r = models.get(key)
-                if r is None or r.by_author:
-                    continue
                 who = who_named(graph.records[key].author)
                 replies = [k for k in graph.replies.get(key, []) if k in graph.records]
                 if not (r.asks or yes_no):

@@ -45,7 +45,13 @@ _ADVICE = re.compile(
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve.py fetches them, bot/compose.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
-                        r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$", re.I)
+                        r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
+                        r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:say|think|suggest) (?:i|we|you|couples|people) should do\b", re.I)
+# "what are the steps?", "list the five rules": the whole list, in order (never step 3 as if it were the answer)
+ALL_STEPS = re.compile(
+    r"\bwhat (?:are|were) (?:the |her |his |its |your |all the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
+    r"|\b(?:list|give me|tell me|show me|name) (?:all )?(?:of )?(?:the |her |his |its |your )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
+    r"|\bstep by step\b|\ball (?:the |of the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b", re.I)
 # a question about the post as a whole ("what's the main point?"): it is answered whatever its words match
 ABOUT_POST = re.compile(
     r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"
@@ -129,8 +135,8 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
         kind = "said"
     elif _OPINION.search(q) and not names:
         kind = "opinion"
-    elif ABOUT_POST.search(q):
-        kind = "advice"  # "what's the main point?": the article's own steps and what it adds
+    elif ABOUT_POST.search(q) or WHAT_TO_DO.search(q) or ALL_STEPS.search(q):
+        kind = "advice"  # "what's the main point?", "what should we do?": the article's steps and what it adds
     elif _WHY.search(q):
         kind = "why"
     elif _ADVICE.search(q):

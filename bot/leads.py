@@ -37,7 +37,7 @@ REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|wr
 EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|research|stud(?:y|ies)|scien\w*|backed|cite[sd]?|citing|sources?|true|fact|facts|data"
     r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
-    r"|where (?:does|did) (?:she|he|the author|the writer|it) get)\b", re.I)
+    r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*)\b", re.I)
 MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
                    r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
@@ -168,7 +168,11 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     article = sorted((c for c in facts.candidates if c.kind == "article" and c.sim >= DURATION_SIM), key=lambda c: -c.score)[:3]
     for c in article:
-        if facts.claims.get(c.key) and not SOURCED.search(c.text):
+        kinds = facts.claims.get(c.key) or ()
+        if kinds and not SOURCED.search(c.text):
+            if "gender_generalisation" in kinds:
+                return Lead("The article states this about men and women in general, without citing any evidence.",
+                            "unsourced claim", first=(c.start, c.end))
             return Lead("The article states this as fact without citing a study or any source.", "unsourced claim",
                         first=(c.start, c.end))
     return None

@@ -15,7 +15,7 @@ from index.chunk import Chunk
 from index.store import IndexVersion
 
 from .answer import Source
-from .intent import ABOUT_POST, WHAT_TO_DO
+from .intent import ABOUT_POST, ALL_STEPS, WHAT_TO_DO
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -181,7 +181,7 @@ class HybridRetriever:
             return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
         base = self._echo(query, base, filters)
         if intent.kind == "advice":
-            base = self._whole_list(base, every=bool(WHAT_TO_DO.search(query) or ABOUT_POST.search(query)))
+            base = self._whole_list(base, every=bool(WHAT_TO_DO.search(query) or ABOUT_POST.search(query) or ALL_STEPS.search(query)))
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
@@ -191,15 +191,17 @@ class HybridRetriever:
 
     def _whole_list(self, ranked: list[Source], every: bool = False) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it. ``every``
-        ("what should I do?"): the best article passage's post puts its steps first even when none ranked."""
+        ("what should I do?", "list the rules"): the best article passage's post puts its steps first, in order,
+        wherever they ranked."""
         chunks = self.version.chunks
         by_key = {s.chunk_id: s for s in ranked}
-        if every and not any(":step" in rid for s in ranked for rid in s.record_ids):
+        if every:
             top = next((s for s in ranked if s.kind == "article"), None)
             steps = sorted((key for key, c in chunks.items() if top is not None and c.doc == top.doc
                             and any(":step" in rid for rid in c.record_ids)), key=lambda key: chunks[key].start)
-            if steps:  # the list first: it is the article's answer to "what should I do?"
-                ranked = [_source(0, chunks[key], top.score, None, None) for key in steps] + ranked
+            if steps:  # the list first, wherever its steps ranked: it is the article's answer to "what should I do?"
+                first = [by_key.get(key) or _source(0, chunks[key], top.score, None, None) for key in steps]
+                ranked = first + [s for s in ranked if s.chunk_id not in set(steps)]
         out: list[Source] = []
         for src in ranked:
             if src in out:

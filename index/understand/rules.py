@@ -53,7 +53,7 @@ SCIENCE = re.compile(
     r"\b(?:oxytocin|testosterone|dopamine|serotonin|cortisol|oestrogen|estrogen|adrenaline|hormones?|hormonal|"
     r"neurotransmitters?|brain chemi\w*|chemicals?|amygdala|neuro\w*|primal|evolution\w*|biolog\w*)\b"
     r"|\b(?:studies|research|scientists?|science|experts?)\b[^.?!]{0,30}\b(?:show|shows|showed|prove|proves|proven|says?|found|confirm\w*)\b"
-    r"|\b(?:scientifically|clinically) (?:proven|shown)\b|\b\d+ ?(?:percent|%) of (?:men|women|couples|people|my clients|relationships|the women|the men)\b"
+    r"|\b(?:scientifically|clinically) (?:proven|shown)\b|\b(?:\d+ ?|(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -]\w+)? )(?:percent|%) of (?:men|women|couples|people|my clients|relationships|the women|the men)\b"
     r"|\b(?:takes|lasts|needs) exactly \d+\b|\b\d+-(?:hour|day|minute) (?:rule|reset|window|cycle)\b"
     r"|\bthe science (?:behind|of)\b|\bpolari[sz]\w*\b|\bstress levels?\b|\b(?:masculine|feminine) energy\b", I)
 ABSOLUTE = re.compile(
