@@ -32,7 +32,7 @@ from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
 from .cite import LEAD_LINE, CitationVerifier, citation_for, record_at
-from .intent import ABOUT_POST, intent_for
+from .intent import ABOUT_POST, intent_for, shown_in
 from .posts import Post, posts_in
 from .condense import condense, is_challenge
 from .turn import Turn
@@ -322,6 +322,8 @@ class Bot:
         authors = sorted({r.author for r in version.records if r.author and post in (None, r.doc)}) if version else []
         mentioned = models.mentioned() if models is not None else frozenset()
         turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
+        if turn.query != turn.text and turn.history:  # a follow-up moves on from what the last answer quoted
+            turn.intent = replace(turn.intent, shown=shown_in(turn.history[-1][1]))
         turn.timings["check"] = time.perf_counter() - turn.started
         return turn
 

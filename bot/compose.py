@@ -45,6 +45,7 @@ COMMENT_MAX = 3
 REDUNDANT = 0.85
 ECHO = 0.55
 OPINION_FLOOR = 0.1
+SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already quoted
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
     r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
@@ -170,9 +171,12 @@ class Composer:
         word = (asked.group(1) or asked.group(2)).lower() if asked else ""
         numbers = [int(m.group(1)) for c in cands if (m := re.search(r":step(\d+)$", c.record.id))]
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
+        shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
+            if shown and c.text.strip("“”") in shown:
+                c.score -= SHOWN  # a follow-up ("did she forgive him?") moves on from what was just quoted
             if FILLER.search(c.text):  # a greeting or a promise about the article, not an answer
                 c.score -= 0.4 if len(tokenize(c.text)) <= 10 else 0.1
             if _asks(c.text):

@@ -82,6 +82,7 @@ class Intent:
     unknown: tuple[str, ...] = ()  # look like a commenter's name but are not one
     near: dict = field(default_factory=dict)  # unknown name -> closest authors
     query: str = ""  # what the answer is scored against: the question, or a follow-up with what it follows
+    shown: tuple[str, ...] = ()  # a follow-up: the quotes the previous answer showed (it moves on from them)
 
     @property
     def wants_comments(self) -> bool:
@@ -153,6 +154,11 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
 _POINTS_BACK = re.compile(
     r"\bagain\b|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part|step)\b|\bthat one\b", re.I)
 _REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
+
+
+def shown_in(answer: str) -> tuple[str, ...]:
+    """The quotes an earlier answer showed (its “…” spans), so a follow-up can move on from them."""
+    return tuple(q.strip() for q in re.findall(r"“([^”]{12,}?)”(?= \[\d)", answer or ""))
 
 
 def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] = frozenset()) -> Intent:

@@ -34,10 +34,13 @@ HOW_LONG = re.compile(
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
+# doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
-    r"\b(?:evidence|proof|proven|research|stud(?:y|ies)|scien\w*|backed|cite[sd]?|citing|sources?|true|fact|facts|data"
-    r"|legit|accurate|real thing|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
-    r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*)\b", re.I)
+    r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?"
+    r"|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
+    r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*"
+    r"|(?:any|which|what|real|actual|cited?|the) (?:stud(?:y|ies)|research|science|data))\b"
+    r"|\b(?:stud(?:y|ies)|research|science|data) (?:says?|shows?|backs?|behind)\b", re.I)
 MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
                    r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
@@ -140,7 +143,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     # "how long had Munchkins been with him?": her words; otherwise the article's (readers' stories are
     # full of durations of their own: "he wants to be alone for two weeks!" is no rule)
     pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
-    best = sorted(pool, key=lambda c: -c.score)[:3]
+    best = sorted(pool, key=lambda c: -c.score)[: 6 if facts.names else 3]  # a named reader's story: read more of it
     best.sort(key=lambda c: c.kind != "article" and not facts.names)  # the article's timeframe before a reader's
     for top in best:
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
@@ -228,7 +231,8 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")
-    asked = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) >= 4 and (t := tokenize(w)) and t[0] in facts.unanswered]
+    asked = [w for w in re.findall(r"[^\W\d_]+", question)
+             if len(w) >= 4 and (t := tokenize(w)) and t[0] in facts.unanswered and not _common(w)]
     if asked:
         who = facts.unanswered[tokenize(asked[0])[0]]
         return Lead(f"The article doesn’t cover {_or([w.lower() for w in asked])}: {who} asked about it in the comments "
@@ -247,8 +251,18 @@ def _wordpieces() -> frozenset[str]:
 
 
 def _common(word: str) -> bool:
+    """An everyday word: in the encoder's vocabulary, give or take an ending ("nags") or a prefix
+    ("overthinking" is "thinking")."""
     w = word.lower().replace("’", "'").split("'")[0]
-    return w in _wordpieces() or any(w.endswith(x) and w[: -len(x)] in _wordpieces() for x in ("s", "es", "ed", "ing", "ly", "d"))
+    vocab = _wordpieces()
+
+    def known(x: str) -> bool:
+        return x in vocab or any(x.endswith(e) and x[: -len(e)] in vocab for e in ("s", "es", "ed", "ing", "ly", "d"))
+
+    return known(w) or any(w.startswith(p) and len(w) - len(p) >= 4 and known(w[len(p):]) for p in _PREFIXES)
+
+
+_PREFIXES = ("over", "under", "out", "self", "non", "mis", "pre", "re", "un")
 
 
 def _variant_in(stem: str, vocabulary: frozenset[str]) -> bool:

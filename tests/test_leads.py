@@ -27,9 +27,11 @@ def test_everyday_words_typos_and_close_passages_never_read_as_missing():
 
 
 def test_a_topic_only_an_unanswered_reader_raised_names_the_reader():
-    facts = Facts(["p"], [cand("Give him space.", sim=0.4)], VOCAB, unanswered={"altitude": "Ken"})
-    lead = lead_for("Any tips for high altitude?", "advice", facts)
-    assert lead.text == "The article doesn’t cover “altitude”: Ken asked about it in the comments and nobody answered."
+    vocab = VOCAB | {"levain", "ignore"}  # the post has the words: only in a reader's unanswered question
+    facts = Facts(["p"], [cand("Give him space.", sim=0.4)], vocab, unanswered={"levain": "Ken", "ignore": "Manu"})
+    lead = lead_for("Any tips for a stiff levain?", "advice", facts)
+    assert lead.text == "The article doesn’t cover “levain”: Ken asked about it in the comments and nobody answered."
+    assert lead_for("Should I ignore him?", "advice", facts) is None  # an everyday word: the article may say it otherwise
 
 
 def test_how_long_reads_the_duration_off_the_answering_sentence_or_says_there_is_none():
