@@ -45,7 +45,8 @@ COMMENT_MAX = 3
 REDUNDANT = 0.85
 ECHO = 0.55
 OPINION_FLOOR = 0.1
-SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already quoted
+SHOWN = 0.25
+RESTATES = 0.2  # a sentence that adds at most two words to the question says it back, it does not answer it  # a follow-up's penalty for a sentence the previous answer already quoted
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
     r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
@@ -172,6 +173,7 @@ class Composer:
         numbers = [int(m.group(1)) for c in cands if (m := re.search(r":step(\d+)$", c.record.id))]
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
         shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
+        said = set(tokenize(question)) | self._topic_words()  # what the question and the posts' titles already say
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
@@ -181,6 +183,8 @@ class Composer:
                 c.score -= 0.4 if len(tokenize(c.text)) <= 10 else 0.1
             if _asks(c.text):
                 c.score -= 0.3  # a question restated is not an answer
+            elif kind in ("why", "fact", "yesno", "advice") and not is_step(c.record) and _restates(said, c.text):
+                c.score -= RESTATES  # "Men withdraw from the relationship; they pull away." for "why do men pull away?"
             if kind == "advice" and is_step(c.record):
                 c.score += 0.15
             if step and c.record.id.endswith(f":step{step}"):
@@ -424,6 +428,16 @@ class Composer:
             self._vocabulary[key] = found
         return self._vocabulary[key]
 
+    def _topic_words(self) -> set[str]:
+        """Stems of the indexed posts' titles."""
+        models = self.models_for() if self.models_for else None
+        if models is None:
+            return set()
+        key = ("#topic", id(models))
+        if key not in self._vocabulary:
+            self._vocabulary[key] = frozenset(tokenize(" ".join(p.title for p in models.posts.values())))
+        return set(self._vocabulary[key])
+
     def _words_of(self, post: str, text: str) -> frozenset[str]:
         key = (post, len(text))
         if key not in self._vocabulary:
@@ -592,6 +606,12 @@ _CLOSING_SINGLE = re.compile(r"’(?![^\W\d_])")  # ’ not followed by a letter
 def _asks(text: str) -> bool:
     """A question: it ends with "?" (behind any closing quotes)."""
     return text.rstrip("”’\"' ").endswith("?")
+
+
+def _restates(said: set[str], text: str) -> bool:
+    """A short sentence that adds at most one word to what the question and the post's title say."""
+    words = set(tokenize(text))
+    return len(words) <= 8 and len(words - said) <= 1
 
 
 def _unbalanced(text: str) -> bool:
