@@ -32,6 +32,7 @@ class Source:
     author: str | None = None
     parent: str | None = None
     depth: int = 0
+    masked: tuple[str, ...] = ()  # sentences the safety screen blanked in ``text`` (normalised): never quoted
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.chunk import is_step
-from index.understand.rules import IMPERATIVE
+from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
@@ -46,6 +46,11 @@ REDUNDANT = 0.85
 ECHO = 0.55
 OPINION_FLOOR = 0.1
 SHOWN = 0.25
+ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's last sentences
+ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
+                    r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
+                    r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)", re.I)
+ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\btell (?:her|him|them|me|you) to\b|\bwhat should\b|\btips?\b", re.I)
 RESTATES = 0.2  # a sentence that adds at most two words to the question says it back, it does not answer it  # a follow-up's penalty for a sentence the previous answer already quoted
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
@@ -60,7 +65,8 @@ STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
 # asks for the whole list ("what are the steps?", "list the rules"), not for one of them ("which step is hardest?")
 ASKED_STEP = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
-    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b)", re.I)
+    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b"
+    r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (first|second|third|fourth|fifth|sixth|seventh|eighth|last|final)\W*$)", re.I)
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1st 2nd 3rd 4th 5th 6th 7th 8th".split(),
              "one two three four five six seven eight".split())
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
@@ -136,6 +142,8 @@ class Composer:
             for i, (s, e) in enumerate(spans):
                 if (s, e) in seen or s in headings.get(src.doc, ()):
                     continue
+                if src.masked and any(_overlaps_text(normalise(seed[s:e]), m) for m in src.masked):
+                    continue  # the safety screen blanked it (instruction-like text in a passage): never quote it
                 record = record_at(records, src, s)
                 if record is None:
                     continue
@@ -169,7 +177,7 @@ class Composer:
         kind = getattr(intent, "kind", "fact")
         names = set(getattr(intent, "names", ()) or ())
         asked = ASKED_STEP.search(asked_in) or ASKED_STEP.search(question)
-        word = (asked.group(1) or asked.group(2)).lower() if asked else ""
+        word = (asked.group(1) or asked.group(2) or asked.group(3)).lower() if asked else ""
         numbers = [int(m.group(1)) for c in cands if (m := re.search(r":step(\d+)$", c.record.id))]
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
         shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
@@ -195,6 +203,11 @@ class Composer:
                 c.score += 0.1
             if c.record.author and (c.record.author in names or named_in(c.record.author, question)):
                 c.score += 0.5
+                if ENDING.search(asked_in or question) and c.record.end > c.record.start:
+                    # "how did it end for P?": the later a sentence in her story, the likelier it is the ending
+                    c.score += ENDING_WEIGHT * (c.start - c.record.start) / (c.record.end - c.record.start)
+                if ADVICE_ASKED.search(question) and advice_score(c.text):
+                    c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
             elif kind in ("advice", "why", "yesno") and self.stances_for().get(_key(c.record)) in ("question", "story"):
                 c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
 
@@ -204,7 +217,7 @@ class Composer:
         query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         cands = self.candidates(query, sources)
         self.score(query, cands, intent, sources, asked_in=question)
-        plan = self._plan(query, cands, sources, intent)
+        plan = self._plan(query, cands, sources, intent, asked_for=bool(ASKED_STEP.search(question)))
         if not (plan.quotes or cands):
             return plan
         if not plan.note and getattr(intent, "names", ()) and YES_NO.match(question):
@@ -214,7 +227,8 @@ class Composer:
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
 
-    def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent) -> Plan:
+    def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:
+        """``asked_for``: the user's own words ask for one step ("and the third?")."""
         kind = getattr(intent, "kind", "fact")
         if kind in ("said", "thread") and getattr(intent, "names", ()):
             return self._thread_plan(question, cands, intent)
@@ -237,6 +251,10 @@ class Composer:
         # the single best answering sentence first; for advice, then the article's steps in order;
         # then what the article adds; then a reader who asked the same; then readers
         best = max(picked + steps, key=lambda q: q.score)
+        listed = next((q for q in steps if q.record_id == best.record_id), None)
+        if listed is not None and (asked_for or POINTS_ELSEWHERE.search(best.text)):
+            # "and the third?", or step 3's "Part 2 (above) is ...": the step as listed (its substance, numbered)
+            best = replace(listed, score=max(best.score, listed.score))
         if best.role == "step":
             best = replace(best, role="answer")
         steps = [q for q in steps if q.record_id != best.record_id]
@@ -510,6 +528,15 @@ class Composer:
         author = bool(leads.AUTHOR.search(question))
         lines = []
         for name in intent.names:
+            first = re.escape(name.split()[0])
+            if yes_no and re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back)",
+                                    question, re.I):
+                # "did he answer the women who asked him?": replies BY this reader, not to them
+                mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
+                to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
+                lines.append(f"Yes: {who_named(name)} replied to {_and(list(dict.fromkeys(to)))}." if to
+                             else f"No: {who_named(name)} did not reply to anyone.")
+                continue
             keys = [k for k in graph.comments_by(name) if (m := models.get(k)) is not None and not m.by_author]
             asking = [k for k in keys if models.get(k).asks]
             for key in (asking or keys)[:1] if yes_no else keys:  # "did anyone answer Hollie?": her question, once
@@ -633,6 +660,10 @@ def _whole(seed: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
 
 def _overlap(a, b) -> bool:
     return a.source.doc == b.source.doc and a.start < b.end and b.start < a.end
+
+
+def _overlaps_text(sentence: str, masked: str) -> bool:
+    return bool(sentence) and (sentence in masked or masked in sentence)
 
 
 def _dedupe(quotes: list[Quote]) -> list[Quote]:

@@ -152,7 +152,8 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
 
 
 _POINTS_BACK = re.compile(
-    r"\bagain\b|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part|step)\b|\bthat one\b", re.I)
+    r"\bagain\b|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part|step|rule)\b|\bthat one\b"
+    r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (?:first|second|third|fourth|fifth|last|final)\W*$", re.I)
 _REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
 
 

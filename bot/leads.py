@@ -32,6 +32,10 @@ from index.lexical import tokenize
 HOW_LONG = re.compile(
     r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
+HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
+NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
+                    r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
+                    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
@@ -39,7 +43,8 @@ EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?"
     r"|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
     r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*"
-    r"|(?:any|which|what|real|actual|cited?|the) (?:stud(?:y|ies)|research|science|data))\b"
+    r"|(?:any|which|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
+    r"|where(?:'s| is| are) (?:the|her|his|your) (?:stud(?:y|ies)|research|science|data|evidence|proof|source))\b"
     r"|\b(?:stud(?:y|ies)|research|science|data) (?:says?|shows?|backs?|behind)\b", re.I)
 MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
                    r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
@@ -80,7 +85,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "duration" | "no duration" | "unsourced claim" | "prohibition" | "not covered" | "asked, unanswered"
+    because: str  # which fact: "author replies" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
 
@@ -117,7 +122,7 @@ class Facts:
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
-    for rule in (_author_replied, _how_long, _unsourced, _told_not_to, _not_covered):
+    for rule in (_author_replied, _how_long, _how_many, _unsourced, _told_not_to, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -155,6 +160,21 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
             return Lead(f"{who} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
     return Lead(f"{where} no timeframe for that.", "no duration")
+
+
+def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"How many texts a day is too many?": the number the answering sentence gives, or that there is none."""
+    if not HOW_MANY.search(question) or HOW_LONG.search(question):
+        return None
+    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
+    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
+    for c in sorted(pool, key=lambda c: -c.score)[:3]:
+        m = NUMBER.search(c.text)
+        if m:
+            who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
+            return Lead(f"{who} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
+    where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
+    return Lead(f"{where} no number for that.", "no number")
 
 
 def _duration(text: str, question: str = ""):

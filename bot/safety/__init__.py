@@ -19,6 +19,7 @@ import logging
 import re
 from dataclasses import replace
 
+from index.sentences import normalise as collapse_spaces
 from index.sentences import sentence_spans
 from index.understand.model import PostTerms
 
@@ -169,7 +170,7 @@ class SafetyLayer:
                         "text; it was treated as data and left out."
                     )
                     report.scores["masked_passages"] = report.scores.get("masked_passages", 0) + 1
-                src = replace(src, text=text)
+                src = replace(src, text=text, masked=tuple(collapse_spaces(h) for h in hits))
             screened.append(src)
         if report is not None and withholds(report) and version is not None:
             screened, withheld = cut_sources(screened, withheld_spans(version), version.sources)
