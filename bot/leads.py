@@ -49,6 +49,10 @@ EVIDENCE = re.compile(
 MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
                    r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
+MUST_I = re.compile(r"^\s*(?:so,? |and |but )?(?:do|should|must) (?:i|we) (?:have|need|got) to\b|\bam i (?:supposed|meant|expected) to\b", re.I)
+NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
+DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
+                    r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b", re.I)
 DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$", re.I)
 
 # --- what the text says -------------------------------------------------------------
@@ -78,7 +82,9 @@ _META = set(tokenize(
     """))
 
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
-TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
+TOLD_SIM = 0.6
+REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
+DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question  # a prohibition answers a may-I question only when this close to it
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
@@ -122,7 +128,7 @@ class Facts:
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
-    for rule in (_author_replied, _how_long, _how_many, _unsourced, _told_not_to, _not_covered):
+    for rule in (_author_replied, _how_long, _how_many, _unsourced, _told_not_to, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -216,6 +222,30 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     if top.kind == "comment" and facts.authors.get(top.doc) == top.author:
         who = f"the author, {top.author},"
     return Lead(f"No: {who} says not to.", "prohibition", first=(top.start, top.end))
+
+
+def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Do I have to act like everything is fine?" -> "No: the article says you don’t have to." when a passage
+    that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
+    if not MUST_I.search(question):
+        return None
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
+        if c.sim >= REQUIRED_SIM and NOT_REQUIRED.search(c.text) and (set(tokenize(question)) - _META) & set(tokenize(c.text)):
+            who = "the article" if c.kind == "article" else c.author or "a reader"
+            return Lead(f"No: {who} says you don’t have to.", "not required", first=(c.start, c.end))
+    return None
+
+
+def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
+    """The article itself says the question is for another day ("a whole other topic ... for a separate
+    article"): say that it does not answer it, and show where it says so."""
+    if kind in ("said", "thread", "opinion") or facts.names:
+        return None
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
+        if (c.kind == "article" and c.sim >= DEFER_SIM and DEFERS.search(c.text)
+                and (set(tokenize(question)) - _META) & set(tokenize(c.text))):  # deferred *this*: a shared word
+            return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
+    return None
 
 
 def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[str]:

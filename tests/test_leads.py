@@ -96,3 +96,17 @@ def test_the_lead_split_metric_reads_only_the_first_line():
     assert lead_answers("how_long", "four to six hours", "**The article gives this timeframe: “four to six hours”.**")
     assert lead_answers("how_long", "none", "**The article gives no timeframe for that.**")
     assert not lead_answers("how_long", "a week", "**Joni’s comment gives this timeframe: “2 months”.**")
+
+
+def test_the_articles_own_deferral_and_a_you_dont_have_to_answer_first():
+    later = cand("So, whether a man is selfish or simply being a male is a whole other topic, which is perhaps for a "
+                 "separate article in itself.", sim=0.5)
+    facts = Facts(["p"], [later], VOCAB)
+    assert lead_for("How can I tell if he's selfish or just pulling away?", "fact", facts).text == \
+        "The article doesn’t answer this: it leaves it for another article."
+    assert lead_for("What should a man do when his girlfriend pulls away?", "advice", facts) is None  # deferred something else
+    pretend = cand("Receiving him with love doesn’t mean you have to pretend to be happy.", sim=0.6)
+    facts = Facts(["p"], [pretend], VOCAB)
+    assert lead_for("Do I have to pretend to be happy when he comes back?", "yesno", facts).text == \
+        "No: the article says you don’t have to."
+    assert lead_for("Can I pretend to be happy?", "yesno", facts) is None  # not a must-I question
