@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/eval", metavar="DIR", help="report folder (default out/eval)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N cases")
     p.add_argument("--gate", action="store_true", help="exit 1 if a metric falls below seeds/eval/thresholds.json")
+    p.add_argument("--lead", action="append", metavar="SPLIT",
+                   help="instead of the QA sets: does the first line answer? Score a lead split (lead.dev.v1, "
+                        "lead.test.v1 or a YAML path) on a fresh index of its posts; repeat to compare")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--from-feedback", metavar="FILE", help="instead of evaluating: write the thumbs-down answers of a "
                    "feedback export (or database) as draft eval cases to --drafts, for a person to review")
@@ -411,6 +414,19 @@ def cmd_eval(args) -> int:
 
     from bot.eval import check_gate, run_eval
     from bot.eval.report import headline_table, side_by_side
+
+    if args.lead:
+        import json
+
+        from bot.eval.lead import lead_table, run_lead_split
+
+        results = [run_lead_split(name, _settings(args)) for name in args.lead]
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        for r in results:
+            (Path(args.out) / f"{r['split']}.json").write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(lead_table(results))
+        print(f"rows (each question, its first line, right or not): {args.out}/<split>.json")
+        return 0
 
     sets = args.set or ["qa.v1"]
     reports = []

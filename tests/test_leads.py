@@ -110,3 +110,19 @@ def test_the_articles_own_deferral_and_a_you_dont_have_to_answer_first():
     assert lead_for("Do I have to pretend to be happy when he comes back?", "yesno", facts).text == \
         "No: the article says you don’t have to."
     assert lead_for("Can I pretend to be happy?", "yesno", facts) is None  # not a must-I question
+
+
+def test_lead_splits_are_found_by_name_and_a_bad_name_says_what_to_use():
+    import pytest
+
+    from bot.eval.lead import CATEGORIES, lead_table, load_lead_split, post_file, split_path
+    from index.errors import InputError
+
+    for name in ("lead.dev.v1", "lead.test.v1"):
+        cases = load_lead_split(split_path(name))
+        assert {c.category for c in cases} == set(CATEGORIES)
+        assert all(post_file(c.post).is_file() for c in cases)
+    with pytest.raises(InputError, match="lead.dev.v1, lead.test.v1"):
+        split_path("lead.nope")
+    table = lead_table([{"split": "x", "by_category": {c: (1, 2) for c in CATEGORIES}, "total": (4, 8)}])
+    assert "| total | 4/8 |" in table

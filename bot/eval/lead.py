@@ -2,6 +2,8 @@
 
     lead_answers("yes_no", "no", answer_text)        -> True when the first line starts "No"
     run_lead(bot, cases)                              -> {"by_category": ..., "rows": [...]}
+    run_lead_split("lead.test.v1", settings)         -> the same, on a fresh index of the split's posts
+                                                        (what `bot eval --lead lead.test.v1` prints)
 
 The lead splits (seeds/eval/lead.*.yaml) label each question with what a direct first line must
 say: ``not_covered`` (the text doesn't cover it: the first line says so, or the bot abstains),
@@ -80,3 +82,56 @@ def run_lead(bot, cases: list[LeadCase]) -> dict:
         hits = [r["ok"] for r in rows if r["category"] == cat]
         by[cat] = (sum(hits), len(hits))
     return {"by_category": by, "total": (sum(r["ok"] for r in rows), len(rows)), "rows": rows}
+
+
+def split_path(name: str | Path) -> Path:
+    """A lead split by name (seeds/eval/<name>.yaml, bundled) or by path."""
+    from index.bundled import bundled
+
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return path
+    found = bundled("seeds", "eval", f"{name}.yaml")
+    if not found.is_file():
+        raise InputError(f"no lead split {name!r}: use lead.dev.v1, lead.test.v1 or a YAML path.")
+    return found
+
+
+def post_file(slug: str) -> Path:
+    """The bundled file of a post the lead splits ask about."""
+    from index.bundled import bundled
+
+    for folder in (("seeds",), ("seeds", "posts"), ("seeds", "eval", "dev-posts")):
+        path = bundled(*folder, f"{slug}.txt")
+        if path.is_file():
+            return path
+    raise InputError(f"the lead split asks about post {slug!r}, which is not bundled under seeds/.")
+
+
+def run_lead_split(name: str | Path, settings, embeddings=None) -> dict:
+    """Index the split's posts into a temporary store (the packaged encoder), then ask every question
+    scoped to its post. Nothing is written to ``settings.store_dir``."""
+    import tempfile
+    from dataclasses import replace
+
+    from bot.api import Bot
+    from index.build import build_index
+
+    path = split_path(name)
+    cases = load_lead_split(path)
+    slugs = sorted({c.post for c in cases})
+    with tempfile.TemporaryDirectory(prefix="bot-lead-") as tmp:
+        scratch = replace(settings, store_dir=Path(tmp) / "store", chroma_url=None)  # never the shared server
+        build_index([post_file(s) for s in slugs], scratch, embeddings=embeddings, progress=False)
+        result = run_lead(Bot(settings=scratch, embeddings=embeddings), cases)
+    return {"split": path.stem, "posts": slugs, **result}
+
+
+def lead_table(results: list[dict]) -> str:
+    """Markdown: one column per split, one row per category ("hits/n")."""
+    head = "| category | " + " | ".join(r["split"] for r in results) + " |"
+    rows = [head, "|---|" + "---|" * len(results)]
+    for cat in (*CATEGORIES, "total"):
+        cells = [("%d/%d" % (r["total"] if cat == "total" else r["by_category"][cat])) for r in results]
+        rows.append(f"| {cat} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
