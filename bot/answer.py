@@ -94,6 +94,7 @@ class SafetyReport:
     scores: dict[str, float] = field(default_factory=dict)
     claims: list[dict] = field(default_factory=list)  # contested claims the answer draws on: {claim, label, source_id}
     withheld: list[str] = field(default_factory=list)  # record ids not quoted because of this conversation's safety
+    withheld_keys: list[str] = field(default_factory=list)  # the same passages as "post/record id" (posts share ids)
     resumed: str = ""  # after "I'm safe": the earlier question this answer answers
     reach_out: str = ""  # hurting: one quiet line about where to talk to someone (not the crisis box)
     reasons: list[dict] = field(default_factory=list)  # why this tier: {signal, detail, sentence, score}

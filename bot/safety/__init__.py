@@ -174,7 +174,8 @@ class SafetyLayer:
             screened.append(src)
         if report is not None and withholds(report) and version is not None:
             screened, withheld = cut_sources(screened, withheld_spans(version), version.sources)
-            report.withheld = withheld
+            report.withheld_keys = withheld
+            report.withheld = list(dict.fromkeys(key.split("/", 1)[1] for key in withheld))
         return screened
 
     # --- on the answer -------------------------------------------------------
@@ -194,11 +195,11 @@ class SafetyLayer:
             text, citations = "", []
         elif report.tier == Tier.AFTERCARE:
             text, citations = self._guard(text, citations, index_version, report)
-            report.care = policy.left_out(_withheld_advice(index_version, report.withheld)) if report.withheld else policy.STILL_HERE
+            report.care = policy.left_out(_withheld_advice(index_version, report.withheld_keys)) if report.withheld else policy.STILL_HERE
         elif report.scores.get("disclosed_earlier"):
             text, citations = self._guard(text, citations, index_version, report)
             if report.withheld:
-                report.care = policy.left_out(_withheld_advice(index_version, report.withheld), "mentioned")
+                report.care = policy.left_out(_withheld_advice(index_version, report.withheld_keys), "mentioned")
                 report.reach_out = policy.REACH_OUT
         if report.tier == Tier.HURTING or (Flag.DISTRESS in flags and report.tier not in (Tier.DANGER, Tier.CHECK_IN, Tier.AFTERCARE)):
             # a warm line only for the sad ones; the quiet line for everyone on this tier
@@ -239,6 +240,7 @@ class SafetyLayer:
         if not bad:
             return text, citations
         report.withheld = sorted(set(report.withheld) | {c.source_id for c in citations if c.n in bad})
+        report.withheld_keys = sorted(set(report.withheld_keys) | {f"{c.doc}/{c.source_id}" for c in citations if c.n in bad})
         return remove_cited(text, citations, bad)
 
     def _perspectives(self, question, claims, citations, report, version, retrieve_fn) -> list[Citation]:
@@ -344,21 +346,21 @@ def withholds(report: SafetyReport) -> bool:
     return report.tier == Tier.AFTERCARE or bool(report.scores.get("disclosed_earlier"))
 
 
-def _withheld_advice(version, record_ids: list[str]) -> list[str]:
-    """What the withheld passages advise, as the post model labels it (never their words), at most three."""
+def _withheld_advice(version, keys: list[str]) -> list[str]:
+    """What the withheld passages ("post/record id") advise, as their post's model labels it (never their
+    words), at most three. Keys name the post: another post's record with the same id never lends its label."""
     from .perspectives import LABELS
 
     models = _models(version)
     if models is None:
         return []
     out: list[str] = []
-    for rid in record_ids:
-        for post in models.posts:
-            model = models.get(f"{post}/{rid}")
-            for tag in (model.unsafe if model else ()):
-                label = LABELS.get(tag)
-                if label and label.lower() not in out:
-                    out.append(label.lower())
+    for key in keys:
+        model = models.get(key)
+        for tag in (model.unsafe if model else ()):
+            label = LABELS.get(tag)
+            if label and label.lower() not in out:
+                out.append(label.lower())
     return out[:3]
 
 

@@ -85,7 +85,8 @@ def _folded(text: str) -> str:
 
 
 def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str]]], seeds: dict[str, str]) -> tuple[list[Source], list[str]]:
-    """Sources with the withheld spans cut out (a source may become several, or none), and the ids withheld."""
+    """Sources with the withheld spans cut out (a source may become several, or none), and the withheld
+    passages as "post/record id" keys."""
     out: list[Source] = []
     withheld: list[str] = []
     for src in sources:
@@ -93,7 +94,7 @@ def cut_sources(sources: list[Source], spans: dict[str, list[tuple[int, int, str
         if not blocked:
             out.append(src)
             continue
-        withheld = list(dict.fromkeys(withheld + [rid for *_, rid in blocked]))
+        withheld = list(dict.fromkeys(withheld + [f"{src.doc}/{rid}" for *_, rid in blocked]))
         cursor = src.start
         seed = seeds[src.doc]
         for s, e, _ in blocked + [(src.end, src.end, "")]:
