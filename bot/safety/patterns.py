@@ -74,6 +74,10 @@ IDIOMS = rx(
     r"\bfollow(?:s|ed|ing)? me on (?:insta\w*|twitter|tiktok|facebook|social)\b",
     r"\b(?:dead|deathly) (?:silent|silence|quiet)\b|\bdead end\b|\bghost(?:ed|ing|s)?\b",
     r"\bover my dead body\b|\bscared to death\b|\bbored to death\b",
+    # fear of heartbreak, not of a person: "scared of getting hurt again" (not "... hurt by him")
+    r"\b(?:scared|afraid|terrified|frightened) (?:of|to) (?:get(?:ting)?|be(?:ing)?) (?:hurt|rejected|dumped|left|ghosted|abandoned|played)"
+    r"(?: again| like that)?\b(?!\s+(?:by|from|when he|if he)\b)",
+    r"\b(?:scared|afraid|terrified|frightened) of (?:rejection|commitment|heartbreak|being (?:single|alone)|ending up alone|losing (?:him|her|them))\b",
 )
 
 STRONG: dict[Flag, dict[str, re.Pattern]] = {
