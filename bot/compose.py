@@ -50,7 +50,8 @@ ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's l
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)", re.I)
-ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\btell (?:her|him|them|me|you) to\b|\bwhat should\b|\btips?\b", re.I)
+ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
+                          r"|\btips?\b", re.I)
 RESTATES = 0.2  # a sentence that adds at most two words to the question says it back, it does not answer it  # a follow-up's penalty for a sentence the previous answer already quoted
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
@@ -425,7 +426,16 @@ class Composer:
             claims={_key(c.record): models.claims(_key(c.record)) for c in cands} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
+            passages=self._passages(tuple(posts)),
         )
+
+    def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
+        """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""
+        key = ("#passages", posts)
+        if key not in self._vocabulary:
+            self._vocabulary[key] = tuple((r.kind, r.author, normalise(r.text)) for k, r in self.records_for().items()
+                                          if r.doc in posts and r.kind in ("article", "comment"))
+        return self._vocabulary[key]
 
     def _unanswered(self, model, text: str) -> dict[str, str]:
         """stem -> the reader who asked about it, for words that only readers' unanswered questions use."""

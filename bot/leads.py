@@ -36,6 +36,7 @@ HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gi
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
+QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
@@ -124,11 +125,13 @@ class Facts:
     names: tuple[str, ...] = ()  # commenters the question names
     asked_only: frozenset[str] = frozenset()  # stems that appear only in readers' questions
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
+    passages: tuple = ()  # (kind, author, text) of every record of those posts
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
-    for rule in (_author_replied, _how_long, _how_many, _unsourced, _told_not_to, _not_required, _deferred, _not_covered):
+    for rule in (_author_replied, _quoted_where, _how_long, _how_many, _unsourced, _told_not_to, _not_required, _deferred,
+                 _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -145,6 +148,25 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     if replied:
         return Lead(f"Yes: {the_author} replied to {_and(replied)}.", "author replies")
     return Lead(f"No: {the_author} did not reply to any comment.", "author replies")
+
+
+def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Where in the article is the 'do you admire him' part?": a phrase the question quotes that the article
+    never says, but a reader does: say so (a fact of the text, found by exact search)."""
+    m = QUOTED.search(question)
+    if not m or not re.search(r"\b(?:article|post|author|she|he)\b", question, re.I) or not facts.passages:
+        return None
+    phrase = _fold(m.group(1))
+    in_article = any(phrase in _fold(text) for kind_, _, text in facts.passages if kind_ == "article")
+    readers = [who for kind_, who, text in facts.passages if kind_ == "comment" and phrase in _fold(text)]
+    if in_article or not readers:
+        return None
+    names = list(dict.fromkeys(who or "a reader who left no name" for who in readers))
+    return Lead(f"The article doesn’t say “{m.group(1).strip()}”; only {_and(names)}’s comment does.", "quoted, not in article")
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold().replace("’", "'")).split())
 
 
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:

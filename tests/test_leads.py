@@ -126,3 +126,12 @@ def test_lead_splits_are_found_by_name_and_a_bad_name_says_what_to_use():
         split_path("lead.nope")
     table = lead_table([{"split": "x", "by_category": {c: (1, 2) for c in CATEGORIES}, "total": (4, 8)}])
     assert "| total | 4/8 |" in table
+
+
+def test_a_quoted_phrase_only_a_reader_wrote_is_not_in_the_article():
+    passages = (("article", None, "Ask yourself: do I really want to be with a MAN?"),
+                ("comment", "Colleen", "I like that you asked the question: Do you admire him?"))
+    facts = Facts(["p"], [cand("Give him space.")], VOCAB, passages=passages)
+    lead = lead_for("Colleen mentions 'do you admire him' - where in the article is that?", "fact", facts)
+    assert lead.text == "The article doesn’t say “do you admire him”; only Colleen’s comment does."
+    assert lead_for("Where does the article say 'do I really want to be with a MAN'?", "fact", facts) is None  # it does
