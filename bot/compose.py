@@ -427,6 +427,8 @@ class Composer:
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
             passages=self._passages(tuple(posts)),
+            mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
+                                if graph is None or not graph.comments_by(w)),
         )
 
     def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:

@@ -37,6 +37,9 @@ NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
+# "what foods or supplements does the article recommend?": the thing asked for, before the verb
+ASKED_THING = re.compile(r"\b(?:what|which|any) ((?:[^\W\d_]+ ){0,2}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
+                         r"(?:the|this|she|he|it|they|renee|the author|the article|the post)\b", re.I)
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
@@ -126,6 +129,7 @@ class Facts:
     asked_only: frozenset[str] = frozenset()  # stems that appear only in readers' questions
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
     passages: tuple = ()  # (kind, author, text) of every record of those posts
+    mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -140,10 +144,15 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
 
 def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     named = [a for a in facts.authors.values() if a and re.search(rf"\b{re.escape(a.split()[0])}\b", question, re.I)]
-    if not (AUTHOR.search(question) or named) or not REPLIED.search(question) or facts.names:
+    # "did Renee reply to any of the commenters?": a name the post mentions that wrote no comment
+    outsider = [w for w in facts.mentioned if re.search(rf"\b{re.escape(w)}\b", question)
+                and re.search(r"\b(?:any|the|other) (?:of the )?(?:comments?|commenters?|readers?|people)\b|\banyone\b", question, re.I)]
+    if not (AUTHOR.search(question) or named or outsider) or not REPLIED.search(question) or facts.names:
         return None
     replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
     who = next((a for p in facts.posts if (a := facts.authors.get(p))), None)
+    if outsider and not named and not AUTHOR.search(question):
+        return Lead(f"No: {outsider[0]} did not reply to any comment; none is by {outsider[0]}.", "author replies")
     the_author = f"the author, {who}," if who else "the article’s author"
     if replied:
         return Lead(f"Yes: {the_author} replied to {_and(replied)}.", "author replies")
@@ -154,7 +163,9 @@ def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Where in the article is the 'do you admire him' part?": a phrase the question quotes that the article
     never says, but a reader does: say so (a fact of the text, found by exact search)."""
     m = QUOTED.search(question)
-    if not m or not re.search(r"\b(?:article|post|author|she|he)\b", question, re.I) or not facts.passages:
+    asks_where = re.search(r"\bwhere\b|\b(?:does|did) (?:the article|the post|it|she|he|the author) (?:say|mention|use|write)\b"
+                           r"|\bin the (?:article|post)\b", question, re.I)
+    if not m or not asks_where or not facts.passages:
         return None
     phrase = _fold(m.group(1))
     in_article = any(phrase in _fold(text) for kind_, _, text in facts.passages if kind_ == "article")
@@ -293,13 +304,28 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     return list(dict.fromkeys(out))
 
 
+def asked_for(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """What the question asks the text for, when the post never uses it: "what supplements does the
+    article recommend?" asks for supplements, however everyday the word."""
+    m = ASKED_THING.search(question)
+    if not m:
+        return []
+    words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if w.lower() not in ("or", "and", "kind", "kinds", "type", "types", "sort", "of")]
+    out = []
+    for w in words:
+        t = tokenize(w)
+        if t and t[0] not in vocabulary and not _variant_in(t[0], vocabulary) and t[0] not in _META:
+            out.append(w.lower())
+    return out if out and len(out) == len([w for w in words if tokenize(w)]) else []  # every asked word missing
+
+
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     if kind in ("said", "thread", "opinion") or facts.names or not facts.vocabulary:
         return None
     best = max((c.sim for c in facts.candidates), default=0.0)
     if best >= COVERED_SIM:
         return None
-    missing = missing_words(question, facts.vocabulary, facts.names)
+    missing = missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary)
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")

@@ -135,3 +135,17 @@ def test_a_quoted_phrase_only_a_reader_wrote_is_not_in_the_article():
     lead = lead_for("Colleen mentions 'do you admire him' - where in the article is that?", "fact", facts)
     assert lead.text == "The article doesn’t say “do you admire him”; only Colleen’s comment does."
     assert lead_for("Where does the article say 'do I really want to be with a MAN'?", "fact", facts) is None  # it does
+
+
+def test_a_name_the_post_mentions_that_wrote_no_comment_replied_to_nobody():
+    facts = Facts(["p"], [cand("Give him space.")], VOCAB, mentioned=frozenset({"Renee", "David"}))
+    assert lead_for("Did Renee reply to any of the commenters?", "fact", facts).text == \
+        "No: Renee did not reply to any comment; none is by Renee."
+    assert lead_for("Did Renee like the article?", "fact", facts) is None
+
+
+def test_the_thing_a_question_asks_for_counts_as_missing_however_everyday_the_word():
+    facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.5)], VOCAB)
+    assert lead_for("What foods or supplements does the article recommend?", "fact", facts).text == \
+        "The article and its comments don’t mention “foods” or “supplements”."
+    assert lead_for("What testosterone levels does the article mention?", "fact", facts) is None  # it uses 'testosterone'
