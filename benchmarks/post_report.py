@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from bot.eval.lead import lead_answers  # noqa: E402
+
 POSTS = ROOT / "seeds" / "posts"  # frozen: written for testing, never tuned on
 DEV_POSTS = ROOT / "seeds" / "eval" / "dev-posts"  # for tuning the annotator (labels only)
 REVIEWS = ROOT / "seeds" / "eval" / "review"
@@ -166,7 +168,7 @@ def answer_measures(pairs, review: dict | None, show: bool, authors: dict[str, s
             res["who ok"] += len((cited & dissenters) | named)
         if kind == "not_in_text":
             res["nit n"] += 1
-            if a.meta.abstained or re.search(r"\b(?:doesn'?t|does not|don'?t) (?:say|cover|mention)", a.text, re.I):
+            if lead_answers("not_covered", None, a.text, a.meta.abstained):  # the first line says so (bot/eval/lead.py)
                 res["nit ok"] += 1
         if show and fails:
             print(f"  {q['id']} [{kind}] {q['question'][:70]!r}: {'; '.join(fails)}")
