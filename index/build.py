@@ -295,12 +295,24 @@ def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str
 
 
 def _reusable_vectors(previous: IndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
+    """Vectors of the previous index for chunks it already embedded: by key and digest, else by the
+    very text that is embedded (``embed_text``). A vector depends on that text alone, and an edit to one
+    comment moves the offsets, hence the digests, of every chunk after it in that post."""
     if previous is None or previous.manifest.embedding_model != model:
         return {}
     try:
-        old = {k: c.digest for k, c in previous.chunks.items()}
-        same = [c.key for c in chunks if old.get(c.key) == c.digest]
-        return previous.embeddings_for(same)
+        old = previous.chunks
+        by_text: dict[str, str] = {}
+        for key, c in old.items():
+            by_text.setdefault(c.embed_text, key)
+        source = {}  # new key -> the old key whose vector it takes
+        for c in chunks:
+            if c.key in old and old[c.key].digest == c.digest:
+                source[c.key] = c.key
+            elif c.embed_text in by_text:
+                source[c.key] = by_text[c.embed_text]
+        got = previous.embeddings_for(sorted(set(source.values())))
+        return {new: got[was] for new, was in source.items() if was in got}
     except StoreError:
         return {}
 
