@@ -217,10 +217,16 @@ def _understand(documents, previous, embeddings, bank, reviewed):
 
     texts, matrix = bank
     row = {t: i for i, t in enumerate(texts)}
+    # The annotator asks for the same lists again for every post (its prototype phrases, ~30 texts):
+    # a list already embedded in this build is embedded once. Same call, same batch: same vectors.
+    done: dict[tuple[str, ...], list] = {}
 
     def embed(sentences: list[str]):
         missing = [t for t in sentences if normalise(t) not in row]
-        fresh = dict(zip(missing, embeddings.embed_documents(missing))) if missing else {}
+        key = tuple(missing)
+        if missing and key not in done:
+            done[key] = embeddings.embed_documents(missing)
+        fresh = dict(zip(missing, done[key])) if missing else {}
         out = [fresh[t] if t in fresh else matrix[row[normalise(t)]] for t in sentences]
         return np.asarray(out, dtype=np.float32)
 
