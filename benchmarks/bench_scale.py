@@ -533,13 +533,21 @@ def run_posts(args, work: Path) -> None:
         check = same_index(store, base_store)
         print(f"  baseline build: {base['seconds']:.1f}s = {base['chunks_per_s']:.1f} chunks/s; same index: {check}",
               flush=True)
-        shutil.rmtree(base_store, ignore_errors=True)
 
     # 2. incremental: edit one post, index again; and that post alone into a fresh store
     slugs = [p.stem for p in paths]
     target = paths[len(paths) // 2]
     changed = edit_post(target)
     inc = run_posts_child(dict(spec, rebuild=False, raw_sample=0))
+    incs = [("this checkout", inc)]
+    if args.baseline:
+        base_inc = run_posts_child(dict(spec, store=str(base_store), rebuild=False, raw_sample=0),
+                                   code=Path(args.baseline).resolve())
+        incs.append((f"baseline {args.baseline}", base_inc))
+        inc_check = same_index(store, base_store)
+        print(f"  baseline incremental: {base_inc['seconds']:.1f}s, {base_inc['embedded']} embedded; "
+              f"same index after the edit: {inc_check}", flush=True)
+        shutil.rmtree(base_store, ignore_errors=True)
     alone_store = work / f"store-posts-{n}-alone"
     shutil.rmtree(alone_store, ignore_errors=True)
     alone = run_posts_child({"paths": [str(target)], "store": str(alone_store), "embedder": embedder,
@@ -592,8 +600,8 @@ def run_posts(args, work: Path) -> None:
     if check is not None:
         print(f"\nsame index as the baseline: {check}")
     print("\n### Where the build's time goes (BuildReport.stages, seconds)")
-    names = list(dict.fromkeys(k for _, r in builds + [("inc", inc), ("alone", alone)] for k in r["stages"]))
-    cols = builds + [("incremental", inc), ("one post alone", alone)]
+    cols = builds + [(f"incremental, {code}", r) for code, r in incs] + [("one post alone", alone)]
+    names = list(dict.fromkeys(k for _, r in cols for k in r["stages"]))
     print("| stage | " + " | ".join(name for name, _ in cols) + " |")
     print("|---|" + "---:|" * len(cols))
     for stage in names:
@@ -605,8 +613,9 @@ def run_posts(args, work: Path) -> None:
     print("\n### 2. Incremental update of one post (child processes, same run)")
     print("| run | posts | chunks | embedded | reused | post models computed / reused | seconds | load (start, end) |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for name, r in (("full build", full), (f"{target.stem} edited ({changed} comments), index again", inc),
-                    (f"{target.stem} alone, fresh store", alone)):
+    rows = [("full build", full)] + [(f"{target.stem} edited ({changed} comments), index again ({code})", r)
+                                     for code, r in incs] + [(f"{target.stem} alone, fresh store", alone)]
+    for name, r in rows:
         print(f"| {name} | {r['files']:,} | {r['chunks']:,} | {r['embedded']:,} | {r['reused']:,} | "
               f"{r['posts_computed']} / {r['posts_reused']} | {r['seconds']:.1f} | {r['load'][0]}, {r['load'][1]} |")
     print(f"\nincremental / one post alone: {inc['seconds'] / alone['seconds']:.1f}x "
