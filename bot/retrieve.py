@@ -108,7 +108,7 @@ class HybridRetriever:
         self._lexical = None
         self._authors: tuple[dict[str, set[str]], dict[str, list[str]]] | None = None
         self._df: dict[str, int] | None = None
-        self._sentence_index = None  # (bank matrix, chunk key per row)
+        self._sentence_index = None  # (bank rows, chunk keys, chunk of each row, row span of each post)
         self._graph: ReplyGraph | None = None
 
     @property
@@ -324,33 +324,64 @@ class HybridRetriever:
         return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
 
     def _sentences(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
-        """Chunks ranked by their best sentence's cosine to the query (the index's sentence vectors)."""
+        """Chunks ranked by their best sentence's cosine to the query (the index's sentence vectors).
+
+        One matrix product, then numpy: the best sentence of each chunk, best chunks first (ties in
+        chunk order). A question scoped to a post scores that post's sentences only. A Python loop over
+        every sentence cost ~40 ms a question at 10k chunks, growing with the blog."""
         import numpy as np
 
         if self._sentence_index is None:
-            from index.sentences import normalise, sentence_spans
-
-            texts, matrix = self.version.sentence_bank
-            row_of = {t: i for i, t in enumerate(texts)}
-            seeds = self.version.sources
-            rows, owners = [], []
-            for key, chunk in chunks.items():
-                raw = seeds[chunk.doc][chunk.start : chunk.end]  # the seed, as the bank was built (line breaks end sentences)
-                for s, e in sentence_spans(raw):
-                    i = row_of.get(normalise(raw[s:e]))
-                    if i is not None:
-                        rows.append(i)
-                        owners.append(key)
-            self._sentence_index = (np.asarray(matrix[rows], dtype=np.float32) if rows else None, owners)
-        matrix, owners = self._sentence_index
-        if matrix is None or not len(owners):
+            self._sentence_index = self._build_sentence_index(chunks)
+        matrix, keys, owner, spans = self._sentence_index
+        if matrix is None:
             return {}
-        sims = matrix @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        best: dict[str, float] = {}
-        for key, sim in zip(owners, sims.tolist()):
-            if sim > best.get(key, -1.0) and filters.accepts(chunks[key]):
-                best[key] = sim
-        return dict(sorted(best.items(), key=lambda kv: -kv[1])[: self.fetch_k])
+        lo, hi = (0, len(owner)) if not filters.post else spans.get(filters.post, (0, 0))
+        if hi <= lo:
+            return {}
+        sims = matrix[lo:hi] @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        own = owner[lo:hi]
+        starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])  # a chunk's rows are consecutive
+        best, ids = np.maximum.reduceat(sims, starts), own[starts]
+        keep = best > -1.0
+        best, ids = best[keep], ids[keep]
+        out: dict[str, float] = {}
+        for i in np.lexsort((ids, -best)):
+            key = keys[ids[i]]
+            if filters.accepts(chunks[key]):
+                out[key] = float(best[i])
+                if len(out) == self.fetch_k:
+                    break
+        return out
+
+    def _build_sentence_index(self, chunks: dict[str, Chunk]):
+        """(float32 rows of the bank in chunk order, chunk keys, the chunk of each row, each post's row span)."""
+        import numpy as np
+
+        from index.sentences import normalise, sentence_spans
+
+        texts, matrix = self.version.sentence_bank
+        row_of = {t: i for i, t in enumerate(texts)}
+        seeds = self.version.sources
+        rows, owner, keys, spans = [], [], [], {}
+        for key, chunk in chunks.items():
+            raw = seeds[chunk.doc][chunk.start : chunk.end]  # the seed, as the bank was built (line breaks end sentences)
+            found = [row_of.get(normalise(raw[s:e])) for s, e in sentence_spans(raw)]
+            found = [i for i in found if i is not None]
+            if not found:
+                continue
+            if chunk.doc in spans and spans[chunk.doc][1] != len(rows):
+                spans = None  # a post's chunks are not consecutive: scoped questions filter every row
+            if spans is not None:
+                spans[chunk.doc] = (spans.get(chunk.doc, (len(rows), 0))[0], len(rows) + len(found))
+            rows += found
+            owner += [len(keys)] * len(found)
+            keys.append(key)
+        if not rows:
+            return None, keys, np.zeros(0, np.int64), {}
+        if spans is None:
+            spans = {doc: (0, len(rows)) for doc in {c.doc for c in chunks.values()}}
+        return np.asarray(matrix[rows], dtype=np.float32), keys, np.asarray(owner, dtype=np.int64), spans
 
     def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
         hits = self.lexical.search(query, self.fetch_k * 4)
