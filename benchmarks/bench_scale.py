@@ -499,6 +499,46 @@ def ask_latency(store: Path, slugs: list[str], qs: list[str], chroma_url: str | 
     return out
 
 
+def answers_child(spec: dict) -> dict:
+    """Bot.ask latency (scoped, unscoped) and retrieval timings on an existing store, in a fresh process."""
+    from index.embed import embeddings_for_model
+    from index.store import IndexVersion
+
+    store, qs = Path(spec["store"]), queries(spec["queries"])
+    out = {"answers": ask_latency(store, spec["slugs"], qs)}
+    version = IndexVersion.open(store)
+    out["retrieval"] = time_retrieval(version, embeddings_for_model(version.manifest.embedding_model), qs)
+    return out
+
+
+def run_answers_only(args, work: Path) -> None:
+    """--answers-only: the store of an earlier --posts run in the same --work, asked by this checkout and by
+    --baseline in turns (baseline, this, baseline, this), each in a fresh process: before/after, same run."""
+    store = work / f"store-posts-{args.posts}"
+    slugs = sorted(p.stem for p in (work / f"posts-{args.posts}").glob("*.txt"))
+    spec = {"store": str(store), "slugs": slugs, "queries": args.queries}
+    codes = [(f"baseline {args.baseline}", Path(args.baseline).resolve())] if args.baseline else []
+    codes.append(("this checkout", None))
+    rows = []
+    for round_ in (1, 2):
+        for name, code in codes:
+            env = dict(os.environ, BENCH_CODE=str(code), PYTHONPATH=str(code)) if code else None
+            out = subprocess.run([sys.executable, __file__, "--_answers", json.dumps(spec)],
+                                 capture_output=True, text=True, check=False, env=env)
+            if out.returncode:
+                raise SystemExit(f"answers child failed:\n{out.stderr[-3000:]}")
+            rows.append((round_, name, json.loads(out.stdout.strip().splitlines()[-1])))
+            print(f"  round {round_}, {name}: {fmt_answers(rows[-1][2]['answers'])}", flush=True)
+    print(f"\n### Warm answers and retrieval on the {args.posts}-post store, {args.queries} questions, turns in one run (ms)")
+    print("| round | code | scoped p50 / p95 | unscoped p50 / p95 | retrieval hybrid p50 / p95 | dense | bm25 | load |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|")
+    for round_, name, r in rows:
+        a, t = r["answers"], r["retrieval"]
+        print(f"| {round_} | {name} | {a['scoped'][0]:.0f} / {a['scoped'][1]:.0f} | {a['unscoped'][0]:.0f} / "
+              f"{a['unscoped'][1]:.0f} | {t['hybrid'][0]:.1f} / {t['hybrid'][1]:.1f} | {t['dense'][0]:.1f} / "
+              f"{t['dense'][1]:.1f} | {t['bm25'][0]:.1f} / {t['bm25'][1]:.1f} | {a['scoped'][2]}, {a['unscoped'][2]} |")
+
+
 TARGETS = {"ingest_ratio": 0.9, "incremental_ratio": 2.0, "scoped_p95_ms": 150, "unscoped_p95_ms": 300}
 
 
@@ -774,8 +814,12 @@ def main() -> None:
     ap.add_argument("--baseline", metavar="CHECKOUT",
                     help="with --posts: also build with the code of another checkout (e.g. `git worktree add` of the "
                          "commit before an optimisation), same corpus, same run, and check both indexes are the same")
+    ap.add_argument("--answers-only", action="store_true",
+                    help="with --posts N --work DIR: only time answers and retrieval on the store an earlier --posts "
+                         "run left in DIR, for this checkout and --baseline, in turns")
     ap.add_argument("--_ingest", help=argparse.SUPPRESS)
     ap.add_argument("--_posts", help=argparse.SUPPRESS)
+    ap.add_argument("--_answers", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args._ingest:
@@ -783,6 +827,9 @@ def main() -> None:
         return
     if args._posts:
         print(json.dumps(posts_child(json.loads(args._posts))))
+        return
+    if args._answers:
+        print(json.dumps(answers_child(json.loads(args._answers))))
         return
     if args.fuzz:
         fuzz(args.fuzz)
@@ -797,6 +844,9 @@ def main() -> None:
         if args.raw_sample == 1000:
             args.raw_sample = 2000
         work.mkdir(parents=True, exist_ok=True)
+        if args.answers_only:
+            run_answers_only(args, work)
+            return
         run_posts(args, work)
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
