@@ -134,9 +134,10 @@ def named_authors(question: str, authors) -> list[str]:
         hits.update(names.first.get(word, ()))
     found = sorted(hits, key=names.order.__getitem__)  # the authors' order, as a loop over them gave
     # a short name inside a longer one found ("B" in "Dima B") is not a name of its own
-    found = [a for a in found if not any(a != b and set(_words(a)) < set(_words(b)) for b in found)]
+    parts = {a: _words(a) for a in found}  # once each: "Veronica" may name hundreds of "Veronica N"
+    found = [a for a in found if not any(a != b and set(parts[a]) < set(parts[b]) for b in found)]
     # order of appearance in the question
-    return sorted(found, key=lambda a: joined.find(" " + _words(a)[0] + " ") % (len(joined) + 1))
+    return sorted(found, key=lambda a: joined.find(" " + parts[a][0] + " ") % (len(joined) + 1))
 
 
 def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset()) -> Intent:

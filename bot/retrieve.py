@@ -447,10 +447,11 @@ class ReplyGraph:
         own = {n: self.comments_by(n) for n in names}
         out: list[str] = []
         if len(names) >= 2:
+            mine = {n: set(keys) for n, keys in own.items()}  # membership, not a scan of a list
             for a in names:
                 for b in names:
                     if a != b:
-                        out += [key for key in own[a] if self.parent_of(key) in own[b]]
+                        out += [key for key in own[a] if self.parent_of(key) in mine[b]]
         for n in names:
             replies = [c for key in own[n] for c in self.replies.get(key, [])]
             parents = [self.parent_of(key) for key in own[n] if self.parent_of(key)]
