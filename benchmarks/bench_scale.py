@@ -5,6 +5,9 @@ embeddings, embedded store vs a Chroma server; and a parser fuzz run.
     .venv/bin/python benchmarks/bench_scale.py --sizes 1000,10000,100000 --embedders onnx-int8
     .venv/bin/python benchmarks/bench_scale.py --quality             # ONNX vs torch agreement on the seed
     .venv/bin/python benchmarks/bench_scale.py --fuzz 180            # parser fuzz for 180 s
+    .venv/bin/python benchmarks/bench_scale.py --posts 100 --work /tmp/scale   # a blog of 100 posts (~10k chunks):
+        # build vs raw encoder, incremental update of one post, Bot.ask p50/p95 scoped and unscoped,
+        # embedded vs Chroma server; --baseline CHECKOUT builds the same blog with other code and compares
 
 Corpora are generated reproducibly (fixed seed) by recombining the seed's sentences into
 seed-shaped posts (title, short article, then threaded `  • Author` comments with replies),
@@ -29,12 +32,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("BENCH_CODE") or str(ROOT))  # --baseline: a child imports another checkout
 
 from index.config import DEFAULT_SEED, Settings  # noqa: E402
 from _net import free_port  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 COMMENTS_PER_FILE = 500
+POST_COMMENTS = 95  # --posts: with the title and article, about 100 chunks a post
 NAMES = """Ana Ben Clair Dima Jess Joni Marilyn Veronica Isabel Amanda Renee Colleen Sam Priya Lena Tom Kat
 Noor Mia Zoe Ravi Elle Maya Jo Tess Nia Rosa Ivy Lou Bea""".split()
 QUESTIONS = [
@@ -69,6 +73,45 @@ def seed_sentences() -> list[str]:
     return out
 
 
+def post_text(rng: random.Random, sentences: list[str], n: int, comments: int, vary: bool = False) -> str:
+    """One seed-shaped post: a title, a short article, then ``comments`` threaded comments.
+
+    ``vary``: change one word of every sentence used (to another word of the seed), so that sentences
+    are distinct across the blog as in real posts. Without it, every sentence is one of the seed's few
+    hundred, and the sentence bank (which embeds each distinct sentence once) would cost nothing."""
+
+    def pick(k: int) -> str:
+        chosen = rng.sample(sentences, k)
+        if vary:
+            chosen = [_vary(rng, c) for c in chosen]
+        return " ".join(chosen)
+
+    lines = [f"Post {n}: " + rng.choice(sentences).rstrip(".!?") + "?", ""]
+    for _ in range(rng.randint(3, 6)):
+        lines += [pick(rng.randint(2, 5)), ""]
+    depth = 0
+    for _ in range(comments):
+        depth = rng.choice([0, 0, 0, 1, 1, 2]) if depth else rng.choice([0, 0, 1])
+        pad = "  " * (depth + 1)
+        lines += [f"{pad}• {rng.choice(NAMES)} {rng.randint(1, 999)}", ""]
+        body = pick(rng.randint(1, 4))  # 20-120 words: comment-sized
+        lines += [f"{pad}  {body}", ""]
+    return "\n".join(lines)
+
+
+_WORDS: list[str] = []
+
+
+def _vary(rng: random.Random, sentence: str) -> str:
+    if not _WORDS:
+        _WORDS.extend(sorted({w for s in seed_sentences() for w in s.split() if w.isalpha() and w.islower()}))
+    words = sentence.split()
+    inner = [i for i, w in enumerate(words) if w.isalpha() and w.islower()]
+    if inner:
+        words[rng.choice(inner)] = rng.choice(_WORDS)
+    return " ".join(words)
+
+
 def generate_corpus(comments: int, folder: Path, seed: int = 0) -> list[Path]:
     """Seed-shaped posts holding ``comments`` comments in total (about one chunk each)."""
     rng = random.Random(seed)
@@ -77,22 +120,41 @@ def generate_corpus(comments: int, folder: Path, seed: int = 0) -> list[Path]:
     paths, left, n = [], comments, 0
     while left > 0:
         count = min(COMMENTS_PER_FILE, left)
-        lines = [f"Post {n}: " + rng.choice(sentences).rstrip(".!?") + "?", ""]
-        for _ in range(rng.randint(3, 6)):
-            lines += [" ".join(rng.sample(sentences, rng.randint(2, 5))), ""]
-        depth = 0
-        for _ in range(count):
-            depth = rng.choice([0, 0, 0, 1, 1, 2]) if depth else rng.choice([0, 0, 1])
-            pad = "  " * (depth + 1)
-            lines += [f"{pad}• {rng.choice(NAMES)} {rng.randint(1, 999)}", ""]
-            body = " ".join(rng.sample(sentences, rng.randint(1, 4)))  # 20-120 words: comment-sized
-            lines += [f"{pad}  {body}", ""]
         path = folder / f"post-{n:04d}.txt"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        path.write_text(post_text(rng, sentences, n, count), encoding="utf-8")
         paths.append(path)
         left -= count
         n += 1
     return paths
+
+
+def generate_posts(posts: int, folder: Path, comments: int = POST_COMMENTS, seed: int = 0) -> list[Path]:
+    """A blog: ``posts`` files, one post each (its own slug, post-0000 ...), ``comments`` comments each,
+    sentences varied (see post_text). Each post has its own random stream: post i is the same whatever N."""
+    sentences = seed_sentences()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(posts):
+        path = folder / f"post-{n:04d}.txt"
+        path.write_text(post_text(random.Random(seed * 1_000_003 + n), sentences, n, comments, vary=True),
+                        encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def edit_post(path: Path, comments: int = 3, seed: int = 7) -> int:
+    """Rewrite the bodies of a few comments of one post file, as an author's moderation would.
+    Returns how many comment bodies changed."""
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    bullet = [i for i, line in enumerate(lines) if line.lstrip().startswith("• ")]
+    bodies = [i + 2 for i in bullet if i + 2 < len(lines) and lines[i + 2].strip()]
+    for i in rng.sample(bodies, min(comments, len(bodies))):
+        pad = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        lines[i] = pad + " ".join(_vary(rng, s) for s in rng.sample(sentences, rng.randint(1, 4)))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return min(comments, len(bodies))
 
 
 # --- measuring helpers --------------------------------------------------------
@@ -301,12 +363,328 @@ def server_copy(paths, store: Path, server_store: Path, url: str) -> tuple[float
     version = IndexVersion.open(store)
     keys = list(version.chunks)
     vectors = version.embeddings_for(keys)
-    by_text = {version.chunks[k].text: vectors[k] for k in keys}
+    by_text = {version.chunks[k].embed_text: vectors[k] for k in keys}  # what the build embeds
+    texts, matrix = version.sentence_bank  # and its sentences: nothing but new texts is embedded again
+    by_text.update((t, v) for t, v in zip(texts, matrix.astype("float32").tolist()) if t not in by_text)
     embeddings = Precomputed(embeddings_for_model(version.manifest.embedding_model), by_text)
     t = time.perf_counter()
     build_index(paths, Settings(store_dir=server_store, chroma_url=url), rebuild=True,
                 embeddings=embeddings, progress=False)
     return time.perf_counter() - t, embeddings
+
+
+# --- a blog of many posts (--posts N) -----------------------------------------
+
+
+class CountingEmbeddings:
+    """The build's embedder, counting what it encodes and the seconds spent in it."""
+
+    def __init__(self, inner):
+        self.inner, self.model_name = inner, inner.model_name
+        self.texts = self.calls = 0
+        self.seconds = 0.0
+
+    def embed_documents(self, texts, on_batch=None):
+        t = time.perf_counter()
+        out = self.inner.embed_documents(texts, on_batch=on_batch)
+        self.seconds += time.perf_counter() - t
+        self.texts += len(texts)
+        self.calls += 1
+        return out
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def chunk_texts(paths: list[Path]) -> list[str]:
+    """What the build embeds for these posts (Chunk.embed_text), chunked as `bot index` chunks them."""
+    from index.chunk import chunk_records
+    from index.parse import parse_text, read_source, slugify
+
+    settings = Settings(store_dir=Path("."))
+    out = []
+    for path in sorted(f for p in paths for f in (Path(p).glob("*.txt") if Path(p).is_dir() else [Path(p)])):
+        text = read_source(path)
+        records = parse_text(text, doc=slugify(path.stem), name=str(path))
+        out += [c.embed_text for c in chunk_records(text, records, settings.chunk_tokens, settings.overlap_tokens)]
+    return out
+
+
+def posts_child(spec: dict) -> dict:
+    """One build_index (`bot index PATHS`) in a fresh process, with its peak RSS and stage timings; with
+    ``raw_sample``, the raw encoder's rate on a sample of the very texts it embeds, before and after."""
+    from index.build import build_index
+    from index.embed import make_embeddings
+
+    paths = [Path(p) for p in spec["paths"]]
+    settings = Settings(store_dir=Path(spec["store"]), embedder=spec["embedder"])
+    embeddings = CountingEmbeddings(make_embeddings(spec["embedder"]))
+    raw = []
+    if spec["raw_sample"]:
+        texts = chunk_texts(paths)
+        sample = random.Random(1).sample(texts, min(spec["raw_sample"], len(texts)))
+        raw.append(raw_rate(embeddings.inner.embed_documents, sample))  # also loads the model: not in the build
+    load_before = load()
+    with PeakRSS() as rss:
+        t = time.perf_counter()
+        report = build_index(paths, settings, rebuild=spec["rebuild"], embeddings=embeddings, progress=False)
+        seconds = time.perf_counter() - t
+    load_after = load()
+    if spec["raw_sample"]:
+        raw.append(raw_rate(embeddings.inner.embed_documents, sample))
+    understood = report.understood or {}
+    return {
+        "chunks": report.chunks, "files": report.documents, "embedded": report.embedded, "reused": report.reused,
+        "changed": report.changed, "seconds": seconds, "chunks_per_s": report.chunks / seconds,
+        "stages": getattr(report, "stages", None) or {}, "encoded_texts": embeddings.texts,
+        "encode_calls": embeddings.calls, "encode_s": embeddings.seconds,
+        "posts_computed": len(understood.get("computed", [])), "posts_reused": len(understood.get("reused", [])),
+        "peak_rss": rss.peak, "disk": disk_size(settings.store_dir), "raw": raw, "load": [load_before, load_after],
+    }
+
+
+def run_posts_child(spec: dict, code: Path | None = None) -> dict:
+    """posts_child in a child process; ``code``: import the project from that checkout instead (a baseline)."""
+    env = dict(os.environ)
+    if code is not None:
+        env["BENCH_CODE"] = str(code)
+        env["PYTHONPATH"] = str(code)
+    out = subprocess.run([sys.executable, __file__, "--_posts", json.dumps(spec)],
+                         capture_output=True, text=True, check=False, env=env)
+    if out.returncode:
+        raise SystemExit(f"build child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def same_index(a: Path, b: Path) -> dict:
+    """Do two stores hold the same index? Chunk ids, texts and metadata; vectors (max abs difference);
+    the sentence bank; the post models; the BM25 ids."""
+    import numpy as np
+
+    from index.store import IndexVersion
+
+    va, vb = IndexVersion.open(a), IndexVersion.open(b)
+    ka, kb = list(va.chunks), list(vb.chunks)
+    out = {"chunk_ids": ka == kb, "chunks": ka == kb and all(va.chunks[k] == vb.chunks[k] for k in ka)}
+    if out["chunk_ids"]:
+        ea, eb = va.embeddings_for(ka), vb.embeddings_for(kb)
+        out["vector_max_diff"] = float(max(np.abs(np.asarray(ea[k]) - np.asarray(eb[k])).max() for k in ka))
+    (ta, ma), (tb, mb_) = va.sentence_bank, vb.sentence_bank
+    out["bank_texts"] = ta == tb
+    out["bank_max_diff"] = float(np.abs(ma.astype(np.float32) - mb_.astype(np.float32)).max()) if ta == tb and len(ta) else None
+    out["post_models"] = va.post_models.to_dict() == vb.post_models.to_dict()
+    out["bm25_ids"] = va.lexical().ids == vb.lexical().ids
+    return out
+
+
+def ask_latency(store: Path, slugs: list[str], qs: list[str], chroma_url: str | None = None, seed: int = 3) -> dict:
+    """Warm answers through bot.api.Bot.ask (extractive), after one warm-up question: scoped to a random
+    post each time (post=slug), and over the whole blog."""
+    from bot.api import Bot
+
+    bot = Bot(settings=Settings(store_dir=store, chroma_url=chroma_url))
+    t = time.perf_counter()
+    bot.ask("What is this post about?")
+    out = {"first_s": time.perf_counter() - t}
+    rng = random.Random(seed)
+    for mode in ("scoped", "unscoped"):
+        samples, abstained = [], 0
+        for q in qs:
+            post = rng.choice(slugs) if mode == "scoped" else None
+            t = time.perf_counter()
+            answer = bot.ask(q, post=post)
+            samples.append(time.perf_counter() - t)
+            abstained += bool(answer.abstained)
+        out[mode] = percentiles(samples) + (load(), abstained, len(samples))
+    return out
+
+
+def answers_child(spec: dict) -> dict:
+    """Bot.ask latency (scoped, unscoped) and retrieval timings on an existing store, in a fresh process."""
+    from index.embed import embeddings_for_model
+    from index.store import IndexVersion
+
+    store, qs = Path(spec["store"]), queries(spec["queries"])
+    out = {"answers": ask_latency(store, spec["slugs"], qs)}
+    version = IndexVersion.open(store)
+    out["retrieval"] = time_retrieval(version, embeddings_for_model(version.manifest.embedding_model), qs)
+    return out
+
+
+def run_answers_only(args, work: Path) -> None:
+    """--answers-only: the store of an earlier --posts run in the same --work, asked by this checkout and by
+    --baseline in turns (baseline, this, baseline, this), each in a fresh process: before/after, same run."""
+    store = work / f"store-posts-{args.posts}"
+    slugs = sorted(p.stem for p in (work / f"posts-{args.posts}").glob("*.txt"))
+    spec = {"store": str(store), "slugs": slugs, "queries": args.queries}
+    codes = [(f"baseline {args.baseline}", Path(args.baseline).resolve())] if args.baseline else []
+    codes.append(("this checkout", None))
+    rows = []
+    for round_ in (1, 2):
+        for name, code in codes:
+            env = dict(os.environ, BENCH_CODE=str(code), PYTHONPATH=str(code)) if code else None
+            out = subprocess.run([sys.executable, __file__, "--_answers", json.dumps(spec)],
+                                 capture_output=True, text=True, check=False, env=env)
+            if out.returncode:
+                raise SystemExit(f"answers child failed:\n{out.stderr[-3000:]}")
+            rows.append((round_, name, json.loads(out.stdout.strip().splitlines()[-1])))
+            print(f"  round {round_}, {name}: {fmt_answers(rows[-1][2]['answers'])}", flush=True)
+    print(f"\n### Warm answers and retrieval on the {args.posts}-post store, {args.queries} questions, turns in one run (ms)")
+    print("| round | code | scoped p50 / p95 | unscoped p50 / p95 | retrieval hybrid p50 / p95 | dense | bm25 | load |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|")
+    for round_, name, r in rows:
+        a, t = r["answers"], r["retrieval"]
+        print(f"| {round_} | {name} | {a['scoped'][0]:.0f} / {a['scoped'][1]:.0f} | {a['unscoped'][0]:.0f} / "
+              f"{a['unscoped'][1]:.0f} | {t['hybrid'][0]:.1f} / {t['hybrid'][1]:.1f} | {t['dense'][0]:.1f} / "
+              f"{t['dense'][1]:.1f} | {t['bm25'][0]:.1f} / {t['bm25'][1]:.1f} | {a['scoped'][2]}, {a['unscoped'][2]} |")
+
+
+TARGETS = {"ingest_ratio": 0.9, "incremental_ratio": 2.0, "scoped_p95_ms": 150, "unscoped_p95_ms": 300}
+
+
+def run_posts(args, work: Path) -> None:
+    from index.store import IndexVersion
+
+    n, embedder = args.posts, args.embedder
+    corpus = work / f"posts-{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    t = time.perf_counter()
+    paths = generate_posts(n, corpus)
+    print(f"blog of {n} posts ({POST_COMMENTS} comments each) in {corpus}, generated in {time.perf_counter() - t:.1f}s; "
+          f"embedder {embedder}; load {load()}", flush=True)
+
+    # 1. the full build, and the raw encoder on the same texts, in one child process
+    store = work / f"store-posts-{n}"
+    shutil.rmtree(store, ignore_errors=True)
+    spec = {"paths": [str(corpus)], "store": str(store), "embedder": embedder, "rebuild": True,
+            "raw_sample": args.raw_sample}
+    full = run_posts_child(spec)
+    raw = statistics.mean(full["raw"])
+    print(f"  full build: {full['chunks']:,} chunks in {full['seconds']:.1f}s = {full['chunks_per_s']:.1f} chunks/s; "
+          f"raw encoder {full['raw'][0]:.1f} / {full['raw'][1]:.1f} chunks/s (before / after); "
+          f"ratio {full['chunks_per_s'] / raw:.2f}; peak RSS {mb(full['peak_rss'])}; load {full['load']}", flush=True)
+    builds = [("this checkout", full)]
+    check = None
+    if args.baseline:  # the same build with another checkout's code, on the same corpus, in this run
+        base_store = work / f"store-posts-{n}-baseline"
+        shutil.rmtree(base_store, ignore_errors=True)
+        base = run_posts_child(dict(spec, store=str(base_store)), code=Path(args.baseline).resolve())
+        builds.append((f"baseline {args.baseline}", base))
+        check = same_index(store, base_store)
+        print(f"  baseline build: {base['seconds']:.1f}s = {base['chunks_per_s']:.1f} chunks/s; same index: {check}",
+              flush=True)
+
+    # 2. incremental: edit one post, index again; and that post alone into a fresh store
+    slugs = [p.stem for p in paths]
+    target = paths[len(paths) // 2]
+    changed = edit_post(target)
+    inc = run_posts_child(dict(spec, rebuild=False, raw_sample=0))
+    incs = [("this checkout", inc)]
+    if args.baseline:
+        base_inc = run_posts_child(dict(spec, store=str(base_store), rebuild=False, raw_sample=0),
+                                   code=Path(args.baseline).resolve())
+        incs.append((f"baseline {args.baseline}", base_inc))
+        inc_check = same_index(store, base_store)
+        print(f"  baseline incremental: {base_inc['seconds']:.1f}s, {base_inc['embedded']} embedded; "
+              f"same index after the edit: {inc_check}", flush=True)
+        shutil.rmtree(base_store, ignore_errors=True)
+    alone_store = work / f"store-posts-{n}-alone"
+    shutil.rmtree(alone_store, ignore_errors=True)
+    alone = run_posts_child({"paths": [str(target)], "store": str(alone_store), "embedder": embedder,
+                             "rebuild": True, "raw_sample": 0})
+    shutil.rmtree(alone_store, ignore_errors=True)
+    print(f"  incremental ({changed} comments of {target.stem} edited): {inc['seconds']:.1f}s, "
+          f"{inc['embedded']} embedded / {inc['reused']} reused, posts {inc['posts_computed']} computed / "
+          f"{inc['posts_reused']} reused; that post alone: {alone['seconds']:.1f}s "
+          f"({alone['chunks']} chunks); ratio {inc['seconds'] / alone['seconds']:.1f}", flush=True)
+
+    # 3. warm answers through Bot.ask, embedded store
+    qs = queries(args.queries)
+    answers = [("embedded", ask_latency(store, slugs, qs))]
+    print(f"  answers embedded: {fmt_answers(answers[-1][1])}", flush=True)
+
+    # 4. retrieval (and answers) against a Chroma server holding the same index
+    version = IndexVersion.open(store)
+    from index.embed import embeddings_for_model
+
+    retrieval = [("embedded", time_retrieval(version, embeddings_for_model(version.manifest.embedding_model), qs))]
+    copy_s = None
+    if not args.no_server:
+        proc, url = start_chroma(work / f"chroma-posts-{n}")
+        try:
+            server_store = work / f"server-store-posts-{n}"
+            shutil.rmtree(server_store, ignore_errors=True)
+            copy_s, emb = server_copy([corpus], store, server_store, url)
+            sversion = IndexVersion.open(server_store, url)
+            retrieval.append(("server", time_retrieval(sversion, emb.inner, qs)))
+            answers.append(("server", ask_latency(server_store, slugs, qs, chroma_url=url)))
+            print(f"  answers server: {fmt_answers(answers[-1][1])}", flush=True)
+        finally:
+            proc.kill()
+            proc.wait()
+            shutil.rmtree(work / f"chroma-posts-{n}", ignore_errors=True)
+
+    # --- tables ---------------------------------------------------------------
+    print(f"\n## Blog of {n} posts, {full['chunks']:,} chunks, embedder {embedder} (2 shared cores)")
+    print("\n### 1. Index build (`bot index DIR`, child process) vs the raw encoder on the same texts, same run")
+    print("| code | posts | chunks | build s | build chunks/s | raw encoder chunks/s (before, after) | ratio "
+          f"(target ≥ {TARGETS['ingest_ratio']}) | texts encoded | encoder s (share) | peak RSS | disk | load (start, end) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, r in builds:
+        rate = statistics.mean(r["raw"])
+        print(f"| {name} | {r['files']:,} | {r['chunks']:,} | {r['seconds']:.1f} | {r['chunks_per_s']:.1f} | "
+              f"{rate:.1f} ({r['raw'][0]:.1f}, {r['raw'][1]:.1f}) | {r['chunks_per_s'] / rate:.2f} | "
+              f"{r['encoded_texts']:,} ({r['encoded_texts'] / r['chunks']:.2f} per chunk) | "
+              f"{r['encode_s']:.1f} ({r['encode_s'] / r['seconds']:.0%}) | {mb(r['peak_rss'])} | {mb(r['disk'])} | "
+              f"{r['load'][0]}, {r['load'][1]} |")
+    if check is not None:
+        print(f"\nsame index as the baseline: {check}")
+    print("\n### Where the build's time goes (BuildReport.stages, seconds)")
+    cols = builds + [(f"incremental, {code}", r) for code, r in incs] + [("one post alone", alone)]
+    names = list(dict.fromkeys(k for _, r in cols for k in r["stages"]))
+    print("| stage | " + " | ".join(name for name, _ in cols) + " |")
+    print("|---|" + "---:|" * len(cols))
+    for stage in names:
+        cells = []
+        for _, r in cols:
+            v = r["stages"].get(stage)
+            cells.append("" if v is None else f"{v:.1f} ({v / r['seconds']:.0%})")
+        print(f"| {stage} | " + " | ".join(cells) + " |")
+    print("\n### 2. Incremental update of one post (child processes, same run)")
+    print("| run | posts | chunks | embedded | reused | post models computed / reused | seconds | load (start, end) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    rows = [("full build", full)] + [(f"{target.stem} edited ({changed} comments), index again ({code})", r)
+                                     for code, r in incs] + [(f"{target.stem} alone, fresh store", alone)]
+    for name, r in rows:
+        print(f"| {name} | {r['files']:,} | {r['chunks']:,} | {r['embedded']:,} | {r['reused']:,} | "
+              f"{r['posts_computed']} / {r['posts_reused']} | {r['seconds']:.1f} | {r['load'][0]}, {r['load'][1]} |")
+    print(f"\nincremental / one post alone: {inc['seconds'] / alone['seconds']:.1f}x "
+          f"(target ≤ {TARGETS['incremental_ratio']}x); only that post re-embedded: "
+          f"{inc['embedded'] <= alone['chunks'] and inc['posts_computed'] == 1}")
+    print(f"\n### 3. Warm answers, Bot.ask (extractive), {len(qs)} questions each, after one warm-up question (ms)")
+    print("| store | mode | p50 | p95 | target p95 | abstained | first question s | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for where, a in answers:
+        for mode in ("scoped", "unscoped"):
+            p50, p95, ld, abst, count = a[mode]
+            goal = TARGETS[f"{mode}_p95_ms"]
+            print(f"| {where} | {mode}{' (post=random slug)' if mode == 'scoped' else ''} | {p50:.0f} | {p95:.0f} | "
+                  f"≤ {goal} {'met' if p95 <= goal else 'NOT met'} | {abst}/{count} | {a['first_s']:.1f} | {ld} |")
+    print(f"\n### 4. Retrieval, k=6, {len(qs)} queries, embedded Chroma vs a Chroma server (ms, p50 / p95)")
+    print("| store | hybrid | dense | bm25 | embed_query | load |")
+    print("|---|---:|---:|---:|---:|---|")
+    for where, t in retrieval:
+        print(f"| {where} | {t['hybrid'][0]:.1f} / {t['hybrid'][1]:.1f} | {t['dense'][0]:.1f} / {t['dense'][1]:.1f} | "
+              f"{t['bm25'][0]:.1f} / {t['bm25'][1]:.1f} | {t['embed_query_ms']:.1f} | {t['hybrid'][2]} |")
+    if copy_s is not None:
+        print(f"\nindexing the same blog into the server, vectors reused (no embedding): {copy_s:.1f}s")
+    print(f"\nprojection from this run: a full build of 1,000 posts ≈ {full['seconds'] * 1000 / n / 60:.0f} min "
+          f"at {full['chunks_per_s']:.0f} chunks/s")
+
+
+def fmt_answers(a: dict) -> str:
+    return ", ".join(f"{m} p50 {a[m][0]:.0f} ms p95 {a[m][1]:.0f} ms" for m in ("scoped", "unscoped")) + (
+        f", first {a['first_s']:.1f}s, load {a['scoped'][2]}")
 
 
 # --- quality: ONNX vs torch on the seed ---------------------------------------
@@ -429,11 +807,29 @@ def main() -> None:
     ap.add_argument("--quality", action="store_true", help="only: ONNX vs torch agreement on the seed")
     ap.add_argument("--fuzz", type=float, metavar="SECONDS", help="only: fuzz the parser for SECONDS")
     ap.add_argument("--work", metavar="DIR", help="keep corpora and stores here (default: a temp dir)")
+    ap.add_argument("--posts", type=int, metavar="N",
+                    help=f"only: a blog of N posts ({POST_COMMENTS} comments, ~100 chunks each): full build vs raw "
+                         "encoder, incremental update of one post, Bot.ask latency scoped/unscoped, embedded vs server")
+    ap.add_argument("--embedder", default="onnx-int8", choices=("onnx-int8", "torch"), help="with --posts")
+    ap.add_argument("--baseline", metavar="CHECKOUT",
+                    help="with --posts: also build with the code of another checkout (e.g. `git worktree add` of the "
+                         "commit before an optimisation), same corpus, same run, and check both indexes are the same")
+    ap.add_argument("--answers-only", action="store_true",
+                    help="with --posts N --work DIR: only time answers and retrieval on the store an earlier --posts "
+                         "run left in DIR, for this checkout and --baseline, in turns")
     ap.add_argument("--_ingest", help=argparse.SUPPRESS)
+    ap.add_argument("--_posts", help=argparse.SUPPRESS)
+    ap.add_argument("--_answers", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args._ingest:
         print(json.dumps(ingest_child(json.loads(args._ingest))))
+        return
+    if args._posts:
+        print(json.dumps(posts_child(json.loads(args._posts))))
+        return
+    if args._answers:
+        print(json.dumps(answers_child(json.loads(args._answers))))
         return
     if args.fuzz:
         fuzz(args.fuzz)
@@ -444,6 +840,17 @@ def main() -> None:
 
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-scale-"))
     print(f"work dir {work}; cores {os.cpu_count()}; load at start {os.getloadavg()}")
+    if args.posts:
+        if args.raw_sample == 1000:
+            args.raw_sample = 2000
+        work.mkdir(parents=True, exist_ok=True)
+        if args.answers_only:
+            run_answers_only(args, work)
+            return
+        run_posts(args, work)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     from index.embed import embeddings_for_model
     from index.store import IndexVersion
 

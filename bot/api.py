@@ -128,6 +128,7 @@ class Bot:
         self.retriever_mode = retriever_mode
         self.post = post
         self._scoped: dict[tuple[str, str], object] = {}  # (version, post) -> that post's PostModels
+        self._authors: dict[tuple[str, str | None], tuple[str, ...]] = {}  # (version, post) -> its commenters, sorted
         self._version: IndexVersion | None = None
         self._stamp = None  # the pointer's stamp when the version was opened
         self._watch = watch_index(self.settings.store_dir, self.settings.chroma_url)  # no I/O yet
@@ -319,7 +320,7 @@ class Bot:
         if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back
             turn.text, _ = clean_question(turn.report.resumed)
             turn.query = condense(turn.text, turn.history[:-1])
-        authors = sorted({r.author for r in version.records if r.author and post in (None, r.doc)}) if version else []
+        authors = self._authors_of(version, post) if version else ()
         mentioned = models.mentioned() if models is not None else frozenset()
         turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
         if turn.query != turn.text and turn.history:  # a follow-up moves on from what the last answer quoted
@@ -442,6 +443,16 @@ class Bot:
                 self._scoped = {k: m for k, m in self._scoped.items() if k[0] == key[0]}  # drop older versions'
                 self._scoped[key] = PostModels({post: models.posts[post]})
             return self._scoped[key]
+
+    def _authors_of(self, version: IndexVersion, post: str | None) -> tuple[str, ...]:
+        """The commenters of the asked post (or of every post), sorted; read off the records once per version
+        and post, not for every question (a pass over every record of the blog)."""
+        key = (version.path.name, post)
+        with self._lock:
+            if key not in self._authors:
+                self._authors = {k: a for k, a in self._authors.items() if k[0] == key[0]}  # drop older versions'
+                self._authors[key] = tuple(sorted({r.author for r in version.records if r.author and post in (None, r.doc)}))
+            return self._authors[key]
 
     @staticmethod
     def _title(version, post: str | None) -> str:

@@ -48,6 +48,8 @@ class BuildReport:
     server: str | None = None  # the Chroma server published to (--chroma-url)
     published: bool = False  # False with a server: it already served this index
     understood: dict | None = None  # the post models: computed / reused posts, reviewed files, seconds
+    stages: dict | None = None  # seconds per stage of this build (Stages), for benchmarks/bench_scale.py
+
 
     def summary(self) -> str:
         if not self.changed:
@@ -71,6 +73,21 @@ class BuildReport:
         return f"{line}; the Chroma server at {self.server} already serves it, nothing published"
 
 
+class Stages:
+    """Wall seconds per build stage, in order (read and parse, chunk, embed chunks, sentence bank, ...).
+
+    Costs nothing worth measuring; the report carries them so a scale run can say where the time went."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + now - self._last, 3)
+        self._last = now
+
+
 def build_index(
     paths: list[str | Path] | None,
     settings: Settings,
@@ -80,16 +97,19 @@ def build_index(
     break_lock: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
+    stages = Stages()
     paths = _posts_in([Path(p) for p in (paths or [DEFAULT_SEED])])
     documents = _read_all(paths)
     reviewed = _reviewed_files(paths, settings)
     records = [r for doc in documents for r in doc["records"]]
+    stages.lap("read and parse")
     chunks = [
         c
         for doc in documents
         for c in chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
     ]
     embeddings = embeddings or make_embeddings(settings.embedder)
+    stages.lap("chunk")
 
     layout = StoreLayout(settings.store_dir)
     layout.check_ours()
@@ -98,11 +118,15 @@ def build_index(
 
         ChromaServer(settings.chroma_url).check()
     with layout.writer_lock():
-        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed)
+        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started,
+                               reviewed, stages)
         if settings.chroma_url:
             report.server = settings.chroma_url
             report.published = _publish(layout, report, settings, rebuild, progress, break_lock)
+            stages.lap("publish to server")
     _export_query_model(embeddings, settings)
+    stages.lap("export query model")
+    report.stages = stages.seconds
     return report
 
 
@@ -132,9 +156,12 @@ def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebui
         ) from None
 
 
-def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed=()) -> BuildReport:
+def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed=(),
+                  stages: Stages | None = None) -> BuildReport:
+    stages = stages or Stages()
     previous = None if rebuild else _open_previous(layout)
     content = _content_hash(documents, chunks, settings, embeddings.model_name, reviewed)
+    stages.lap("content hash")
     if previous is not None and previous.manifest.content == content:
         return BuildReport(
             layout.root, previous.path.name, len(documents), len(records), len(chunks), 0, len(chunks), False, 0.0
@@ -146,16 +173,21 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
     reused = _reusable_vectors(previous, chunks, embeddings.model_name)
     todo = [c for c in chunks if c.key not in reused]
     vectors = dict(reused)
+    stages.lap("reuse vectors")
     vectors.update(_embed(todo, embeddings, progress))
+    stages.lap("embed chunks")
     bank = _sentence_bank(documents, chunks, previous, embeddings, progress, enabled=settings.sentence_vectors)
+    stages.lap("sentence bank")
     models, understood = _understand(documents, previous, embeddings, bank, reviewed)
+    stages.lap("post models")
 
     build_dir = layout.new_build_dir()
     try:
-        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings)
+        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings, stages)
         save_sentence_bank(build_dir, *bank)
         posts.save(build_dir, models, understood)
         layout.publish(build_dir, version)
+        stages.lap("save bank, post models; swap")
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise StoreError(f"could not write the index to {layout.root} ({exc.strerror or exc}). Free space or fix permissions, then run `bot index` again; the previous index is untouched.") from None
@@ -185,10 +217,16 @@ def _understand(documents, previous, embeddings, bank, reviewed):
 
     texts, matrix = bank
     row = {t: i for i, t in enumerate(texts)}
+    # The annotator asks for the same lists again for every post (its prototype phrases, ~30 texts):
+    # a list already embedded in this build is embedded once. Same call, same batch: same vectors.
+    done: dict[tuple[str, ...], list] = {}
 
     def embed(sentences: list[str]):
         missing = [t for t in sentences if normalise(t) not in row]
-        fresh = dict(zip(missing, embeddings.embed_documents(missing))) if missing else {}
+        key = tuple(missing)
+        if missing and key not in done:
+            done[key] = embeddings.embed_documents(missing)
+        fresh = dict(zip(missing, done[key])) if missing else {}
         out = [fresh[t] if t in fresh else matrix[row[normalise(t)]] for t in sentences]
         return np.asarray(out, dtype=np.float32)
 
@@ -263,12 +301,24 @@ def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str
 
 
 def _reusable_vectors(previous: IndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
+    """Vectors of the previous index for chunks it already embedded: by key and digest, else by the
+    very text that is embedded (``embed_text``). A vector depends on that text alone, and an edit to one
+    comment moves the offsets, hence the digests, of every chunk after it in that post."""
     if previous is None or previous.manifest.embedding_model != model:
         return {}
     try:
-        old = {k: c.digest for k, c in previous.chunks.items()}
-        same = [c.key for c in chunks if old.get(c.key) == c.digest]
-        return previous.embeddings_for(same)
+        old = previous.chunks
+        by_text: dict[str, str] = {}
+        for key, c in old.items():
+            by_text.setdefault(c.embed_text, key)
+        source = {}  # new key -> the old key whose vector it takes
+        for c in chunks:
+            if c.key in old and old[c.key].digest == c.digest:
+                source[c.key] = c.key
+            elif c.embed_text in by_text:
+                source[c.key] = by_text[c.embed_text]
+        got = previous.embeddings_for(sorted(set(source.values())))
+        return {new: got[was] for new, was in source.items() if was in got}
     except StoreError:
         return {}
 
@@ -320,7 +370,9 @@ def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progres
     return texts, matrix
 
 
-def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings, embeddings):
+def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings,
+                   embeddings, stages: Stages | None = None):
+    stages = stages or Stages()
     (build_dir / "sources").mkdir()
     for doc in documents:
         (build_dir / "sources" / f"{doc['doc']}.txt").write_text(doc["text"], encoding="utf-8")
@@ -331,6 +383,7 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
     with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
+    stages.lap("write sources, records, chunks")
     collection = chroma_client(build_dir / "chroma").create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
     for i in range(0, len(chunks), ADD_BATCH):
         batch = chunks[i : i + ADD_BATCH]
@@ -340,7 +393,9 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
             metadatas=[c.metadata() for c in batch],
             embeddings=[vectors[c.key] for c in batch],
         )
+    stages.lap("chroma add")
     LexicalIndex.build([c.key for c in chunks], [lexical_text(c) for c in chunks]).save(build_dir / "lexical")
+    stages.lap("bm25")
 
     dimension = len(next(iter(vectors.values()))) if vectors else 0
     Manifest(

@@ -42,6 +42,27 @@ def test_changed_text_reembeds_only_changed_chunks(tmp_path, settings, fake_embe
     assert any("Thank you so much!" in t for t in texts) and len(texts) == len(matrix)
 
 
+def test_an_edit_reembeds_only_chunks_whose_embedded_text_changed(tmp_path, settings, fake_embeddings):
+    """Editing one comment moves the offsets (so the digests) of every chunk after it; their vectors are
+    reused all the same, since a vector depends only on the text embedded (issue 23: one post edited in
+    a big blog must not cost its whole tail)."""
+    text = SEED.read_text(encoding="utf-8")
+    post = write(tmp_path, "post.txt", text)
+    build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    before = IndexVersion.open(settings.store_dir).chunks
+    post.write_text(text.replace("Thank you!", "Thank you so much!", 1), encoding="utf-8")
+    second = build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    after = IndexVersion.open(settings.store_dir)
+    moved = [c for k, c in after.chunks.items() if k in before and before[k].digest != c.digest]
+    new_texts = {c.embed_text for c in after.chunks.values()} - {c.embed_text for c in before.values()}
+    assert len(moved) > len(new_texts) >= 1  # the edit shifted chunks that kept their text
+    assert second.embedded == sum(1 for c in after.chunks.values() if c.embed_text in new_texts)
+    assert second.embedded + second.reused == second.chunks
+    vectors = after.embeddings_for(list(after.chunks))
+    for key, c in after.chunks.items():  # every vector, reused or not, is the vector of its own text
+        assert max(abs(a - b) for a, b in zip(vectors[key], fake_embeddings.embed_query(c.embed_text))) < 1e-6
+
+
 def test_rebuild_forces_full_embedding(settings, fake_embeddings):
     build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
     again = build_index([SEED], settings, rebuild=True, embeddings=fake_embeddings, progress=False)

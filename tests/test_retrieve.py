@@ -67,3 +67,48 @@ def test_fuse_rewards_agreement(retriever):
     both = [s.chunk_id for s in a if s.chunk_id in {x.chunk_id for x in b}]
     if both:
         assert fused[0].chunk_id in both
+
+
+def _sentences_reference(retriever, query, filters, chunks):
+    """The sentence leg as it was written first (a loop over every sentence): the vectorised one must agree."""
+    import numpy as np
+
+    from index.sentences import normalise, sentence_spans
+
+    texts, matrix = retriever.version.sentence_bank
+    row_of = {t: i for i, t in enumerate(texts)}
+    rows, owners = [], []
+    for key, chunk in chunks.items():
+        raw = retriever.version.sources[chunk.doc][chunk.start : chunk.end]
+        for s, e in sentence_spans(raw):
+            i = row_of.get(normalise(raw[s:e]))
+            if i is not None:
+                rows.append(i)
+                owners.append(key)
+    sims = np.asarray(matrix[rows], dtype=np.float32) @ np.asarray(retriever.embeddings.embed_query(query), dtype=np.float32)
+    best = {}
+    for key, sim in zip(owners, sims.tolist()):
+        if sim > best.get(key, -1.0) and filters.accepts(chunks[key]):
+            best[key] = sim
+    return dict(sorted(best.items(), key=lambda kv: -kv[1])[: retriever.fetch_k])
+
+
+def test_the_sentence_leg_ranks_as_the_plain_loop_did_scoped_or_not(tmp_path, settings, fake_embeddings):
+    """Issue 23: the sentence leg is numpy now (a post's own rows when scoped): same chunks in the same order, scores
+    within float32 rounding (a slice of the matrix is multiplied, not the whole)."""
+    from bot.retrieve import Filters
+    from index.build import build_index
+    from tests.conftest import SEED, write
+
+    other = write(tmp_path, "other.txt", "Other post\n\nWhy do men pull away? Space helps.\n\n  • Ann\n    He pulled away. I waited.\n"
+                  "\n    • Bob\n      Give him space. It worked for me.\n")
+    build_index([SEED, other], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    chunks = retriever.version.chunks
+    filters = [Filters(), Filters(post="other"), Filters(post="why-men-pull-away"), Filters(kind="comment"),
+               Filters(post="why-men-pull-away", kind="article"), Filters(author="Ann"), Filters(post="nope")]
+    for query in ["Why do men pull away?", "space", "Should I text him first?", "oxytocin hormone", "zzz"]:
+        for f in filters:
+            got = retriever._sentences(query, f, chunks)
+            want = _sentences_reference(retriever, query, f, chunks)
+            assert list(got) == list(want) and all(abs(got[k] - want[k]) < 1e-6 for k in got), (query, f)
