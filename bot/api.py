@@ -1,13 +1,15 @@
 """The public API: ``Bot``. The CLI, the web UI and the eval harness all go through it.
 
-The answering chain, as LangChain runnables:
+The flow of one question, in ``Bot._answer_turn`` (used by ``ask`` and ``stream``):
 
     {question, history, k, filters}
-      -> safety check (before retrieval)
-      -> condense follow-ups into a retrieval query
-      -> hybrid retrieve (dense + BM25, fused, diversified)
-      -> generate a draft (extractive or a chat model)
-      -> verify citations by code -> safety policy -> Answer
+      -> _prepare:       clean the question, condense a follow-up, safety check, intent
+      -> _retrieve_step: hybrid retrieve routed by intent (dense + BM25 + sentences), safety screen
+      -> _answer_step:   abstain or plan and draft (extractive or a chat model), verify citations,
+                         safety policy -> Answer
+
+``Bot.as_runnable()`` offers the whole bot as a LangChain Runnable (invoke, stream, batch) for
+those who compose chains.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from langchain_core.runnables import RunnableLambda
+from langchain_core.runnables import Runnable
 
 from index.config import Settings, load_settings
-from index.errors import StoreError
+from index.errors import InputError, StoreError
 from index.store import IndexVersion, watch_index
 from index.understand import PostModels
 
@@ -256,10 +258,6 @@ class Bot:
         # the example phrases' vectors do not depend on the question: embedded once per machine
         return SafetyLayer(embeddings=self.embeddings, cache_dir=models_dir(self.settings))
 
-    @_built_once
-    def chain(self):
-        return RunnableLambda(self._prepare) | RunnableLambda(self._retrieve_step) | RunnableLambda(self._answer_step)
-
     # --- public API ---------------------------------------------------------
 
     def posts(self) -> list[Post]:
@@ -275,7 +273,7 @@ class Bot:
     def ask(self, question: str, history=None, k: int | None = None, filters=None, post: str | None = None) -> Answer:
         """``post``: answer from that post only (its slug, as `bot posts` lists them; default: the Bot's own
         ``post``); ``filters``: kind, author, post. An unknown post or filter is an InputError naming the choices."""
-        return self.chain.invoke(Turn(question, list(history or []), k, self._scope(filters, post)))
+        return self._answer_turn(Turn(question, list(history or []), k, self._scope(filters, post)))
 
     def stream(self, question: str, history=None, k: int | None = None, filters=None,
                post: str | None = None) -> Iterator[TextDelta | Answer]:
@@ -285,13 +283,13 @@ class Bot:
         is flagged); the extractive answer, verified first, arrives line by line."""
         import queue
 
-        turn = self._retrieve_step(self._prepare(Turn(question, list(history or []), k, self._scope(filters, post))))
+        turn = Turn(question, list(history or []), k, self._scope(filters, post))
         q: queue.Queue = queue.Queue()
         result: dict = {}
 
         def work():
             try:
-                result["answer"] = self._answer_step(turn, on_delta=lambda d: q.put(TextDelta(d)))
+                result["answer"] = self._answer_turn(turn, on_delta=lambda d: q.put(TextDelta(d)))
             except BaseException as exc:  # handed to the caller's thread below
                 result["error"] = exc
             finally:
@@ -304,7 +302,21 @@ class Bot:
             raise result["error"]
         yield result["answer"]
 
-    # --- chain steps ----------------------------------------------------------
+    def as_runnable(self) -> "BotRunnable":
+        """The whole bot as a LangChain Runnable: ``invoke("question")`` or ``invoke({"question": ...,
+        "history": [...], "post": ...})`` -> Answer; ``stream`` -> TextDelta pieces, then the Answer;
+        ``batch`` -> Answers. Compose it with LCEL: ``bot.as_runnable() | RunnableLambda(lambda a: a.text)``."""
+        return BotRunnable(self)
+
+    # --- the flow of one question -----------------------------------------------
+
+    def _answer_turn(self, turn: Turn, on_delta=None) -> Answer:
+        """One question, top to bottom: check it, look it up, answer it."""
+        turn = self._prepare(turn)
+        turn = self._retrieve_step(turn)
+        return self._answer_step(turn, on_delta)
+
+    # --- steps ------------------------------------------------------------------
 
     def _prepare(self, turn: Turn) -> Turn:
         turn.text, notes = clean_question(turn.question)
@@ -489,6 +501,31 @@ class Bot:
         records = version.records_by_id
         record = record_at(records, source, start) or records[f"{source.doc}/{source.record_ids[0]}"]
         return citation_for(version, record, start, end, n, support)
+
+
+class BotRunnable(Runnable):
+    """``Bot.as_runnable()``: the Bot in LCEL. Input: a question, or a dict with ``question`` and optional
+    ``history``, ``k``, ``filters``, ``post``; an input of another shape is an InputError."""
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+
+    @staticmethod
+    def _args(value) -> dict:
+        if isinstance(value, str):
+            return {"question": value}
+        if isinstance(value, dict) and isinstance(value.get("question"), str):
+            unknown = sorted(set(value) - {"question", "history", "k", "filters", "post"})
+            if unknown:
+                raise InputError(f"unknown input key(s) {', '.join(unknown)}: use question, history, k, filters, post.")
+            return dict(value)
+        raise InputError('the input must be a question or {"question": ..., "history": [...], "post": ...}.')
+
+    def invoke(self, input, config=None, **kwargs) -> Answer:
+        return self.bot.ask(**self._args(input))
+
+    def stream(self, input, config=None, **kwargs):
+        yield from self.bot.stream(**self._args(input))
 
 
 def _post_of(turn: Turn) -> str | None:

@@ -302,3 +302,24 @@ def test_real_follow_up_moves_on_from_what_was_just_quoted(real_bot):
     before = {c.quote for c in first.citations}
     assert then.citations and not before & {c.quote for c in then.citations}, then.text
     assert any("locked it" in c.quote for c in then.citations), then.text  # how her story ends
+
+
+def test_the_bot_composes_as_a_langchain_runnable(fake_bot):
+    from langchain_core.runnables import RunnableLambda
+
+    from index.errors import InputError
+
+    runnable = fake_bot.as_runnable()
+    direct = fake_bot.ask("why do men pull away in relationships?")
+    assert runnable.invoke("why do men pull away in relationships?").text == direct.text
+    chain = runnable | RunnableLambda(lambda a: a.text)  # LCEL composition
+    assert chain.invoke({"question": "why do men pull away in relationships?"}) == direct.text
+    both = chain.batch(["why do men pull away in relationships?", "what is oxytocin?"])
+    assert both[0] == direct.text and both[1] and both[1] != both[0]
+    events = list(runnable.stream({"question": "why do men pull away in relationships?", "history": []}))
+    assert isinstance(events[-1], Answer) and events[-1].text == direct.text
+    assert "".join(e.text for e in events[:-1]).strip() == direct.text.strip()
+    with pytest.raises(InputError, match="unknown input key"):
+        runnable.invoke({"question": "why?", "colour": "red"})
+    with pytest.raises(InputError, match="must be a question"):
+        runnable.invoke(42)
