@@ -92,6 +92,10 @@ class _NoSafety:
     def short_circuit(report, title=""):
         return None
 
+    @staticmethod
+    def still_off_topic(report, about_commenters, covered):
+        return False
+
     def screen_sources(self, sources, report, version=None):
         return sources
 
@@ -354,17 +358,13 @@ class Bot:
             sources = retriever.search_for(turn.query, turn.intent, k=k, filters=filters, also=also)
         else:
             sources = retriever.search(turn.query, k=k, filters=filters)
-        if "off_topic" in flags and turn.intent is not None and (turn.intent.names or turn.intent.unknown):
-            report.flags.remove("off_topic")  # it names a commenter (or asks about one): about the comments
-            flags.discard("off_topic")
-        if "off_topic" in flags:
-            # The topic check knows relationships, not this corpus: a question the index
-            # clearly covers ("What did Veronica ask?") is not off topic.
-            if self._decide(turn.query, sources, turn.intent, retriever).answer:
-                report.flags.remove("off_topic")
-                report.notes.append("The topic check doubted this question, but the article and comments cover it.")
-            else:
-                return turn
+        about_commenters = turn.intent is not None and bool(turn.intent.names or turn.intent.unknown)
+
+        def covered() -> bool:
+            return self._decide(turn.query, sources, turn.intent, retriever).answer
+
+        if self.safety.still_off_topic(report, about_commenters, covered):  # the policy decides, the Bot asks
+            return turn
         turn.sources = self.safety.screen_sources(sources, report, version)
         turn.timings["retrieve"] = time.perf_counter() - t
         return turn

@@ -211,6 +211,9 @@ class _Danger:
     def short_circuit(self, report, title=""):
         return "" if report.tier == "danger" else None
 
+    def still_off_topic(self, report, about_commenters, covered):
+        return False
+
     def screen_sources(self, sources, report, version=None):
         return sources
 

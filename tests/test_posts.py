@@ -49,6 +49,9 @@ class DeclineEverything:
     def short_circuit(self, report, title=""):
         return f"I only answer about {title or 'the articles'}."
 
+    def still_off_topic(self, report, about_commenters, covered):
+        return False
+
     def screen_sources(self, sources, report=None, version=None):
         return sources
 

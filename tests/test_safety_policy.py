@@ -330,3 +330,22 @@ def test_a_spanish_crisis_message_gets_spanish_lines_first():
     report = layer.check(question, [])
     out = layer.apply(Answer("", question), report)
     assert report.tier == "danger" and out.safety.resources[0]["region"] in ("España", "México")
+
+
+def test_the_off_topic_flag_is_the_policys_to_clear():
+    """A question about a commenter, or one the index covers, is not off topic; ``covered`` is asked only when needed."""
+    from bot.safety import SafetyLayer, SafetyReport
+
+    asked = []
+
+    def covered(answer):
+        return lambda: asked.append(1) or answer
+
+    report = SafetyReport(flags=["off_topic"])
+    assert not SafetyLayer.still_off_topic(report, True, covered(False)) and "off_topic" not in report.flags and not asked
+    report = SafetyReport(flags=["off_topic"])
+    assert not SafetyLayer.still_off_topic(report, False, covered(True)) and "off_topic" not in report.flags
+    assert any("cover it" in n for n in report.notes)
+    report = SafetyReport(flags=["off_topic"])
+    assert SafetyLayer.still_off_topic(report, False, covered(False)) and report.flags == ["off_topic"]
+    assert not SafetyLayer.still_off_topic(SafetyReport(), False, covered(False))

@@ -141,6 +141,22 @@ class SafetyLayer:
         return report.tier not in (Tier.DANGER, Tier.CHECK_IN)
 
     @staticmethod
+    def still_off_topic(report: SafetyReport, about_commenters: bool, covered) -> bool:
+        """The topic check knows relationships, not this index: a question that names a commenter (or asks
+        about one) is about the comments, and one the index clearly covers (``covered()``, asked only when
+        needed: "What did Veronica ask?") is not off topic. Clears the flag then; True when it stands."""
+        if Flag.OFF_TOPIC.value not in report.flags:
+            return False
+        if about_commenters:
+            report.flags.remove(Flag.OFF_TOPIC.value)
+            return False
+        if covered():
+            report.flags.remove(Flag.OFF_TOPIC.value)
+            report.notes.append("The topic check doubted this question, but the article and comments cover it.")
+            return False
+        return True
+
+    @staticmethod
     def short_circuit(report: SafetyReport, title: str = "") -> str | None:
         if report.tier in (Tier.DANGER, Tier.CHECK_IN):
             return ""  # the answer is the care (fields of the report), with no text of its own
