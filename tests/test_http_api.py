@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from bot.http.access import Access, parse_proxies
 from bot.http.openai_api import MAX_BODY, make_router, parse_chat_request
 from bot.serving import Answering, RateLimiter
 from index.errors import GeneratorError, InputError, RateLimited, StoreError
+from tests import fakes
 
 QUOTE = "Men withdraw from the relationship; they pull away."
 
@@ -28,35 +28,20 @@ class FutureSafetyReport(SafetyReport):
     coping: list[str] = field(default_factory=lambda: ["You deserve support."])
 
 
-class FakeBot:
-    def __init__(self, fail: Exception | None = None, delay: float = 0.0):
-        self.fail, self.delay = fail, delay
-        self.calls: list[tuple[str, list]] = []
-        self.active = self.most_active = 0
-        self._lock = threading.Lock()
+def _answer(question: str) -> Answer:
+    cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote=QUOTE,
+                    start=120, end=120 + len(QUOTE), doc="why-men-pull-away", section="Intro",
+                    parent=None, parent_author=None, support=0.9)
+    safety = FutureSafetyReport(flags=["contested_claim"], resources=[{"name": "988", "contact": "988"}],
+                                perspectives=[Perspective(title="Another view", text="t", origin="card")])
+    text = f"The article says: {QUOTE} [1]\nThat is one view."
+    return Answer(text, question, [cite], safety=safety,
+                  meta=AnswerMeta(answer_id=uuid.uuid4().hex, generator="extractive", prompt_version=None))
 
-    def stream(self, question, history=None):
-        with self._lock:
-            self.active += 1
-            self.most_active = max(self.most_active, self.active)
-        try:
-            self.calls.append((question, list(history or [])))
-            time.sleep(self.delay)
-            if self.fail:
-                raise self.fail
-            cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote=QUOTE,
-                            start=120, end=120 + len(QUOTE), doc="why-men-pull-away", section="Intro",
-                            parent=None, parent_author=None, support=0.9)
-            safety = FutureSafetyReport(flags=["contested_claim"], resources=[{"name": "988", "contact": "988"}],
-                                        perspectives=[Perspective(title="Another view", text="t", origin="card")])
-            text = f"The article says: {QUOTE} [1]\nThat is one view."
-            for line in text.splitlines(keepends=True):
-                yield TextDelta(line)
-            yield Answer(text, question, [cite], safety=safety,
-                         meta=AnswerMeta(answer_id=uuid.uuid4().hex, generator="extractive", prompt_version=None))
-        finally:
-            with self._lock:
-                self.active -= 1
+
+class FakeBot(fakes.FakeBot):
+    def __init__(self, fail: Exception | None = None, delay: float = 0.0):
+        super().__init__(_answer, fail=fail, delay=delay, pieces="lines")
 
 
 def make_client(bot=None, *, api_key=None, key_required=False, rate=0, feedback=None, concurrency=1,

@@ -22,3 +22,16 @@ def test_real_parts_implement_the_interfaces(fake_store, fake_embeddings):
 
 def test_the_test_doubles_implement_them_too():
     assert isinstance(_Danger(), SafetyPolicy)
+
+
+def test_the_shared_fake_bot_takes_what_the_bot_takes():
+    """tests/fakes.py stands in for Bot in the door tests: its stream and ask take Bot's parameters, in order."""
+    import inspect
+
+    from bot.api import Bot
+    from tests.fakes import FakeBot
+
+    for name in ("stream", "ask"):
+        real = list(inspect.signature(getattr(Bot, name)).parameters)
+        fake = list(inspect.signature(getattr(FakeBot, name)).parameters)
+        assert fake == real, (name, fake, real)

@@ -10,6 +10,7 @@ import pytest
 from bot import ui_format as fmt
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, Source, TextDelta
 from index.errors import GeneratorError, StoreError
+from tests import fakes
 from tests.conftest import free_port
 
 HOSTILE = 'Thanks Renee! <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> *bold* $$x$$ [a](javascript:alert(1))'
@@ -173,24 +174,9 @@ def test_no_safety_box_without_a_reason():
 # --- a real server, driven through gradio_client -------------------------------
 
 
-class FakeBot:
-    """Same stream contract as bot.api.Bot: TextDelta pieces, then the Answer. Records its calls."""
-
+class FakeBot(fakes.FakeBot):
     def __init__(self, fail: Exception | None = None):
-        self.calls: list[tuple[str, list]] = []
-        self.fail = fail
-
-    def stream(self, question, history=None, k=None):
-        self.calls.append((question, list(history or [])))
-        if self.fail:
-            raise self.fail
-        answer = make_answer(question=question)
-        for word in answer.text.split(" "):
-            yield TextDelta(word + " ")
-        yield answer
-
-    def ask(self, question, history=None, k=None):
-        return [e for e in self.stream(question, history, k)][-1]
+        super().__init__(lambda question: make_answer(question=question), fail=fail, pieces="words")
 
 
 @pytest.fixture
