@@ -34,7 +34,8 @@ from index.sentences import normalise, sentence_spans
 from . import leads
 from .answer import Source
 from .cite import record_at
-from .intent import ABOUT_POST, ALL_STEPS, WHAT_TO_DO
+from .intent import wants_whole_list
+from .leads import and_list, who_named
 from .retrieve import named_in
 from .support import coverage
 
@@ -45,14 +46,14 @@ COMMENT_MAX = 3
 REDUNDANT = 0.85
 ECHO = 0.55
 OPINION_FLOOR = 0.1
-SHOWN = 0.25
+SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already quoted
 ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's last sentences
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\btips?\b", re.I)
-RESTATES = 0.2  # a sentence that adds at most two words to the question says it back, it does not answer it  # a follow-up's penalty for a sentence the previous answer already quoted
+RESTATES = 0.2  # a short sentence adding at most one word to the question and the title says it back, it does not answer it
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
     r"\b(?:i['’]?m going to give you|i will share with you|make sure you tune in|see my post|how interesting"
@@ -63,7 +64,7 @@ FILLER = re.compile(
 )
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
-# asks for the whole list ("what are the steps?", "list the rules"), not for one of them ("which step is hardest?")
+# asks for one step ("the first step", "rule 2", "and the third?"), not for the whole list (intent.wants_whole_list)
 ASKED_STEP = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
     r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b"
@@ -129,7 +130,9 @@ class Composer:
         self.stance_quotes_for = stance_quotes_for or (lambda: {})
         self.graph_for = graph_for  # () -> the index's ReplyGraph (who replied to whom), if known
         self.models_for = models_for  # () -> the index's PostModels (stances, questions answered), if known
-        self._vocabulary: dict[tuple[str, int], frozenset[str]] = {}  # (post, length) -> its word stems
+        # what the leads read off each post, computed once: word stems, unanswered questions' words, passages,
+        # title words; keyed by what they are of (a post's text length, the models object) so a new index is new
+        self._cache: dict[tuple, object] = {}
 
     # --- candidates ---------------------------------------------------------
 
@@ -243,8 +246,7 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
-        whole_list = ALL_STEPS.search(question) or WHAT_TO_DO.search(question) or ABOUT_POST.search(question)
-        if steps and whole_list and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
+        if steps and wants_whole_list(question) and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
             # what else the article says, beyond the listed step sentences ("The point is to give him his freedom ...")
             rest = [q for q in article if not any(_overlap(q, s) for s in steps)] + echo + comments
@@ -434,17 +436,17 @@ class Composer:
     def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
         """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""
         key = ("#passages", posts)
-        if key not in self._vocabulary:
-            self._vocabulary[key] = tuple((r.kind, r.author, normalise(r.text)) for k, r in self.records_for().items()
+        if key not in self._cache:
+            self._cache[key] = tuple((r.kind, r.author, normalise(r.text)) for k, r in self.records_for().items()
                                           if r.doc in posts and r.kind in ("article", "comment"))
-        return self._vocabulary[key]
+        return self._cache[key]
 
     def _unanswered(self, model, text: str) -> dict[str, str]:
         """stem -> the reader who asked about it, for words that only readers' unanswered questions use."""
         if model is None:
             return {}
         key = (f"{model.post}#asked", len(text))
-        if key not in self._vocabulary:
+        if key not in self._cache:
             asks = [(r, r.asks) for r in model.comments() if r.asks and not r.answered_by and not r.by_author]
             rest = text
             for _, q in asks:
@@ -455,8 +457,8 @@ class Composer:
             for r, q in asks:
                 for w in leads.vocabulary_of(q) - others:
                     found.setdefault(w, who_named(records[r.key].author if r.key in records else None))
-            self._vocabulary[key] = found
-        return self._vocabulary[key]
+            self._cache[key] = found
+        return self._cache[key]
 
     def _topic_words(self) -> set[str]:
         """Stems of the indexed posts' titles."""
@@ -464,15 +466,15 @@ class Composer:
         if models is None:
             return set()
         key = ("#topic", id(models))
-        if key not in self._vocabulary:
-            self._vocabulary[key] = frozenset(tokenize(" ".join(p.title for p in models.posts.values())))
-        return set(self._vocabulary[key])
+        if key not in self._cache:
+            self._cache[key] = frozenset(tokenize(" ".join(p.title for p in models.posts.values())))
+        return set(self._cache[key])
 
     def _words_of(self, post: str, text: str) -> frozenset[str]:
         key = (post, len(text))
-        if key not in self._vocabulary:
-            self._vocabulary[key] = leads.vocabulary_of(text)
-        return self._vocabulary[key]
+        if key not in self._cache:
+            self._cache[key] = leads.vocabulary_of(text)
+        return self._cache[key]
 
     def _led(self, plan: Plan, lead: leads.Lead, cands: list[_Candidate]) -> Plan:
         """The plan under its lead: the quote the lead names first; for text that doesn't cover the
@@ -514,15 +516,15 @@ class Composer:
                  and not re.search(r"\bdisagree|\bpush\w* back|\bcriticis|\bcriticiz|\bagainst\b", question, re.I))
         if agree:
             found = names("agrees")
-            return f"**Readers who agreed with the article: {_and(found)}.**" if found else "**No reader agreed with the article outright.**"
+            return f"**Readers who agreed with the article: {and_list(found)}.**" if found else "**No reader agreed with the article outright.**"
         if not DISAGREE.search(question):
             return ""  # "did anyone have it go badly?": a question about outcomes, not stances
         against, partly = names("disagrees"), names("nuance")
         if not against and not partly:
             return "**No reader disagreed with the article.**"
-        parts = [f"Readers who disagreed with the article: {_and(against)}." if against else "No reader disagreed outright."]
+        parts = [f"Readers who disagreed with the article: {and_list(against)}." if against else "No reader disagreed outright."]
         if partly:
-            parts.append(f"Readers who agreed only in part: {_and(partly)}.")
+            parts.append(f"Readers who agreed only in part: {and_list(partly)}.")
         return "**" + " ".join(parts) + "**"
 
     def _answered_lead(self, question: str, intent) -> str:
@@ -546,7 +548,7 @@ class Composer:
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
-                lines.append(f"Yes: {who_named(name)} replied to {_and(list(dict.fromkeys(to)))}." if to
+                lines.append(f"Yes: {who_named(name)} replied to {and_list(list(dict.fromkeys(to)))}." if to
                              else f"No: {who_named(name)} did not reply to anyone.")
                 continue
             keys = [k for k in graph.comments_by(name) if (m := models.get(k)) is not None and not m.by_author]
@@ -563,17 +565,17 @@ class Composer:
                         lines.append(f"Yes: the author, {who_named(graph.records[mine[0]].author)}, replied to {who}.")
                     else:
                         others = [who_named(graph.records[k].author) for k in replies]
-                        lines.append(f"No: the author did not reply to {who}" + (f"; {_and(list(dict.fromkeys(others)))} did." if others else "."))
+                        lines.append(f"No: the author did not reply to {who}" + (f"; {and_list(list(dict.fromkeys(others)))} did." if others else "."))
                     continue
                 answered = [who_named(graph.records[k].author) for k in r.answered_by if k in graph.records]
                 others = [who_named(graph.records[k].author) for k in replies if k not in r.answered_by]
                 if r.asks and answered:
-                    lines.append(f"Yes: {_and(list(dict.fromkeys(answered)))} answered {who}’s question.")
+                    lines.append(f"Yes: {and_list(list(dict.fromkeys(answered)))} answered {who}’s question.")
                 elif r.asks and others:
-                    lines.append(f"No: nobody answered {who}’s question; {_and(list(dict.fromkeys(others)))} "
+                    lines.append(f"No: nobody answered {who}’s question; {and_list(list(dict.fromkeys(others)))} "
                                  f"replied about something else.")
                 elif others:
-                    lines.append(f"Yes: {_and(list(dict.fromkeys(others)))} replied to {who}.")
+                    lines.append(f"Yes: {and_list(list(dict.fromkeys(others)))} replied to {who}.")
                 else:
                     lines.append(f"No: nobody replied to {who}’s {'question' if r.asks else 'comment'}.")
         return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
@@ -689,14 +691,3 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
 def _key(record) -> str:
     """The post-qualified id the post model is keyed by: records of two posts share ids."""
     return f"{record.doc}/{record.id}"
-
-
-def who_named(author: str | None, nobody: str = "a reader who left no name") -> str:
-    """A commenter as the answer names them; ``nobody`` for a comment with no name."""
-    from index.parse import NO_AUTHOR
-
-    return author if author and author != NO_AUTHOR else nobody
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

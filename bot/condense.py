@@ -18,7 +18,7 @@ _FOLLOW_UP = re.compile(
 )
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|they|them|it|that|this|those|these|there)\b", re.I)
 # "what's the 2nd one again?", "and the last one?": points back at a list just given
-_POINTS_BACK = re.compile(
+POINTS_BACK = re.compile(
     r"\bagain\b|\b(?:the )?(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part)\b|\bthat one\b",
     re.I)
 
@@ -28,7 +28,7 @@ def is_follow_up(question: str) -> bool:
     if len(content) <= 2:
         return True
     return len(content) <= 6 and bool(_FOLLOW_UP.search(question.strip()) or _PRONOUN.search(question)
-                                      or _POINTS_BACK.search(question))
+                                      or POINTS_BACK.search(question))
 
 
 # "Is that really true?", "is there any evidence?": a challenge to what was just said. It is about the

@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
+from .condense import POINTS_BACK
+
 KINDS = ("advice", "why", "said", "thread", "opinion", "yesno", "fact")
 COMMENT_KINDS = ("said", "thread", "opinion")
 
@@ -58,6 +60,12 @@ ABOUT_POST = re.compile(
     r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"
     r"|what(?: is|'s) (?:the|this) (?:article|post|blog(?: post)?) about|what does (?:the|this) (?:article|post|author|blog) "
     r"(?:say|advise|recommend|suggest|teach|argue)\W*$)", re.I)
+
+
+def wants_whole_list(question: str) -> bool:
+    """"What should I do?", "list the rules", "what's the main point?": the article's whole list of steps
+    answers it (bot/retrieve.py fetches them, bot/compose.py puts them first)."""
+    return bool(WHAT_TO_DO.search(question) or ALL_STEPS.search(question) or ABOUT_POST.search(question))
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
 _YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
 _SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comment|story|point|advice|question)\b|\bsa(?:y|id)\b|\bwr(?:ite|ote)\b|\bask(?:ed)?\b|\bcomment\b", re.I)
@@ -167,7 +175,7 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
         kind = "said"
     elif _OPINION.search(q) and not names:
         kind = "opinion"
-    elif ABOUT_POST.search(q) or WHAT_TO_DO.search(q) or ALL_STEPS.search(q):
+    elif wants_whole_list(q):
         kind = "advice"  # "what's the main point?", "what should we do?": the article's steps and what it adds
     elif _WHY.search(q):
         kind = "why"
@@ -182,8 +190,9 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
     return Intent(kind, names, tuple(dict.fromkeys(unknown)), near)
 
 
+# a follow-up pointing back at a list (bot/condense.py's), or naming one of its items ("the 2nd step", "and the third?")
 _POINTS_BACK = re.compile(
-    r"\bagain\b|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:one|bit|part|step|rule)\b|\bthat one\b"
+    POINTS_BACK.pattern + r"|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:step|rule)\b"
     r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (?:first|second|third|fourth|fifth|last|final)\W*$", re.I)
 _REFERS = re.compile(r"\b(?:he|him|his|she|her|they|them|their|that|after that)\b", re.I)
 

@@ -37,9 +37,10 @@ NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
-# "what foods or supplements does the article recommend?": the thing asked for, before the verb
-ASKED_THING = re.compile(r"\b(?:what|which|any) ((?:[^\W\d_]+ ){0,2}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
-                         r"(?:the|this|she|he|it|they|renee|the author|the article|the post)\b", re.I)
+# "what foods or supplements does the article recommend?": the thing asked for, before the verb and its
+# subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
+ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
+               r"(?:the|this|she|he|it|they|the author|the article|the post{names})\b")
 AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
@@ -86,9 +87,9 @@ _META = set(tokenize(
     """))
 
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
-TOLD_SIM = 0.6
+TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
-DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question  # a prohibition answers a may-I question only when this close to it
+DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
@@ -126,7 +127,6 @@ class Facts:
     authors: dict[str, str | None] = field(default_factory=dict)  # post -> its author's name, if known
     claims: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record key -> contested-claim kinds
     names: tuple[str, ...] = ()  # commenters the question names
-    asked_only: frozenset[str] = frozenset()  # stems that appear only in readers' questions
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
@@ -155,7 +155,7 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
         return Lead(f"No: {outsider[0]} did not reply to any comment; none is by {outsider[0]}.", "author replies")
     the_author = f"the author, {who}," if who else "the article’s author"
     if replied:
-        return Lead(f"Yes: {the_author} replied to {_and(replied)}.", "author replies")
+        return Lead(f"Yes: {the_author} replied to {and_list(replied)}.", "author replies")
     return Lead(f"No: {the_author} did not reply to any comment.", "author replies")
 
 
@@ -172,8 +172,8 @@ def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
     readers = [who for kind_, who, text in facts.passages if kind_ == "comment" and phrase in _fold(text)]
     if in_article or not readers:
         return None
-    names = list(dict.fromkeys(who or "a reader who left no name" for who in readers))
-    return Lead(f"The article doesn’t say “{m.group(1).strip()}”; only {_and(names)}’s comment does.", "quoted, not in article")
+    names = list(dict.fromkeys(who_named(who) for who in readers))
+    return Lead(f"The article doesn’t say “{m.group(1).strip()}”; only {and_list(names)}’s comment does.", "quoted, not in article")
 
 
 def _fold(text: str) -> str:
@@ -183,37 +183,42 @@ def _fold(text: str) -> str:
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     if not HOW_LONG.search(question):
         return None
-    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
-    # "how long had Munchkins been with him?": her words; otherwise the article's (readers' stories are
-    # full of durations of their own: "he wants to be alone for two weeks!" is no rule)
-    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
-    best = sorted(pool, key=lambda c: -c.score)[: 6 if facts.names else 3]  # a named reader's story: read more of it
-    best.sort(key=lambda c: c.kind != "article" and not facts.names)  # the article's timeframe before a reader's
-    for top in best:
+    for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
-        same = [top] + [c for c in facts.candidates if c.key == top.key and c is not top and top.kind == "article"]
+        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
-            who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
-            return Lead(f"{who} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
-    where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
-    return Lead(f"{where} no timeframe for that.", "no duration")
+            return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
+    return Lead(f"{_none_given(facts)} no timeframe for that.", "no duration")
 
 
 def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
     """"How many texts a day is too many?": the number the answering sentence gives, or that there is none."""
     if not HOW_MANY.search(question) or HOW_LONG.search(question):
         return None
-    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
-    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
-    for c in sorted(pool, key=lambda c: -c.score)[:3]:
+    for c in _answering(facts, 3):
         m = NUMBER.search(c.text)
         if m:
-            who = "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
-            return Lead(f"{who} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
-    where = "The article gives" if not facts.names else f"{_and(list(facts.names))}’s comments give"
-    return Lead(f"{where} no number for that.", "no number")
+            return Lead(f"{_whose(c)} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
+    return Lead(f"{_none_given(facts)} no number for that.", "no number")
+
+
+def _answering(facts: Facts, n: int) -> list[Candidate]:
+    """The best ``n`` sentences that may hold a timeframe or a number: a named reader's own ("how long had
+    Munchkins been with him?"), otherwise the article's (readers' stories are full of durations of their
+    own: "he wants to be alone for two weeks!" is no rule)."""
+    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
+    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
+    return sorted(pool, key=lambda c: -c.score)[:n]
+
+
+def _whose(c: Candidate) -> str:
+    return "The article" if c.kind == "article" else f"{c.author or 'A reader'}’s comment"
+
+
+def _none_given(facts: Facts) -> str:
+    return "The article gives" if not facts.names else f"{and_list(list(facts.names))}’s comments give"
 
 
 def _duration(text: str, question: str = ""):
@@ -248,8 +253,7 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     top = max(facts.candidates, key=lambda c: c.score, default=None)
     if top is None or top.sim < TOLD_SIM or not PROHIBITION.search(top.text):
         return None
-    asked = set(tokenize(question)) - _META
-    if len(asked & set(tokenize(top.text))) < 2:
+    if len(_topic_words(question) & set(tokenize(top.text))) < 2:
         return None  # a prohibition about something else
     who = "the article" if top.kind == "article" else top.author or "a reader"
     if top.kind == "comment" and facts.authors.get(top.doc) == top.author:
@@ -262,8 +266,9 @@ def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
     if not MUST_I.search(question):
         return None
+    asked = _topic_words(question)
     for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
-        if c.sim >= REQUIRED_SIM and NOT_REQUIRED.search(c.text) and (set(tokenize(question)) - _META) & set(tokenize(c.text)):
+        if c.sim >= REQUIRED_SIM and NOT_REQUIRED.search(c.text) and asked & set(tokenize(c.text)):
             who = "the article" if c.kind == "article" else c.author or "a reader"
             return Lead(f"No: {who} says you don’t have to.", "not required", first=(c.start, c.end))
     return None
@@ -274,11 +279,17 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     article"): say that it does not answer it, and show where it says so."""
     if kind in ("said", "thread", "opinion") or facts.names:
         return None
+    asked = _topic_words(question)
     for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
         if (c.kind == "article" and c.sim >= DEFER_SIM and DEFERS.search(c.text)
-                and (set(tokenize(question)) - _META) & set(tokenize(c.text))):  # deferred *this*: a shared word
+                and asked & set(tokenize(c.text))):  # deferred *this*: a shared word
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     return None
+
+
+def _topic_words(question: str) -> set[str]:
+    """The question's word stems that name a topic, not the asking ("what does the article say about")."""
+    return set(tokenize(question)) - _META
 
 
 def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
@@ -304,10 +315,12 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     return list(dict.fromkeys(out))
 
 
-def asked_for(question: str, vocabulary: frozenset[str]) -> list[str]:
+def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
     """What the question asks the text for, when the post never uses it: "what supplements does the
-    article recommend?" asks for supplements, however everyday the word."""
-    m = ASKED_THING.search(question)
+    article recommend?" asks for supplements, however everyday the word. ``names``: people the post
+    mentions, who may be the subject ("what foods does Renee recommend?")."""
+    subjects = "".join(f"|{re.escape(n)}" for n in sorted(names))
+    m = re.search(ASKED_THING.format(names=subjects), question, re.I)
     if not m:
         return []
     words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if w.lower() not in ("or", "and", "kind", "kinds", "type", "types", "sort", "of")]
@@ -325,7 +338,7 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     best = max((c.sim for c in facts.candidates), default=0.0)
     if best >= COVERED_SIM:
         return None
-    missing = missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary)
+    missing = missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")
@@ -374,8 +387,16 @@ def vocabulary_of(*texts: str) -> frozenset[str]:
     return frozenset(w for t in texts for w in tokenize(t))
 
 
-def _and(names: list[str]) -> str:
+def and_list(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def who_named(author: str | None, nobody: str = "a reader who left no name") -> str:
+    """A commenter as an answer names them; ``nobody`` for a comment with no name."""
+    from index.parse import NO_AUTHOR
+
+    return author if author and author != NO_AUTHOR else nobody
 
 
 def _or(words: list[str]) -> str:

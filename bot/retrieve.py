@@ -15,7 +15,7 @@ from index.chunk import Chunk
 from index.store import IndexVersion
 
 from .answer import Source
-from .intent import ABOUT_POST, ALL_STEPS, WHAT_TO_DO
+from .intent import wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -181,7 +181,7 @@ class HybridRetriever:
             return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
         base = self._echo(query, base, filters)
         if intent.kind == "advice":
-            base = self._whole_list(base, every=bool(WHAT_TO_DO.search(query) or ABOUT_POST.search(query) or ALL_STEPS.search(query)))
+            base = self._whole_list(base, every=wants_whole_list(query))
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):

@@ -15,7 +15,8 @@ from typing import Iterator
 
 
 from ..answer import Source
-from ..compose import Composer, Plan, Quote, who_named
+from ..compose import Composer, Plan, Quote
+from ..leads import who_named
 
 _ARTICLE_LEADS = ("The article says: ", "It adds: ", "It also says: ")
 _READER_LEADS = ("{who} wrote: ", "{who} also wrote: ")
