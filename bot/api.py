@@ -33,7 +33,7 @@ from index.understand import PostModels
 from .abstain import ABSTAIN_TEXT, Decision, decide
 from .safety.flags import is_danger
 from .answer import Answer, AnswerMeta, Citation, SafetyReport, Source, TextDelta
-from .cite import LEAD_LINE, CitationVerifier, citation_for, record_at
+from .cite import CitationVerifier, citation_for, record_at
 from .intent import ABOUT_POST, intent_for, shown_in
 from .posts import Post, posts_in
 from .condense import condense, is_challenge
@@ -405,8 +405,9 @@ class Bot:
         # safety-shaped answer is the first thing shown.
         live = on_delta if self.generator.name != "extractive" and not is_danger(report.flags) else None
         t = time.perf_counter()
+        plan = self.composer.plan(question, sources, turn.intent)  # once: the generator writes it, the verifier checks its lead
         draft_parts = []
-        for piece in self.generator.stream(question, sources, turn.history, intent=turn.intent):
+        for piece in self.generator.stream(question, sources, turn.history, intent=turn.intent, plan=plan):
             draft_parts.append(piece)
             if live:
                 live(piece)
@@ -415,7 +416,7 @@ class Bot:
         t = time.perf_counter()
         draft = "".join(draft_parts)
         # a lead (a bold line stating a fact) stays only if it is the one the index's facts give (bot/leads.py)
-        leads = self._leads(question, sources, turn.intent) if LEAD_LINE.search(draft) else frozenset()
+        leads = frozenset(line.strip() for line in plan.note.splitlines() if line.strip())
         checked = self.verifier.verify(draft, sources, self._current_version().sources, leads=leads)
         turn.timings["verify"] = time.perf_counter() - t
         meta.lead = next((line for line in checked.text.splitlines() if line.strip() in leads), "")
@@ -473,11 +474,6 @@ class Bot:
             return ""
         models = version.post_models
         return models.posts[post].title if post in models.posts else models.title()
-
-    def _leads(self, question: str, sources: list[Source], intent) -> frozenset[str]:
-        """The lead lines the plan for this question states: facts read off the index, nothing else."""
-        plan = self.composer.plan(question, sources, intent)
-        return frozenset(line.strip() for line in plan.note.splitlines() if line.strip())
 
     def _version_or_none(self):
         try:

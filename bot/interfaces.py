@@ -39,7 +39,7 @@ class Generator(Protocol):
     name: str
     prompt_version: str | None
 
-    def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]: ...
+    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]: ...
 
 
 @runtime_checkable

@@ -29,9 +29,9 @@ class ExtractiveGenerator:
     def __init__(self, composer: Composer):
         self.composer = composer
 
-    def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]:
-        plan = self.composer.plan(question, sources, intent)
-        yield from render(plan)
+    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]:
+        """``plan``: the composer's plan when the caller made it already (the Bot does), else made here."""
+        yield from render(plan if plan is not None else self.composer.plan(question, sources, intent))
 
 
 def render(plan: Plan) -> Iterator[str]:

@@ -71,10 +71,11 @@ class LLMGenerator:
         )
         return [SystemMessage(system), HumanMessage(user)]
 
-    def stream(self, question: str, sources: list[Source], history=None, intent=None) -> Iterator[str]:
+    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]:
         """The plan's lead first (facts read off the index, bot/leads.py: never the model's words), then
-        the model's draft from the planned passages."""
-        plan = self.composer.plan(question, sources, intent) if self.composer is not None else None
+        the model's draft from the planned passages. ``plan``: when the caller made it already."""
+        if plan is None and self.composer is not None:
+            plan = self.composer.plan(question, sources, intent)
         if plan is not None and plan.note:
             yield plan.note + "\n"
         messages = self.messages(question, sources, history, intent, plan=plan)
