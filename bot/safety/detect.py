@@ -250,7 +250,8 @@ class Detector:
         broad_of = {flag: [pattern_hits(s, flag, "broad") for s in sentences] for flag in strong_of}
         # "list the five rules": a word the indexed post itself uses ("rules", "instructions", "character")
         # is the post's, not a request about the bot's own; only a strong pattern makes it an injection
-        post_word = [any(w in vocabulary for w in re.findall(r"[a-z]+", " ".join(hits).lower())) for hits in broad_of[Flag.INJECTION]]
+        post_word = [any(w in vocabulary for h in hits for w in re.findall(r"[a-z]+", h.split(": ", 1)[-1].lower()))
+                     for hits in broad_of[Flag.INJECTION]]  # the matched words ("broad: rules" -> rules), not the label
         broad_of[Flag.INJECTION] = [[] if mine else hits for hits, mine in zip(broad_of[Flag.INJECTION], post_word)]
         if self.patterns:
             for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION):
