@@ -25,14 +25,6 @@ sys.path.insert(0, str(ROOT))
 SPLITS = {"dev": ROOT / "seeds/eval/lead.dev.v1.yaml", "test": ROOT / "seeds/eval/lead.test.v1.yaml"}
 
 
-def post_file(slug: str) -> Path:
-    for folder in (ROOT / "seeds", ROOT / "seeds/posts", ROOT / "seeds/eval/dev-posts"):
-        path = folder / f"{slug}.txt"
-        if path.is_file():
-            return path
-    raise SystemExit(f"no post file for {slug!r} under seeds/")
-
-
 def answers(code: Path, store: Path, split: Path) -> dict:
     """Every question of ``split`` asked by the Bot of the checkout at ``code`` (in a child process)."""
     script = (
@@ -70,6 +62,8 @@ def main() -> None:
     args = ap.parse_args()
     chosen = {name: SPLITS[name] for name in args.splits.split(",")}
     import yaml
+
+    from bot.eval.lead import post_file
 
     slugs = sorted({c["post"] for p in SPLITS.values() for c in yaml.safe_load(p.read_text(encoding="utf-8"))["cases"]})
     with tempfile.TemporaryDirectory(prefix="lead-") as tmp:
