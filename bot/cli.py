@@ -197,16 +197,14 @@ def cmd_posts(args) -> int:
 
     settings = _settings(args)
     version = IndexVersion.open(settings.store_dir, settings.chroma_url)
-    models = version.post_models
-    from collections import Counter
+    from bot.posts import posts_in
 
-    comments_in = Counter(r.doc for r in version.records if r.kind == "comment")  # one pass, not one per post
+    models = version.post_models
     rows = []
-    for doc in sorted(version.sources):
-        model = models.posts.get(doc)
-        comments = comments_in[doc]
+    for post in posts_in(version):  # slug order, comments counted in one pass
+        model = models.posts.get(post.slug)
         reviewed = [m.split(":", 1)[1] for m in (model.made_with if model else ()) if m.startswith("reviewed:")]
-        rows.append({"post": doc, "title": model.title if model else "", "comments": comments,
+        rows.append({"post": post.slug, "title": model.title if model else "", "comments": post.comments,
                      "author": model.author if model else None, "reviewed": reviewed, "modelled": model is not None})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
