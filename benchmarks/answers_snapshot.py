@@ -9,7 +9,8 @@ sets (with their ``then`` follow-ups) and the judged rounds on the bundled index
 index of every bundled post, each post's questions and lead split questions scoped to their post, and
 the disclosure probes (a disclosure, "I'm safe now", an article question) on every post. Each keeps the text,
 the citations (post, record, exact span), the safety decision (flags, tier, care, helplines,
-perspectives, withheld) and the lead. Run it twice on one code first: the run is deterministic.
+perspectives, withheld) and the lead. The run is deterministic: it re-executes itself with
+PYTHONHASHSEED=0, since a few choices still follow set order (which string hashing changes per process).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -38,6 +40,8 @@ def view(a) -> dict:
 
 
 def main() -> None:
+    if os.environ.get("PYTHONHASHSEED") != "0":  # the same set order in every run
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="JSON file to write")
     ap.add_argument("--store", help="index folder (default: the configured store)")
@@ -67,7 +71,6 @@ def main() -> None:
             rows[f"{name}/{case.get('id', i)}"] = view(first)
             if case.get("then"):
                 rows[f"{name}/{case.get('id', i)}/then"] = view(bot.ask(case["then"], history=[(case["text"], first.text)]))
-    Path(args.out).write_text(json.dumps(rows, indent=0, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     for name in JUDGED:
         data = yaml.safe_load(bundled("seeds", "eval", "judged", f"{name}.questions.yaml").read_text(encoding="utf-8"))
         for case in data["questions"]:
@@ -76,6 +79,7 @@ def main() -> None:
                 history.append((turn["user"], bot.ask(turn["user"], history=list(history)).text))
             rows[f"{name}/{case['id']}"] = view(bot.ask(case["question"], history=history))
     rows.update(every_post(args.posts_store))
+    Path(args.out).write_text(json.dumps(rows, indent=0, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     print(f"{len(rows)} answers -> {args.out}")
 
 

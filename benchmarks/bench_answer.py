@@ -60,7 +60,7 @@ def main() -> None:
             lat["LangChain tutorial (k=4)"]["retrieve"].append(t)
             rows["LangChain tutorial (k=4)"].append([set(s.record_ids) for s in theirs])
             t0 = time.perf_counter()
-            "".join(bot.generator.stream(case.question, theirs))
+            "".join(bot.generator.stream(case.question, theirs, plan=bot.plan(case.question, theirs)))
             lat["LangChain tutorial (k=4)"]["answer"].append(t + time.perf_counter() - t0)
 
         print(f"{len(cases)} single-turn questions with gold sources (qa.v1), load {os.getloadavg()[0]:.1f}")

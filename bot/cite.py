@@ -72,15 +72,23 @@ def is_framing(line: str) -> bool:
 
 
 class CitationVerifier:
-    def __init__(self, scorer: SupportScorer, lookup, threshold: float = SUPPORTED):
-        """lookup(source, start, end) -> Citation fields for a seed span (record id, author, ...)."""
+    def __init__(self, scorer: SupportScorer, threshold: float = SUPPORTED):
         self.scorer = scorer
-        self.lookup = lookup
         self.threshold = threshold
 
-    def verify(self, draft: str, sources: list[Source], texts: dict[str, str], leads: frozenset[str] | None = None) -> Verification:
-        """``leads``: the bold fact lines the answer may state (the plan's, bot/leads.py); any other bold
-        line that states something (ends with a full stop) is dropped and counted. None: not checked."""
+    def verify(self, draft: str, sources: list[Source], version, leads: frozenset[str] | None = None) -> Verification:
+        """``version``: the index version the sources come from (its texts and records give each citation's
+        exact span, record and author). ``leads``: the bold fact lines the answer may state (the plan's,
+        bot/leads.py); any other bold line that states something (ends with a full stop) is dropped and
+        counted. None: not checked."""
+        texts = version.sources
+
+        def cite(source: Source, start: int, end: int, n: int, support: float) -> Citation:
+            """The Citation of ``seed[start:end]`` inside one of the source's records."""
+            records = version.records_by_id
+            record = record_at(records, source, start) or records[f"{source.doc}/{source.record_ids[0]}"]
+            return citation_for(version, record, start, end, n, support)
+
         result = Verification(text="", citations=[])
         keys: dict[tuple[int, int, int], int] = {}  # (source rank, start, end) -> citation n
         out_lines = []
@@ -91,7 +99,7 @@ class CitationVerifier:
             if is_framing(line):
                 out_lines.append(line)
                 continue
-            quoted = self._quoted_line(line, sources, texts, keys, result)
+            quoted = self._quoted_line(line, sources, texts, keys, result, cite)
             if quoted is not None:  # one verbatim quote, possibly of several sentences: one claim
                 if quoted:
                     out_lines.append(quoted)
@@ -99,7 +107,7 @@ class CitationVerifier:
             kept = []
             for s, e in sentence_spans(line):
                 sentence = line[s:e]
-                fixed = self._sentence(sentence, sources, texts, keys, result)
+                fixed = self._sentence(sentence, sources, texts, keys, result, cite)
                 if fixed:
                     kept.append(fixed)
             if kept:
@@ -108,7 +116,7 @@ class CitationVerifier:
         result.text = _drop_empty_headings(result.text)
         return result
 
-    def _quoted_line(self, line, sources, texts, keys, result) -> str | None:
+    def _quoted_line(self, line, sources, texts, keys, result, cite) -> str | None:
         """A line that is a lead-in, one “quote” and its markers: the quote must be verbatim in a cited
         passage; its citation covers the whole quote. None when the line is not of that shape."""
         m = QUOTED_LINE.match(line)
@@ -126,14 +134,14 @@ class CitationVerifier:
             key = (n, *span)
             if key not in keys:
                 keys[key] = len(result.citations) + 1
-                result.citations.append(self.lookup(src, span[0], span[1], keys[key], 1.0))
+                result.citations.append(cite(src, span[0], span[1], keys[key], 1.0))
             if n not in valid:
                 result.reassigned += 1
             return f"{m.group('lead')}“{quote}” [{keys[key]}]"
         result.unsupported += 1
         return ""
 
-    def _sentence(self, sentence, sources, texts, keys, result) -> str | None:
+    def _sentence(self, sentence, sources, texts, keys, result, cite) -> str | None:
         valid, invalid = parse_markers(sentence, len(sources))
         result.invalid_markers.extend(invalid)
         bare = markers.strip(sentence).strip()
@@ -162,7 +170,7 @@ class CitationVerifier:
             key = (n, qs, qe)
             if key not in keys:
                 keys[key] = len(result.citations) + 1
-                result.citations.append(self.lookup(sources[n - 1], qs, qe, keys[key], round(score, 3)))
+                result.citations.append(cite(sources[n - 1], qs, qe, keys[key], round(score, 3)))
             if keys[key] not in numbers:
                 numbers.append(keys[key])
         return bare + "".join(f" [{k}]" for k in numbers)

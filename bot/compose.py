@@ -1,6 +1,6 @@
 """The answer plan: which exact sentences answer the question, in what order, with what relation.
 
-    plan = Composer(scorer, texts_for, records_for, headings_for).plan(question, sources, intent)
+    plan = Composer(scorer, version, graph).plan(question, sources, intent)
     plan.quotes   # [Quote(source, start, end, text, role, relation, step, ...)], best answer first
 
 Both generators draft from the same plan: the extractive one writes it out with template words
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.chunk import is_step
+from index.store import IndexVersion
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
@@ -36,8 +37,8 @@ from .answer import Source
 from .cite import record_at
 from .intent import wants_whole_list
 from .leads import and_list, who_named
-from .retrieve import named_in
-from .support import coverage
+from .retrieve import ReplyGraph, named_in
+from .support import SupportScorer, coverage
 
 MIN_SCORE = 0.3
 MAX_QUOTES = 5
@@ -116,28 +117,21 @@ class _Candidate:
 
 
 class Composer:
-    def __init__(self, scorer, texts_for, records_for, headings_for=None, stances_for=None, stance_quotes_for=None,
-                 graph_for=None, models_for=None):
-        """texts_for() -> {doc: seed}; records_for() -> {"doc/record id": Record};
-        headings_for() -> {doc: start offsets of headings}; stances_for() -> {"doc/record id": stance};
-        stance_quotes_for() -> {"doc/record id": start of its stance sentence}; graph_for() -> ReplyGraph.
-        Stances and stance sentences come from the index's model of each post (index/understand)."""
+    def __init__(self, scorer: SupportScorer, version: IndexVersion, graph: ReplyGraph | None = None):
+        """A composer reads one index version (``version.sources``, ``records_by_id``, ``heading_starts`` and
+        its model of each post: stances, stance sentences, questions answered) and who replied to whom
+        (``graph``). The Bot builds one per version, beside that version's retriever."""
         self.scorer = scorer
-        self.texts_for = texts_for
-        self.records_for = records_for
-        self.headings_for = headings_for or (lambda: {})
-        self.stances_for = stances_for or (lambda: {})
-        self.stance_quotes_for = stance_quotes_for or (lambda: {})
-        self.graph_for = graph_for  # () -> the index's ReplyGraph (who replied to whom), if known
-        self.models_for = models_for  # () -> the index's PostModels (stances, questions answered), if known
+        self.version = version
+        self.graph = graph
         # what the leads read off each post, computed once: word stems, unanswered questions' words, passages,
-        # title words; keyed by what they are of (a post's text length, the models object) so a new index is new
+        # title words; keyed by what they are of (a post's text length, the models object)
         self._cache: dict[tuple, object] = {}
 
     # --- candidates ---------------------------------------------------------
 
     def candidates(self, question: str, sources: list[Source]) -> list[_Candidate]:
-        texts, records, headings = self.texts_for(), self.records_for(), self.headings_for()
+        texts, records, headings = self.version.sources, self.version.records_by_id, self.version.heading_starts
         out: list[_Candidate] = []
         seen: set[tuple[int, int]] = set()
         for src in sources:
@@ -212,7 +206,7 @@ class Composer:
                     c.score += ENDING_WEIGHT * (c.start - c.record.start) / (c.record.end - c.record.start)
                 if ADVICE_ASKED.search(question) and advice_score(c.text):
                     c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
-            elif kind in ("advice", "why", "yesno") and self.stances_for().get(_key(c.record)) in ("question", "story"):
+            elif kind in ("advice", "why", "yesno") and self.version.post_models.stances().get(_key(c.record)) in ("question", "story"):
                 c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
 
     # --- the plan -----------------------------------------------------------
@@ -303,7 +297,7 @@ class Composer:
             if m:
                 by_step.setdefault(int(m.group(1)), []).append(c)
         out = []
-        texts = self.texts_for()
+        texts = self.version.sources
         for number in sorted(by_step):
             first = min(by_step[number], key=lambda c: c.start)
             record = first.record
@@ -329,8 +323,8 @@ class Composer:
         """The first instruction after a step that opens by pointing at another one: in the step's own
         paragraph, else the paragraph that follows it (before the next step or heading); the sentence a
         colon introduces ("ask yourself:") is the instruction itself. ``span`` when there is none."""
-        seed = self.texts_for()[doc]
-        records = sorted((r for k, r in self.records_for().items() if k.startswith(doc + "/") and r.start >= record.start
+        seed = self.version.sources[doc]
+        records = sorted((r for k, r in self.version.records_by_id.items() if k.startswith(doc + "/") and r.start >= record.start
                           and r.kind == "article"), key=lambda r: r.start)[:3]
         for i, r in enumerate(records):
             if i and (is_step(r) or r.id.endswith(":heading")):
@@ -349,7 +343,7 @@ class Composer:
 
     def _echo(self, cands: list[_Candidate]) -> list[Quote]:
         """A reader asked the same thing: their question is context, quoted as asked (never as the answer)."""
-        stances = self.stances_for()
+        stances = self.version.post_models.stances()
         comments = [c for c in cands if c.source.kind == "comment" and stances.get(_key(c.record)) == "question"
                     and _asks(c.text) and c.sim >= ECHO]
         best = max(comments, key=lambda c: c.sim, default=None)
@@ -359,7 +353,7 @@ class Composer:
 
     def _thread_plan(self, question: str, cands: list[_Candidate], intent) -> Plan:
         """Who said what to whom: the named commenters' words and the replies, with the relation named."""
-        records = self.records_for()
+        records = self.version.records_by_id
         names = {n.casefold() for n in intent.names}
         by_record: dict[str, list[_Candidate]] = {}
         for c in cands:
@@ -388,7 +382,7 @@ class Composer:
                 quotes.append(self._quote(c, role, relation))
             if len(quotes) >= MAX_QUOTES:
                 break
-        note = self._no_replies(question, self.graph_for(), names) if intent.kind == "thread" and self.graph_for else ""
+        note = self._no_replies(question, self.graph, names) if intent.kind == "thread" and self.graph is not None else ""
         note = self._answered_lead(question, intent) or note
         if not quotes:
             return Plan(intent.kind, self._pick(cands, []), note)
@@ -402,9 +396,9 @@ class Composer:
     def _facts(self, cands: list[_Candidate], sources: list[Source], intent) -> leads.Facts:
         """What bot/leads.py may state, read off the index for the posts this answer draws on."""
         posts = list(dict.fromkeys(s.doc for s in sources))
-        texts = self.texts_for()
-        models = self.models_for() if self.models_for else None
-        graph = self.graph_for() if self.graph_for else None
+        texts = self.version.sources
+        models = self.version.post_models
+        graph = self.graph
         replied: dict[str, list[str]] = {}
         if models is not None and graph is not None:
             for post in posts:
@@ -437,7 +431,7 @@ class Composer:
         """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""
         key = ("#passages", posts)
         if key not in self._cache:
-            self._cache[key] = tuple((r.kind, r.author, normalise(r.text)) for k, r in self.records_for().items()
+            self._cache[key] = tuple((r.kind, r.author, normalise(r.text)) for k, r in self.version.records_by_id.items()
                                           if r.doc in posts and r.kind in ("article", "comment"))
         return self._cache[key]
 
@@ -452,7 +446,7 @@ class Composer:
             for _, q in asks:
                 rest = rest.replace(q, " ")
             others = leads.vocabulary_of(rest)
-            records = self.records_for()
+            records = self.version.records_by_id
             found = {}
             for r, q in asks:
                 for w in leads.vocabulary_of(q) - others:
@@ -462,7 +456,7 @@ class Composer:
 
     def _topic_words(self) -> set[str]:
         """Stems of the indexed posts' titles."""
-        models = self.models_for() if self.models_for else None
+        models = self.version.post_models
         if models is None:
             return set()
         key = ("#topic", id(models))
@@ -498,12 +492,12 @@ class Composer:
     def _stance_lead(self, question: str, sources: list[Source]) -> str:
         """"Readers who disagreed with the article: A, B and C." The whole set, from the post model's
         stances of the posts the answer draws on, whatever the retrieval found."""
-        models = self.models_for() if self.models_for else None
+        models = self.version.post_models
         posts = list(dict.fromkeys(s.doc for s in sources))
         if models is None or not posts:
             return ""
         comments = [r for p in posts if p in models.posts for r in models.posts[p].comments() if not r.by_author]
-        records = self.records_for()
+        records = self.version.records_by_id
 
         def names(*stances: str) -> list[str]:
             out = [records[r.key].author for r in comments if r.stance and r.stance.value in stances and r.key in records]
@@ -532,8 +526,8 @@ class Composer:
         answered the question her comment asks, or that nobody did (and who replied about something
         else); for a comment that asks nothing, who replied to it. "Did the author reply to X?" counts
         the author's replies only."""
-        models = self.models_for() if self.models_for else None
-        graph = self.graph_for() if self.graph_for else None
+        models = self.version.post_models
+        graph = self.graph
         yes_no = bool(YES_NO.match(question))
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
             r"|repl\w*|wrote back|(?:get|got|gets) (?:told|an answer|a reply)|hear\w* back)\b" if yes_no else r")\b")
@@ -598,10 +592,10 @@ class Composer:
 
     def _opinion_plan(self, cands: list[_Candidate]) -> Plan:
         """Readers' views, grouped by their stance (the post model: reviewed where a person reviewed it)."""
-        stances = self.stances_for()
+        stances = self.version.post_models.stances()
         # a reader's view is in their comment as a whole: the retrieved comments count, however
         # loosely one sentence matches "who disagreed?"
-        hints = self.stance_quotes_for()
+        hints = self.version.post_models.quotes()
         # a reader's reviewed stance sentence speaks for their view: where it was retrieved, it is the
         # one quoted, so "push back" never heads deadlock's "As a man I completely agree with this article."
         speaks = {_key(c.record) for c in cands if hints.get(_key(c.record)) and normalise(hints[_key(c.record)]) in c.text}

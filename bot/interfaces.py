@@ -1,19 +1,27 @@
 """The parts a ``Bot`` is wired from, as declared interfaces (``typing.Protocol``).
 
     Embedder      texts -> vectors (index/embed.py: the packaged MiniLM, torch or ONNX)
-    Retriever     query -> ranked Sources (bot/retrieve.py: HybridRetriever)
-    Generator     question + Sources -> a draft with [n] markers (bot/generate/: extractive, LLM)
+    Retriever     query -> ranked Sources, routed by intent (bot/retrieve.py: HybridRetriever)
+    Generator     question + the answer plan -> a draft with [n] markers (bot/generate/: extractive, LLM)
     SafetyPolicy  checks, screening and policy around an answer (bot/safety/: SafetyLayer)
 
 ``Bot(retriever=..., embeddings=..., safety=..., chat_model=...)`` accepts anything that has these
-methods; the test doubles in tests/ implement them, and tests check that the real parts do.
+methods; the test doubles in tests/fakes.py implement them, and the type checker (`make typecheck`)
+checks both the real parts and the doubles against them.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol, runtime_checkable
 
 from .answer import Answer, SafetyReport, Source
+
+if TYPE_CHECKING:  # types only: these modules import this one's users
+    from index.store import IndexVersion
+
+    from .compose import Plan
+    from .intent import Intent
+    from .retrieve import Filters, ReplyGraph
 
 
 @runtime_checkable
@@ -28,10 +36,17 @@ class Embedder(Protocol):
 @runtime_checkable
 class Retriever(Protocol):
     mode: str
+    version: IndexVersion  # the index it searches
 
-    def search(self, query: str, k: int = 6, filters=None) -> list[Source]: ...
+    @property
+    def graph(self) -> ReplyGraph: ...  # who replied to whom in that index
 
-    def search_for(self, query: str, intent=None, k: int = 6, filters=None, also: str | None = None) -> list[Source]: ...
+    def search(self, query: str, k: int = 6, filters: Filters | None = None) -> list[Source]: ...
+
+    def search_for(self, query: str, intent: Intent | None = None, k: int = 6, filters: Filters | None = None,
+                   also: str | None = None) -> list[Source]: ...
+
+    def coverage(self, query: str, sources: list[Source]) -> float: ...
 
 
 @runtime_checkable
@@ -39,7 +54,7 @@ class Generator(Protocol):
     name: str
     prompt_version: str | None
 
-    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]: ...
+    def stream(self, question: str, sources: list[Source], history=None, *, plan: Plan | None) -> Iterator[str]: ...
 
 
 @runtime_checkable
@@ -50,8 +65,10 @@ class SafetyPolicy(Protocol):
 
     def short_circuit(self, report: SafetyReport, title: str = "") -> str | None: ...
 
-    def still_off_topic(self, report: SafetyReport, about_commenters: bool, covered) -> bool: ...
+    def still_off_topic(self, report: SafetyReport, about_commenters: bool, covered: Callable[[], bool]) -> bool: ...
 
-    def screen_sources(self, sources: list[Source], report: SafetyReport | None = None, version=None) -> list[Source]: ...
+    def screen_sources(self, sources: list[Source], report: SafetyReport | None = None,
+                       version: IndexVersion | None = None) -> list[Source]: ...
 
-    def apply(self, answer: Answer, report: SafetyReport, index_version=None, retrieve_fn=None) -> Answer: ...
+    def apply(self, answer: Answer, report: SafetyReport, index_version: IndexVersion | None = None,
+              retrieve_fn: Callable[..., list[Source]] | None = None) -> Answer: ...

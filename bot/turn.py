@@ -1,8 +1,8 @@
-"""One question's way through the Bot: a typed record the chain's steps fill in, in order.
+"""One question's way through the Bot: a typed record the steps of bot/flow.py fill in, in order.
 
     Turn(question, history, k, filters)          what was asked
       .text, .query, .intent, .report, .timings  prepare: cleaned, condensed, classified, checked
-      .index, .sources                           retrieve: the index version read, the passages found
+      .looked_up, .sources                       look_up: whether the post was searched, the passages found
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from .answer import SafetyReport, Source
+from .intent import Intent
 
 
 @dataclass
@@ -22,8 +23,8 @@ class Turn:
     started: float = field(default_factory=time.perf_counter)
     text: str = ""  # the cleaned question (or, after "yes, I'm safe", the question the check-in held back)
     query: str = ""  # what is retrieved for: a follow-up joined with what it follows
-    intent: object = None  # bot.intent.Intent
+    intent: Intent | None = None
     report: SafetyReport = field(default_factory=SafetyReport)
     timings: dict[str, float] = field(default_factory=dict)
-    index: tuple | None = None  # (IndexVersion, retriever) this question reads; None when nothing is looked up
+    looked_up: bool = False  # the post was searched (not for care first, injection)
     sources: list[Source] = field(default_factory=list)

@@ -16,8 +16,8 @@ def bot(fake_store, fake_embeddings):
 
 
 def _plan(bot, question, intent):
-    sources = bot.retriever.search_for(question, intent, k=6)
-    return bot.composer.plan(question, sources, intent), sources
+    sources = bot.reading().retriever.search_for(question, intent, k=6)
+    return bot.reading().composer.plan(question, sources, intent), sources
 
 
 def test_every_planned_quote_is_an_exact_span_of_the_seed(bot):
@@ -46,7 +46,7 @@ def test_a_readers_question_is_never_the_answer(bot):
 
 
 def test_a_sentence_that_leans_on_the_one_before_brings_it(bot):
-    cands = bot.composer.candidates("receive him openly with love", bot.retriever.search("receive him openly with love", k=6))
+    cands = bot.reading().composer.candidates("receive him openly with love", bot.reading().retriever.search("receive him openly with love", k=6))
     leaning = [c for c in cands if c.vector_text.startswith("This doesn’t make you a loser")]
     assert leaning and all(c.text.startswith("And when he does comes back") for c in leaning)
 
@@ -62,12 +62,12 @@ def test_replies_asked_for_a_comment_nobody_answered_are_said_to_be_none(bot):
 
 
 def test_a_push_back_heading_stands_only_over_the_sentence_that_pushes_back(bot):
-    hints = bot.composer.stance_quotes_for()
+    hints = bot.version.post_models.quotes()
     plan, _ = _plan(bot, "who disagreed with the article and why?", Intent("opinion"))
     pushing = [q for q in plan.quotes if q.role == "disagrees"]
     assert pushing and any(q.record_id == "comment:04-marilyn-crosbie" for q in plan.quotes)
     for q in pushing:  # Marilyn's "Something like this happened to me…" is no push-back
-        assert bot.composer.stances_for()[f"{q.source.doc}/{q.record_id}"] in ("disagrees", "nuance")
+        assert bot.version.post_models.stances()[f"{q.source.doc}/{q.record_id}"] in ("disagrees", "nuance")
         assert q.text.startswith(hints.get(q.record_id, "")), q.text
 
 
@@ -123,7 +123,7 @@ def test_the_steps_as_a_set_come_in_order_and_the_2nd_one_again_is_step_2(real_s
 def test_a_step_that_points_at_another_is_listed_by_what_it_asks(bot):
     """Step 3 opens "Part 2 (above) is going to prove to be the hardest": its list item is the question it asks."""
     q = "what are all the steps?"
-    plan = bot.composer.plan(q, bot.retriever.search(q, k=6), Intent("advice"))
+    plan = bot.reading().composer.plan(q, bot.reading().retriever.search(q, k=6), Intent("advice"))
     steps = {s.step: s.text for s in plan.quotes if s.role == "step"}
     assert steps.get(3, "").startswith("“do I really want to be in a relationship with another woman?")
     assert steps[3].endswith("MAN?”") and not any("Part 2 (above)" in t for t in steps.values())

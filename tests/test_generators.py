@@ -126,7 +126,7 @@ def test_unreachable_server_is_a_clear_generator_error(spec, monkeypatch):
     port = _closed_port()
     gen = make_generator(spec.format(port=port))
     with pytest.raises(GeneratorError) as err:
-        list(gen.stream("why?", [], None))
+        list(gen.stream("why?", [], None, plan=None))
     message = str(err.value)
     assert "cannot reach" in message and f"127.0.0.1:{port}" in message
     assert "--generator extractive" in message and "BOT_GENERATOR" in message
@@ -149,11 +149,11 @@ class FlakyChat:
 def test_one_retry_before_the_first_token(monkeypatch):
     monkeypatch.setattr("bot.generate.llm.RETRY_PAUSE", 0)
     chat = FlakyChat(failures=1)
-    assert "".join(LLMGenerator(chat, name="flaky").stream("q", [], None)).strip() == chat.reply
+    assert "".join(LLMGenerator(chat, name="flaky").stream("q", [], None, plan=None)).strip() == chat.reply
     assert chat.calls == 2
     chat = FlakyChat(failures=5)
     with pytest.raises(GeneratorError, match="cannot reach"):
-        list(LLMGenerator(chat, name="flaky").stream("q", [], None))
+        list(LLMGenerator(chat, name="flaky").stream("q", [], None, plan=None))
     assert chat.calls == 2  # one retry, not more
 
 
@@ -161,7 +161,7 @@ def test_non_transient_errors_are_not_retried(monkeypatch):
     monkeypatch.setattr("bot.generate.llm.RETRY_PAUSE", 0)
     chat = FlakyChat(failures=1, error=ValueError)
     with pytest.raises(GeneratorError, match="flaky"):
-        list(LLMGenerator(chat, name="flaky").stream("q", [], None))
+        list(LLMGenerator(chat, name="flaky").stream("q", [], None, plan=None))
     assert chat.calls == 1
 
 
@@ -311,7 +311,7 @@ def test_local_server_starts_once_per_process_and_streams(models_env, seed_text)
     assert len([r for r in server.running_servers() if r.path.name.startswith("SmolLM2")]) == 1
     short = LLMGenerator(chat_model_for(SMOL, max_tokens=48), name=SMOL)  # same server, shorter answer
     assert short.chat_model.openai_api_base == first.chat_model.openai_api_base
-    deltas = list(short.stream("What does oxytocin do to men?", _sources(seed_text), None))
+    deltas = list(short.stream("What does oxytocin do to men?", _sources(seed_text), None, plan=None))
     assert len(deltas) > 1 and "".join(deltas).strip()
 
 
@@ -324,7 +324,7 @@ def test_openai_spec_against_the_local_openai_compatible_server(models_env, monk
     assert make_generator(spec).name == spec
     remote = LLMGenerator(chat_model_for(spec, max_tokens=48), name=spec)
     assert remote.chat_model.openai_api_base == url and remote.chat_model.openai_api_key.get_secret_value() == "none"
-    deltas = list(remote.stream("Why do men pull away?", _sources(seed_text), [("Hi", "Hello.")]))
+    deltas = list(remote.stream("Why do men pull away?", _sources(seed_text), [("Hi", "Hello.")], plan=None))
     assert len(deltas) > 1 and "".join(deltas).strip()
 
 

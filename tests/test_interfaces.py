@@ -15,7 +15,7 @@ def test_real_parts_implement_the_interfaces(fake_store, fake_embeddings):
     retriever = HybridRetriever(IndexVersion.open(fake_store.store_dir), SupportScorer(fake_embeddings))
     assert isinstance(retriever, Retriever)
     assert isinstance(fake_embeddings, Embedder)
-    assert isinstance(ExtractiveGenerator(composer=None), Generator)
+    assert isinstance(ExtractiveGenerator(), Generator)
     assert isinstance(LLMGenerator(chat_model=None), Generator)
     assert isinstance(SafetyLayer(embeddings=fake_embeddings), SafetyPolicy)
 

@@ -309,7 +309,7 @@ def _ask_baseline(bot, baseline, case: Case) -> dict:
     sources = baseline.search(case.question, TUTORIAL_K)  # baselines retrieve on the bare question
     t_retrieve = time.perf_counter() - started
     t = time.perf_counter()
-    text = "".join(bot.generator.stream(case.question, sources, list(case.history)))
+    text = "".join(bot.generator.stream(case.question, sources, list(case.history), plan=bot.plan(case.question, sources)))
     t_generate = time.perf_counter() - t
     by_rank = {s.rank: s for s in sources}
     cited = {}

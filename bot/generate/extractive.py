@@ -15,7 +15,7 @@ from typing import Iterator
 
 
 from ..answer import Source
-from ..compose import Composer, Plan, Quote
+from ..compose import Plan, Quote
 from ..leads import who_named
 
 _ARTICLE_LEADS = ("The article says: ", "It adds: ", "It also says: ")
@@ -26,12 +26,10 @@ class ExtractiveGenerator:
     name = "extractive"
     prompt_version = None
 
-    def __init__(self, composer: Composer):
-        self.composer = composer
-
-    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]:
-        """``plan``: the composer's plan when the caller made it already (the Bot does), else made here."""
-        yield from render(plan if plan is not None else self.composer.plan(question, sources, intent))
+    def stream(self, question: str, sources: list[Source], history=None, *, plan: Plan | None) -> Iterator[str]:
+        """The composer's plan written out (None: there is nothing to write)."""
+        if plan is not None:
+            yield from render(plan)
 
 
 def render(plan: Plan) -> Iterator[str]:

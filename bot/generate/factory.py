@@ -16,22 +16,21 @@ from __future__ import annotations
 from index.errors import GeneratorError
 
 
-def make_generator(spec: str | None, chat_model=None, *, composer=None):
-    """``composer`` (bot/compose.py) plans the answer for every generator: the extractive one
-    writes the plan out, a model drafts from the planned passages only."""
+def make_generator(spec: str | None, chat_model=None):
+    """Every generator is handed the answer plan (bot/compose.py): the extractive one writes it out,
+    a model drafts from the planned passages only."""
     from .extractive import ExtractiveGenerator
     from .llm import LLMGenerator
 
     if chat_model is not None:
         injected = spec if spec and spec.strip() != "extractive" else None
-        return LLMGenerator(chat_model, name=injected or getattr(chat_model, "model_name", None) or type(chat_model).__name__,
-                            composer=composer)
+        return LLMGenerator(chat_model, name=injected or getattr(chat_model, "model_name", None) or type(chat_model).__name__)
     spec = (spec or "extractive").strip()
     if spec == "extractive":
-        return ExtractiveGenerator(composer)
+        return ExtractiveGenerator()
     model_spec, _, prompt = spec.partition("#")
     version = _prompt_version(prompt, spec)  # before a local server is started for nothing
-    return LLMGenerator(chat_model_for(model_spec), name=spec, prompt_version=version, composer=composer)
+    return LLMGenerator(chat_model_for(model_spec), name=spec, prompt_version=version)
 
 
 def _prompt_version(prompt: str, spec: str) -> str:

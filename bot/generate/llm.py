@@ -13,6 +13,7 @@ from index.errors import GeneratorError
 from index.parse import NO_AUTHOR
 
 from ..answer import Source
+from ..compose import Plan
 from ..prompts import load_prompt
 from .backends import RETRY_PAUSE, as_generator_error, describe_url, is_transient
 
@@ -29,7 +30,7 @@ def format_passages(sources: list[Source]) -> str:
     return "\n".join(blocks)
 
 
-def format_plan(plan) -> str:
+def format_plan(plan: Plan) -> str:
     """The planned quotes only, numbered by their passage, with who wrote them and to whom they
     replied: a short prompt (~100-400 tokens instead of every retrieved chunk)."""
     blocks = []
@@ -54,31 +55,27 @@ def format_history(history: list[tuple[str, str]] | None) -> str:
 
 
 class LLMGenerator:
-    def __init__(self, chat_model, name: str = "llm", prompt_version: str | None = None, composer=None):
+    def __init__(self, chat_model, name: str = "llm", prompt_version: str | None = None):
         self.chat_model = chat_model
         self.name = name
         self.prompt_version = prompt_version or DEFAULT_PROMPT
-        self.composer = composer  # plans which passages the prompt holds (bot/compose.py)
 
-    def messages(self, question: str, sources: list[Source], history=None, intent=None, plan=None):
+    def messages(self, question: str, sources: list[Source], history=None, plan: Plan | None = None):
+        """``plan`` (bot/compose.py) says which passages the prompt holds; None: every source."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        if plan is None and self.composer is not None:
-            plan = self.composer.plan(question, sources, intent)
         passages = format_plan(plan) if plan is not None and plan.quotes else format_passages(sources)
         system, user = load_prompt(self.prompt_version).render(
             question=question, passages=passages, history=format_history(history)
         )
         return [SystemMessage(system), HumanMessage(user)]
 
-    def stream(self, question: str, sources: list[Source], history=None, intent=None, plan=None) -> Iterator[str]:
+    def stream(self, question: str, sources: list[Source], history=None, *, plan: Plan | None) -> Iterator[str]:
         """The plan's lead first (facts read off the index, bot/leads.py: never the model's words), then
-        the model's draft from the planned passages. ``plan``: when the caller made it already."""
-        if plan is None and self.composer is not None:
-            plan = self.composer.plan(question, sources, intent)
+        the model's draft from the planned passages (None: from every source, and no lead)."""
         if plan is not None and plan.note:
             yield plan.note + "\n"
-        messages = self.messages(question, sources, history, intent, plan=plan)
+        messages = self.messages(question, sources, history, plan=plan)
         for attempt in (1, 2):  # one retry, only when the failure came before any text
             started = False
             try:
