@@ -197,7 +197,7 @@ def raw_rate(encode, texts: list[str]) -> float:
 
 
 def torch_encode(texts):
-    from index.embed import load_model
+    from index.packaged_model import load_model
 
     return load_model().encode(texts, batch_size=32, normalize_embeddings=True)
 
