@@ -336,7 +336,7 @@ class Precomputed:
 
 
 def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:
-    from index.store import server_client
+    from index.server import server_client
 
     port = free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"

@@ -30,7 +30,8 @@ from .packaged_model import MODEL_NAME
 from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
 from .understand import posts
-from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client, save_sentence_bank
+from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client, save_sentence_bank
+from .version import SCHEMA, Manifest
 
 ADD_BATCH = 2000
 
