@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index.build import build_index  # noqa: E402
 from index.chunk import chunk_records  # noqa: E402
 from index.config import DEFAULT_SEED, Settings  # noqa: E402
-from index.embed import PackagedEmbeddings, load_model  # noqa: E402
+from index.embed import PackagedEmbeddings  # noqa: E402
+from index.packaged_model import load_model  # noqa: E402
 from index.parse import parse_file  # noqa: E402
 from index.sentences import normalise, sentence_spans  # noqa: E402
 

@@ -197,7 +197,7 @@ def raw_rate(encode, texts: list[str]) -> float:
 
 
 def torch_encode(texts):
-    from index.embed import load_model
+    from index.packaged_model import load_model
 
     return load_model().encode(texts, batch_size=32, normalize_embeddings=True)
 
@@ -336,7 +336,7 @@ class Precomputed:
 
 
 def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:
-    from index.store import server_client
+    from index.server import server_client
 
     port = free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"

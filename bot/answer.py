@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .render import plain
+
 
 @dataclass(frozen=True)
 class Source:
@@ -137,8 +139,6 @@ class Answer:
     meta: AnswerMeta = field(default_factory=AnswerMeta)
 
     def __str__(self) -> str:
-        from .render import plain
-
         return plain(self)
 
     @property

@@ -334,7 +334,7 @@ def cmd_chat(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from bot.ui import serve
+    from bot.server import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth, mcp=args.mcp)
 

@@ -8,10 +8,12 @@ answer, then other perspectives, then the "not professional advice" note.
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from index.sentences import normalise
 
-from .answer import Answer, Citation
+if TYPE_CHECKING:  # annotations only: bot/answer.py imports this module for str(answer)
+    from .answer import Answer, Citation
 
 
 def where(c: Citation) -> str:

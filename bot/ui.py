@@ -630,10 +630,3 @@ def generator_choices(settings) -> list[str]:
     except Exception as exc:  # listing is a nicety; never stop the server for it
         log.info("could not list generators: %s", exc)
     return list(dict.fromkeys([settings.generator, "extractive", *found]))
-
-
-def serve(settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, mcp: bool = False) -> int:
-    """`bot serve`: the chat and the HTTP API in one process (see bot/server.py)."""
-    from .server import serve as serve_all
-
-    return serve_all(settings, host=host, port=port, auth=auth, mcp=mcp)

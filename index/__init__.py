@@ -2,7 +2,8 @@
 
     shared core    errors.py (the exception tree), config.py (settings, read in one place),
                    parse.py's Record (exact spans), sentences.py (sentence spans), lexical.py
-                   (the tokenizer), store.py / server.py (reading a published index: IndexVersion),
+                   (the tokenizer), version.py / store.py / server.py (reading a published index:
+                   IndexVersion, ServerIndexVersion, their base),
                    bundled/ (the data shipped with the code)
     write path     parse.py -> chunk.py -> embed*.py -> build.py -> store.py / publish.py
     read path      bot/ (question -> intent -> retrieve -> compose -> generate -> cite, safety around it)

@@ -23,13 +23,15 @@ from pathlib import Path
 
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
-from .embed import MODEL_NAME, PackagedEmbeddings, make_embeddings
+from .embed import PackagedEmbeddings, make_embeddings
 from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable, StoreError
 from .lexical import LexicalIndex, lexical_text
+from .packaged_model import MODEL_NAME
 from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
 from .understand import posts
-from .store import COLLECTION, SCHEMA, IndexVersion, Manifest, StoreLayout, chroma_client, save_sentence_bank
+from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client, save_sentence_bank
+from .version import SCHEMA, Manifest
 
 ADD_BATCH = 2000
 

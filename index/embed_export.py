@@ -27,7 +27,7 @@ from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
-from .embed import MODEL_NAME
+from .packaged_model import MODEL_NAME, load_model
 from .embed_onnx import DIMENSION, OnnxModel
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,6 @@ def export(models_dir: Path, model=None) -> Path | None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         import torch
-
-        from .embed import load_model
 
         model = model or load_model()
         transformer = model[0].auto_model.eval()

@@ -28,7 +28,8 @@ from datetime import datetime, timezone
 from .chunk import Chunk
 from .errors import IndexBusy, StoreError
 from .server import KINDS, LOCK, NO_VECTOR, PAGE, ChromaServer, collection_name
-from .store import SCHEMA, IndexVersion
+from .store import IndexVersion
+from .version import SCHEMA
 
 BEAT_EVERY = 5.0  # seconds between heartbeats of the lock holder
 STALE_AFTER = 60.0  # seconds without a heartbeat after which a waiter breaks the lock

@@ -29,12 +29,13 @@ import time
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .chunk import Chunk
-from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, StoreError
+from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, ServerUnreachable, StoreError
 from .lexical import LexicalIndex, lexical_text
 from .parse import Record
-from .store import SCHEMA, IndexVersion, Manifest, server_client, server_unreachable
+from .version import SCHEMA, BaseIndexVersion, Manifest
 
 POINTER = "index-current"
 LOCK = "index-lock"
@@ -46,6 +47,30 @@ NO_VECTOR = [1.0]  # meta and pointer rows need some vector; it is never queried
 
 def collection_name(kind: str, version: str) -> str:
     return f"{kind}-{version}"
+
+
+def server_client(url: str):
+    """A client for a Chroma server (`chroma run --path DIR --host H --port N`)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or not parsed.port:
+        raise StoreError(f"--chroma-url must look like http://HOST:PORT (got '{url}').")
+    try:
+        return chromadb.HttpClient(
+            host=parsed.hostname, port=parsed.port, ssl=parsed.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except Exception as exc:  # chromadb raises ValueError/ConnectionError/httpx errors here
+        raise server_unreachable(url, exc) from None
+
+
+def server_unreachable(url: str, exc: BaseException) -> ServerUnreachable:
+    return ServerUnreachable(
+        f"cannot reach the Chroma server at {url} ({type(exc).__name__}). Start it with "
+        "`chroma run --path DIR --host 127.0.0.1 --port N`, or drop --chroma-url/BOT_CHROMA_URL to use the embedded store."
+    )
 
 
 class ChromaServer:
@@ -241,8 +266,8 @@ class ServerPointer:
         return ServerIndexVersion(self.server, version, self.store_dir)
 
 
-class ServerIndexVersion(IndexVersion):
-    """One published version, read from a Chroma server only (same interface as IndexVersion).
+class ServerIndexVersion(BaseIndexVersion):
+    """One published version, read from a Chroma server only (same interface and base as IndexVersion).
 
     ``path`` is ``store_dir/<version>`` so ``path.name`` names the version; nothing is read there.
     """

@@ -24,8 +24,8 @@ from index.build import build_index
 from index.config import PROJECT_ROOT, Settings
 from index.errors import IndexBusy, IndexIncomplete, IndexNotFound, ServerUnreachable, StoreError
 from index.publish import ServerLock
-from index.server import LOCK, ChromaServer, ServerPointer, collection_name
-from index.store import IndexVersion, server_client
+from index.server import LOCK, ChromaServer, ServerPointer, collection_name, server_client
+from index.store import IndexVersion
 from tests.conftest import SEED, free_port, write
 
 pytestmark = pytest.mark.slow

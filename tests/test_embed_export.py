@@ -16,9 +16,10 @@ import pytest
 from bot import Bot
 from bot.condense import condense
 from bot.eval.dataset import load_qa
-from index.embed import MODEL_NAME, PackagedEmbeddings, query_embeddings
+from index.embed import PackagedEmbeddings, query_embeddings
 from index.embed_export import ExportedEmbeddings, export, exported
 from index.embed_onnx import OnnxEmbeddings
+from index.packaged_model import MODEL_NAME
 from tests.conftest import assert_same, comparable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ def models_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def exported_embeddings(models_dir, real_embeddings) -> ExportedEmbeddings:
-    from index.embed import load_model
+    from index.packaged_model import load_model
 
     path = export(models_dir, load_model())
     assert path is not None and path == exported(models_dir)

@@ -10,9 +10,10 @@ from bot import Bot
 from bot.cli import main
 from index.build import build_index
 from index.chunk import chunk_records
-from index.embed import EMBEDDERS, MODEL_NAME, PackagedEmbeddings, embeddings_for_model, make_embeddings
+from index.embed import EMBEDDERS, PackagedEmbeddings, embeddings_for_model, make_embeddings
 from index.embed_onnx import MAX_TOKENS, OnnxEmbeddings, load_session
 from index.errors import InputError, StoreError
+from index.packaged_model import MODEL_NAME
 from index.parse import parse_text
 from index.store import IndexVersion
 from tests.conftest import SEED

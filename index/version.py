@@ -1,0 +1,92 @@
+"""What every published index version is, wherever it is read from: its schema, its manifest, and
+the part of reading it that does not depend on where it lives.
+
+    SCHEMA               the layout version of a published index (store folder and Chroma server alike)
+    Manifest             manifest.json: schema, embedding model, chunking, documents, counts
+    BaseIndexVersion     the common base of IndexVersion (a store folder, index/store.py) and
+                         ServerIndexVersion (a Chroma server, index/server.py)
+
+Readers hold either one and use the same interface; nothing here knows which.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import StoreError
+from .parse import Record
+
+SCHEMA = 5  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text
+
+
+@dataclass
+class Manifest:
+    schema: int
+    version: str
+    content: str  # hash of sources, chunks and settings: equal means nothing to rebuild
+    embedding_model: str
+    dimension: int
+    chunk_tokens: int
+    overlap_tokens: int
+    documents: list[dict] = field(default_factory=list)  # {doc, path, chars, sha1}
+    chunks: int = 0
+    records: int = 0
+
+    @classmethod
+    def read(cls, path: Path) -> "Manifest":
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.__dict__, indent=2), encoding="utf-8")
+
+
+class BaseIndexVersion:
+    """One published version, opened for reading; everything loads lazily.
+
+    A subclass sets ``path`` (``path.name`` names the version) and ``manifest`` when opened, and provides
+    ``collection`` (the chunk vectors), ``sources``, ``records``, ``chunks``, ``sentence_bank``,
+    ``post_model_file``, ``lexical()``, ``query(vector, n, where)`` and ``_damaged(what, exc)``. What is
+    derived from those is here, once for both.
+    """
+
+    path: Path
+    manifest: Manifest
+
+    def _damaged(self, what: str, exc: BaseException) -> StoreError:
+        raise NotImplementedError
+
+    @cached_property
+    def records_by_id(self) -> dict[str, Record]:
+        return {f"{r.doc}/{r.id}": r for r in self.records}
+
+    @cached_property
+    def heading_starts(self) -> dict[str, set[int]]:
+        """Start offsets of titles and headings per document (not answers in themselves)."""
+        out: dict[str, set[int]] = {}
+        for r in self.records:
+            if r.id == "article:title" or r.id.endswith(":heading"):
+                out.setdefault(r.doc, set()).add(r.start)
+        return out
+
+    @cached_property
+    def post_models(self):
+        """What each post claims, advises and answers (index/understand); empty when never computed:
+        safety then treats every passage of advice as unsure (fail closed)."""
+        from .understand import PostModels
+
+        try:
+            return PostModels.from_dict(self.post_model_file or {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._damaged("post_model.json", exc) from None
+
+    def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for i in range(0, len(ids), 5000):
+            got = self.collection.get(ids=ids[i : i + 5000], include=["embeddings"])
+            # numpy rows (float32) to floats in one call: half the time of map(float, row) (0.19 vs 0.36 s at 10k)
+            out.update({cid: vec.tolist() if hasattr(vec, "tolist") else list(map(float, vec))
+                        for cid, vec in zip(got["ids"], got["embeddings"])})
+        return out
