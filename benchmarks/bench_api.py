@@ -46,7 +46,7 @@ def main() -> None:
     from openai import OpenAI
 
     from bot.api import Bot
-    from bot.server import create_app, start
+    from bot.serve.server import create_app, start
     from index.build import build_index
     from index.config import load_settings
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil  # noqa: E402
 
 from bot import Answer, Bot, TextDelta  # noqa: E402
-from bot.local import catalog, server  # noqa: E402
+from bot.generate.local import catalog, server  # noqa: E402
 
 QUESTIONS = [
     "Why do men pull away according to the article?",

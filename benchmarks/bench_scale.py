@@ -265,7 +265,7 @@ def queries(n: int, seed: int = 2) -> list[str]:
 
 
 def time_retrieval(version, embeddings, qs: list[str], k: int = 6) -> dict:
-    from bot.retrieve import HybridRetriever
+    from bot.retrieve.hybrid import HybridRetriever
 
     out = {}
     for mode in ("hybrid", "dense", "bm25"):

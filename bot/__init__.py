@@ -8,9 +8,9 @@ Importing is cheap: models and the index load on the first question.
 
 from index.errors import BotError, GeneratorError, InputError, StoreError
 
-from .answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
-from .api import Bot
-from .retrieve import Filters
+from bot.answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
+from bot.api import Bot
+from bot.retrieve.hybrid import Filters
 
 __all__ = [
     "Answer", "Bot", "BotError", "Citation", "Filters", "GeneratorError", "InputError", "Perspective",

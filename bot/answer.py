@@ -2,7 +2,7 @@
 
 ``answer.text`` is the answer itself, with [n] markers. Everything the safety layer adds
 (care, helplines, a safety plan, other perspectives, the "not professional advice" note)
-travels as fields of ``answer.safety``, never inside the text; ``bot.render.plain`` is the
+travels as fields of ``answer.safety``, never inside the text; ``bot.render.text.plain`` is the
 one place that lays them out as plain text, and ``str(answer)`` is that plain text.
 Every field is plain data (``to_dict`` is JSON-ready), and the shape never changes with flags.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .render import plain
+from bot.render.text import plain
 
 
 @dataclass(frozen=True)
@@ -112,18 +112,18 @@ class AnswerMeta:
     generator: str = ""
     prompt_version: str | None = None
     query: str = ""  # what was retrieved for (a follow-up joined with what it follows)
-    kind: str = ""  # what the question wants (bot/intent.py): advice, why, said, thread, opinion, yesno, fact
+    kind: str = ""  # what the question wants (bot/question/intent.py): advice, why, said, thread, opinion, yesno, fact
     retriever: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds, and "total"
     abstained: bool = False  # "the article and its comments don't cover that" (or the off-topic redirect)
     care_only: bool = False  # danger or check-in: care and helplines, nothing from the article
     similarity: float | None = None  # best similarity of a retrieved passage to the query; None when not measured
-    answered_because: str = ""  # "similarity" | "rare words covered" | "names a commenter" (bot/abstain.py)
+    answered_because: str = ""  # "similarity" | "rare words covered" | "names a commenter" (bot/retrieve/abstain.py)
     unsupported: int = 0  # draft sentences the verifier removed
     reassigned: int = 0  # draft sentences whose citation moved to a better passage
     invalid_markers: list[int] = field(default_factory=list)  # [0] or out-of-range markers dropped
     checked_sentences: int = 0
-    lead: str = ""  # the first line stating the answer, a fact read off the index (bot/leads.py); "" when the quotes lead
+    lead: str = ""  # the first line stating the answer, a fact read off the index (bot/compose/leads.py); "" when the quotes lead
     dropped_leads: int = 0  # bold lines a generator wrote that were not the index's lead: removed
     answer_id: str = ""  # names the answer for feedback (the API's completion id)
     safety: str = "on"  # "off" only with Bot(safety=False)

@@ -24,15 +24,15 @@ from index.config import Settings, load_settings
 from index.errors import InputError, StoreError
 from index.store import IndexVersion, watch_index
 
-from .answer import Answer, SafetyReport, Source, TextDelta
-from .cite import CitationVerifier
-from .compose import Composer, Plan
-from .flow import Parts, Reading, answer_turn, scoped, search
-from .interfaces import Embedder, Generator, Retriever, SafetyPolicy
-from .posts import Post, posts_in
-from .retrieve import Filters, HybridRetriever
-from .support import SupportScorer
-from .turn import Turn
+from bot.answer import Answer, SafetyReport, Source, TextDelta
+from bot.cite.verify import CitationVerifier
+from bot.compose.plan import Composer, Plan
+from bot.flow import Parts, Reading, answer_turn, scoped, search
+from bot.interfaces import Embedder, Generator, Retriever, SafetyPolicy
+from bot.posts import Post, posts_in
+from bot.retrieve.hybrid import Filters, HybridRetriever
+from bot.cite.support import SupportScorer
+from bot.turn import Turn
 
 class _built_once:
     """Like ``functools.cached_property``, but built under the Bot's lock: once per Bot whatever the
@@ -194,7 +194,7 @@ class Bot:
 
     @_built_once
     def generator(self) -> Generator:
-        from .generate import make_generator
+        from bot.generate import make_generator
 
         return make_generator(self.settings.generator, self._chat_model)
 
@@ -208,7 +208,7 @@ class Bot:
             return _NoSafety()
         if self._safety is not None and self._safety is not True:
             return self._safety
-        from .safety import SafetyLayer  # safety is never lost silently: only Bot(safety=False) turns it off
+        from bot.safety import SafetyLayer  # safety is never lost silently: only Bot(safety=False) turns it off
 
         from index.config import models_dir
 
@@ -231,7 +231,7 @@ class Bot:
         return search(self.reading(), query, k, scoped(filters, post, self.post))
 
     def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
-        """The answer plan (bot/compose.py) for these sources, on the current index: what a generator writes."""
+        """The answer plan (bot/compose/plan.py) for these sources, on the current index: what a generator writes."""
         return self.reading().composer.plan(question, sources, intent)
 
     def ask(self, question: str, history=None, k: int | None = None, filters=None, post: str | None = None) -> Answer:

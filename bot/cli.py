@@ -300,7 +300,7 @@ def _bot(args):
 
 
 def cmd_ask(args) -> int:
-    from bot.render import render_text
+    from bot.render.text import render_text
 
     answer = _bot(args).ask(args.question, k=args.k, post=args.post)
     if args.json:
@@ -311,7 +311,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from bot.render import render_text
+    from bot.render.text import render_text
 
     bot = _bot(args)
     history: list[tuple[str, str]] = []
@@ -334,13 +334,13 @@ def cmd_chat(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from bot.server import serve
+    from bot.serve.server import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth, mcp=args.mcp)
 
 
 def _feedback_records(args) -> list[dict]:
-    from bot.feedback import FeedbackStore
+    from bot.serve.feedback import FeedbackStore
     from index.config import feedback_db
 
     path = feedback_db(_settings(args))
@@ -363,7 +363,7 @@ def cmd_feedback_list(args) -> int:
 def cmd_feedback_export(args) -> int:
     from pathlib import Path
 
-    from bot.feedback import export
+    from bot.serve.feedback import export
 
     text = export(_feedback_records(args), args.format)
     if args.out:
@@ -375,7 +375,7 @@ def cmd_feedback_export(args) -> int:
 
 
 def cmd_models(args) -> int:
-    from bot.local import catalog
+    from bot.generate.local import catalog
 
     settings = _settings(args)
     if args.install:

@@ -24,18 +24,18 @@ from typing import Callable
 from index.store import IndexVersion
 from index.understand import PostModels
 
-from .abstain import ABSTAIN_TEXT, Decision, decide
-from .answer import Answer, AnswerMeta, Source
-from .cite import CitationVerifier
-from .compose import Composer
-from .condense import condense, is_challenge
-from .intent import ABOUT_POST, Intent, intent_for, shown_in
-from .interfaces import Generator, Retriever, SafetyPolicy
-from .question import clean_question
-from .retrieve import Filters, named_in
-from .safety.flags import is_danger
-from .support import SupportScorer
-from .turn import Turn
+from bot.retrieve.abstain import ABSTAIN_TEXT, Decision, decide
+from bot.answer import Answer, AnswerMeta, Source
+from bot.cite.verify import CitationVerifier
+from bot.compose.plan import Composer
+from bot.question.condense import condense, is_challenge
+from bot.question.intent import ABOUT_POST, Intent, intent_for, shown_in
+from bot.interfaces import Generator, Retriever, SafetyPolicy
+from bot.question.clean import clean_question
+from bot.retrieve.hybrid import Filters, named_in
+from bot.safety.flags import is_danger
+from bot.cite.support import SupportScorer
+from bot.turn import Turn
 
 DEFAULT_K = 6
 
@@ -187,7 +187,7 @@ def draft(turn: Turn, parts: Parts, reading: Reading, live=None):
 
 def verify(turn: Turn, parts: Parts, reading: Reading, plan, text: str, meta: AnswerMeta) -> Answer:
     t = time.perf_counter()
-    # a lead (a bold line stating a fact) stays only if it is the one the index's facts give (bot/leads.py)
+    # a lead (a bold line stating a fact) stays only if it is the one the index's facts give (bot/compose/leads.py)
     leads = frozenset(line.strip() for line in plan.note.splitlines() if line.strip())
     checked = parts.verifier.verify(text, turn.sources, reading.version, leads=leads)
     turn.timings["verify"] = time.perf_counter() - t
@@ -225,7 +225,7 @@ def search(reading: Reading, query: str, k: int = 5, filters=None) -> list[Sourc
 
 
 def decide_covered(query: str, sources: list[Source], intent, parts: Parts, reading: Reading | None) -> Decision:
-    """Does the text cover the question (bot/abstain.py)? ``reading``: None when nothing was looked up."""
+    """Does the text cover the question (bot/retrieve/abstain.py)? ``reading``: None when nothing was looked up."""
     names = set(getattr(intent, "names", ()) or ()) | {s.author for s in sources if named_in(s.author, query)}
     if sources and not any(s.dense is not None or s.sentence is not None for s in sources):
         sims = parts.scorer.similarity(query, [s.text for s in sources])  # a retriever that gives no vectors

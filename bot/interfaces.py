@@ -1,7 +1,7 @@
 """The parts a ``Bot`` is wired from, as declared interfaces (``typing.Protocol``).
 
     Embedder      texts -> vectors (index/embed.py: the packaged MiniLM, torch or ONNX)
-    Retriever     query -> ranked Sources, routed by intent (bot/retrieve.py: HybridRetriever)
+    Retriever     query -> ranked Sources, routed by intent (bot/retrieve/hybrid.py: HybridRetriever)
     Generator     question + the answer plan -> a draft with [n] markers (bot/generate/: extractive, LLM)
     SafetyPolicy  checks, screening and policy around an answer (bot/safety/: SafetyLayer)
 
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol, runtime_checkable
 
-from .answer import Answer, SafetyReport, Source
+from bot.answer import Answer, SafetyReport, Source
 
 if TYPE_CHECKING:  # types only: these modules import this one's users
     from index.store import IndexVersion
 
-    from .compose import Plan
-    from .intent import Intent
-    from .retrieve import Filters, ReplyGraph
+    from bot.compose.plan import Plan
+    from bot.question.intent import Intent
+    from bot.retrieve.hybrid import Filters, ReplyGraph
 
 
 @runtime_checkable

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .retrieve import Filters
+from bot.retrieve.hybrid import Filters
 
 
 @dataclass(frozen=True)

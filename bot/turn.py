@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .answer import SafetyReport, Source
-from .intent import Intent
+from bot.answer import SafetyReport, Source
+from bot.question.intent import Intent
 
 
 @dataclass

@@ -150,7 +150,7 @@ def assert_same(a, b, tol: float = 0.0, path: str = "answer"):
 
 def cite(version, record_id: str, n: int, contains: str | None = None):
     """A code-made citation [n] of a whole record, or of the first occurrence of `contains` in it."""
-    from bot.cite import citation_for
+    from bot.cite.verify import citation_for
 
     record = next(r for r in version.records if r.id == record_id)
     start, end = record.start, record.end

@@ -1,6 +1,6 @@
-"""bot/abstain.py: when the bot says the article does not cover a question, and why it answers."""
+"""bot/retrieve/abstain.py: when the bot says the article does not cover a question, and why it answers."""
 
-from bot.abstain import decide, similarity
+from bot.retrieve.abstain import decide, similarity
 from bot.answer import Source
 
 

@@ -9,8 +9,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot import Answer, Bot, Citation, TextDelta
-from bot.cite import parse_markers
-from bot.condense import condense, is_follow_up
+from bot.cite.verify import parse_markers
+from bot.question.condense import condense, is_follow_up
 from index.errors import InputError, StoreError
 from tests.conftest import SEED
 
@@ -256,7 +256,7 @@ def test_real_corpus_questions_are_not_off_topic_or_crisis(real_store, real_embe
 def test_scorer_cache_is_bounded_but_keeps_the_index_bank(fake_embeddings):
     import numpy as np
 
-    from bot.support import SupportScorer
+    from bot.cite.support import SupportScorer
 
     scorer = SupportScorer(fake_embeddings)
     scorer.RECENT = 3

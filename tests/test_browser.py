@@ -59,7 +59,7 @@ def hostile_store(tmp_path, fake_embeddings) -> Settings:
 
 @pytest.fixture
 def server(hostile_store, fake_embeddings):
-    from bot import ui
+    from bot.serve import ui
     from bot.api import Bot
 
     bot = Bot(settings=hostile_store, embeddings=fake_embeddings)
@@ -191,7 +191,7 @@ def test_a_thumb_in_the_browser_and_a_rating_from_the_api_come_back_out_of_the_e
 
     from bot.api import Bot
     from bot.cli import main
-    from bot.server import create_app, start
+    from bot.serve.server import create_app, start
 
     db = tmp_path / "ratings.sqlite3"
     settings = replace(hostile_store, rate_limit=0, feedback_path=db)
@@ -225,7 +225,7 @@ def test_a_thumb_in_the_browser_and_a_rating_from_the_api_come_back_out_of_the_e
         for fmt in ("jsonl", "csv"):
             out = tmp_path / f"export.{fmt}"
             assert main(["feedback", "export", "--format", fmt, "--feedback-path", str(db), "--out", str(out)]) == 0
-            from bot.feedback import read_export
+            from bot.serve.feedback import read_export
 
             records = {rec["question"]: rec for rec in read_export(out)}
             web, api = records["Why do men pull away?"], records["What is oxytocin?"]
@@ -247,7 +247,7 @@ def test_a_post_in_the_url_opens_its_page_and_an_unknown_one_names_the_posts(tmp
     from selenium.webdriver.support.ui import WebDriverWait
 
     from bot.api import Bot
-    from bot.server import create_app, start
+    from bot.serve.server import create_app, start
 
     sourdough = Path(__file__).resolve().parents[1] / "seeds" / "posts" / "sourdough-troubleshooting.txt"
     settings = Settings(store_dir=tmp_path / "store", rate_limit=0, feedback=False)

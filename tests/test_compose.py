@@ -1,4 +1,4 @@
-"""bot/compose.py and the extractive generator: the answer plan and how it is written out."""
+"""bot/compose/plan.py and the extractive generator: the answer plan and how it is written out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.api import Bot
-from bot.intent import Intent
+from bot.question.intent import Intent
 
 
 @pytest.fixture

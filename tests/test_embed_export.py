@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from bot import Bot
-from bot.condense import condense
+from bot.question.condense import condense
 from bot.eval.dataset import load_qa
 from index.embed import PackagedEmbeddings, query_embeddings
 from index.embed_export import ExportedEmbeddings, export, exported

@@ -72,7 +72,7 @@ def test_answer_sentences_attach_markers_and_drop_headings():
     got = M.answer_sentences(text)
     assert [s.text for s in got] == ["Men pull away.", "They come back.", "Karen agrees."]
     assert [s.cites for s in got] == [(1,), (2, 3), (1, 4)]
-    # one grammar (bot/markers.py): "[1, 4]" is not a marker, as it is nowhere else in the project
+    # one grammar (bot/cite/markers.py): "[1, 4]" is not a marker, as it is nowhere else in the project
     assert M.answer_sentences("Karen agrees [1, 4].")[0].cites == ()
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.answer import Answer, AnswerMeta, Citation
-from bot.feedback import FeedbackLog, FeedbackStore, export, read_export
+from bot.serve.feedback import FeedbackLog, FeedbackStore, export, read_export
 from index.errors import InputError
 from index.store import StoreLayout
 

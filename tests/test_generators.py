@@ -18,14 +18,14 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from bot import Answer, Bot, Citation, TextDelta
-from bot import markers
+from bot.cite import markers
 from bot.answer import Source
 from bot.cli import main as cli_main
 from bot.generate import make_generator
 from bot.generate.backends import chat_model_for, parse_spec
 from bot.generate.extractive import ExtractiveGenerator
 from bot.generate.llm import LLMGenerator
-from bot.local import catalog, server
+from bot.generate.local import catalog, server
 from index.config import Settings
 from index.errors import GeneratorError
 
@@ -372,7 +372,7 @@ def test_a_file_that_is_not_a_gguf_model_is_a_clear_error(tmp_path):
 
 def test_available_generators_lists_extractive_and_installed_local_models(monkeypatch):
     from bot.generate import factory
-    from bot.local import catalog
+    from bot.generate.local import catalog
 
     rows = [{"name": "tiny", "installed": True}, {"name": "huge", "installed": False}]
     monkeypatch.setattr(catalog, "describe", lambda settings=None: rows)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, TextDelta
-from bot.feedback import FeedbackLog, FeedbackStore
-from bot.http.access import Access, parse_proxies
-from bot.http.openai_api import MAX_BODY, make_router, parse_chat_request
-from bot.serving import Answering, RateLimiter
+from bot.serve.feedback import FeedbackLog, FeedbackStore
+from bot.serve.http.access import Access, parse_proxies
+from bot.serve.http.openai_api import MAX_BODY, make_router, parse_chat_request
+from bot.serve.answering import Answering, RateLimiter
 from index.errors import GeneratorError, InputError, RateLimited, StoreError
 from tests import fakes
 

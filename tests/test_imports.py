@@ -17,7 +17,7 @@ The checker reads the source with ``ast`` (nothing is imported) and builds a gra
   ``a.b.c`` also adds implied edges to ``a`` and ``a.b``. The rule for those implied edges: one that
   points at a package *containing the importing module* is dropped. Python only runs a module after
   starting every package above it, so that package is already in ``sys.modules`` and importing one of
-  its siblings does not run it again: ``bot/answer.py`` importing ``bot.cite`` does not re-enter
+  its siblings does not run it again: ``bot/answer.py`` importing ``bot.cite.verify`` does not re-enter
   ``bot/__init__`` even though ``bot/__init__`` imports ``bot.answer``. Implied edges into *other*
   packages stay (``bot.answer`` importing ``index.errors`` runs ``index/__init__``, and everything it
   imports). An *explicit* import of one's own package (``from bot import Citation`` in

@@ -1,8 +1,8 @@
-"""bot/intent.py: the kind of answer a question wants, and the commenters it names (table-driven)."""
+"""bot/question/intent.py: the kind of answer a question wants, and the commenters it names (table-driven)."""
 
 import pytest
 
-from bot.intent import classify, named_authors
+from bot.question.intent import classify, named_authors
 
 AUTHORS = ["Angry and Upset", "Veronica", "Isabel", "deadlock", "Catt", "Linda Kemp", "Marilyn Crosbie",
            "Dima B", "B", "P", "AC", "YZ", "sarah", "Kevin"]

@@ -3,9 +3,9 @@
 from bot.generate.extractive import ExtractiveGenerator
 from bot.generate.llm import LLMGenerator
 from bot.interfaces import Embedder, Generator, Retriever, SafetyPolicy
-from bot.retrieve import HybridRetriever
+from bot.retrieve.hybrid import HybridRetriever
 from bot.safety import SafetyLayer
-from bot.support import SupportScorer
+from bot.cite.support import SupportScorer
 from index.store import IndexVersion
 
 from .test_api import _Danger

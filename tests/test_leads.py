@@ -1,7 +1,7 @@
-"""The first line of an answer (bot/leads.py): each rule on plain facts, no Bot, no model."""
+"""The first line of an answer (bot/compose/leads.py): each rule on plain facts, no Bot, no model."""
 
-from bot import leads
-from bot.leads import Candidate, Facts, lead_for
+from bot.compose import leads
+from bot.compose.leads import Candidate, Facts, lead_for
 
 VOCAB = leads.vocabulary_of("Men pull away to rebuild testosterone. Give him space. My boyfriend went quiet. "
                             "At a warm room temperature that is usually four to six hours after feeding.")

@@ -1,6 +1,6 @@
-"""bot/markers.py: one marker grammar, bounds-checked."""
+"""bot/cite/markers.py: one marker grammar, bounds-checked."""
 
-from bot import markers
+from bot.cite import markers
 
 
 def test_markers_are_one_based_and_bounds_checked():

@@ -151,8 +151,8 @@ def api_client(posts=fake_posts):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from bot.http.openai_api import make_router
-    from bot.serving import Answering
+    from bot.serve.http.openai_api import make_router
+    from bot.serve.answering import Answering
 
     bot = ScopedFakeBot()
     answering = Answering(lambda spec: bot, posts=posts)
@@ -244,7 +244,7 @@ def test_no_index_behind_a_scoped_request_is_a_503_not_a_500():
 
 
 def test_the_page_of_one_post_reads_its_title_and_examples_and_every_post_is_a_generic_page(two_posts):
-    from bot.ui import ALL_POSTS, page_of
+    from bot.serve.ui import ALL_POSTS, page_of
     from index.store import IndexVersion
 
     version = IndexVersion.open(two_posts.store_dir)
@@ -264,7 +264,7 @@ def test_the_page_of_one_post_reads_its_title_and_examples_and_every_post_is_a_g
 
 
 def test_an_index_of_one_post_gets_the_same_unscoped_page_as_before(fake_store):
-    from bot.ui import ALL_POSTS, page_for
+    from bot.serve.ui import ALL_POSTS, page_for
 
     page = page_for(fake_store)
     assert page.post_title.startswith("Why Do Men Pull Away") and page.post == ALL_POSTS  # questions stay unscoped
@@ -273,7 +273,7 @@ def test_an_index_of_one_post_gets_the_same_unscoped_page_as_before(fake_store):
 
 def fake_pages(post=None):
     """pages(post) as the app reads them, without an index."""
-    from bot.ui import Page
+    from bot.serve.ui import Page
 
     posts = tuple(fake_posts())
     if post is None:
@@ -287,8 +287,8 @@ def fake_pages(post=None):
 @pytest.fixture
 def page_app():
     """The web chat over a fake bot, its posts and pages; returns (handlers by name, the bot)."""
-    from bot import ui
-    from bot.serving import Answering
+    from bot.serve import ui
+    from bot.serve.answering import Answering
 
     bot = ScopedFakeBot()
     app = ui.build_app(lambda spec: bot, answering=Answering(lambda spec: bot, posts=fake_posts), page=fake_pages(),
@@ -389,8 +389,8 @@ def test_a_scoped_question_cites_only_its_post_through_every_door(tmp_path_facto
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
-    from bot import ui
-    from bot.server import create_app, start
+    from bot.serve import ui
+    from bot.serve.server import create_app, start
 
     from .conftest import free_port
 

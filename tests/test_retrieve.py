@@ -1,12 +1,12 @@
-"""bot/retrieve.py: three rankings fused, the comment cap, routing by intent, the reply graph."""
+"""bot/retrieve/hybrid.py: three rankings fused, the comment cap, routing by intent, the reply graph."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.intent import Intent
-from bot.retrieve import HybridRetriever, ReplyGraph, fuse, with_quota
-from bot.support import SupportScorer
+from bot.question.intent import Intent
+from bot.retrieve.hybrid import HybridRetriever, ReplyGraph, fuse, with_quota
+from bot.cite.support import SupportScorer
 from index.store import IndexVersion
 
 
@@ -96,7 +96,7 @@ def _sentences_reference(retriever, query, filters, chunks):
 def test_the_sentence_leg_ranks_as_the_plain_loop_did_scoped_or_not(tmp_path, settings, fake_embeddings):
     """Issue 23: the sentence leg is numpy now (a post's own rows when scoped): same chunks in the same order, scores
     within float32 rounding (a slice of the matrix is multiplied, not the whole)."""
-    from bot.retrieve import Filters
+    from bot.retrieve.hybrid import Filters
     from index.build import build_index
     from tests.conftest import SEED, write
 

@@ -11,7 +11,7 @@ from bot.answer import Answer, SafetyReport, Source
 from bot.safety import SafetyLayer, Tier, conversation, policy
 from bot.safety.detect import Detection, Detector
 from bot.safety.withhold import cut_sources, overlaps, withheld_spans
-from bot.render import plain
+from bot.render.text import plain
 from index.build import build_index
 from index.config import PROJECT_ROOT, Settings
 from index.parse import parse_file

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot.api import Bot
-from bot.server import create_app, start
+from bot.serve.server import create_app, start
 
 from .conftest import SEED, free_port
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot import ui_format as fmt
+from bot.render import html as fmt
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, Source, TextDelta
 from index.errors import GeneratorError, StoreError
 from tests import fakes
@@ -182,7 +182,7 @@ class FakeBot(fakes.FakeBot):
 @pytest.fixture
 def served():
     """Start an app on a free loopback port; yields (url, bots by spec); closes it after."""
-    from bot import ui
+    from bot.serve import ui
 
     apps = []
 
@@ -232,7 +232,7 @@ def test_gradio_client_round_trip_keeps_the_conversation_and_reports_errors(serv
 @pytest.mark.slow
 def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages():
     """The UI's own event (not the API): several streamed updates, then the formatted answer."""
-    from bot import ui
+    from bot.serve import ui
 
     bot = FakeBot()
     app = ui.build_app(lambda spec: bot)
@@ -256,8 +256,8 @@ def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages(
 def test_over_the_rate_limit_the_chat_says_so_and_the_bot_is_not_asked():
     from types import SimpleNamespace
 
-    from bot import ui
-    from bot.serving import Answering, RateLimiter
+    from bot.serve import ui
+    from bot.serve.answering import Answering, RateLimiter
 
     bot = FakeBot()
     app = ui.build_app(lambda spec: bot, answering=Answering(lambda spec: bot, limiter=RateLimiter(2)))
@@ -276,13 +276,13 @@ def test_over_the_rate_limit_the_chat_says_so_and_the_bot_is_not_asked():
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
                                             ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
 def test_only_loopback_hosts_count_as_local(host, loopback):
-    from bot.http.access import is_loopback
+    from bot.serve.http.access import is_loopback
 
     assert is_loopback(host) is loopback
 
 
 def test_auth_must_be_user_colon_password():
-    from bot.ui import parse_auth
+    from bot.serve.ui import parse_auth
     from index.errors import InputError
 
     assert parse_auth("ann:s3:cret") == ("ann", "s3:cret") and parse_auth(None) is None

@@ -280,7 +280,7 @@ def test_a_one_sided_claim_of_a_new_post_gets_its_dissenting_reader_and_a_card(c
 
 
 def test_the_web_page_names_the_indexed_post_and_asks_in_its_words(calm_version, tmp_path):
-    from bot.ui import ASK_DOC, Page, page_for
+    from bot.serve.ui import ASK_DOC, Page, page_for
 
     page = page_for(Settings(store_dir=tmp_path / "store"))
     assert page.post_title == "Rules for a Calm Girlfriend" and page.post_title in page.title and page.post_title in page.about

@@ -7,6 +7,6 @@
     report.py    report.json, report.md, PNG charts, RAGAS export
 """
 
-from .runner import check_gate, configurations, run_eval
+from bot.eval.runner import check_gate, configurations, run_eval
 
 __all__ = ["run_eval", "check_gate", "configurations"]

@@ -30,7 +30,7 @@ HEADER = """\
 
 def drafts_from_feedback(source: Path | str, out: Path | str) -> int:
     """Write the thumbs-down records of a feedback export (or database) as draft cases; returns how many."""
-    from bot.feedback import read_export
+    from bot.serve.feedback import read_export
 
     records = [r for r in read_export(source) if r.get("rating") == "down"]
     cases = [_case(r) for r in records]

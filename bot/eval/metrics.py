@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterable, Sequence
 
-from bot import markers
-from bot.markers import QUOTED_LINE
+from bot.cite import markers
+from bot.cite.markers import QUOTED_LINE
 from index.sentences import normalise, sentence_spans
 
 # A judge: do these passages (taken together) support this sentence?
@@ -99,7 +99,7 @@ def answer_sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     for line in text.split("\n"):
-        if _HEADING.fullmatch(line.strip()):  # a whole bold line frames, as the verifier reads it (bot/cite.py)
+        if _HEADING.fullmatch(line.strip()):  # a whole bold line frames, as the verifier reads it (bot/cite/verify.py)
             continue
         quoted = QUOTED_LINE.match(line.strip())
         if quoted:  # one verbatim quote, of one or more sentences, is one claim (as the verifier checks it)

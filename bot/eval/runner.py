@@ -16,11 +16,11 @@ from pathlib import Path
 
 from index.errors import GeneratorError, InputError
 
-from . import metrics as M
+from bot.eval import metrics as M
 from index.bundled import bundled
 
-from .baselines import BASELINES, TUTORIAL_K
-from .dataset import Case, EvalSet, load_qa, load_safety, load_support_labels
+from bot.eval.baselines import BASELINES, TUTORIAL_K
+from bot.eval.dataset import Case, EvalSet, load_qa, load_safety, load_support_labels
 
 K_EVAL = 5  # recall@k and nDCG@k
 RETRIEVERS = ("hybrid", "dense", "bm25")
@@ -206,7 +206,7 @@ def run_eval(
     from index.config import load_settings
     from index.store import IndexVersion
 
-    from .support import SupportJudge, calibrate
+    from bot.eval.support import SupportJudge, calibrate
 
     evalset = set if isinstance(set, EvalSet) else load_qa(set)
     cases = evalset.cases[:limit] if limit else evalset.cases
@@ -255,7 +255,7 @@ def run_eval(
     if main:
         report["safety"] = {"configuration": main["name"], **main["safety"]}
     if out:
-        from .report import write_report
+        from bot.eval.report import write_report
 
         write_report(report, Path(out))
     return report

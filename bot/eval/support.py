@@ -34,14 +34,14 @@ class SupportJudge:
 
     def vectors(self, texts: Sequence[str]) -> list[list[float]]:
         if self._scorer is None:
-            from bot.support import SupportScorer
+            from bot.cite.support import SupportScorer
 
             self._scorer = SupportScorer(self.embeddings, recent=1_000_000)  # one eval run: keep everything
         return self._scorer.vectors(list(texts)).tolist()
 
     def parts(self, sentence: str, passages: Sequence[str]) -> tuple[float, float]:
         """(semantic, lexical) evidence for the sentence from the passages."""
-        from .metrics import cosine
+        from bot.eval.metrics import cosine
 
         words = set(tokenize(sentence))
         if not words or not passages:

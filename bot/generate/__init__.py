@@ -1,5 +1,5 @@
 """Generators: turn a question and ranked sources into a draft with [n] markers."""
 
-from .factory import make_generator
+from bot.generate.factory import make_generator
 
 __all__ = ["make_generator"]

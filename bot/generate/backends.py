@@ -71,7 +71,7 @@ class BackendSpec:
 
 
 def accepted_forms() -> str:
-    from ..local.catalog import CATALOG
+    from bot.generate.local.catalog import CATALOG
 
     return (
         "extractive, local:NAME (" + ", ".join(CATALOG) + "; `local` alone: the default), local:PATH.gguf, "
@@ -94,14 +94,14 @@ def parse_spec(spec: str) -> BackendSpec:
     """Parse a model spec (everything but `extractive`); errors list the accepted forms."""
     kind, sep, rest = (spec or "").strip().partition(":")
     if kind == "local" and rest.strip() in ("", "default"):
-        from ..local.catalog import DEFAULT
+        from bot.generate.local.catalog import DEFAULT
 
         return BackendSpec("local", DEFAULT)
     if not sep or not rest.strip():
         raise _bad(spec, "expected KIND:MODEL")
     rest = rest.strip()
     if kind == "local":
-        from ..local.catalog import CATALOG
+        from bot.generate.local.catalog import CATALOG
 
         if rest in CATALOG or rest.lower().endswith(".gguf"):
             return BackendSpec("local", rest)
@@ -126,8 +126,8 @@ def chat_model_for(spec: str | BackendSpec, settings=None, max_tokens: int = MAX
     """A streaming LangChain chat model for a spec. `local:` specs start (or reuse) the in-process server."""
     b = spec if isinstance(spec, BackendSpec) else parse_spec(spec)
     if b.kind == "local":
-        from ..local.catalog import CATALOG, ensure_model
-        from ..local.server import ensure_server
+        from bot.generate.local.catalog import CATALOG, ensure_model
+        from bot.generate.local.server import ensure_server
 
         path = ensure_model(b.model, settings) if b.model in CATALOG else b.model
         running = ensure_server(path)

@@ -1,4 +1,4 @@
-"""The model-free default: the answer plan (bot/compose.py) written out with template words.
+"""The model-free default: the answer plan (bot/compose/plan.py) written out with template words.
 
 Every quote is verbatim and cited; connecting words come from the templates below and make no
 claim of their own. Layout by the kind of question:
@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Iterator
 
 
-from ..answer import Source
-from ..compose import Plan, Quote
-from ..leads import who_named
+from bot.answer import Source
+from bot.compose.plan import Plan, Quote
+from bot.compose.leads import who_named
 
 _ARTICLE_LEADS = ("The article says: ", "It adds: ", "It also says: ")
 _READER_LEADS = ("{who} wrote: ", "{who} also wrote: ")

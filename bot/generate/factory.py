@@ -17,10 +17,10 @@ from index.errors import GeneratorError
 
 
 def make_generator(spec: str | None, chat_model=None):
-    """Every generator is handed the answer plan (bot/compose.py): the extractive one writes it out,
+    """Every generator is handed the answer plan (bot/compose/plan.py): the extractive one writes it out,
     a model drafts from the planned passages only."""
-    from .extractive import ExtractiveGenerator
-    from .llm import LLMGenerator
+    from bot.generate.extractive import ExtractiveGenerator
+    from bot.generate.llm import LLMGenerator
 
     if chat_model is not None:
         injected = spec if spec and spec.strip() != "extractive" else None
@@ -34,8 +34,8 @@ def make_generator(spec: str | None, chat_model=None):
 
 
 def _prompt_version(prompt: str, spec: str) -> str:
-    from ..prompts import PROMPTS_DIR
-    from .llm import DEFAULT_PROMPT
+    from bot.generate.prompts import PROMPTS_DIR
+    from bot.generate.llm import DEFAULT_PROMPT
 
     if not prompt:
         return DEFAULT_PROMPT
@@ -47,7 +47,7 @@ def _prompt_version(prompt: str, spec: str) -> str:
 
 def chat_model_for(spec: str, settings=None):
     """The LangChain chat model for a local or remote spec (see backends.py); malformed specs list the accepted forms."""
-    from .backends import chat_model_for as build
+    from bot.generate.backends import chat_model_for as build
 
     return build(spec, settings)
 
@@ -57,7 +57,7 @@ def available_generators(settings=None) -> list[str]:
     packages are installed (the web chat offers these). Remote servers are never probed."""
     specs = ["extractive"]
     try:
-        from ..local.catalog import describe
+        from bot.generate.local.catalog import describe
     except ImportError:  # the local extra is not installed
         return specs
     specs += [f"local:{row['name']}" for row in describe(settings) if row["installed"]]

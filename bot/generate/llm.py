@@ -1,7 +1,7 @@
 """Answers drafted by a LangChain chat model, from numbered, delimited passages.
 
 The draft is only a draft: the Bot verifies every sentence against the
-passages (bot/cite.py) before anything is shown as an answer.
+passages (bot/cite/verify.py) before anything is shown as an answer.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Iterator
 from index.errors import GeneratorError
 from index.parse import NO_AUTHOR
 
-from ..answer import Source
-from ..compose import Plan
-from ..prompts import load_prompt
-from .backends import RETRY_PAUSE, as_generator_error, describe_url, is_transient
+from bot.answer import Source
+from bot.compose.plan import Plan
+from bot.generate.prompts import load_prompt
+from bot.generate.backends import RETRY_PAUSE, as_generator_error, describe_url, is_transient
 
 DEFAULT_PROMPT = "answer.v1"  # see README, "Local models": which prompt won the eval
 
@@ -61,7 +61,7 @@ class LLMGenerator:
         self.prompt_version = prompt_version or DEFAULT_PROMPT
 
     def messages(self, question: str, sources: list[Source], history=None, plan: Plan | None = None):
-        """``plan`` (bot/compose.py) says which passages the prompt holds; None: every source."""
+        """``plan`` (bot/compose/plan.py) says which passages the prompt holds; None: every source."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
         passages = format_plan(plan) if plan is not None and plan.quotes else format_passages(sources)
@@ -71,7 +71,7 @@ class LLMGenerator:
         return [SystemMessage(system), HumanMessage(user)]
 
     def stream(self, question: str, sources: list[Source], history=None, *, plan: Plan | None) -> Iterator[str]:
-        """The plan's lead first (facts read off the index, bot/leads.py: never the model's words), then
+        """The plan's lead first (facts read off the index, bot/compose/leads.py: never the model's words), then
         the model's draft from the planned passages (None: from every source, and no lead)."""
         if plan is not None and plan.note:
             yield plan.note + "\n"

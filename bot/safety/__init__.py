@@ -23,16 +23,16 @@ from index.sentences import normalise as collapse_spaces
 from index.sentences import sentence_spans
 from index.understand.model import PostTerms
 
-from .. import markers
-from ..cite import citation_for
-from ..answer import Answer, Citation, Perspective, SafetyReport, Source
-from ..condense import is_follow_up
-from . import conversation, language, policy
-from .detect import Detector
-from .flags import DANGER, Flag, ordered
-from .patterns import STRONG, normalise, rx
-from .perspectives import cards_for, dissent_for, find_claims, quote_span
-from .withhold import blocking, cut_sources, overlaps, withheld_spans
+from bot.cite import markers
+from bot.cite.verify import citation_for
+from bot.answer import Answer, Citation, Perspective, SafetyReport, Source
+from bot.question.condense import is_follow_up
+from bot.safety import conversation, language, policy
+from bot.safety.detect import Detector
+from bot.safety.flags import DANGER, Flag, ordered
+from bot.safety.patterns import STRONG, normalise, rx
+from bot.safety.perspectives import cards_for, dissent_for, find_claims, quote_span
+from bot.safety.withhold import blocking, cut_sources, overlaps, withheld_spans
 
 __all__ = ["Detector", "SafetyLayer", "Tier"]
 
@@ -365,7 +365,7 @@ def withholds(report: SafetyReport) -> bool:
 def _withheld_advice(version, keys: list[str]) -> list[str]:
     """What the withheld passages ("post/record id") advise, as their post's model labels it (never their
     words), at most three. Keys name the post: another post's record with the same id never lends its label."""
-    from .perspectives import LABELS
+    from bot.safety.perspectives import LABELS
 
     models = _models(version)
     if models is None:

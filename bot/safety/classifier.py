@@ -92,7 +92,7 @@ def training_data() -> tuple[list[str], np.ndarray]:
     """Texts and a (n, len(LABELS)) 0/1 matrix: the training messages and the example bank phrases."""
     import yaml
 
-    from .patterns import normalise
+    from bot.safety.patterns import normalise
 
     texts, rows = [], []
     for case in yaml.safe_load(TRAIN.read_text(encoding="utf-8"))["cases"]:

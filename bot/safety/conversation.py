@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .flags import DANGER
-from .patterns import normalise
+from bot.safety.flags import DANGER
+from bot.safety.patterns import normalise
 
 HISTORY_TURNS = 3  # earlier user turns looked at
 
@@ -113,7 +113,7 @@ def disclosed(history) -> list[str]:
     """Danger words in any earlier user turn, however the detector weighed them (past, uncertain, about
     someone else): enough to withhold advice that is unsafe in an abusive relationship, never enough for
     the crisis box. Fail closed for what is quoted, open for whether to answer."""
-    from .patterns import STRONG
+    from bot.safety.patterns import STRONG
 
     found = []
     for turn in user_turns(history):

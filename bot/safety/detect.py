@@ -37,9 +37,9 @@ from pathlib import Path
 
 from index.sentences import sentence_spans
 
-from . import patterns as P
-from .deobfuscate import variants
-from .flags import DANGER, DETECTED, Flag
+from bot.safety import patterns as P
+from bot.safety.deobfuscate import variants
+from bot.safety.flags import DANGER, DETECTED, Flag
 
 log = logging.getLogger("bot.safety")
 
@@ -207,7 +207,7 @@ class Detector:
         embeddings = self.embeddings
         with self._lock:
             if self._vectors is None:
-                from bot.support import SupportScorer
+                from bot.cite.support import SupportScorer
 
                 self._vectors = SupportScorer(embeddings, recent=2048)
             return self._vectors
@@ -221,7 +221,7 @@ class Detector:
         ``off_topic``, ...) and, under ``p_<flag>``, the classifier's probability of each danger flag."""
         import numpy as np
 
-        from . import classifier
+        from bot.safety import classifier
 
         labels, bank = self._load_bank()
         vectors = self._sentence_vectors().vectors(texts)

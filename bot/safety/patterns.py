@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .flags import Flag
+from bot.safety.flags import Flag
 
 
 def rx(*parts: str) -> re.Pattern:

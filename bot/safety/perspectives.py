@@ -23,7 +23,7 @@ from pathlib import Path
 from index.bundled import bundled
 from index.sentences import sentence_spans
 
-from ..answer import Citation
+from bot.answer import Citation
 
 CARDS = bundled("prompts", "perspectives")
 MAX_COMMENTS = 2

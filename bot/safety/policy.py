@@ -25,7 +25,7 @@ from pathlib import Path
 
 from index.bundled import bundled
 
-from .flags import Flag
+from bot.safety.flags import Flag
 
 RESOURCES = bundled("prompts", "resources.v1.yaml")
 
@@ -177,7 +177,7 @@ def _warm_patterns():
 
 def warm_line(message: str) -> str:
     """The first line for someone hurting but safe: it names the feeling their message shows."""
-    from .patterns import normalise
+    from bot.safety.patterns import normalise
 
     text = normalise(message or "")
     for pattern, line in _warm_patterns():

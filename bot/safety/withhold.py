@@ -21,7 +21,7 @@ from functools import lru_cache
 from index.sentences import normalise, sentence_spans
 from index.understand import rules
 
-from ..answer import Citation, Source
+from bot.answer import Citation, Source
 
 
 @lru_cache(maxsize=4)

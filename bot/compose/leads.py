@@ -103,7 +103,7 @@ class Lead:
 
 @dataclass
 class Candidate:
-    """One scored sentence the answer may quote (bot/compose.py's candidates, as plain data)."""
+    """One scored sentence the answer may quote (bot/compose/plan.py's candidates, as plain data)."""
 
     doc: str
     start: int

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from index.sentences import normalise
 
 if TYPE_CHECKING:  # annotations only: bot/answer.py imports this module for str(answer)
-    from .answer import Answer, Citation
+    from bot.answer import Answer, Citation
 
 
 def where(c: Citation) -> str:

@@ -14,7 +14,7 @@ How sentences are chosen (every quote is an exact span of the seed):
 - a sentence whose meaning hangs on the one before ("This ...", "So ...", "It ...") brings that
   sentence along in the same quote, or is left out;
 - redundancy is removed (MMR: a sentence too close to one already picked is skipped);
-- the kind of question (bot/intent.py) shapes the plan: advice gives the article's numbered
+- the kind of question (bot/question/intent.py) shapes the plan: advice gives the article's numbered
   steps in order; thread and "what did X say" questions follow the reply graph and name the
   relation; opinions group readers by their reviewed stance.
 """
@@ -32,13 +32,13 @@ from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
-from . import leads
-from .answer import Source
-from .cite import record_at
-from .intent import wants_whole_list
-from .leads import and_list, who_named
-from .retrieve import ReplyGraph, named_in
-from .support import SupportScorer, coverage
+from bot.compose import leads
+from bot.answer import Source
+from bot.cite.verify import record_at
+from bot.question.intent import wants_whole_list
+from bot.compose.leads import and_list, who_named
+from bot.retrieve.hybrid import ReplyGraph, named_in
+from bot.cite.support import SupportScorer, coverage
 
 MIN_SCORE = 0.3
 MAX_QUOTES = 5
@@ -100,8 +100,8 @@ class Quote:
 class Plan:
     kind: str
     quotes: list[Quote] = field(default_factory=list)
-    note: str = ""  # the lead: template words filled with facts read off the index (bot/leads.py)
-    lead: leads.Lead | None = None  # the fact the note states, when bot/leads.py found one
+    note: str = ""  # the lead: template words filled with facts read off the index (bot/compose/leads.py)
+    lead: leads.Lead | None = None  # the fact the note states, when bot/compose/leads.py found one
 
 
 @dataclass
@@ -360,7 +360,7 @@ class Composer:
             if c.source.kind == "comment":
                 by_record.setdefault(c.record.id, []).append(c)
         order = []
-        for c in cands:  # sources arrive in graph order (bot/retrieve.py search_for)
+        for c in cands:  # sources arrive in graph order (bot/retrieve/hybrid.py search_for)
             if c.source.kind == "comment" and c.record.id not in order:
                 order.append(c.record.id)
         quotes: list[Quote] = []
@@ -394,7 +394,7 @@ class Composer:
     # --- leads: the first line states the answer, read off the index (never a model's words) ---------
 
     def _facts(self, cands: list[_Candidate], sources: list[Source], intent) -> leads.Facts:
-        """What bot/leads.py may state, read off the index for the posts this answer draws on."""
+        """What bot/compose/leads.py may state, read off the index for the posts this answer draws on."""
         posts = list(dict.fromkeys(s.doc for s in sources))
         texts = self.version.sources
         models = self.version.post_models
@@ -576,7 +576,7 @@ class Composer:
 
     @staticmethod
     def _no_replies(question: str, graph, names: set[str]) -> str:
-        """"Nobody replied to Angry and Upset's comment.", read off the reply graph (bot/retrieve.py
+        """"Nobody replied to Angry and Upset's comment.", read off the reply graph (bot/retrieve/hybrid.py
         ReplyGraph), when the question asks for replies to a commenter nobody answered (otherwise their
         own words would pass for a reply)."""
         if not re.search(r"\b(?:repl|respon|answer|wrote back)", question, re.I):

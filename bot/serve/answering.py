@@ -27,9 +27,9 @@ from typing import AsyncIterator, Callable, Iterator
 
 from index.errors import BotError, RateLimited, Unauthorized
 
-from .answer import Answer, TextDelta
-from .http.access import Access
-from .posts import Post, check_post
+from bot.answer import Answer, TextDelta
+from bot.serve.http.access import Access
+from bot.posts import Post, check_post
 
 log = logging.getLogger(__name__)
 BotFactory = Callable[[str], object]

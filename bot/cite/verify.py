@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from index.lexical import tokenize
 from index.sentences import sentence_spans
 
-from . import markers
-from .answer import Citation, Source
-from .support import SUPPORTED, SupportScorer, claim_of
+from bot.cite import markers
+from bot.answer import Citation, Source
+from bot.cite.support import SUPPORTED, SupportScorer, claim_of
 
 QUOTED_LINE = markers.QUOTED_LINE
 
@@ -53,7 +53,7 @@ class Verification:
 
 
 def parse_markers(sentence: str, n_sources: int) -> tuple[list[int], list[int]]:
-    """(valid 1-based markers, invalid ones) in order of appearance, without repeats (bot/markers.py)."""
+    """(valid 1-based markers, invalid ones) in order of appearance, without repeats (bot/cite/markers.py)."""
     return markers.numbers_in(sentence, n_sources)
 
 
@@ -79,7 +79,7 @@ class CitationVerifier:
     def verify(self, draft: str, sources: list[Source], version, leads: frozenset[str] | None = None) -> Verification:
         """``version``: the index version the sources come from (its texts and records give each citation's
         exact span, record and author). ``leads``: the bold fact lines the answer may state (the plan's,
-        bot/leads.py); any other bold line that states something (ends with a full stop) is dropped and
+        bot/compose/leads.py); any other bold line that states something (ends with a full stop) is dropped and
         counted. None: not checked."""
         texts = version.sources
 
@@ -185,7 +185,7 @@ class CitationVerifier:
 
 def _drop_empty_headings(text: str) -> str:
     """Remove framing lines whose section lost every sentence. A bold line that ends with a full stop is
-    a lead (a fact read off the index, bot/compose.py), not a section title: it stays."""
+    a lead (a fact read off the index, bot/compose/plan.py), not a section title: it stays."""
     lines = text.split("\n")
     out = []
     for i, line in enumerate(lines):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from index.chunk import Chunk
 from index.store import IndexVersion
 
-from .answer import Source
-from .intent import wants_whole_list
+from bot.answer import Source
+from bot.question.intent import wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -153,7 +153,7 @@ class HybridRetriever:
         return self._graph
 
     def search_for(self, query: str, intent=None, k: int = 6, filters: Filters | None = None, also: str | None = None) -> list[Source]:
-        """``search``, routed by what the question wants (bot/intent.py):
+        """``search``, routed by what the question wants (bot/question/intent.py):
 
         - a thread or "what did X say" question naming commenters reads the reply graph first
           (the reply to X, or X's own words), then fills up from the ranking;
@@ -411,7 +411,7 @@ def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical:
     )
 
 
-# --- routing by what the question wants (bot/intent.py) ---------------------------------
+# --- routing by what the question wants (bot/question/intent.py) ---------------------------------
 
 
 class ReplyGraph:

@@ -23,8 +23,8 @@ from __future__ import annotations
 import html
 import re
 
-from . import markers
-from .answer import Answer, Citation, Source
+from bot.cite import markers
+from bot.answer import Answer, Citation, Source
 
 _SAFE_URL = re.compile(r"^(https?://|tel:|mailto:|sms:)[^\s\"'<>]*$", re.I)
 URGENT_FLAGS = ("self_harm", "abuse", "check_in")

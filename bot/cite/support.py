@@ -17,7 +17,7 @@ import numpy as np
 
 from index.lexical import tokenize
 
-from . import markers
+from bot.cite import markers
 from index.sentences import normalise, sentence_spans
 
 SUPPORTED = 0.5  # threshold: at or above, a passage supports a sentence

@@ -1,11 +1,11 @@
 """The web chat: a thin Gradio layer over the public Bot API. The only module that imports gradio.
 
     build_app(bot_factory, generators, answering=...)  the Blocks app: bot_factory(spec) -> a Bot
-    mount(fastapi_app, blocks, ...)     put it on the FastAPI app of `bot serve` (bot/server.py)
+    mount(fastapi_app, blocks, ...)     put it on the FastAPI app of `bot serve` (bot/serve/server.py)
     launch(blocks, host, port)          serve it alone (tests)
 
 The page streams each answer, keeps the conversation for follow-ups, and shows the
-sources of every answer (bot/ui_format.py). Errors from the project (BotError) become
+sources of every answer (bot/render/html.py). Errors from the project (BotError) become
 a friendly message in the chat; the server keeps serving.
 
 One post or all: with several posts indexed, a picker (by title) scopes the conversation to one post;
@@ -21,7 +21,7 @@ Endpoint "/ask" (also the MCP tool `ask` with `bot serve --mcp`): ask(question, 
     of bot.http.serialize.answer_payload (answer_id, text, citations, safety, ...); stateless.
 Endpoint "/posts" (the MCP tool `posts`): posts() -> JSON text {"posts": [{slug, title, comments}]}.
 
-Every answer goes through one Answering service (bot/serving.py): its rate limit per address,
+Every answer goes through one Answering service (bot/serve/answering.py): its rate limit per address,
 its pool of workers shared with the HTTP API, and its feedback log (thumbs up/down on answers).
 """
 
@@ -40,10 +40,10 @@ from typing import Callable, Iterable
 
 from index.errors import BotError, InputError
 
-from . import ui_format as fmt
-from .answer import Answer, TextDelta
-from .posts import Post, check_post, posts_in
-from .serving import Answering
+from bot.render import html as fmt
+from bot.answer import Answer, TextDelta
+from bot.posts import Post, check_post, posts_in
+from bot.serve.answering import Answering
 
 # Before gradio is imported anywhere: no analytics, no version check, no hub calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -415,7 +415,7 @@ def _handlers(gr, answering: Answering, default: str, page: Page | None = None,
 
     def ask(question: str, history: list | None = None, post: str | None = None, request=None) -> str:
         """(set below: ASK_DOC, naming the post from the index)"""
-        from .http.serialize import answer_payload
+        from bot.serve.http.serialize import answer_payload
 
         turns = history or []
         if not (isinstance(turns, list) and all(
@@ -459,7 +459,7 @@ def build_app(bot_factory: BotFactory, generators: list[str] | None = None, defa
               *, answering: Answering | None = None, page: Page | None = None,
               pages: Callable[[str | None], Page] | None = None):
     """The Blocks app. ``bot_factory(spec)`` returns a Bot (with ``stream``) for a generator spec;
-    ``answering`` (bot/serving.py) adds the rate limit, the shared worker pool and feedback.
+    ``answering`` (bot/serve/answering.py) adds the rate limit, the shared worker pool and feedback.
     ``page``: the page as first drawn; ``pages(post)``: the page of one post (or of every post, for None),
     read when the page opens (its ``?post=``) and when a post is picked (``pages_of``; default: ``page`` only)."""
     gr = _gradio()
@@ -624,7 +624,7 @@ def generator_choices(settings) -> list[str]:
     """The generators to offer: the configured one, extractive, and each installed local model."""
     found: list[str] = []
     try:
-        from .generate.factory import available_generators
+        from bot.generate.factory import available_generators
 
         found = available_generators(settings)
     except Exception as exc:  # listing is a nicety; never stop the server for it

@@ -1,8 +1,8 @@
 """`bot serve`: the web chat, the OpenAI-compatible API and (with --mcp) the MCP tool, in one
 process over the same Bot, on one FastAPI app served by uvicorn.
 
-    /                      the web chat (Gradio, bot/ui.py)
-    /v1/...                the HTTP API (bot/http/openai_api.py)
+    /                      the web chat (Gradio, bot/serve/ui.py)
+    /v1/...                the HTTP API (bot/serve/http/openai_api.py)
     /gradio_api/mcp/       the MCP server (streamable HTTP), with --mcp
 
     create_app(settings, host, ...) -> (FastAPI app, Answering)   also for tests and benchmarks
@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from index.config import Settings, feedback_db
 from index.errors import Unauthorized
 
-from .http.access import Access, is_loopback, parse_proxies
-from .serving import Answering, RateLimiter
+from bot.serve.http.access import Access, is_loopback, parse_proxies
+from bot.serve.answering import Answering, RateLimiter
 
 log = logging.getLogger(__name__)
 GRACE = 3  # seconds open connections (a browser tab's event stream) get to finish when the server stops
@@ -29,7 +29,7 @@ GRACE = 3  # seconds open connections (a browser tab's event stream) get to fini
 
 def bot_factory_for(settings: Settings):
     """One Bot per generator spec, made on first use."""
-    from .api import Bot
+    from bot.api import Bot
 
     bots: dict[str, object] = {}
     lock = threading.Lock()
@@ -48,9 +48,9 @@ def create_app(settings: Settings, host: str = "127.0.0.1", *, bot_factory=None,
     """The FastAPI app of `bot serve` and the Answering service behind all of its doors."""
     from fastapi import FastAPI
 
-    from . import ui
-    from .feedback import FeedbackLog, FeedbackStore
-    from .http.openai_api import make_router
+    from bot.serve import ui
+    from bot.serve.feedback import FeedbackLog, FeedbackStore
+    from bot.serve.http.openai_api import make_router
 
     bot_factory = bot_factory or bot_factory_for(settings)
     feedback = FeedbackLog(FeedbackStore(feedback_db(settings))) if settings.feedback else None
@@ -74,7 +74,7 @@ MCP_PATH = "/gradio_api/mcp"
 
 def _key_guard(answering: Answering, prefix: str):
     """Middleware: requests under ``prefix`` (the MCP server, which Gradio mounts) pass ``answering.authorize``."""
-    from .http.errors import from_exception
+    from bot.serve.http.errors import from_exception
 
     async def guard(request, call_next):
         if request.url.path.startswith(prefix):
@@ -120,7 +120,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     """Run until Ctrl-C."""
     import uvicorn
 
-    from .ui import parse_auth
+    from bot.serve.ui import parse_auth
 
     credentials = parse_auth(auth)
     local = is_loopback(host)

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
-from .condense import POINTS_BACK
+from bot.question.condense import POINTS_BACK
 
 KINDS = ("advice", "why", "said", "thread", "opinion", "yesno", "fact")
 COMMENT_KINDS = ("said", "thread", "opinion")
@@ -45,7 +45,7 @@ _ADVICE = re.compile(
     r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
     re.I,
 )
-# "what should I do?": the post's answer is its whole list of steps (bot/retrieve.py fetches them, bot/compose.py lists them first)
+# "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
                         r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
@@ -64,7 +64,7 @@ ABOUT_POST = re.compile(
 
 def wants_whole_list(question: str) -> bool:
     """"What should I do?", "list the rules", "what's the main point?": the article's whole list of steps
-    answers it (bot/retrieve.py fetches them, bot/compose.py puts them first)."""
+    answers it (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py puts them first)."""
     return bool(WHAT_TO_DO.search(question) or ALL_STEPS.search(question) or ABOUT_POST.search(question))
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
 _YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
@@ -190,7 +190,7 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
     return Intent(kind, names, tuple(dict.fromkeys(unknown)), near)
 
 
-# a follow-up pointing back at a list (bot/condense.py's), or naming one of its items ("the 2nd step", "and the third?")
+# a follow-up pointing back at a list (bot/question/condense.py's), or naming one of its items ("the 2nd step", "and the third?")
 _POINTS_BACK = re.compile(
     POINTS_BACK.pattern + r"|\b(?:first|second|third|fourth|fifth|last|next|other|1st|2nd|3rd|4th|5th) (?:step|rule)\b"
     r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (?:first|second|third|fourth|fifth|last|final)\W*$", re.I)

@@ -35,8 +35,8 @@ from starlette.concurrency import run_in_threadpool
 
 from index.errors import InputError
 
-from .errors import ApiError, from_exception
-from .serialize import answer_payload
+from bot.serve.http.errors import ApiError, from_exception
+from bot.serve.http.serialize import answer_payload
 
 MAX_BODY = 64 * 1024
 SYSTEM_NOTE = "System messages were ignored: answers come only from the article and its comments."
@@ -198,8 +198,8 @@ def stream_chunks(answer, model: str, notes: list[str]):
 
 
 def make_router(answering, models: list[str]):
-    """The routes, bound to one Answering service (bot/serving.py) and the list of model names.
-    Every request passes ``answering.authorize`` (the API key; see bot/http/access.py)."""
+    """The routes, bound to one Answering service (bot/serve/answering.py) and the list of model names.
+    Every request passes ``answering.authorize`` (the API key; see bot/serve/http/access.py)."""
     router = APIRouter()
     check_key = answering.authorize
 

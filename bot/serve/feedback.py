@@ -26,7 +26,7 @@ from pathlib import Path
 
 from index.errors import InputError, StoreError
 
-from .http.serialize import citation_payload
+from bot.serve.http.serialize import citation_payload
 
 RATINGS = ("up", "down")
 MAX_COMMENT = 1000  # characters: a short comment, not an essay
