@@ -384,7 +384,7 @@ class HybridRetriever:
             found = [i for i in looked_up if i is not None]
             if not found:
                 continue
-            if chunk.doc in spans and spans[chunk.doc][1] != len(rows):
+            if spans is not None and chunk.doc in spans and spans[chunk.doc][1] != len(rows):
                 spans = None  # a post's chunks are not consecutive: scoped questions filter every row
             if spans is not None:
                 spans[chunk.doc] = (spans.get(chunk.doc, (len(rows), 0))[0], len(rows) + len(found))
