@@ -15,19 +15,25 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast setup test-setup index browser bench bench-llm local local-models eval lock
+.PHONY: run test test-fast typecheck setup test-setup index browser bench bench-llm local local-models eval lock
 
 run: setup index
 	@echo "==> starting the web chat on http://127.0.0.1:7860 (Ctrl-C to stop)"
 	$(BIN)/bot serve
 
-test: test-setup local browser
+test: test-setup typecheck local browser
 	@echo "==> running the tests (fast and slow, browser included)"
 	$(BIN)/python -m pytest -ra
 
 # The loop for changing code: everything not marked slow or browser (no model load, no servers).
-test-fast: test-setup
+test-fast: test-setup typecheck
 	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider
+
+# The static type check, before any test: what it reads and how strictly is in pyproject.toml ([tool.mypy]).
+# The first run takes minutes (it reads the typed libraries too); then .mypy_cache makes it seconds.
+typecheck: test-setup
+	@echo "==> type-checking bot/, index/ and tests/fakes.py (mypy)"
+	$(BIN)/python -m mypy
 
 setup: $(RUN_STAMP)
 

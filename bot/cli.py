@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from index.errors import BotError
 
@@ -200,7 +201,7 @@ def cmd_posts(args) -> int:
     from bot.posts import posts_in
 
     models = version.post_models
-    rows = []
+    rows: list[dict[str, Any]] = []
     for post in posts_in(version):  # slug order, comments counted in one pass
         model = models.posts.get(post.slug)
         reviewed = [m.split(":", 1)[1] for m in (model.made_with if model else ()) if m.startswith("reviewed:")]

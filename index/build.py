@@ -100,9 +100,9 @@ def build_index(
 ) -> BuildReport:
     started = time.perf_counter()
     stages = Stages()
-    paths = _posts_in([Path(p) for p in (paths or [DEFAULT_SEED])])
-    documents = _read_all(paths)
-    reviewed = _reviewed_files(paths, settings)
+    post_files = _posts_in([Path(p) for p in (paths or [DEFAULT_SEED])])
+    documents = _read_all(post_files)
+    reviewed = _reviewed_files(post_files, settings)
     records = [r for doc in documents for r in doc["records"]]
     stages.lap("read and parse")
     chunks = [
@@ -124,7 +124,7 @@ def build_index(
                                reviewed, stages)
         if settings.chroma_url:
             report.server = settings.chroma_url
-            report.published = _publish(layout, report, settings, rebuild, progress, break_lock)
+            report.published = _publish(layout, report, settings, settings.chroma_url, rebuild, progress, break_lock)
             stages.lap("publish to server")
     _export_query_model(embeddings, settings)
     stages.lap("export query model")
@@ -142,10 +142,10 @@ def _export_query_model(embeddings, settings: Settings) -> None:
     export(models_dir(settings))
 
 
-def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, rebuild, progress, break_lock) -> bool:
+def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, url: str, rebuild, progress,
+             break_lock) -> bool:
     from .publish import publish
 
-    url = settings.chroma_url
     try:
         return publish(
             IndexVersion(layout.root / report.version), url,
@@ -258,7 +258,8 @@ def _posts_in(paths: list[Path]) -> list[Path]:
 
 
 def _read_all(paths: list[Path]) -> list[dict]:
-    documents, seen = [], {}
+    documents: list[dict] = []
+    seen: dict[str, Path] = {}
     for path in paths:
         doc = slugify(path.stem)
         if doc in seen:

@@ -190,7 +190,8 @@ def _find_comment_region(lines: list[_Line]) -> int | None:
 
 
 def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
-    paras, current = [], []
+    paras: list[list[_Line]] = []
+    current: list[_Line] = []
     for line in lines:
         if line.blank:
             if current:

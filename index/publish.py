@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 from .chunk import Chunk
 from .errors import IndexBusy, StoreError
@@ -67,7 +68,7 @@ class ServerLock:
         self.lost = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._collection = None
+        self._collection: Any = None  # the lock's chromadb collection, once acquired
 
     def __enter__(self) -> "ServerLock":
         self.acquire()
@@ -213,7 +214,7 @@ def publish(
                 "by": lock.me["owner"],
             }
         )
-        server.prune(keep={version, previous} - {None})
+        server.prune(keep={v for v in (version, previous) if v is not None})
     return True
 
 
@@ -283,19 +284,19 @@ def _upload(server: ChromaServer, local: IndexVersion, progress: bool) -> None:
             bar.update(len(block))
 
         collection = server.create(collection_name("meta", version))
-        batch: list[tuple[str, str]] = []
+        request: list[tuple[str, str]] = []
         for row in rows + [None]:
-            if batch and (row is None or sum(len(t) for _, t in batch) + len(row[1]) > REQUEST_CHARS):
+            if request and (row is None or sum(len(t) for _, t in request) + len(row[1]) > REQUEST_CHARS):
                 collection.add(
-                    ids=[i for i, _ in batch],
-                    documents=[t for _, t in batch],
-                    metadatas=[{"file": i.rsplit("#", 1)[0]} for i, _ in batch],
-                    embeddings=[NO_VECTOR] * len(batch),
+                    ids=[i for i, _ in request],
+                    documents=[t for _, t in request],
+                    metadatas=[{"file": i.rsplit("#", 1)[0]} for i, _ in request],
+                    embeddings=[NO_VECTOR] * len(request),
                 )
-                bar.update(len(batch))
-                batch = []
+                bar.update(len(request))
+                request = []
             if row is not None:
-                batch.append(row)
+                request.append(row)
         published = {
             "version": version,
             "chunks": len(chunks),

@@ -112,3 +112,28 @@ def test_the_sentence_leg_ranks_as_the_plain_loop_did_scoped_or_not(tmp_path, se
             got = retriever._sentences(query, f, chunks)
             want = _sentences_reference(retriever, query, f, chunks)
             assert list(got) == list(want) and all(abs(got[k] - want[k]) < 1e-6 for k in got), (query, f)
+
+
+def test_a_post_whose_chunks_are_not_consecutive_scores_every_row_when_scoped(tmp_path, settings, fake_embeddings):
+    """Found by mypy: once one post's chunks were seen out of order, the sentence index set its post spans to
+    None and the next chunk tested ``doc in None`` (a TypeError). Scoped questions now filter every row, as the
+    comment there says, and rank as the plain loop does."""
+    from bot.retrieve import Filters
+    from index.build import build_index
+    from tests.conftest import SEED, write
+
+    other = write(tmp_path, "other.txt", "Other post\n\nWhy do men pull away? Space helps.\n\n  • Ann\n    He pulled away. I waited.\n"
+                  "\n    • Bob\n      Give him space. It worked for me.\n")
+    build_index([SEED, other], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    chunks = retriever.version.chunks
+    mine, theirs = [k for k in chunks if chunks[k].doc == "other"], [k for k in chunks if chunks[k].doc != "other"]
+    assert len(mine) >= 2 and len(theirs) >= 2
+    shuffled = {k: chunks[k] for k in [mine[0], *theirs, *mine[1:]]}  # "other" before and after the rest
+    _, _, _, spans = retriever._build_sentence_index(shuffled)
+    assert set(spans) == {"other", "why-men-pull-away"} and len(set(spans.values())) == 1  # every row, for each
+    for f in [Filters(), Filters(post="other"), Filters(post="why-men-pull-away", kind="comment")]:
+        retriever._sentence_index = None
+        got = retriever._sentences("Why do men pull away?", f, shuffled)
+        want = _sentences_reference(retriever, "Why do men pull away?", f, shuffled)
+        assert list(got) == list(want) and all(abs(got[k] - want[k]) < 1e-6 for k in got), f

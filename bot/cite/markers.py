@@ -23,7 +23,8 @@ MARKERS_WITH_SPACE = re.compile(r"\s*\[\d{1,3}\]")
 
 def numbers_in(text: str, n_sources: int) -> tuple[list[int], list[int]]:
     """(markers naming a source, out-of-range markers), each in order of appearance, without repeats."""
-    valid, invalid = [], []
+    valid: list[int] = []
+    invalid: list[int] = []
     for m in MARKER.finditer(text):
         n = int(m.group(1))
         target = valid if 1 <= n <= n_sources else invalid

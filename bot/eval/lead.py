@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -62,9 +63,11 @@ def lead_answers(category: str, answer: str | None, text: str, abstained: bool =
     if category == "covered":
         return not silent
     if category == "yes_no":
-        return bool(answer) and re.match(rf"{re.escape(answer)}\b", lead, re.I) is not None
+        if not answer:
+            return False
+        return re.match(rf"{re.escape(answer)}\b", lead, re.I) is not None
     if category == "how_long":
-        if (answer or "none").lower() == "none":
+        if not answer or answer.lower() == "none":
             return silent
         core = re.sub(r"^(?:about|around|for|a|an)\s+", "", answer.strip(), flags=re.I).lower()
         return not silent and core in lead.lower()
@@ -72,12 +75,12 @@ def lead_answers(category: str, answer: str | None, text: str, abstained: bool =
 
 
 def run_lead(bot, cases: list[LeadCase]) -> dict:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case in cases:
         answer = bot.ask(case.question, post=case.post)
         rows.append({"id": case.id, "post": case.post, "category": case.category, "question": case.question,
                      "lead": first_line(answer.text), "ok": lead_answers(case.category, case.answer, answer.text, answer.meta.abstained)})
-    by = {}
+    by: dict[str, tuple[int, int]] = {}
     for cat in CATEGORIES:
         hits = [r["ok"] for r in rows if r["category"] == cat]
         by[cat] = (sum(hits), len(hits))

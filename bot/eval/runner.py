@@ -13,6 +13,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from index.errors import GeneratorError, InputError
 
@@ -133,7 +134,7 @@ SUMMARY_KEYS = ("recall@5", "mrr", "ndcg@5", "quote_hit@5", "citation_recall", "
 
 def summarise(cases: list[Case], results: list[dict]) -> dict:
     scores = [r["scores"] for r in results]
-    summary = {key: M.mean(s[key] for s in scores) for key in SUMMARY_KEYS}
+    summary: dict[str, Any] = {key: M.mean(s[key] for s in scores) for key in SUMMARY_KEYS}
     summary.update(
         {f"abstention_{k}": v for k, v in M.abstention_scores([r["view"]["abstained"] for r in results], [c.abstain for c in cases]).items()}
     )
@@ -223,9 +224,9 @@ def run_eval(
 
     # safety depends on the question alone, not on retrieval: run it once, on the first configuration
     safety_on = next((c for c in configs if not c.baseline), None) if safety_cases else None
-    total = len(configs) * len(cases) + (len(safety_cases) if safety_on else 0)
+    total = len(configs) * len(cases) + (len(safety_cases) if safety_on and safety_cases else 0)  # safety_on implies cases
     bar = tqdm(total=total, desc="eval", unit="case", disable=not progress, dynamic_ncols=True)
-    report = {
+    report: dict[str, Any] = {
         "set": evalset.name,
         "set_path": str(evalset.path),
         "cases": len(cases),
@@ -274,7 +275,7 @@ def _run_configuration(config: Config, cases, evalset, version, settings, embedd
         view = _ask_baseline(bot, baseline, case) if baseline else _ask_bot(bot, case, k)
         results.append(_case_result(case, view, judge))
         bar.update(1)
-    entry = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
+    entry: dict[str, Any] = {"name": config.name, "generator": config.generator, "retriever": config.retriever,
              "baseline": config.baseline, "summary": summarise(cases, results), "results": results, "bot": bot}
     if baseline is not None:
         entry["summary"]["baseline_chunks"] = baseline.chunks

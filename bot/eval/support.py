@@ -16,10 +16,13 @@ roles that keep the same words, which the validation pairs include on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
+
+if TYPE_CHECKING:
+    from bot.support import SupportScorer
 
 DEFAULT_WEIGHT = 0.5
 DEFAULT_THRESHOLD = 0.6
@@ -30,7 +33,7 @@ class SupportJudge:
     embeddings: object  # LangChain Embeddings: embed_documents(list[str]) -> list[list[float]]
     weight: float = DEFAULT_WEIGHT
     threshold: float = DEFAULT_THRESHOLD
-    _scorer: object = field(default=None, repr=False)  # bot.support.SupportScorer: the shared vector cache
+    _scorer: SupportScorer | None = field(default=None, repr=False)  # the shared vector cache
 
     def vectors(self, texts: Sequence[str]) -> list[list[float]]:
         if self._scorer is None:
@@ -114,7 +117,7 @@ def calibrate(judge: SupportJudge, pairs) -> Calibration:
         raise ValueError("calibration needs supported and unsupported pairs in the calibrate split")
     judge.vectors([normalise(t) for p in pairs for t in (p.sentence, p.passage)])
     parts = {id(p): judge.parts(p.sentence, [p.passage]) for p in pairs}
-    best = None
+    best: tuple[tuple[float, float], float, float] | None = None
     for step in range(11):
         w = step / 10
         scores = [w * parts[id(p)][0] + (1 - w) * parts[id(p)][1] for p in cal]
@@ -123,6 +126,7 @@ def calibrate(judge: SupportJudge, pairs) -> Calibration:
         key = (round(ba, 9), -abs(w - 0.5))
         if best is None or key > best[0]:
             best = (key, w, t)
+    assert best is not None  # range(11) is not empty
     _, w, t = best
     judge.weight, judge.threshold = w, t
 

@@ -137,7 +137,7 @@ def chat_model_for(spec: str | BackendSpec, settings=None, max_tokens: int = MAX
 
         key = openai_api_key(KEY_VAR)
         if not key:
-            if not is_loopback(b.url):
+            if not is_loopback(b.url or ""):  # no url: not loopback, as before
                 raise GeneratorError(
                     f"{b.label} needs an API key: set the environment variable {KEY_VAR} "
                     "(not needed for servers on 127.0.0.1/localhost), or use --generator extractive"
@@ -162,17 +162,17 @@ def _timeout(timeout_class):
     return timeout_class(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
 
 
-def _openai(model: str, base_url: str, key: str, max_tokens: int):
+def _openai(model: str, base_url: str | None, key: str, max_tokens: int):
     import openai
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
         model=model,
         base_url=base_url,
-        api_key=key,
+        api_key=key,  # type: ignore[arg-type]  # pydantic turns a str into the SecretStr the field declares
         streaming=True,
         temperature=TEMPERATURE,
-        max_tokens=max_tokens,
+        max_tokens=max_tokens,  # type: ignore[call-arg]  # a field with an alias (max_completion_tokens); set by name
         timeout=_timeout(openai.Timeout),
         max_retries=0,  # LLMGenerator retries once, for every backend alike
     )

@@ -66,11 +66,11 @@ def render(plan: Plan) -> Iterator[str]:
             yield f"The closest passage, in {where}: {_quote(q)} [{q.source.rank}]\n"
             continue
         if q.source.kind == "article":
-            lead = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
+            opening = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
             if q.step and not steps:
-                lead = f"The article's step {q.step}: " if article_n == 0 else f"Step {q.step}: "
+                opening = f"The article's step {q.step}: " if article_n == 0 else f"Step {q.step}: "
             article_n += 1
-            yield f"{lead}{_quote(q)} [{q.source.rank}]\n"
+            yield f"{opening}{_quote(q)} [{q.source.rank}]\n"
             continue
         if not readers_open and (article_n or steps):
             yield "\n**What readers said in the comments**\n"

@@ -117,7 +117,12 @@ class _Names:
 
 @lru_cache(maxsize=16)
 def _names(authors: tuple) -> _Names:
-    order, whole, first, short, longest, known = {}, {}, {}, set(), 0, set()
+    order: dict[str, int] = {}
+    whole: dict[str, list[str]] = {}
+    first: dict[str, list[str]] = {}
+    short: set[str] = set()
+    longest = 0
+    known: set[str] = set()
     for author in dict.fromkeys(a for a in authors if a):
         parts = _words(author)
         known.update(parts)

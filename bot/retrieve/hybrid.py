@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from index.chunk import Chunk
 from index.store import IndexVersion
@@ -78,6 +79,11 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+# _build_sentence_index's result: (float32 bank rows in chunk order, or None; chunk keys; the chunk of each
+# row, a numpy int64 array; each post's row span)
+SentenceIndex = tuple[Any, list[str], Any, dict[str, tuple[int, int]]]
+
+
 def words_of(text: str) -> str:
     return " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
 
@@ -87,7 +93,9 @@ MIN_NAME = 3  # shorter names ("B", "P") would match ordinary words
 
 def named_in(author: str | None, question: str) -> bool:
     """Whether the question names this commenter (whole words, names of MIN_NAME+ letters)."""
-    return bool(author) and len(author) >= MIN_NAME and words_of(author) in words_of(question)
+    if not author:
+        return False
+    return len(author) >= MIN_NAME and words_of(author) in words_of(question)
 
 
 def unit_of(chunk_key: str) -> str:
@@ -108,7 +116,7 @@ class HybridRetriever:
         self._lexical = None
         self._authors: tuple[dict[str, set[str]], dict[str, list[str]], int] | None = None
         self._df: dict[str, int] | None = None
-        self._sentence_index = None  # (bank rows, chunk keys, chunk of each row, row span of each post)
+        self._sentence_index: SentenceIndex | None = None  # (bank rows, chunk keys, chunk of each row, row span of each post)
         self._graph: ReplyGraph | None = None
 
     @property
@@ -128,11 +136,13 @@ class HybridRetriever:
             for rank, key in enumerate(ranking, start=1):
                 fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
         for author in self._named_authors(query):  # "what did Jess say?": their words come first
+            assert self._authors is not None  # built by _named_authors
             for key in self._authors[1][author]:
                 if filters.accepts(chunks[key]):
                     fused[key] = fused.get(key, 0.0) + 2.0 / (RRF_K + 1)
         ordered = sorted(fused, key=lambda key: (-fused[key], key))
-        picked, per_unit = [], {}
+        picked: list[str] = []
+        per_unit: dict[str, int] = {}
         for key in ordered:
             unit = unit_of(key)
             if chunks[key].kind == "comment" and per_unit.get(unit, 0) >= self.per_unit:
@@ -199,7 +209,7 @@ class HybridRetriever:
             top = next((s for s in ranked if s.kind == "article"), None)
             steps = sorted((key for key, c in chunks.items() if top is not None and c.doc == top.doc
                             and any(":step" in rid for rid in c.record_ids)), key=lambda key: chunks[key].start)
-            if steps:  # the list first, wherever its steps ranked: it is the article's answer to "what should I do?"
+            if steps and top is not None:  # (steps imply top) the list first, wherever its steps ranked: it is the article's answer to "what should I do?"
                 first = [by_key.get(key) or _source(0, chunks[key], top.score, None, None) for key in steps]
                 ranked = first + [s for s in ranked if s.chunk_id not in set(steps)]
         out: list[Source] = []
@@ -355,7 +365,7 @@ class HybridRetriever:
                     break
         return out
 
-    def _build_sentence_index(self, chunks: dict[str, Chunk]):
+    def _build_sentence_index(self, chunks: dict[str, Chunk]) -> SentenceIndex:
         """(float32 rows of the bank in chunk order, chunk keys, the chunk of each row, each post's row span)."""
         import numpy as np
 
@@ -364,14 +374,17 @@ class HybridRetriever:
         texts, matrix = self.version.sentence_bank
         row_of = {t: i for i, t in enumerate(texts)}
         seeds = self.version.sources
-        rows, owner, keys, spans = [], [], [], {}
+        rows: list[int] = []
+        owner: list[int] = []
+        keys: list[str] = []
+        spans: dict[str, tuple[int, int]] | None = {}
         for key, chunk in chunks.items():
             raw = seeds[chunk.doc][chunk.start : chunk.end]  # the seed, as the bank was built (line breaks end sentences)
-            found = [row_of.get(normalise(raw[s:e])) for s, e in sentence_spans(raw)]
-            found = [i for i in found if i is not None]
+            looked_up = [row_of.get(normalise(raw[s:e])) for s, e in sentence_spans(raw)]
+            found = [i for i in looked_up if i is not None]
             if not found:
                 continue
-            if chunk.doc in spans and spans[chunk.doc][1] != len(rows):
+            if spans is not None and chunk.doc in spans and spans[chunk.doc][1] != len(rows):
                 spans = None  # a post's chunks are not consecutive: scoped questions filter every row
             if spans is not None:
                 spans[chunk.doc] = (spans.get(chunk.doc, (len(rows), 0))[0], len(rows) + len(found))
@@ -456,7 +469,7 @@ class ReplyGraph:
                         out += [key for key in own[a] if self.parent_of(key) in mine[b]]
         for n in names:
             replies = [c for key in own[n] for c in self.replies.get(key, [])]
-            parents = [self.parent_of(key) for key in own[n] if self.parent_of(key)]
+            parents = [parent for key in own[n] if (parent := self.parent_of(key))]
             out += (replies + own[n] + parents) if kind == "thread" else (own[n] + replies + parents)
         return list(dict.fromkeys(out))
 

@@ -267,7 +267,7 @@ class SafetyLayer:
         ids = [c["claim"] for c in claims]
         wide = ABOUT_VIEWS.search(question) is not None
         if not wide:
-            first = {}
+            first: dict[str, int] = {}
             for c in sorted(citations, key=lambda c: c.n):
                 first.setdefault(c.source_id, c.n)
             lead = min(claims, key=lambda c: (c["claim"] != "life_stress", first.get(c["source_id"], len(citations) + 1)))

@@ -115,7 +115,7 @@ def disclosed(history) -> list[str]:
     the crisis box. Fail closed for what is quoted, open for whether to answer."""
     from bot.safety.patterns import STRONG
 
-    found = []
+    found: list[str] = []  # Flag members: a str enum
     for turn in user_turns(history):
         text = normalise(turn)
         for flag in DANGER:

@@ -34,12 +34,16 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from index.sentences import sentence_spans
 
 from bot.safety import patterns as P
 from bot.safety.deobfuscate import variants
 from bot.safety.flags import DANGER, DETECTED, Flag
+
+if TYPE_CHECKING:
+    from bot.support import SupportScorer
 
 log = logging.getLogger("bot.safety")
 
@@ -172,8 +176,8 @@ class Detector:
         self._embeddings = embeddings
         self._examples_path = examples
         self._cache_dir = cache_dir
-        self._bank = None  # (flag of each phrase, matrix), embedded once
-        self._vectors = None  # cache of sentence vectors (follow-ups repeat history turns)
+        self._bank: tuple[Any, Any] | None = None  # (flag of each phrase, matrix), numpy arrays embedded once
+        self._vectors: SupportScorer | None = None  # cache of sentence vectors (follow-ups repeat history turns)
         self._lock = threading.Lock()  # detect() runs in many threads at once: lazy parts are built once
 
     @property

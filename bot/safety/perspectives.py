@@ -16,6 +16,7 @@ money, job or depression draws on "life_stress". For each claim the layer adds, 
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -198,7 +199,7 @@ def cards_for(claims: list[str]) -> list[Card]:
     return picked[:MAX_CARDS]
 
 
-def dissent_for(models, claims: list[str], cited: set[str], boost: set[str] = frozenset()) -> list:
+def dissent_for(models, claims: list[str], cited: set[str], boost: Set[str] = frozenset()) -> list:
     """Readers of the cited posts who disagree or add nuance on these claims (``RecordModel`` of each),
     best first: by claims countered, then those answering a cited passage, then ``boost`` (retrieved
     for the question), then post order; when none counters them, one reader who disagrees with the post

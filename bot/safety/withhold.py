@@ -32,7 +32,7 @@ def withheld_spans(version) -> dict[str, list[tuple[int, int, str]]]:
     known = set(models.posts) if models is not None else set()
     out: dict[str, list[tuple[int, int, str]]] = {}
     for record in version.records:
-        if record.doc not in known:  # never modelled: every sentence of advice in the article (fail closed)
+        if models is None or record.doc not in known:  # never modelled: every sentence of advice in the article (fail closed)
             if record.kind == "article":
                 for s, e in sentence_spans(record.text, record.start):
                     if rules.advice_score(record.text[s - record.start : e - record.start]):

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator
 
 from index.errors import BotError, RateLimited, Unauthorized
 
@@ -31,8 +31,11 @@ from bot.answer import Answer, TextDelta
 from bot.serve.http.access import Access
 from bot.posts import Post, check_post
 
+if TYPE_CHECKING:
+    from .api import Bot
+
 log = logging.getLogger(__name__)
-BotFactory = Callable[[str], object]
+BotFactory = Callable[[str], "Bot"]
 _END = object()
 
 
@@ -126,10 +129,10 @@ class Answering:
         check_post(slug, [p.slug for p in posts])
         return next(p for p in posts if p.slug == slug)
 
-    def _work(self, spec: str, question: str, history: list, emit: Callable[[object], None], post: str | None) -> None:
+    def _work(self, spec: str, question: str, history: list, emit: Callable[[object], object], post: str | None) -> None:
         try:
             bot = self.bot_factory(spec)
-            scope = {"post": post} if post is not None else {}  # unscoped: the call as it always was
+            scope: dict[str, Any] = {"post": post} if post is not None else {}  # unscoped: the call as it always was
             for event in bot.stream(question, history=history, **scope):
                 if isinstance(event, Answer) and self.feedback is not None:
                     self.feedback.remember(event, history, index_version(bot))

@@ -90,8 +90,9 @@ class FeedbackStore:
         finally:
             db.close()
 
-    def save(self, record: dict) -> dict:
-        """Insert or replace the rating of one answer; a comment of None keeps the stored one."""
+    def save(self, record: dict) -> dict | None:
+        """Insert or replace the rating of one answer; a comment of None keeps the stored one (None only if
+        the record was deleted again between the two statements)."""
         now = _now()
         row = {k: record.get(k) for k in FIELDS}
         row.update(history=json.dumps(record["history"], ensure_ascii=False),
@@ -130,7 +131,8 @@ class FeedbackStore:
 
     def records(self, rating: str | None = None) -> list[dict]:
         """Every record, oldest first; only one rating when given."""
-        sql, args = "SELECT * FROM feedback", ()
+        sql = "SELECT * FROM feedback"
+        args: tuple[str, ...] = ()
         if rating:
             sql, args = sql + " WHERE rating = ?", (rating,)
         with self._connect() as db:

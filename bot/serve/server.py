@@ -16,12 +16,16 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from index.config import Settings, feedback_db
 from index.errors import Unauthorized
 
 from bot.serve.http.access import Access, is_loopback, parse_proxies
 from bot.serve.answering import Answering, RateLimiter
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger(__name__)
 GRACE = 3  # seconds open connections (a browser tab's event stream) get to finish when the server stops
@@ -90,7 +94,7 @@ def _key_guard(answering: Answering, prefix: str):
 @dataclass
 class Running:
     url: str
-    server: object
+    server: uvicorn.Server
     thread: threading.Thread
 
     def stop(self) -> None:

@@ -36,7 +36,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from index.errors import BotError, InputError
 
@@ -44,6 +44,9 @@ from bot.render import html as fmt
 from bot.answer import Answer, TextDelta
 from bot.posts import Post, check_post, posts_in
 from bot.serve.answering import Answering
+
+if TYPE_CHECKING:
+    from .api import Bot
 
 # Before gradio is imported anywhere: no analytics, no version check, no hub calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -234,7 +237,7 @@ SCROLL_TO_NEW_QUESTION = """() => { setTimeout(() => {
 TAB_TITLE = """(header) => { const m = /readers: (.+)\\n/.exec(header || '');
   document.title = (m ? m[1] : 'Article') + ': cited chat'; }"""
 
-BotFactory = Callable[[str], object]
+BotFactory = Callable[[str], "Bot"]
 
 
 def _gradio():
@@ -603,7 +606,8 @@ def _only_our_tools(server) -> None:
         inner = result.root
         if isinstance(inner, types.CallToolResult) and not inner.isError and inner.content:
             try:
-                inner.structuredContent = json.loads(inner.content[0].text)
+                # getattr: only text content has .text (the AttributeError is the answer for the others)
+                inner.structuredContent = json.loads(getattr(inner.content[0], "text"))
             except (AttributeError, ValueError):
                 log.warning("the MCP tool returned text that is not JSON; no structured content")
         return result

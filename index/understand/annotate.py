@@ -16,7 +16,7 @@ from ..parse import _STOPWORDS as STOPWORDS
 from ..parse import NO_AUTHOR, Record
 from ..sentences import sentence_spans
 from . import rules
-from .model import ANNOTATOR, DISSENT, Label, PostModel, RecordModel
+from .model import ANNOTATOR, DISSENT, Label, PostModel, RecordModel, Source
 
 Embed = Callable[[list[str]], "object"]  # -> numpy array (n, d), rows normalised
 
@@ -170,7 +170,7 @@ def _unsafe(model: RecordModel, r: Record, ss: list[str], vecs, proto, partnered
     tags: list[str] = []
     sentences: list[str] = []
     conf = 1.0
-    source = "rule"
+    source: Source = "rule"
     labels, matrix = proto
     for s, v in zip(ss, vecs):
         found = rules.unsafe_tags(s)

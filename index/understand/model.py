@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 ANNOTATOR = "rules-embeddings-11"  # bump when the computed labels change: cached models are redone
 
@@ -51,8 +51,8 @@ class RecordModel:
 
     @classmethod
     def from_dict(cls, row: dict) -> "RecordModel":
-        labels = {k: Label(**row[k]) for k in ("role", "claims_label", "unsafe_label", "stance", "outcome") if row.get(k)}
-        rest = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k not in labels}
+        labels: dict[str, Any] = {k: Label(**row[k]) for k in ("role", "claims_label", "unsafe_label", "stance", "outcome") if row.get(k)}
+        rest: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k not in labels}
         return cls(**rest, **labels)
 
 

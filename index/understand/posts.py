@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from ..bundled import bundled
 from .annotate import Embed, annotate_post, content_sha1
@@ -38,7 +39,9 @@ def understand(documents: list[dict], embed: Embed, encoder: str, previous: dict
     cached = {}
     if previous and previous.get("annotator") == ANNOTATOR:
         cached = {p: PostModel.from_dict(row) for p, row in (previous.get("computed") or {}).items()}
-    computed, served, report = {}, {}, {"computed": [], "reused": [], "reviewed": []}
+    computed: dict[str, PostModel] = {}
+    served: dict[str, PostModel] = {}
+    report: dict[str, Any] = {"computed": [], "reused": [], "reviewed": []}
     for doc in documents:
         slug, text = doc["doc"], doc["text"]
         old = cached.get(slug)

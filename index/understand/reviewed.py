@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from .model import ROLES, STANCES, Label, PostModel
@@ -98,7 +99,7 @@ def apply_reviewed(model: PostModel, files: list[dict]) -> PostModel:
 
 
 def _comment(r, entry: dict, post: str):
-    changes = {}
+    changes: dict[str, Any] = {}
     if entry.get("stance"):
         changes["stance"] = replace(REVIEWED, value=_stance(entry["stance"]))
     if entry.get("outcome"):
@@ -123,7 +124,7 @@ def export_yaml(model: PostModel) -> str:
     def note(label) -> str:
         return f"{label.source} {label.confidence:.2f}" if label else ""
 
-    data = {
+    data: dict[str, Any] = {
         "version": 1, "doc": model.post, "title": model.title, "author": model.author,
         "made_with": list(model.made_with),
         "roles": {}, "claims": {}, "unsafe": {}, "comments": {}, "labels": dict(model.labels),
