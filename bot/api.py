@@ -16,13 +16,14 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from langchain_core.runnables import Runnable
 
 from index.config import Settings, load_settings
 from index.errors import InputError, StoreError
-from index.store import IndexVersion, watch_index
+from index.store import watch_index
+from index.version import BaseIndexVersion
 
 from bot.answer import Answer, SafetyReport, Source, TextDelta
 from bot.cite.verify import CitationVerifier
@@ -59,25 +60,24 @@ class _built_once:
 class _NoSafety:
     """``Bot(safety=False)``: no checks at all; every answer's meta says so."""
 
-    def check(self, question, history, topic=None, terms=None):
+    def check(self, question: str, history=None, topic: str | None = None, terms=None) -> SafetyReport:
         return SafetyReport()
 
-    @staticmethod
-    def corpus_allowed(report):
+    def corpus_allowed(self, report: SafetyReport) -> bool:
         return True
 
-    @staticmethod
-    def short_circuit(report, title=""):
+    def short_circuit(self, report: SafetyReport, title: str = "") -> str | None:
         return None
 
-    @staticmethod
-    def still_off_topic(report, about_commenters, covered):
+    def still_off_topic(self, report: SafetyReport, about_commenters: bool, covered: Callable[[], bool]) -> bool:
         return False
 
-    def screen_sources(self, sources, report, version=None):
+    def screen_sources(self, sources: list[Source], report: SafetyReport | None = None,
+                       version: BaseIndexVersion | None = None) -> list[Source]:
         return sources
 
-    def apply(self, answer, report, version, retrieve):
+    def apply(self, answer: Answer, report: SafetyReport, index_version: BaseIndexVersion | None = None,
+              retrieve_fn: Callable[..., list[Source]] | None = None) -> Answer:
         return answer  # the Bot notes meta.safety = "off"
 
 
@@ -113,7 +113,7 @@ class Bot:
         self._safety = safety
         self.retriever_mode = retriever_mode
         self.post = post
-        self._version: IndexVersion | None = None
+        self._version: BaseIndexVersion | None = None
         self._stamp = None  # the pointer's stamp when the version was opened
         self._reading: Reading | None = None  # the current version's retriever and composer
         self._watch = watch_index(self.settings.store_dir, self.settings.chroma_url)  # no I/O yet
@@ -122,7 +122,7 @@ class Bot:
     # --- the index: one version at a time, reopened after a rebuild ---------------
 
     @property
-    def version(self) -> IndexVersion:
+    def version(self) -> BaseIndexVersion:
         """The published index; a rebuild (`bot index` while serving) is picked up on the next question."""
         stamp = self._watch.stamp()  # CURRENT's mtime, or the server's pointer (re-read every second)
         with self._lock:
@@ -146,7 +146,7 @@ class Bot:
                 self._reading = self._open(version)
             return self._reading
 
-    def _open(self, version: IndexVersion) -> Reading:
+    def _open(self, version: BaseIndexVersion) -> Reading:
         # the scorer embeds queries (cached), so the composer reuses the retrieval's vector
         retriever = self._retriever or HybridRetriever(version, self.scorer, mode=self.retriever_mode)
         # Its indexes (BM25, sentence rows, commenter names, word counts, reply graph) load on first
@@ -176,7 +176,7 @@ class Bot:
             model = None
         return query_embeddings(model, self.settings.models_dir)
 
-    def _preload_sentences(self, scorer: SupportScorer, version: IndexVersion) -> None:
+    def _preload_sentences(self, scorer: SupportScorer, version: BaseIndexVersion) -> None:
         if getattr(self.embeddings, "model_name", None) != version.manifest.embedding_model:
             return  # an injected embedder of another space: its own vectors only
         texts, matrix = version.sentence_bank

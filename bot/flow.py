@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from index.store import IndexVersion
+from index.version import BaseIndexVersion
 from index.understand import PostModels
 
 from bot.retrieve.abstain import ABSTAIN_TEXT, Decision, decide
@@ -44,7 +44,7 @@ class Reading:
     """What one question reads from start to end: an index version, its retriever and its composer
     (built once per version by the Bot), and what is read off the version per post, computed once."""
 
-    def __init__(self, version: IndexVersion, retriever: Retriever, composer: Composer):
+    def __init__(self, version: BaseIndexVersion, retriever: Retriever, composer: Composer):
         self.version = version
         self.retriever = retriever
         self.composer = composer
@@ -202,10 +202,12 @@ def verify(turn: Turn, parts: Parts, reading: Reading, plan, text: str, meta: An
 
 
 def finish(answer: Answer, turn: Turn, parts: Parts, reading: Reading | None, on_delta=None) -> Answer:
-    def readers(query: str, k: int, filters) -> list[Source]:  # the perspectives' search for readers
-        return search(reading, query, k, scoped(filters, None, parts.post))
+    readers = None
+    if reading is not None:
+        def readers(query: str, k: int, filters) -> list[Source]:  # the perspectives' search for readers
+            return search(reading, query, k, scoped(filters, None, parts.post))
 
-    answer = parts.safety.apply(answer, turn.report, reading.version if reading else None, readers if reading else None)
+    answer = parts.safety.apply(answer, turn.report, reading.version if reading else None, readers)
     answer.meta.answer_id = uuid.uuid4().hex  # names the answer for feedback (API id, ratings)
     answer.meta.timings["total"] = time.perf_counter() - turn.started
     if on_delta:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol, runtime_checkabl
 from bot.answer import Answer, SafetyReport, Source
 
 if TYPE_CHECKING:  # types only: these modules import this one's users
-    from index.store import IndexVersion
+    from index.version import BaseIndexVersion
 
     from bot.compose.plan import Plan
     from bot.question.intent import Intent
@@ -36,7 +36,7 @@ class Embedder(Protocol):
 @runtime_checkable
 class Retriever(Protocol):
     mode: str
-    version: IndexVersion  # the index it searches
+    version: BaseIndexVersion  # the index it searches
 
     @property
     def graph(self) -> ReplyGraph: ...  # who replied to whom in that index
@@ -68,7 +68,7 @@ class SafetyPolicy(Protocol):
     def still_off_topic(self, report: SafetyReport, about_commenters: bool, covered: Callable[[], bool]) -> bool: ...
 
     def screen_sources(self, sources: list[Source], report: SafetyReport | None = None,
-                       version: IndexVersion | None = None) -> list[Source]: ...
+                       version: BaseIndexVersion | None = None) -> list[Source]: ...
 
-    def apply(self, answer: Answer, report: SafetyReport, index_version: IndexVersion | None = None,
+    def apply(self, answer: Answer, report: SafetyReport, index_version: BaseIndexVersion | None = None,
               retrieve_fn: Callable[..., list[Source]] | None = None) -> Answer: ...

@@ -31,7 +31,7 @@ from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
 from .understand import posts
 from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client, save_sentence_bank
-from .version import SCHEMA, Manifest
+from .version import SCHEMA, BaseIndexVersion, Manifest
 
 ADD_BATCH = 2000
 
@@ -161,7 +161,7 @@ def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, url: 
 def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed=(),
                   stages: Stages | None = None) -> BuildReport:
     stages = stages or Stages()
-    previous = None if rebuild else _open_previous(layout)
+    previous: BaseIndexVersion | None = None if rebuild else _open_previous(layout)
     content = _content_hash(documents, chunks, settings, embeddings.model_name, reviewed)
     stages.lap("content hash")
     if previous is not None and previous.manifest.content == content:
@@ -281,7 +281,7 @@ def _open_previous(layout: StoreLayout) -> IndexVersion | None:
     return IndexVersion(layout.root / version) if version else None
 
 
-def _server_previous(url: str, store_dir: Path) -> IndexVersion | None:
+def _server_previous(url: str, store_dir: Path) -> BaseIndexVersion | None:
     """The server's current version, when this folder has none: its vectors can be reused."""
     from .server import ServerPointer
 
@@ -303,7 +303,7 @@ def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str
     return h.hexdigest()
 
 
-def _reusable_vectors(previous: IndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
+def _reusable_vectors(previous: BaseIndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
     """Vectors of the previous index for chunks it already embedded: by key and digest, else by the
     very text that is embedded (``embed_text``). A vector depends on that text alone, and an edit to one
     comment moves the offsets, hence the digests, of every chunk after it in that post."""

@@ -163,7 +163,7 @@ class LocalPointer:
     def current(self) -> str | None:
         return self.layout.current_version()
 
-    def open(self) -> "IndexVersion":
+    def open(self) -> BaseIndexVersion:
         return IndexVersion.open(self.layout.root)
 
 
@@ -196,7 +196,7 @@ class IndexVersion(BaseIndexVersion):
             raise StoreError(f"the index at {self.path.parent} is corrupt ({exc}). Run `bot index --rebuild`.") from None
 
     @classmethod
-    def open(cls, store_dir: Path, chroma_url: str | None = None) -> "IndexVersion":
+    def open(cls, store_dir: Path, chroma_url: str | None = None) -> BaseIndexVersion:
         """The current version: of the store folder, or with ``chroma_url`` of that server only."""
         if chroma_url:
             from .server import ServerPointer

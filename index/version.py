@@ -15,9 +15,13 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
 from .parse import Record
+
+if TYPE_CHECKING:
+    from .chunk import Chunk
 
 SCHEMA = 5  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text
 
@@ -54,6 +58,29 @@ class BaseIndexVersion:
 
     path: Path
     manifest: Manifest
+
+    if TYPE_CHECKING:  # what each subclass provides (cached properties over its storage), declared for the type checker
+        @property
+        def collection(self) -> Any: ...
+
+        @property
+        def sources(self) -> dict[str, str]: ...
+
+        @property
+        def records(self) -> list[Record]: ...
+
+        @property
+        def chunks(self) -> dict[str, Chunk]: ...
+
+        @property
+        def sentence_bank(self) -> Any: ...
+
+        @property
+        def post_model_file(self) -> dict | None: ...
+
+        def lexical(self) -> Any: ...
+
+        def query(self, vector: list[float], n: int, where: dict | None = None) -> dict: ...
 
     def _damaged(self, what: str, exc: BaseException) -> StoreError:
         raise NotImplementedError

@@ -46,4 +46,6 @@ class FakeBot:
                 self.active -= 1
 
     def ask(self, question: str, history=None, k: int | None = None, filters=None, post: str | None = None) -> Answer:
-        return [e for e in self.stream(question, history, k, filters, post)][-1]
+        final = [e for e in self.stream(question, history, k, filters, post)][-1]
+        assert isinstance(final, Answer)  # stream ends with the Answer
+        return final

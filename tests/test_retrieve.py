@@ -118,7 +118,7 @@ def test_a_post_whose_chunks_are_not_consecutive_scores_every_row_when_scoped(tm
     """Found by mypy: once one post's chunks were seen out of order, the sentence index set its post spans to
     None and the next chunk tested ``doc in None`` (a TypeError). Scoped questions now filter every row, as the
     comment there says, and rank as the plain loop does."""
-    from bot.retrieve import Filters
+    from bot.retrieve.hybrid import Filters
     from index.build import build_index
     from tests.conftest import SEED, write
 

@@ -22,14 +22,16 @@ How sentences are chosen (every quote is an exact span of the seed):
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from index.chunk import is_step
-from index.store import IndexVersion
+from index.version import BaseIndexVersion
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
+from index.parse import Record
 from index.sentences import normalise, sentence_spans
 
 from bot.compose import leads
@@ -110,14 +112,14 @@ class _Candidate:
     start: int
     end: int
     text: str
-    record: object
+    record: Record
     score: float = 0.0
     vector_text: str = ""  # the sentence whose vector scored it (the last one of a joined span)
     sim: float = 0.0  # its cosine to the question
 
 
 class Composer:
-    def __init__(self, scorer: SupportScorer, version: IndexVersion, graph: ReplyGraph | None = None):
+    def __init__(self, scorer: SupportScorer, version: BaseIndexVersion, graph: ReplyGraph | None = None):
         """A composer reads one index version (``version.sources``, ``records_by_id``, ``heading_starts`` and
         its model of each post: stances, stance sentences, questions answered) and who replied to whom
         (``graph``). The Bot builds one per version, beside that version's retriever."""
@@ -126,7 +128,7 @@ class Composer:
         self.graph = graph
         # what the leads read off each post, computed once: word stems, unanswered questions' words, passages,
         # title words; keyed by what they are of (a post's text length, the models object)
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict[tuple, Any] = {}
 
     # --- candidates ---------------------------------------------------------
 
@@ -218,7 +220,7 @@ class Composer:
         plan = self._plan(query, cands, sources, intent, asked_for=bool(ASKED_STEP.search(question)))
         if not (plan.quotes or cands):
             return plan
-        if not plan.note and getattr(intent, "names", ()) and YES_NO.match(question):
+        if not plan.note and intent is not None and intent.names and YES_NO.match(question):
             plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
         lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(cands, sources, intent))
         if lead is None or (plan.note and lead.because != "author replies"):
@@ -228,7 +230,7 @@ class Composer:
     def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:
         """``asked_for``: the user's own words ask for one step ("and the third?")."""
         kind = getattr(intent, "kind", "fact")
-        if kind in ("said", "thread") and getattr(intent, "names", ()):
+        if kind in ("said", "thread") and intent is not None and intent.names:
             return self._thread_plan(question, cands, intent)
         if kind == "opinion":
             plan = self._opinion_plan(cands)
@@ -447,7 +449,7 @@ class Composer:
                 rest = rest.replace(q, " ")
             others = leads.vocabulary_of(rest)
             records = self.version.records_by_id
-            found = {}
+            found: dict[str, str] = {}
             for r, q in asks:
                 for w in leads.vocabulary_of(q) - others:
                     found.setdefault(w, who_named(records[r.key].author if r.key in records else None))

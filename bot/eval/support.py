@@ -22,7 +22,7 @@ from index.lexical import tokenize
 from index.sentences import normalise, sentence_spans
 
 if TYPE_CHECKING:
-    from bot.support import SupportScorer
+    from bot.cite.support import SupportScorer
 
 DEFAULT_WEIGHT = 0.5
 DEFAULT_THRESHOLD = 0.6

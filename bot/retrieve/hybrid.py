@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.chunk import Chunk
-from index.store import IndexVersion
+from index.version import BaseIndexVersion
 
 from bot.answer import Source
 from bot.question.intent import wants_whole_list
@@ -104,7 +104,7 @@ def unit_of(chunk_key: str) -> str:
 
 
 class HybridRetriever:
-    def __init__(self, version: IndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
+    def __init__(self, version: BaseIndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
         """``per_unit``: at most this many chunks of one comment (article sections are not capped)."""
         if mode not in MODES:
             raise ValueError(f"retriever mode must be one of {', '.join(MODES)}")
@@ -431,7 +431,7 @@ class ReplyGraph:
     """Who replied to whom, from the index's records. Keyed ``post/record_id`` (two posts share ids):
     comments, their authors, parents and replies, and the chunks that hold each comment."""
 
-    def __init__(self, version: IndexVersion):
+    def __init__(self, version: BaseIndexVersion):
         self.records = {f"{r.doc}/{r.id}": r for r in version.records if r.kind == "comment"}
         self.replies: dict[str, list[str]] = {}
         self._by_author: dict[str, list[str]] = {}  # casefolded author -> their comment keys, in order

@@ -43,7 +43,7 @@ from bot.safety.deobfuscate import variants
 from bot.safety.flags import DANGER, DETECTED, Flag
 
 if TYPE_CHECKING:
-    from bot.support import SupportScorer
+    from bot.cite.support import SupportScorer
 
 log = logging.getLogger("bot.safety")
 

@@ -32,7 +32,7 @@ from bot.serve.http.access import Access
 from bot.posts import Post, check_post
 
 if TYPE_CHECKING:
-    from .api import Bot
+    from bot.api import Bot
 
 log = logging.getLogger(__name__)
 BotFactory = Callable[[str], "Bot"]

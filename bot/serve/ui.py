@@ -46,7 +46,7 @@ from bot.posts import Post, check_post, posts_in
 from bot.serve.answering import Answering
 
 if TYPE_CHECKING:
-    from .api import Bot
+    from bot.api import Bot
 
 # Before gradio is imported anywhere: no analytics, no version check, no hub calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
