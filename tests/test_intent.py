@@ -41,8 +41,9 @@ def test_a_commenter_who_does_not_exist_is_unknown_with_the_nearest_names():
     from index.config import DEFAULT_SEED
     from index.parse import parse_text
     from index.understand.annotate import annotate_post
+    from tests.fakes import embed_array
 
     text = DEFAULT_SEED.read_text(encoding="utf-8")
-    model = annotate_post("seed", text, parse_text(text, doc="seed"), lambda texts: [[1.0, 0.0]] * len(texts))
+    model = annotate_post("seed", text, parse_text(text, doc="seed"), embed_array)
     assert classify("What did David say to the author?", AUTHORS, frozenset(model.mentioned)).unknown == ()
     assert classify("What did David say to the author?", AUTHORS).unknown == ("David",)
