@@ -191,16 +191,17 @@ class FakeSafety:
 
 class ScriptedDetector(Detector):
     """bot.safety's Detector with ``detect`` replaced by ``rule(text) -> Detection`` (default: flags nothing),
-    so the layer's tiers and policy can be tested without the model. Records each text it was asked about."""
+    so the layer's tiers and policy can be tested without the model. ``seen`` records (text, vocabulary) of
+    each call: what it was asked about, and the indexed posts' words it was given."""
 
     def __init__(self, rule: Callable[[str], Detection] | None = None) -> None:
         super().__init__()
         self.rule = rule or (lambda text: Detection())
-        self.seen: list[str] = []
+        self.seen: list[tuple[str, frozenset[str]]] = []
 
     def detect(self, text: str, context: str = "", topic: str | None = None,
                vocabulary: frozenset[str] = frozenset()) -> Detection:
-        self.seen.append(text)
+        self.seen.append((text, vocabulary))
         return self.rule(text)
 
 
