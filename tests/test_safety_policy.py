@@ -240,6 +240,22 @@ def test_hostile_comment_does_not_steer_the_answer(tmp_path, screened):
         assert answer.meta.safety == "off"
 
 
+@pytest.mark.xfail(strict=True, reason="bug: the screen blanks the instruction, but the extractive plan quotes it "
+                   "again inside the next sentence when that one starts with 'This...' (bot/compose.py candidates())")
+def test_a_blanked_instruction_is_not_quoted_with_the_sentence_leaning_on_it(tmp_path):
+    from bot.api import Bot
+
+    leaning = HOSTILE.rstrip("\n") + " This is what worked for me when he went quiet.\n"
+    seed = write(tmp_path, "hostile.txt", SEED.read_text(encoding="utf-8").rstrip("\n") + "\n" + leaning)
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([seed], settings, embeddings=FakeEmbeddings(), progress=False)
+    bot = Bot(settings=settings, embeddings=FakeEmbeddings(), safety=SafetyLayer(detector=ScriptedDetector()))
+    answer = bot.ask("What worked for Mallory when he went quiet?")
+    assert any("instruction-like" in n for n in answer.safety.notes)  # the screen found and blanked it
+    assert "bank password" not in answer.text
+    assert not any("bank password" in c.quote for c in answer.citations)
+
+
 # --- the real detector and the real index ------------------------------------------
 
 
