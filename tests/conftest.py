@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 import socket
 from pathlib import Path
 
@@ -14,37 +12,12 @@ from index.build import build_index
 from index.config import DEFAULT_SEED, Settings
 from index.embed import PackagedEmbeddings
 
+from tests.fakes import FakeEmbeddings
+
 SEED = DEFAULT_SEED
-
-
-class FakeEmbeddings(PackagedEmbeddings):
-    """Deterministic bag-of-words vectors: fast, no model, similar texts stay similar."""
-
-    model_name = "fake-bow-64"
-
-    def __init__(self):
-        super().__init__()
-        self.calls: list[int] = []
-
-    @property
-    def dimension(self) -> int:
-        return 64
-
-    def _vec(self, text: str) -> list[float]:
-        v = [0.0] * 64
-        for word in re.findall(r"\w+", text.lower()):
-            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-        norm = math.sqrt(sum(x * x for x in v)) or 1.0
-        return [x / norm for x in v]
-
-    def embed_documents(self, texts, on_batch=None):
-        self.calls.append(len(texts))
-        if on_batch:
-            on_batch(len(texts))
-        return [self._vec(t) for t in texts]
-
-    def embed_query(self, text):
-        return self._vec(text)
+# a second bundled post, for the tests of a blog of several posts: nothing in it is about relationships
+SOURDOUGH = Path(__file__).resolve().parents[1] / "seeds" / "posts" / "sourdough-troubleshooting.txt"
+MEN, BREAD = "why-men-pull-away", "sourdough-troubleshooting"  # their slugs (Record.doc, Citation.doc, post=)
 
 
 @pytest.fixture
@@ -79,6 +52,23 @@ def real_store(tmp_path_factory, real_embeddings) -> Settings:
     """The real seed indexed once per session with the packaged model."""
     settings = Settings(store_dir=tmp_path_factory.mktemp("real") / "store")
     build_index([SEED], settings, embeddings=real_embeddings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def two_post_index(tmp_path_factory) -> Settings:
+    """The bundled article and the sourdough post, indexed once per session with fake embeddings (no model):
+    every stage can be run on an index of more than one post. Shared: read it, never rebuild it."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp("two-posts") / "store")
+    build_index([SEED, SOURDOUGH], settings, embeddings=FakeEmbeddings(), progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_two_post_index(tmp_path_factory, real_embeddings) -> Settings:
+    """The same two posts indexed once per session with the packaged MiniLM (slow tests only)."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp("real-two-posts") / "store")
+    build_index([SEED, SOURDOUGH], settings, embeddings=real_embeddings, progress=False)
     return settings
 
 

@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
-
 from bot import Answer, Bot, Citation, TextDelta
 from bot.cite.verify import parse_markers
 from bot.question.condense import condense, is_follow_up
 from index.errors import InputError, StoreError
 from tests.conftest import SEED
-
-
-def fake_llm(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+from tests.fakes import FakeSafety, fake_llm
 
 
 def check_citations(answer: Answer, bot: Bot):
@@ -194,38 +188,14 @@ def test_real_named_commenter(real_bot):
     assert "Jess also wrote" in jess.text and "Another reader, Jess" not in jess.text
 
 
-class _Danger:
-    """A stand-in safety layer: abuse said earlier in the conversation (aftercare), or in this message."""
-
-    def __init__(self, tier="aftercare"):
-        self.tier = tier
-
-    def check(self, question, history, topic=None, terms=None):
-        from bot import SafetyReport
-
-        return SafetyReport(flags=["abuse"], tier=self.tier)
-
-    def corpus_allowed(self, report):
-        return report.tier != "danger"
-
-    def short_circuit(self, report, title=""):
-        return "" if report.tier == "danger" else None
-
-    def still_off_topic(self, report, about_commenters, covered):
-        return False
-
-    def screen_sources(self, sources, report, version=None):
-        return sources
-
-    def apply(self, answer, report, version, retrieve):
-        report.care = "RESOURCES FIRST"
-        answer.safety = report
-        return answer
+def danger(tier: str = "aftercare") -> FakeSafety:
+    """Abuse said earlier in the conversation (aftercare), or in this message (danger); care marked "RESOURCES FIRST"."""
+    return FakeSafety(flags=["abuse"], tier=tier, care="RESOURCES FIRST")
 
 
 def test_llm_drafts_do_not_stream_live_after_danger(fake_store, fake_embeddings):
     draft = "The article says Oxytocin lowers testosterone in men which raises his stress levels [1]."
-    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=_Danger())
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=fake_llm(draft), safety=danger())
     events = list(bot.stream("what does oxytocin do to men?"))
     answer = events[-1]
     assert answer.safety.care == "RESOURCES FIRST" and answer.citations
@@ -235,7 +205,7 @@ def test_llm_drafts_do_not_stream_live_after_danger(fake_store, fake_embeddings)
 def test_a_danger_message_never_reaches_the_model_or_the_index(fake_store, fake_embeddings):
     calls = []
     model = fake_llm("Give him space [1].")
-    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=model, safety=_Danger("danger"))
+    bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=model, safety=danger("danger"))
     bot.generator.stream = lambda *a, **k: calls.append(a) or iter(())
     answer = bot.ask("he choked me, should I give him space?")
     assert calls == [] and answer.sources == [] and answer.citations == [] and answer.text == ""

@@ -1,13 +1,288 @@
-"""bot/compose/plan.py and the extractive generator: the answer plan and how it is written out."""
+"""bot/compose/plan.py and the extractive generator: the answer plan and how it is written out.
+
+The first part builds a Composer alone (``make_composer``: a small post, a fake scorer) and tests the
+routing ``plan()`` does; the rest plans over the real seed through a Bot."""
 
 from __future__ import annotations
 
 import re
 
+from dataclasses import dataclass
+
 import pytest
 
+from bot.answer import Source
 from bot.api import Bot
+from bot.compose.plan import Composer
 from bot.question.intent import Intent
+from index.parse import parse_text
+from index.understand import PostModels
+from index.sentences import normalise
+
+from .fakes import FakeScorer
+
+# --- the Composer alone: a small post, a fake scorer ---------------------------------------------
+
+GARDEN = """How To Keep A Calm Garden
+
+I'm Rosa Vale. I have kept allotments for twenty years.
+
+Gardens need patience and a steady routine. Water the beds in the early morning before the sun is high.
+
+So today, I'm going to give you my three weekly habits for a calm garden.
+
+The Weekly Habits
+
+1)           Pull the weeds by hand every Monday morning before they spread their seeds.
+
+2)           Water the tomatoes deeply twice a week, right at the roots, never on the leaves.
+
+3)           Mulch the beds with straw after watering. This keeps the soil cool and holds the water in.
+
+Why Plants Wilt
+
+Plants wilt because their roots cannot reach enough water in dry, compacted soil.
+
+  • Priya
+
+    May 1, 2024 at 9:00 am
+
+    How often should I water the tomatoes during a heatwave?
+
+    • Rosa Vale (author)
+
+      May 1, 2024 at 10:00 am
+
+      During a heatwave, water the tomatoes every morning, deeply, at the roots.
+
+  • Sam
+
+    May 2, 2024 at 8:00 am
+
+    I disagree with the straw mulch habit. Straw mulch brought slugs into my tomato beds every single summer.
+
+  • Lee
+
+    May 3, 2024 at 8:00 am
+
+    Great article, thanks! Pulling weeds by hand on Mondays changed my garden.
+"""
+DOC = "garden"
+STEP = "article:weekly-habits:step{}"
+STANCES = {f"{DOC}/comment:01-priya": "question", f"{DOC}/comment:03-sam": "disagrees", f"{DOC}/comment:04-lee": "agrees"}
+
+
+def make_composer(posts: dict[str, str] | None = None, stances: dict[str, str] | None = None) -> Composer:
+    """The one place these tests build a Composer: over a version of the posts (slug -> text) with their
+    records and headings as the index reads them and no post model but the readers' stances ("post/record
+    id" -> stance), no reply graph, and a FakeScorer (bag-of-words vectors)."""
+    posts = posts or {DOC: GARDEN}
+    records = {f"{doc}/{r.id}": r for doc, text in posts.items() for r in parse_text(text, doc=doc)}
+    headings: dict[str, set[int]] = {}
+    for r in records.values():
+        if r.id == "article:title" or r.id.endswith(":heading"):
+            headings.setdefault(r.doc, set()).add(r.start)
+    return Composer(FakeScorer(), _Version(dict(posts), records, headings, _Stances(dict(stances or {}))))
+
+
+class _Stances(PostModels):
+    """No post model, only the readers' stances the test gives."""
+
+    def __init__(self, stances: dict[str, str]):
+        super().__init__({})
+        self.given = stances
+
+    def stances(self) -> dict[str, str]:
+        return dict(self.given)
+
+
+@dataclass
+class _Version:
+    """What a Composer reads off an index version."""
+
+    sources: dict[str, str]
+    records_by_id: dict
+    heading_starts: dict[str, set[int]]
+    post_models: PostModels
+
+
+def sources_of(posts: dict[str, str] | None = None, masked: dict[str, str] | None = None,
+               order: list[str] | None = None) -> list[Source]:
+    """Every record of the posts as a retrieved Source (one per record, rank 1 first, in post order or in
+    ``order`` of record ids); ``masked``: record id -> a sentence the safety screen blanked in it."""
+    posts = posts or {DOC: GARDEN}
+    masked = masked or {}
+    records = [r for doc, text in posts.items() for r in parse_text(text, doc=doc)]
+    if order:
+        records.sort(key=lambda r: order.index(r.id) if r.id in order else len(order))
+    out = []
+    for rank, r in enumerate(records, 1):
+        text, hidden = r.text, ()
+        if r.id in masked:
+            text = text.replace(masked[r.id], " " * len(masked[r.id]))  # as the safety screen blanks it
+            hidden = (normalise(masked[r.id]),)
+        out.append(Source(rank, f"{r.doc}/{r.id}#0", r.doc, r.kind, text, r.start, r.end, 1.0, record_ids=(r.id,),
+                          author=r.author, parent=r.parent, depth=r.depth, masked=hidden))
+    return out
+
+
+def plan_of(question: str, intent: Intent, sources: list[Source] | None = None, composer: Composer | None = None):
+    plan = (composer or make_composer(stances=STANCES)).plan(question, sources if sources is not None else sources_of(), intent)
+    for q in plan.quotes:  # whatever the route, every quote is an exact span of the post
+        assert normalise(GARDEN[q.start:q.end]) == q.text
+    return plan
+
+
+def step_numbers(plan) -> list[int | None]:
+    return [q.step for q in plan.quotes if q.step is not None]
+
+
+@pytest.mark.parametrize("question", ["What are the steps?", "List all the habits", "What should I do?",
+                                      "Tell me the steps step by step"])
+def test_a_whole_list_question_gets_every_step_first_in_order_without_numbers(question):
+    # ranked backwards: step 3 first, step 1 last; the list still comes in the post's order
+    order = [STEP.format(3), "comment:02-rosa-vale-author", STEP.format(2), "article:intro:p2", STEP.format(1)]
+    plan = plan_of(question, Intent("advice"), sources_of(order=order))
+    assert [q.role for q in plan.quotes[:3]] == ["step"] * 3
+    assert [q.step for q in plan.quotes[:3]] == [1, 2, 3]
+    assert [q.record_id for q in plan.quotes[:3]] == [STEP.format(n) for n in (1, 2, 3)]
+    assert plan.quotes[0].text == "Pull the weeds by hand every Monday morning before they spread their seeds."
+    assert not any(re.match(r"\d\)", q.text) for q in plan.quotes)
+    assert len({(q.start, q.end) for q in plan.quotes}) == len(plan.quotes)  # nothing quoted twice
+
+
+@pytest.mark.parametrize("question, step", [
+    ("What's the second step?", 2),
+    ("what is step 1?", 1),
+    ("what does rule 2 say?", 2),
+    ("and what about the third?", 3),
+    ("What's the last one?", 3),  # the highest step retrieved
+])
+def test_an_ordinal_step_question_leads_with_that_step_then_the_others_in_order(question, step):
+    plan = plan_of(question, Intent("advice"))
+    first = plan.quotes[0]
+    assert (first.record_id, first.step, first.role) == (STEP.format(step), step, "answer")
+    assert step_numbers(plan)[1:] == [n for n in (1, 2, 3) if n != step]  # the others, once each, in order
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a follow-up 'and the third?' after the list is planned as the whole list "
+                   "again; compose.py checks ASKED_STEP on the condensed query, where its '^the third$' form cannot match")
+def test_a_follow_up_naming_one_step_of_the_list_leads_with_it():
+    intent = Intent("advice", query="What are the steps? and the third?")
+    plan = plan_of("and the third?", intent)
+    assert plan.quotes[0].step == 3 and plan.quotes[0].role == "answer"
+
+
+def test_which_step_picks_one_and_is_not_the_whole_list():
+    plan = plan_of("Which step is about the tomatoes?", Intent("advice"))
+    assert (plan.quotes[0].record_id, plan.quotes[0].role) == (STEP.format(2), "answer")
+
+
+def test_advice_that_asks_for_no_list_leads_with_the_best_sentence_then_the_steps_in_order():
+    plan = plan_of("How do I stop my plants wilting?", Intent("advice"))
+    assert plan.quotes[0].role == "answer" and plan.quotes[0].record_id == "article:plants-wilt:p1"
+    assert step_numbers(plan) == [1, 2, 3]
+
+
+def test_other_kinds_get_no_list_of_steps():
+    plan = plan_of("Why do plants wilt?", Intent("why"))
+    assert plan.quotes[0].text.startswith("Plants wilt because their roots cannot reach enough water")
+    assert not any(q.role == "step" for q in plan.quotes)
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Why do plants wilt?", Intent("why")),
+    ("What are the weekly habits?", Intent("advice")),
+    ("How to keep a calm garden?", Intent("fact")),
+])
+def test_the_title_and_headings_are_never_quoted(question, intent):
+    records = {r.id: r for r in parse_text(GARDEN, doc=DOC)}
+    heads = [records[rid] for rid in ("article:title", "article:weekly-habits:heading", "article:plants-wilt:heading")]
+    for q in plan_of(question, intent).quotes:
+        assert not any(h.start <= q.start < h.end for h in heads), q.text
+
+
+def test_filler_about_the_article_itself_never_answers():
+    plan = plan_of("What are the three weekly habits for a calm garden?", Intent("fact"))
+    assert plan.quotes and not plan.quotes[0].text.startswith("So today, I'm going to give you")
+
+
+def test_a_readers_question_is_context_quoted_as_asked_never_the_answer():
+    plan = plan_of("How often should I water the tomatoes during a heatwave?", Intent("fact"))
+    asked = [q for q in plan.quotes if q.record_id == "comment:01-priya"]
+    assert plan.quotes[0].record_id != "comment:01-priya"
+    assert asked and all(q.role == "asked" and q.relation == "Priya asked the same" for q in asked)
+
+
+def test_a_sentence_that_leans_on_the_one_before_brings_it_along():
+    plan = plan_of("Does mulch keep the soil cool?", Intent("fact"))
+    assert plan.quotes[0].text == "Mulch the beds with straw after watering. This keeps the soil cool and holds the water in."
+    assert not any(q.text.startswith("This keeps") for q in plan.quotes)
+
+
+def test_a_masked_sentence_is_never_quoted():
+    blanked = "Water the beds in the early morning before the sun is high."
+    for question, intent in [("When should I water the beds?", Intent("fact")), ("What are the steps?", Intent("advice"))]:
+        plain = plan_of(question, intent)
+        assert any(blanked in q.text for q in plain.quotes), question  # unmasked it would be quoted
+        plan = plan_of(question, intent, sources_of(masked={"article:intro:p2": blanked}))
+        assert plan.quotes and not any(blanked in q.text for q in plan.quotes), question
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a masked sentence comes back inside the quote of the sentence after it when "
+                   "that one starts with 'This/So/It...' (compose.py candidates() brings the sentence before without "
+                   "checking the mask); end to end, a comment's blanked injection is quoted in the answer")
+def test_a_masked_sentence_never_comes_back_with_the_sentence_leaning_on_it():
+    blanked = "Mulch the beds with straw after watering."
+    plan = plan_of("Does mulch keep the soil cool?", Intent("fact"), sources_of(masked={STEP.format(3): blanked}))
+    assert not any(blanked in q.text for q in plan.quotes)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a listed step takes its short next sentences along (compose.py _steps) "
+                   "without checking the mask")
+def test_a_masked_sentence_of_a_step_is_not_listed_with_it():
+    blanked = "This keeps the soil cool and holds the water in."
+    plan = plan_of("What are the steps?", Intent("advice"), sources_of(masked={STEP.format(3): blanked}))
+    assert not any(blanked in q.text for q in plan.quotes)
+
+
+def test_a_thread_question_gives_the_reply_first_naming_who_replied_to_whom():
+    plan = plan_of("Who answered Priya?", Intent("thread", ("Priya",)))
+    reply = plan.quotes[0]
+    assert (reply.record_id, reply.role, reply.author) == ("comment:02-rosa-vale-author", "reply", "Rosa Vale (author)")
+    assert reply.relation == "Rosa Vale (author) replied to Priya"
+    assert all(q.source.kind == "comment" for q in plan.quotes)
+
+
+def test_an_opinion_question_puts_readers_who_disagree_first_then_those_who_agree():
+    plan = plan_of("What did readers think of the habits?", Intent("opinion"))
+    roles = [(q.author, q.role) for q in plan.quotes if q.source.kind == "comment"]
+    assert roles[0] == ("Sam", "disagrees") and ("Lee", "agrees") in roles
+    assert roles.index(("Sam", "disagrees")) < roles.index(("Lee", "agrees"))
+    # without the stances nobody is said to disagree
+    plain = plan_of("What did readers think of the habits?", Intent("opinion"), composer=make_composer())
+    assert not any(q.role in ("disagrees", "agrees") for q in plain.quotes)
+
+
+def test_nothing_retrieved_plans_nothing():
+    plan = plan_of("Why do plants wilt?", Intent("why"), [])
+    assert plan.quotes == [] and plan.note == "" and plan.kind == "why"
+
+
+def test_quotes_come_from_the_post_of_their_source():
+    """Two posts at the same offsets: a quote is a span of its own source's post, never the other's."""
+    other = GARDEN.replace("Calm Garden", "Quiet Orchard").replace("tomatoes", "apple trees").replace("weeds", "suckers")
+    posts = {DOC: GARDEN, "orchard": other}
+    composer = make_composer(posts)
+    for only in (DOC, "orchard"):
+        sources = [s for s in sources_of(posts) if s.doc == only]
+        plan = composer.plan("What are the steps?", sources, Intent("advice"))
+        assert plan.quotes and {q.source.doc for q in plan.quotes} == {only}
+        for q in plan.quotes:
+            assert normalise(posts[only][q.start:q.end]) == q.text
+
+
+# --- over the real seed, through a Bot --------------------------------------------------------------
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot import Answer, Bot
-from bot.api import _NoSafety
 from bot.eval.dataset import load_qa, load_safety
 from index.build import build_index
 from tests.conftest import SEED, assert_same, comparable, write
+from tests.fakes import FakeSafety
 
 THREADS = 16
 SAFETY = [  # (question, history): danger, check-in, after-care and injection, alone and in conversations
@@ -91,18 +91,15 @@ def test_one_answer_reads_one_index_version_while_a_rebuild_lands(tmp_path, fake
     new_seed = f"{title} (revised and expanded edition)\n{rest}"  # every offset moves
     longer = write(tmp_path / "new", "why-men-pull-away.txt", new_seed)
 
-    class RebuildMidQuestion(_NoSafety):
+    rebuilt = []
+
+    def rebuild_once(sources):
         """After retrieval, before the answer: `bot index` publishes a version whose offsets all moved."""
+        if not rebuilt:
+            rebuilt.append(True)
+            build_index([longer], fake_store, embeddings=fake_embeddings, progress=False)
 
-        rebuilt = False
-
-        def screen_sources(self, sources, report, version=None):
-            if not self.rebuilt:
-                self.rebuilt = True
-                build_index([longer], fake_store, embeddings=fake_embeddings, progress=False)
-            return sources
-
-    bot = Bot(fake_store, embeddings=fake_embeddings, safety=RebuildMidQuestion())
+    bot = Bot(fake_store, embeddings=fake_embeddings, safety=FakeSafety(on_screen=rebuild_once))
     first = bot.ask("Why do men pull away?")
     assert first.citations
     for c in first.citations:  # quoted from the version the question was retrieved from

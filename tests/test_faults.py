@@ -111,7 +111,7 @@ hostile = st.one_of(
 @pytest.fixture(scope="module")
 def module_bot(tmp_path_factory):
     from index.config import Settings
-    from tests.conftest import FakeEmbeddings
+    from tests.fakes import FakeEmbeddings
 
     settings = Settings(store_dir=tmp_path_factory.mktemp("hyp") / "store")
     emb = FakeEmbeddings()

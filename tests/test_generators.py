@@ -14,8 +14,6 @@ import re
 import socket
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
 
 from bot import Answer, Bot, Citation, TextDelta
 from bot.cite import markers
@@ -28,6 +26,8 @@ from bot.generate.llm import LLMGenerator
 from bot.generate.local import catalog, server
 from index.config import Settings
 from index.errors import GeneratorError
+
+from .fakes import FlakyChat, fake_llm
 
 LOOPBACK = "http://127.0.0.1:8000/v1"
 
@@ -57,7 +57,7 @@ def test_remote_specs_build_the_matching_chat_model(spec, cls, url, model, monke
 def test_extractive_is_the_default_and_an_injected_model_is_wrapped():
     assert isinstance(make_generator("extractive"), ExtractiveGenerator)
     assert isinstance(make_generator(None), ExtractiveGenerator)
-    injected = make_generator("extractive", chat_model=GenericFakeChatModel(messages=iter([])))
+    injected = make_generator("extractive", chat_model=fake_llm())
     assert isinstance(injected, LLMGenerator) and injected.name != "extractive"
 
 
@@ -130,20 +130,6 @@ def test_unreachable_server_is_a_clear_generator_error(spec, monkeypatch):
     message = str(err.value)
     assert "cannot reach" in message and f"127.0.0.1:{port}" in message
     assert "--generator extractive" in message and "BOT_GENERATOR" in message
-
-
-class FlakyChat:
-    """A chat model boundary: fails `failures` times with `error`, then streams `reply`."""
-
-    def __init__(self, failures: int, reply: str = "The article says so [1].", error=ConnectionRefusedError):
-        self.failures, self.reply, self.error, self.calls = failures, reply, error, 0
-
-    def stream(self, messages):
-        self.calls += 1
-        if self.calls <= self.failures:
-            raise self.error("connection refused")
-        for word in self.reply.split(" "):
-            yield AIMessageChunk(content=word + " ")
 
 
 def test_one_retry_before_the_first_token(monkeypatch):
@@ -264,7 +250,7 @@ def test_wrong_draft_from_a_chat_model_is_verified_while_streaming(fake_store, f
         "The article says men pull away because Mercury is in retrograde every spring [1]. "
         "Readers agree that astrology explains every breakup perfectly [2]."
     )
-    chat = GenericFakeChatModel(messages=iter([AIMessage(draft)]))
+    chat = fake_llm(draft)
     bot = Bot(fake_store, embeddings=fake_embeddings, chat_model=chat, safety=False)
     events = list(bot.stream("what does oxytocin do to men?"))
     answer = events[-1]

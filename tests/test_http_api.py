@@ -16,7 +16,7 @@ from bot.serve.http.access import Access, parse_proxies
 from bot.serve.http.openai_api import MAX_BODY, make_router, parse_chat_request
 from bot.serve.answering import Answering, RateLimiter
 from index.errors import GeneratorError, InputError, RateLimited, StoreError
-from tests import fakes
+from tests.fakes import FakeBot
 
 QUOTE = "Men withdraw from the relationship; they pull away."
 
@@ -28,7 +28,7 @@ class FutureSafetyReport(SafetyReport):
     coping: list[str] = field(default_factory=lambda: ["You deserve support."])
 
 
-def _answer(question: str) -> Answer:
+def _answer(question: str, post: str | None = None) -> Answer:
     cite = Citation(n=1, source_id="article:intro:p1", kind="article", author=None, quote=QUOTE,
                     start=120, end=120 + len(QUOTE), doc="why-men-pull-away", section="Intro",
                     parent=None, parent_author=None, support=0.9)
@@ -39,9 +39,8 @@ def _answer(question: str) -> Answer:
                   meta=AnswerMeta(answer_id=uuid.uuid4().hex, generator="extractive", prompt_version=None))
 
 
-class FakeBot(fakes.FakeBot):
-    def __init__(self, fail: Exception | None = None, delay: float = 0.0):
-        super().__init__(_answer, fail=fail, delay=delay, pieces="lines")
+def fake_bot(fail: Exception | None = None, delay: float = 0.0) -> FakeBot:
+    return FakeBot(_answer, fail=fail, delay=delay, pieces="lines")
 
 
 def make_client(bot=None, *, api_key=None, key_required=False, rate=0, feedback=None, concurrency=1,
@@ -50,7 +49,7 @@ def make_client(bot=None, *, api_key=None, key_required=False, rate=0, feedback=
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    bot = bot or FakeBot()
+    bot = bot or fake_bot()
     access = Access(api_key=api_key, exposed=key_required, trusted_proxies=parse_proxies(trusted_proxies))
     answering = Answering(lambda spec: bot, concurrency=concurrency, limiter=RateLimiter(rate), feedback=feedback,
                           access=access)
@@ -183,7 +182,7 @@ def test_a_body_just_under_the_limit_is_read():
 ])
 def test_project_errors_map_by_type_to_one_line_errors(error, status, code):
     for stream in (False, True):
-        client, _ = make_client(FakeBot(fail=error))
+        client, _ = make_client(fake_bot(fail=error))
         r = ask(client, stream=stream)
         assert r.status_code == status and r.json()["error"]["code"] == code
         message = r.json()["error"]["message"]
@@ -294,7 +293,7 @@ def test_feedback_turned_off():
 
 @pytest.mark.parametrize("concurrency, fewest, most", [(1, 1, 1), (3, 2, 3)])
 def test_one_pool_bounds_concurrent_answers_across_callers(concurrency, fewest, most):
-    bot = FakeBot(delay=0.05)
+    bot = fake_bot(delay=0.05)
     answering = Answering(lambda spec: bot, concurrency=concurrency)
     threads = [threading.Thread(target=answering.ask, args=("extractive", f"q{i}")) for i in range(6)]
     for t in threads:
@@ -306,7 +305,7 @@ def test_one_pool_bounds_concurrent_answers_across_callers(concurrency, fewest, 
 
 
 def test_rate_limited_is_raised_by_admit():
-    answering = Answering(lambda spec: FakeBot(), limiter=RateLimiter(1))
+    answering = Answering(lambda spec: fake_bot(), limiter=RateLimiter(1))
     answering.admit("1.2.3.4")
     with pytest.raises(RateLimited, match="30|1 a minute"):
         answering.admit("1.2.3.4")

@@ -41,8 +41,72 @@ def test_a_commenter_who_does_not_exist_is_unknown_with_the_nearest_names():
     from index.config import DEFAULT_SEED
     from index.parse import parse_text
     from index.understand.annotate import annotate_post
+    from tests.fakes import embed_array
 
     text = DEFAULT_SEED.read_text(encoding="utf-8")
-    model = annotate_post("seed", text, parse_text(text, doc="seed"), lambda texts: [[1.0, 0.0]] * len(texts))
+    model = annotate_post("seed", text, parse_text(text, doc="seed"), embed_array)
     assert classify("What did David say to the author?", AUTHORS, frozenset(model.mentioned)).unknown == ()
     assert classify("What did David say to the author?", AUTHORS).unknown == ("David",)
+
+
+# --- routing: whole lists, follow-ups, what an answer showed -----------------------------------
+
+
+@pytest.mark.parametrize("question, whole", [
+    ("What should I do?", True),
+    ("what should we do?", True),
+    ("list the five rules", True),
+    ("What are the steps?", True),
+    ("What is the main point of the article?", True),
+    ("Summarise the post", True),
+    ("tl;dr", True),
+    ("which step is hardest?", False),
+    ("what's the second step?", False),
+    ("Why do men pull away?", False),
+])
+def test_questions_the_whole_list_of_steps_answers(question, whole):
+    from bot.question.intent import wants_whole_list
+
+    assert wants_whole_list(question) is whole
+    if whole:
+        assert classify(question, AUTHORS).kind == "advice"  # routed to the article's steps
+
+
+def test_a_follow_up_pointing_back_at_the_list_stays_advice():
+    from bot.question.intent import intent_for
+
+    intent = intent_for("and the third?", "What are the steps? and the third?", AUTHORS)
+    assert intent.kind == "advice" and intent.query == "What are the steps? and the third?"
+    assert classify("and the third?", AUTHORS).kind != "advice"  # alone it would not be
+
+
+def test_a_follow_up_about_her_or_him_takes_the_names_of_what_it_follows():
+    from bot.question.intent import intent_for
+
+    replied = intent_for("did anyone reply to her?", "What did Veronica ask? did anyone reply to her?", AUTHORS)
+    assert replied.names == ("Veronica",) and replied.kind == "thread" and replied.wants_comments
+    said = intent_for("what did she say to him?", "What did Isabel say? what did she say to him?", AUTHORS)
+    assert said.names == ("Isabel",) and said.kind == "thread"
+    # a follow-up that refers to no one keeps its own kind and names nobody
+    other = intent_for("and what about oxytocin?", "What did Veronica ask? and what about oxytocin?", AUTHORS)
+    assert other.names == () and other.kind == "fact" and not other.wants_comments
+    # a question on its own is its own intent, with itself as the query
+    alone = intent_for("Why do men pull away?", "Why do men pull away?", AUTHORS)
+    assert alone.kind == "why" and alone.query == "Why do men pull away?"
+
+
+def test_what_an_answer_showed_is_its_cited_quotes_of_twelve_characters_or_more():
+    from bot.question.intent import shown_in
+
+    answer = ("Veronica wrote: “Does this mean no contact at all?” [1]\nShe said “ok” [2] and "
+              "“a long enough quote here” without a marker.")
+    assert shown_in(answer) == ("Does this mean no contact at all?",)
+    assert shown_in("") == () and shown_in(None) == ()
+
+
+@pytest.mark.parametrize("kind, names, wants", [("said", (), True), ("thread", (), True), ("opinion", (), True),
+                                                ("fact", ("Isabel",), True), ("why", (), False), ("advice", (), False)])
+def test_which_intents_want_the_comments(kind, names, wants):
+    from bot.question.intent import Intent
+
+    assert Intent(kind, names).wants_comments is wants

@@ -16,17 +16,11 @@ from bot.safety.deobfuscate import variants
 from bot.safety.detect import Detector, normalise, pattern_hits
 from index.config import PROJECT_ROOT
 
+from .fakes import BrokenEmbeddings
+
 DEV = [c for name in ("safety.v1", "safety.dev.v2")
        for c in yaml.safe_load((PROJECT_ROOT / f"seeds/eval/{name}.yaml").read_text(encoding="utf-8"))["cases"]]
 DANGER_CASES = [c for c in DEV if {"self_harm", "abuse"} & set(c["flags"]) and not c.get("kind", "").startswith("uncertain")]
-
-
-class BrokenEmbeddings:
-    def embed_documents(self, texts):
-        raise RuntimeError("model file missing")
-
-    def embed_query(self, text):
-        raise RuntimeError("model file missing")
 
 
 @pytest.fixture(scope="module")

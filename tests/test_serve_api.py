@@ -12,6 +12,7 @@ from bot.api import Bot
 from bot.serve.server import create_app, start
 
 from .conftest import SEED, free_port
+from .fakes import UnreachableBot
 
 pytestmark = pytest.mark.slow
 
@@ -214,13 +215,10 @@ def test_beyond_loopback_without_a_key_mcp_and_the_chat_endpoint_refuse(real_sto
     (simulated with the test client's address: no real network); with the key they answer."""
     from fastapi.testclient import TestClient
 
-    class NoBot:  # the refusal comes before any answer
-        def __getattr__(self, name):
-            raise AssertionError("the bot must not be reached")
-
     for key in (None, "k"):
         settings = replace(real_store, api_key=key, feedback=False)
-        app, answering = create_app(settings, "0.0.0.0", bot_factory=lambda spec: NoBot(), mcp=True,
+        # the refusal comes before any answer: the bot is never reached
+        app, answering = create_app(settings, "0.0.0.0", bot_factory=lambda spec: UnreachableBot(), mcp=True,
                                     generators=["extractive"])
         try:
             remote = TestClient(app, client=("203.0.113.5", 4000), raise_server_exceptions=False)

@@ -10,7 +10,7 @@ import pytest
 from bot.render import html as fmt
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, Source, TextDelta
 from index.errors import GeneratorError, StoreError
-from tests import fakes
+from tests.fakes import FakeBot
 from tests.conftest import free_port
 
 HOSTILE = 'Thanks Renee! <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> *bold* $$x$$ [a](javascript:alert(1))'
@@ -174,9 +174,8 @@ def test_no_safety_box_without_a_reason():
 # --- a real server, driven through gradio_client -------------------------------
 
 
-class FakeBot(fakes.FakeBot):
-    def __init__(self, fail: Exception | None = None):
-        super().__init__(lambda question: make_answer(question=question), fail=fail, pieces="words")
+def fake_bot(fail: Exception | None = None) -> FakeBot:
+    return FakeBot(lambda question, post: make_answer(question=question), fail=fail, pieces="words")
 
 
 @pytest.fixture
@@ -208,7 +207,7 @@ def test_gradio_client_round_trip_keeps_the_conversation_and_reports_errors(serv
     from gradio_client import Client
     from gradio_client.exceptions import AppError
 
-    bots = {"extractive": FakeBot(), "broken": FakeBot(fail=GeneratorError("The LLM server at http://x is unreachable."))}
+    bots = {"extractive": fake_bot(), "broken": fake_bot(fail=GeneratorError("The LLM server at http://x is unreachable."))}
     client = Client(served(bots), analytics_enabled=False, verbose=False)
 
     first = client.predict("Why do men pull away?", "extractive", api_name="/chat")
@@ -234,7 +233,7 @@ def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages(
     """The UI's own event (not the API): several streamed updates, then the formatted answer."""
     from bot.serve import ui
 
-    bot = FakeBot()
+    bot = fake_bot()
     app = ui.build_app(lambda spec: bot)
     respond = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "respond")
     updates = list(respond("Why?", [], [], "extractive"))
@@ -243,7 +242,7 @@ def test_chat_handler_streams_then_shows_sources_and_turns_errors_into_messages(
     assert 'class="sources"' in chat[-1]["content"] and history == [["Why?", make_answer().text]]
     assert ids == {}  # the fake answer has no answer id, so it cannot be rated
 
-    failing = ui.build_app(lambda spec: FakeBot(fail=RuntimeError("boom at line 3")))
+    failing = ui.build_app(lambda spec: fake_bot(fail=RuntimeError("boom at line 3")))
     respond = next(f.fn for f in failing.fns.values() if getattr(f.fn, "__name__", "") == "respond")
     chat, history, _ = list(respond("Why?", [], [], "extractive"))[-1]
     assert "Something went wrong" in chat[-1]["content"] and "boom" not in chat[-1]["content"]
@@ -259,7 +258,7 @@ def test_over_the_rate_limit_the_chat_says_so_and_the_bot_is_not_asked():
     from bot.serve import ui
     from bot.serve.answering import Answering, RateLimiter
 
-    bot = FakeBot()
+    bot = fake_bot()
     app = ui.build_app(lambda spec: bot, answering=Answering(lambda spec: bot, limiter=RateLimiter(2)))
     respond = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "respond")
     visitor = SimpleNamespace(client=SimpleNamespace(host="198.51.100.7"))

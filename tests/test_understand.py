@@ -17,7 +17,8 @@ from index.understand import PostModels
 from index.understand.annotate import annotate_post
 from index.understand.reviewed import apply_reviewed, load_reviewed
 
-from .conftest import SEED, FakeEmbeddings
+from .conftest import SEED
+from .fakes import FakeEmbeddings, embed_array
 
 POST = """Rules for a Calm Girlfriend
 
@@ -59,16 +60,10 @@ She goes quiet when she feels crowded, and it passes.
 """
 
 
-def _embed(texts):
-    import numpy as np
-
-    return np.asarray(FakeEmbeddings().embed_documents(list(texts)), dtype=np.float32)
-
-
 @pytest.fixture
 def model():
     records = parse_text(POST, doc="calm")
-    return annotate_post("calm", POST, records, _embed, "fake")
+    return annotate_post("calm", POST, records, embed_array, "fake")
 
 
 def _r(model, rid):
