@@ -6,7 +6,8 @@
 Importing is cheap: models and the index load on the first question.
 """
 
-from index.errors import BotError, GeneratorError, InputError, StoreError
+from index.errors import BotError, InputError, StoreError
+from bot.errors import GeneratorError
 
 from bot.answer import Answer, Citation, Perspective, SafetyReport, Source, TextDelta
 from bot.api import Bot

@@ -179,7 +179,7 @@ class Bot:
         return query_embeddings(model, self.settings.models_dir)
 
     def _preload_sentences(self, scorer: SupportScorer, version: BaseIndexVersion) -> None:
-        if getattr(self.embeddings, "model_name", None) != version.manifest.embedding_model:
+        if self.embeddings.model_name != version.manifest.embedding_model:
             return  # an injected embedder of another space: its own vectors only
         texts, matrix = version.sentence_bank
         scorer.preload(texts, matrix)

@@ -163,7 +163,7 @@ def settle(turn: Turn, parts: Parts, reading: Reading | None, meta: AnswerMeta) 
         meta.abstained = True
         return Answer(no_such_commenter(turn.intent), question, sources=sources, safety=report, meta=meta)
     decision = decide_covered(turn.query, sources, turn.intent, parts, reading if turn.looked_up else None)
-    if not decision.answer and getattr(turn.intent, "kind", "") == "opinion" and any(s.kind == "comment" for s in sources):
+    if not decision.answer and turn.intent is not None and turn.intent.kind == "opinion" and any(s.kind == "comment" for s in sources):
         decision = Decision(True, decision.similarity, "asks what readers think")  # the stances answer it
     meta.similarity, meta.answered_because = round(decision.similarity, 4), decision.because
     if not decision.answer:
@@ -226,9 +226,9 @@ def search(reading: Reading, query: str, k: int = 5, filters=None) -> list[Sourc
     return reading.retriever.search(text, k=k, filters=parsed)
 
 
-def decide_covered(query: str, sources: list[Source], intent, parts: Parts, reading: Reading | None) -> Decision:
+def decide_covered(query: str, sources: list[Source], intent: Intent | None, parts: Parts, reading: Reading | None) -> Decision:
     """Does the text cover the question (bot/retrieve/abstain.py)? ``reading``: None when nothing was looked up."""
-    names = set(getattr(intent, "names", ()) or ()) | {s.author for s in sources if named_in(s.author, query)}
+    names = set(intent.names if intent is not None else ()) | {s.author for s in sources if s.author and named_in(s.author, query)}
     if sources and not any(s.dense is not None or s.sentence is not None for s in sources):
         sims = parts.scorer.similarity(query, [s.text for s in sources])  # a retriever that gives no vectors
         sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
@@ -253,14 +253,15 @@ def no_such_commenter(intent: Intent) -> str:
 def _meta(turn: Turn, parts: Parts, reading: Reading | None) -> AnswerMeta:
     return AnswerMeta(
         generator=parts.generator.name, prompt_version=parts.generator.prompt_version, query=turn.query,
-        kind=getattr(turn.intent, "kind", ""), timings=turn.timings,
+        kind=turn.intent.kind if turn.intent is not None else "", timings=turn.timings,
         retriever=reading.retriever.mode if turn.looked_up and reading is not None else parts.retriever_mode,
         safety="on" if parts.safety_on else "off",
     )
 
 
 def post_of(turn: Turn) -> str | None:
-    return getattr(turn.filters, "post", None)
+    """The post a question is scoped to (its filters are parsed by then)."""
+    return turn.filters.post if isinstance(turn.filters, Filters) else None
 
 
 def scoped(filters, post: str | None, default: str | None):

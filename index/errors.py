@@ -1,4 +1,5 @@
-"""The project's exceptions, shared by the write path (index) and the read path (bot).
+"""The project's exceptions shared by the write path (index) and the read path (bot); the answering
+and serving ones (GeneratorError, RateLimited, Unauthorized) are in bot/errors.py, on the same base.
 
     BotError                 base: every message says the cause and what to do
     +-- InputError           a file or question we cannot use as given
@@ -8,9 +9,9 @@
     |   +-- IndexIncomplete      the published version is missing parts (deleted or half-written)
     |   +-- IndexDamaged         unreadable or from an incompatible version: `bot index --rebuild`
     |   +-- IndexBusy            another `bot index` holds the publish lock
-    +-- GeneratorError       the answer model is misconfigured or unreachable
-    +-- RateLimited          a client of `bot serve` asked too often (retry_after seconds)
-    +-- Unauthorized         a script door of `bot serve` needs the API key (code says which refusal)
+    +-- GeneratorError       (bot/errors.py) the answer model is misconfigured or unreachable
+    +-- RateLimited          (bot/errors.py) a client of `bot serve` asked too often (retry_after seconds)
+    +-- Unauthorized         (bot/errors.py) a script door of `bot serve` needs the API key
 
 Interfaces (CLI, web UI) catch BotError and show str(error); nothing else
 is converted to a message.
@@ -49,23 +50,3 @@ class IndexDamaged(StoreError):
 
 class IndexBusy(StoreError):
     pass
-
-
-class GeneratorError(BotError):
-    pass
-
-
-class RateLimited(BotError):
-    """A client asked more often than the server allows; ``retry_after`` is in seconds."""
-
-    def __init__(self, message: str, retry_after: float):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class Unauthorized(BotError):
-    """A request to one of `bot serve`'s script doors without the right API key; ``code`` names why."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code

@@ -25,7 +25,7 @@ from bot.generate.extractive import ExtractiveGenerator
 from bot.generate.llm import LLMGenerator
 from bot.generate.local import catalog, server
 from index.config import Settings
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 from .fakes import FlakyChat, fake_llm
 

@@ -15,7 +15,8 @@ from bot.serve.feedback import FeedbackLog, FeedbackStore
 from bot.serve.http.access import Access, parse_proxies
 from bot.serve.http.openai_api import MAX_BODY, make_router, parse_chat_request
 from bot.serve.answering import Answering, RateLimiter
-from index.errors import GeneratorError, InputError, RateLimited, StoreError
+from index.errors import InputError, StoreError
+from bot.errors import GeneratorError, RateLimited
 from tests.fakes import FakeBot
 
 QUOTE = "Men withdraw from the relationship; they pull away."

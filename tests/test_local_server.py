@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.generate.local import server
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 from .fakes import FakeLlamaRuntime
 

@@ -9,7 +9,8 @@ import pytest
 
 from bot.render import html as fmt
 from bot.answer import Answer, AnswerMeta, Citation, Perspective, SafetyReport, Source, TextDelta
-from index.errors import GeneratorError, StoreError
+from index.errors import StoreError
+from bot.errors import GeneratorError
 from tests.fakes import FakeBot
 from tests.conftest import free_port
 

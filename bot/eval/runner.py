@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.errors import GeneratorError, InputError
+from index.errors import InputError
+from bot.errors import GeneratorError
 
 from bot.eval import metrics as M
 from index.bundled import bundled

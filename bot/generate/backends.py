@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 OPENAI_URL = "https://api.openai.com/v1"
 OLLAMA_URL = "http://127.0.0.1:11434"

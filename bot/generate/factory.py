@@ -13,7 +13,7 @@ A chat model can also be injected directly (tests, users with their own).
 
 from __future__ import annotations
 
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 
 def make_generator(spec: str | None, chat_model=None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Iterator
 
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 from index.parse import NO_AUTHOR
 
 from bot.answer import Source

@@ -25,7 +25,8 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator
 
-from index.errors import BotError, RateLimited, Unauthorized
+from index.errors import BotError
+from bot.errors import RateLimited, Unauthorized
 
 from bot.answer import Answer, TextDelta
 from bot.serve.http.access import Access

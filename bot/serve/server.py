@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from index.config import Settings, feedback_db
-from index.errors import Unauthorized
+from bot.errors import Unauthorized
 
 from bot.serve.http.access import Access, is_loopback, parse_proxies
 from bot.serve.answering import Answering, RateLimiter

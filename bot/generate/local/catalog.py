@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.config import models_dir
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 CHUNK = 8 * 1024 * 1024
 

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import GeneratorError
+from bot.errors import GeneratorError
 
 N_CTX = 4096  # the RAG prompt is ~700-1,200 tokens; room for history and the answer
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import math
 
-from index.errors import BotError, GeneratorError, InputError, RateLimited, StoreError, Unauthorized
+from index.errors import BotError, InputError, StoreError
+from bot.errors import GeneratorError, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
 
