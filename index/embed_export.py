@@ -5,7 +5,7 @@ Importing sentence-transformers costs seconds (torch); embedding one question ta
 in the local models cache, once per model (``<models dir>/<model>-<fingerprint>.onnx``, ~90 MB).
 Answering then runs that file with onnxruntime and the `tokenizers` library (``index.embed_onnx``):
 the same weights in fp32, the same tokenizer, the same mean pooling and normalisation, so the vectors
-are the torch ones (cosine >= 0.9999999 on the eval questions, ``tests/test_embed_export.py``) and
+are the torch ones (cosine >= 0.9999999 on the eval questions, ``tests/index/test_embed_export.py``) and
 the index's manifest does not change (same ``model_name``).
 
     export(models_dir) -> Path | None        at index time; checked against torch before it is kept

@@ -1,5 +1,5 @@
 """bot/safety/patterns.py: the curated tables on their own (how bot/safety/detect.py weighs a hit,
-with negation, stories and the past, is tests/test_safety_detect.py's): normalising, idioms, the strong
+with negation, stories and the past, is tests/bot/safety/test_safety_detect.py's): normalising, idioms, the strong
 patterns by category, the broad and weak tiers, and the helper patterns the detector reads."""
 
 from __future__ import annotations

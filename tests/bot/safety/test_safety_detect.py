@@ -16,7 +16,7 @@ from bot.safety.deobfuscate import variants
 from bot.safety.detect import Detector, normalise, pattern_hits
 from index.config import PROJECT_ROOT
 
-from .fakes import BrokenEmbeddings
+from tests.fakes import BrokenEmbeddings
 
 DEV = [c for name in ("safety.v1", "safety.dev.v2")
        for c in yaml.safe_load((PROJECT_ROOT / f"seeds/eval/{name}.yaml").read_text(encoding="utf-8"))["cases"]]

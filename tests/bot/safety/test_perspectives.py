@@ -15,8 +15,8 @@ from index.config import PROJECT_ROOT
 from index.parse import parse_file
 from index.store import IndexVersion
 
-from .conftest import SEED, cite as _cite
-from .test_safety_detect import BrokenEmbeddings
+from tests.conftest import SEED, cite as _cite
+from tests.fakes import BrokenEmbeddings
 
 
 @pytest.fixture

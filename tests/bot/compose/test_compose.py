@@ -19,7 +19,7 @@ from index.parse import parse_text
 from index.understand import PostModels
 from index.sentences import normalise
 
-from .fakes import FakeScorer
+from tests.fakes import FakeScorer
 
 # --- the Composer alone: a small post, a fake scorer ---------------------------------------------
 

@@ -22,8 +22,8 @@ from index.errors import InputError
 from index.store import IndexVersion
 from index.understand import PostModels
 
-from .conftest import BREAD, MEN
-from .fakes import FakeEmbeddings, FakeRetriever, ScriptedDetector
+from tests.conftest import BREAD, MEN
+from tests.fakes import FakeEmbeddings, FakeRetriever, ScriptedDetector
 
 POSTS = (MEN, BREAD)
 NO_SUCH = f"no post 'nope' in the index. Indexed: {BREAD}, {MEN}."

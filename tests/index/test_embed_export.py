@@ -22,7 +22,7 @@ from index.embed_onnx import OnnxEmbeddings
 from index.packaged_model import MODEL_NAME
 from tests.conftest import assert_same, comparable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from bot.generate.local import catalog, server
 from index.config import Settings
 from bot.errors import GeneratorError
 
-from .fakes import FlakyChat, fake_llm
+from tests.fakes import FlakyChat, fake_llm
 
 LOOPBACK = "http://127.0.0.1:8000/v1"
 

@@ -11,8 +11,8 @@ import pytest
 from bot.api import Bot
 from index.errors import InputError
 
-from .conftest import BREAD, MEN
-from .fakes import FakeBot, FakeEmbeddings, FakeSafety, RecordingBot
+from tests.conftest import BREAD, MEN
+from tests.fakes import FakeBot, FakeEmbeddings, FakeSafety, RecordingBot
 
 BREAD_TITLE = "Why Is My Sourdough Flat? 7 Fixes for a Loaf That Actually Rises"
 NO_SUCH = f"no post 'nope' in the index. Indexed: {BREAD}, {MEN}."
@@ -350,7 +350,7 @@ def test_a_scoped_question_cites_only_its_post_through_every_door(real_two_post_
     from bot.serve import ui
     from bot.serve.server import create_app, start
 
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     settings = replace(real_two_post_index, rate_limit=0, feedback=False)
     bot = Bot(settings=settings, embeddings=real_embeddings)

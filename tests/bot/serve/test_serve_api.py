@@ -11,8 +11,8 @@ import pytest
 from bot.api import Bot
 from bot.serve.server import create_app, start
 
-from .conftest import SEED, free_port
-from .fakes import UnreachableBot
+from tests.conftest import SEED, free_port
+from tests.fakes import UnreachableBot
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,8 @@ from index.config import PROJECT_ROOT, Settings
 from index.parse import parse_file
 from index.store import IndexVersion
 
-from .conftest import SEED, cite as _cite, write
-from .fakes import BrokenEmbeddings, FakeEmbeddings, ScriptedDetector, obedient_chat_model
+from tests.conftest import SEED, cite as _cite, write
+from tests.fakes import BrokenEmbeddings, FakeEmbeddings, ScriptedDetector, obedient_chat_model
 
 
 @pytest.fixture

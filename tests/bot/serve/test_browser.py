@@ -16,7 +16,7 @@ import pytest
 from index.build import build_index
 from index.config import Settings
 
-from .conftest import SEED, free_port
+from tests.conftest import SEED, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -249,7 +249,7 @@ def test_a_post_in_the_url_opens_its_page_and_an_unknown_one_names_the_posts(tmp
     from bot.api import Bot
     from bot.serve.server import create_app, start
 
-    sourdough = Path(__file__).resolve().parents[1] / "seeds" / "posts" / "sourdough-troubleshooting.txt"
+    sourdough = Path(__file__).resolve().parents[3] / "seeds" / "posts" / "sourdough-troubleshooting.txt"
     settings = Settings(store_dir=tmp_path / "store", rate_limit=0, feedback=False)
     build_index([SEED, sourdough], settings, embeddings=fake_embeddings, progress=False)
     bot = Bot(settings=settings, embeddings=fake_embeddings)

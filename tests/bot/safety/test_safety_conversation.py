@@ -9,7 +9,7 @@ import pytest
 from bot.safety import conversation as C
 from bot.safety.detect import Detection
 
-from .fakes import ScriptedDetector
+from tests.fakes import ScriptedDetector
 
 
 def scripted(text: str) -> Detection:

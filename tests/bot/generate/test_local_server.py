@@ -1,6 +1,6 @@
 """bot/generate/local/server.py without a model: the in-process llama.cpp server's bookkeeping (one per GGUF file,
 reused, stopped), the parameters it is started with (loopback, offline) and its errors, over a fake
-``xllamacpp`` runtime (tests/fakes.py). The real server is tested in tests/test_generators.py (slow)."""
+``xllamacpp`` runtime (tests/fakes.py). The real server is tested in tests/bot/generate/test_generators.py (slow)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from bot.generate.local import server
 from bot.errors import GeneratorError
 
-from .fakes import FakeLlamaRuntime
+from tests.fakes import FakeLlamaRuntime
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from index.understand import PostModels
 from index.understand.annotate import annotate_post
 from index.understand.reviewed import apply_reviewed, load_reviewed
 
-from .conftest import SEED
-from .fakes import FakeEmbeddings, embed_array
+from tests.conftest import SEED
+from tests.fakes import FakeEmbeddings, embed_array
 
 POST = """Rules for a Calm Girlfriend
 
@@ -259,8 +259,8 @@ def test_a_one_sided_claim_of_a_new_post_gets_its_dissenting_reader_and_a_card(c
     from bot.safety import SafetyLayer
     from bot.safety.detect import Detector
 
-    from .conftest import cite
-    from .test_safety_detect import BrokenEmbeddings
+    from tests.conftest import cite
+    from tests.fakes import BrokenEmbeddings
 
     rid = next(r.id for r in calm_version.records if "dopamine" in r.text)
     c1 = cite(calm_version, rid, 1)
@@ -291,7 +291,7 @@ def test_danger_words_earlier_withhold_unsafe_advice_even_when_the_answer_is_not
     from bot.safety import withholds
     from bot.safety.detect import Detector
 
-    from .test_safety_detect import BrokenEmbeddings
+    from tests.fakes import BrokenEmbeddings
 
     layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
     history = [("Years ago my ex hit me when I wouldn't unlock my phone for him.", "")]
@@ -321,8 +321,8 @@ def test_after_a_disclosure_his_stress_is_not_offered_as_balance(calm_version):
     from bot.safety import SafetyLayer, Tier
     from bot.safety.detect import Detector
 
-    from .conftest import cite
-    from .test_safety_detect import BrokenEmbeddings
+    from tests.conftest import cite
+    from tests.fakes import BrokenEmbeddings
 
     layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
     rid = next(r.id for r in calm_version.records if "dopamine" in r.text)

@@ -1,6 +1,6 @@
 """bot/eval/report.py: how an eval run is written out (tables, worst cases, the safety section, the RAGAS
 export and the files), from a small hand-made report: no Bot, no model. The charts are drawn in
-tests/test_eval_gate.py's end-to-end run."""
+tests/bot/eval/test_eval_gate.py's end-to-end run."""
 
 from __future__ import annotations
 
