@@ -153,8 +153,8 @@ class Composer:
                 start = s
                 if ANTECEDENT.match(STEP_NUMBER.sub("", sentence)) and i > 0 and spans[i - 1][0] >= record.start:
                     start = spans[i - 1][0]  # bring the sentence it leans on
-                    if start in headings.get(src.doc, ()):
-                        continue
+                    if start in headings.get(src.doc, ()) or _masked(src, seed[start:spans[i - 1][1]]):
+                        continue  # a heading, or blanked by the safety screen: without it, this one means nothing
                 seen.add((s, e))
                 j = i
                 while _unbalanced(seed[start:e]) and j + 1 < len(spans) and spans[j + 1][1] <= record.end:
@@ -214,6 +214,11 @@ class Composer:
     # --- the plan -----------------------------------------------------------
 
     def plan(self, question: str, sources: list[Source], intent=None) -> Plan:
+        plan = self._planned(question, sources, intent)
+        kept = [q for q in plan.quotes if not _masked(q.source, q.text)]  # whatever route chose it
+        return plan if len(kept) == len(plan.quotes) else replace(plan, quotes=kept)
+
+    def _planned(self, question: str, sources: list[Source], intent=None) -> Plan:
         query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         cands = self.candidates(query, sources)
         self.score(query, cands, intent, sources, asked_in=question)
@@ -242,7 +247,8 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
-        if steps and wants_whole_list(question) and not ASKED_STEP.search(question) and not re.search(r"\bwhich\b", question, re.I):
+        if (steps and wants_whole_list(question) and not asked_for and not ASKED_STEP.search(question)
+                and not re.search(r"\bwhich\b", question, re.I)):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
             # what else the article says, beyond the listed step sentences ("The point is to give him his freedom ...")
             rest = [q for q in article if not any(_overlap(q, s) for s in steps)] + echo + comments
@@ -307,6 +313,8 @@ class Composer:
             spans = sentence_spans(record.text, record.start)
             end = spans[0][1]
             for s, e in spans[1:3]:  # short steps ("Leave him alone. Let him be. Don't question him.")
+                if _masked(first.source, seed[s:e]):
+                    break  # blanked by the safety screen: never listed
                 if len(tokenize(seed[spans[0][0]:e])) <= 12:
                     end = e
             start = spans[0][0]
@@ -670,6 +678,14 @@ def _whole(seed: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
 
 def _overlap(a, b) -> bool:
     return a.source.doc == b.source.doc and a.start < b.end and b.start < a.end
+
+
+def _masked(source: Source, text: str) -> bool:
+    """Whether ``text`` (or a sentence of it) is what the safety screen blanked in ``source``."""
+    if not source.masked:
+        return False
+    spans = sentence_spans(text) or [(0, len(text))]
+    return any(_overlaps_text(normalise(text[s:e]), m) for s, e in spans for m in source.masked)
 
 
 def _overlaps_text(sentence: str, masked: str) -> bool:

@@ -165,8 +165,6 @@ def test_an_ordinal_step_question_leads_with_that_step_then_the_others_in_order(
     assert step_numbers(plan)[1:] == [n for n in (1, 2, 3) if n != step]  # the others, once each, in order
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a follow-up 'and the third?' after the list is planned as the whole list "
-                   "again; compose.py checks ASKED_STEP on the condensed query, where its '^the third$' form cannot match")
 def test_a_follow_up_naming_one_step_of_the_list_leads_with_it():
     intent = Intent("advice", query="What are the steps? and the third?")
     plan = plan_of("and the third?", intent)
@@ -229,17 +227,12 @@ def test_a_masked_sentence_is_never_quoted():
         assert plan.quotes and not any(blanked in q.text for q in plan.quotes), question
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a masked sentence comes back inside the quote of the sentence after it when "
-                   "that one starts with 'This/So/It...' (compose.py candidates() brings the sentence before without "
-                   "checking the mask); end to end, a comment's blanked injection is quoted in the answer")
 def test_a_masked_sentence_never_comes_back_with_the_sentence_leaning_on_it():
     blanked = "Mulch the beds with straw after watering."
     plan = plan_of("Does mulch keep the soil cool?", Intent("fact"), sources_of(masked={STEP.format(3): blanked}))
     assert not any(blanked in q.text for q in plan.quotes)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a listed step takes its short next sentences along (compose.py _steps) "
-                   "without checking the mask")
 def test_a_masked_sentence_of_a_step_is_not_listed_with_it():
     blanked = "This keeps the soil cool and holds the water in."
     plan = plan_of("What are the steps?", Intent("advice"), sources_of(masked={STEP.format(3): blanked}))

@@ -240,8 +240,6 @@ def test_hostile_comment_does_not_steer_the_answer(tmp_path, screened):
         assert answer.meta.safety == "off"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the screen blanks the instruction, but the extractive plan quotes it "
-                   "again inside the next sentence when that one starts with 'This...' (bot/compose/plan.py candidates())")
 def test_a_blanked_instruction_is_not_quoted_with_the_sentence_leaning_on_it(tmp_path):
     from bot.api import Bot
 
