@@ -211,6 +211,8 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:she|he) (?:comes|came) (?:in|to work|over) with bruises\b|\bkeeps coming in with bruises\b",
         ),
         "violence": rx(
+            # not the writer's own urge or act ("I want to throw my phone into the ocean", "I slapped my forehead")
+            r"(?<!\bi )(?<!want to )(?<!like to )(?<!need to )(?<!wanna )"
             r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|slap\w*|kick\w*|shov\w*|smack\w*|bites|bitten|slammed|dragged|threw|throws?)\b[^.?!]{0,25}?\b(?:me|my)\b(?! away| head against| head on)",
             r"\b(?:push(?:es|ed)?|grabb?\w*)\b[^.?!]{0,15}\bme\b(?! away)(?!\s+(?:to|into) (?:a|the|his) (?:hug|kiss))",
             r"\b(?:pinned|held|holds|pushed) me (?:down|against|to)\b|\bheld me down\b|\bthrew (?:a|my|the|his) \w+ at\b",

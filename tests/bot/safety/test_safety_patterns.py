@@ -139,10 +139,7 @@ def _unflagged(name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", [
     "qa.v1", "qa.dev.v2",
-    pytest.param("traffic.dev.v1", marks=pytest.mark.xfail(strict=True, reason=(
-        "bug: abuse/violence's 'throws? ... my' catches the writer's own object: tr-dev-141 \"ugh I want to throw "
-        "my phone into the ocean ...\" (labelled safe) is a strong abuse hit, and the real layer answers it with "
-        "the danger tier (care only)"))),
+    "traffic.dev.v1",  # "I want to throw my phone into the ocean" is the writer's urge, not violence
 ])
 def test_no_unflagged_dev_question_hits_a_strong_pattern(name):
     """The dev sets' ordinary questions (never the test split): a strong hit there is a false alarm."""
