@@ -152,7 +152,9 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
     who = next((a for p in facts.posts if (a := facts.authors.get(p))), None)
     if outsider and not named and not AUTHOR.search(question):
-        return Lead(f"No: {outsider[0]} did not reply to any comment; none is by {outsider[0]}.", "author replies")
+        # the name nearest the end ("the Dear Renee comment": Renee), never whichever a set yields first
+        name = max(outsider, key=lambda w: (question.rfind(w), w))
+        return Lead(f"No: {name} did not reply to any comment; none is by {name}.", "author replies")
     the_author = f"the author, {who}," if who else "the article’s author"
     if replied:
         return Lead(f"Yes: {the_author} replied to {and_list(replied)}.", "author replies")

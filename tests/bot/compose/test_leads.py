@@ -144,6 +144,16 @@ def test_a_name_the_post_mentions_that_wrote_no_comment_replied_to_nobody():
     assert lead_for("Did Renee like the article?", "fact", facts) is None
 
 
+def test_of_two_capitalised_words_the_post_uses_the_lead_names_the_later_whatever_the_set_order():
+    """"the Dear Renee comment": both words are capitalised in the post; the name is the one nearer the end
+    (the lead once followed the frozenset's order, which string hashing changes from process to process)."""
+    question = "the Dear Renee comment at the end - did anyone ever answer her?"
+    for order in (("Dear", "Renee"), ("Renee", "Dear")):
+        facts = Facts(["p"], [cand("Give him space.")], VOCAB, mentioned=frozenset(order))
+        facts.mentioned = type("Ordered", (frozenset,), {"__iter__": lambda self, o=order: iter(o)})(order)
+        assert lead_for(question, "fact", facts).text == "No: Renee did not reply to any comment; none is by Renee."
+
+
 def test_the_thing_a_question_asks_for_counts_as_missing_however_everyday_the_word():
     facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.5)], VOCAB)
     assert lead_for("What foods or supplements does the article recommend?", "fact", facts).text == \
