@@ -205,7 +205,7 @@ def finish(answer: Answer, turn: Turn, parts: Parts, reading: Reading | None, on
     readers = None
     if reading is not None:
         def readers(query: str, k: int, filters) -> list[Source]:  # the perspectives' search for readers
-            return search(reading, query, k, scoped(filters, None, parts.post))
+            return search(reading, query, k, scoped(filters, post_of(turn), parts.post))  # the question's post
 
     answer = parts.safety.apply(answer, turn.report, reading.version if reading else None, readers)
     answer.meta.answer_id = uuid.uuid4().hex  # names the answer for feedback (API id, ratings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -24,6 +25,7 @@ _STOP = set(
 _SUFFIXES = ("ing", "edly", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every word of every post a question reads
 def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -23,7 +23,7 @@ from index.store import IndexVersion
 from index.understand import PostModels
 
 from tests.conftest import BREAD, MEN
-from tests.fakes import FakeEmbeddings, FakeRetriever, ScriptedDetector
+from tests.fakes import FakeEmbeddings, FakeRetriever, FakeSafety, ScriptedDetector
 
 POSTS = (MEN, BREAD)
 NO_SUCH = f"no post 'nope' in the index. Indexed: {BREAD}, {MEN}."
@@ -360,3 +360,19 @@ def test_real_scoped_answers_and_the_topic_check_follow_the_asked_post(real_two_
         answer = bot.ask("Who disagreed with the article?", post=post)
         assert answer.citations and {c.doc for c in answer.citations} == {post}
         assert all(bot.version.sources[post][c.start:c.end] == c.quote for c in answer.citations)
+
+
+def test_the_readers_search_behind_other_perspectives_stays_in_the_questions_post(two_post_index, version):
+    """The safety policy searches readers for other perspectives: for a question scoped to a post (on a Bot
+    of every post), that search is scoped to the same post, never the whole blog."""
+
+    class SearchesReaders(FakeSafety):
+        def apply(self, answer, report, index_version=None, retrieve_fn=None):
+            retrieve_fn(answer.question, k=8, filters={"kind": "comment"})  # as SafetyLayer's _readers does
+            return super().apply(answer, report, index_version, retrieve_fn)
+
+    fake = FakeRetriever(version)
+    bot = Bot(two_post_index, embeddings=FakeEmbeddings(), safety=SearchesReaders(), retriever=fake)
+    bot.ask("Why is my loaf flat?", post=BREAD)
+    query, filters = fake.calls[-1]
+    assert (filters.kind, filters.post) == ("comment", BREAD)
