@@ -243,6 +243,37 @@ def test_no_import_cycle():
     assert not found, f"{len(found)} import cycle(s):\n" + "\n".join(found)
 
 
+# The layers, lowest first: a module may import its own layer and those below, never one above.
+# index (the write path and the shared core) knows nothing of bot; the answering pipeline knows nothing
+# of the doors (serve, cli), the evaluation harness or the answer renderers other than plain text.
+LAYERS = (
+    ("index",),
+    ("bot.answer", "bot.errors", "bot.interfaces", "bot.turn", "bot.question", "bot.retrieve", "bot.compose",
+     "bot.generate", "bot.cite", "bot.safety", "bot.render.text"),
+    ("bot.flow", "bot.posts"),
+    ("bot.api", "bot"),
+    ("bot.render", "bot.serve", "bot.eval", "bot.cli"),
+)
+
+
+def layer_of(module: str) -> int:
+    best, at = -1, -1
+    for i, prefixes in enumerate(LAYERS):
+        for p in prefixes:
+            if (module == p or module.startswith(p + ".")) and len(p) > best:
+                best, at = len(p), i
+    return at
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    graph = build_graph()
+    upward = [f"{src} -> {dst} ({', '.join(map(str, sites))})"
+              for src, dsts in graph.edges.items() for dst, sites in dsts.items()
+              if layer_of(dst) > layer_of(src) and not all(site.implied_by for site in sites)]
+    assert not upward, "imports of a higher layer:\n" + "\n".join(upward)
+    assert layer_of("index.store") == 0 and layer_of("bot.compose.plan") == 1 and layer_of("bot.serve.ui") == 4
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
