@@ -78,6 +78,10 @@ IDIOMS = rx(
     r"\b(?:scared|afraid|terrified|frightened) (?:of|to) (?:get(?:ting)?|be(?:ing)?) (?:hurt|rejected|dumped|left|ghosted|abandoned|played)"
     r"(?: again| like that)?\b(?!\s+(?:by|from|when he|if he)\b)",
     r"\b(?:scared|afraid|terrified|frightened) of (?:rejection|commitment|heartbreak|being (?:single|alone)|ending up alone|losing (?:him|her|them))\b",
+    # a parent's worry about a child's own life, not fear of a person at home: "scared about who my daughter is
+    # talking to online" (a threat to the child still counts: "scared of what he'll do to my son" is not masked)
+    r"\b(?:scared|afraid|terrified|frightened|worried) (?:about|of) (?:who|what) (?:my|our) (?:daughter|son|kids?|child(?:ren)?|teen\w*)\b"
+    r"(?! (?:will|would|might) (?:do|say) to)",
 )
 
 STRONG: dict[Flag, dict[str, re.Pattern]] = {

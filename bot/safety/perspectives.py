@@ -104,8 +104,11 @@ def load_cards(folder: Path = CARDS) -> tuple[Card, ...]:
 
 
 LIFE_STRESS = re.compile(
-    r"\b(?:stress\w*|depress\w*|anxiety|burn(?:ed|t)? out|lost (?:his|my) job|unemploy\w*|job|work|money|debt|loan|"
-    r"business|bills|rent|redundan\w*|grie\w*|ill(?:ness)?|sick|mental health|therapy|therapist)\b", re.I)
+    r"\b(?:stress\w*|depress\w*|anxiety|burn(?:ed|t)? out|lost (?:his|my) job|unemploy\w*|job|money|debt|loan|"
+    r"business|bills|rent|redundan\w*|grie\w*|ill(?:ness)?|sick|mental health|therapy|therapist)\b"
+    # work the noun ("he's stressed at work", "out of work"), not the verb ("does this work for an 11 yr old?")
+    r"|\b(?:at|from|after|before|to|his|her|my|out of|off|lost|new|of) work\b|\bwork (?:stress|pressure|hours|trip|problems?)\b"
+    r"|\bworks? (?:late|long hours|nights|two jobs)\b", re.I)
 
 
 def find_claims(text: str, citations: list[Citation], question: str = "", models=None) -> list[dict]:

@@ -97,3 +97,17 @@ def test_resources_file_has_the_exact_numbers():
         assert needle in text
     for r in policy.load_resources()["resources"]:
         assert {"name", "contact", "region", "url", "applies_to"} <= set(r)
+
+
+@pytest.mark.parametrize("question, stress", [
+    ("does this work for an 11 yr old or is it only for older teens", False),  # work the verb (a post nobody built for)
+    ("will this work if he's the one who left?", False),
+    ("he's been so stressed at work and pulled away", True),
+    ("he lost his job and stopped texting", True),
+    ("he works long hours and barely talks to me", True),
+])
+def test_the_stress_card_reads_work_the_noun_not_the_verb(question, stress):
+    from bot.safety.perspectives import find_claims
+
+    claims = {c["claim"] for c in find_claims("", [], question)}
+    assert ("life_stress" in claims) == stress

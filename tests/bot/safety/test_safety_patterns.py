@@ -70,6 +70,8 @@ def test_idioms_are_masked_so_no_strong_pattern_reads_them(idiom):
 @pytest.mark.parametrize("statement, idiom", [
     ("scared of getting hurt by him again", "scared of getting hurt again"),  # fear of a person, not of heartbreak
     ("he is going to kill me", "i'm going to kill him"),  # his threat, not my figure of speech
+    # a parent's worry about a child's own life is masked; fear of what someone will do to the child is not
+    ("i'm scared about what my son will do to himself", "i'm scared about who my daughter is talking to online"),
 ])
 def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom):
     assert "~" in masked(idiom)

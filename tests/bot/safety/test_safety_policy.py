@@ -335,3 +335,13 @@ def test_the_off_topic_flag_is_the_policys_to_clear():
     report = SafetyReport(flags=["off_topic"])
     assert SafetyLayer.still_off_topic(report, False, covered(False)) and report.flags == ["off_topic"]
     assert not SafetyLayer.still_off_topic(SafetyReport(), False, covered(False))
+
+
+def test_a_parents_worry_about_who_their_child_talks_to_is_answered_not_checked_in():
+    """'scared' is a broad word of risk; a parent scared about who their daughter talks to online is not in danger
+    (found on a post nobody built for: the check-in replaced the answer), while fear of him still checks in."""
+    layer = SafetyLayer(detector=Detector(embeddings=BrokenEmbeddings()))
+    worry = layer.check("i'm genuinely scared about who my daughter is talking to online. is it really never ok to look at her phone?")
+    assert worry.tier not in (Tier.CHECK_IN, Tier.DANGER) and "check_in" not in worry.flags
+    fear = layer.check("i'm scared of what he'll do to my daughter")
+    assert fear.tier in (Tier.CHECK_IN, Tier.DANGER)
