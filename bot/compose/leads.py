@@ -334,13 +334,51 @@ def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
     return out if out and len(out) == len([w for w in words if tokenize(w)]) else []  # every asked word missing
 
 
+# "is there anything here about X?", "does it say anything about X?", "does the article mention X?": the reader
+# asks whether the text covers X. X ends where the question goes on about the reader ("... when they won't talk",
+# "? we live 3 hours apart").
+ABOUT_X = re.compile(
+    r"\b(?:is there|are there|(?:say|says|said|mention|mentions|talk|talks|cover|covers|discuss|discusses|address|addresses))"
+    r"\s+(?:anything|something|much)\s+(?:at all\s+)?(?:here\s+|in (?:the|this) (?:article|post)\s+)?(?:about|on|regarding)"
+    r"\s+(?P<x>[^?.!;:,—–-]+)", re.I)
+_X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re)\s", re.I)
+_ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
+
+
+def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The words of X that the post never uses (nor a near-spelling or a variant of them), for a question that
+    asks whether the text covers X. The reader names the topic, so an everyday word counts here ("long distance":
+    a post that never says "distance"); a topic only pointed at ("that situation") is not read."""
+    m = ABOUT_X.search(question)
+    if not m:
+        return []
+    x = _X_ENDS.split(f" {m.group('x')} ", maxsplit=1)[0]
+    words = [w for w in re.findall(r"[^\W\d_]+", x) if tokenize(w)]
+    if not words or {w.lower() for w in words} & _ANAPHORA:
+        return []
+    out = []
+    for w in words:
+        t = tokenize(w)[0]
+        if t in _META or t in vocabulary or _variant_in(t, vocabulary) or len(w) < 4:
+            continue
+        if difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.84):
+            continue  # a typo of a word the post uses
+        out.append(w.lower())
+    if out and len(words) <= 4:  # a short phrase is the topic itself: "attachment styles", not "styles"
+        return [" ".join(words).lower()]
+    return list(dict.fromkeys(out))
+
+
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     if kind in ("said", "thread", "opinion") or facts.names or not facts.vocabulary:
         return None
     best = max((c.sim for c in facts.candidates), default=0.0)
     if best >= COVERED_SIM:
         return None
-    missing = missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
+    # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
+    # ("is there anything about long distance relationships?" in a post that never says "distance")
+    missing = (missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
+               or asked_about(question, facts.vocabulary))
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")

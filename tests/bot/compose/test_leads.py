@@ -1,5 +1,7 @@
 """The first line of an answer (bot/compose/leads.py): each rule on plain facts, no Bot, no model."""
 
+import pytest
+
 from bot.compose import leads
 from bot.compose.leads import Candidate, Facts, lead_for
 
@@ -159,3 +161,25 @@ def test_the_thing_a_question_asks_for_counts_as_missing_however_everyday_the_wo
     assert lead_for("What foods or supplements does the article recommend?", "fact", facts).text == \
         "The article and its comments don’t mention “foods” or “supplements”."
     assert lead_for("What testosterone levels does the article mention?", "fact", facts) is None  # it uses 'testosterone'
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Is there anything here about long distance relationships? we live 3 hours apart", ["long distance relationships"]),
+    ("Does the article say anything about grounding them or taking their phone away as a punishment when they won't talk?",
+     ["grounding", "punishment"]),
+    ("does it say anything about that situation", []),  # a topic only pointed at is not read
+    ("does the article say anything about giving him space?", []),  # covered
+    ("does the article say anything about what to do when he goes quiet after our vacation?", []),  # X is "what to do"
+    ("what does the article say about long distance?", []),  # not a question of whether it covers it
+])
+def test_a_question_asking_whether_the_text_covers_a_topic_reads_the_topic_it_names(question, missing):
+    vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
+                                     "Do not question him. Take the phone and call a friend.")
+    assert leads.asked_about(question, vocabulary) == missing
+
+
+def test_a_topic_the_text_never_names_leads_with_not_covered_even_in_everyday_words():
+    facts = Facts(["p"], [cand("Relationships take work.", sim=0.5)],
+                  leads.vocabulary_of("Give him space. Relationships take work. Men need to rebuild."))
+    lead = lead_for("Is there anything here about long distance relationships?", "fact", facts)
+    assert lead.text == "The article and its comments don’t mention “long distance relationships”."
