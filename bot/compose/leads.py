@@ -341,7 +341,8 @@ ABOUT_X = re.compile(
     r"\b(?:is there|are there|(?:say|says|said|mention|mentions|talk|talks|cover|covers|discuss|discusses|address|addresses))"
     r"\s+(?:anything|something|much)\s+(?:at all\s+)?(?:here\s+|in (?:the|this) (?:article|post)\s+)?(?:about|on|regarding)"
     r"\s+(?P<x>[^?.!;:,—–-]+)", re.I)
-_X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re)\s", re.I)
+_X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re"
+                     r"|who|that|which|where)\s", re.I)  # a clause is not the topic's name: "men who were raised to ..."
 _ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
 
 
@@ -356,6 +357,8 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     words = [w for w in re.findall(r"[^\W\d_]+", x) if tokenize(w)]
     if not words or {w.lower() for w in words} & _ANAPHORA:
         return []
+    if len(words) == 1 and _common(words[0]):
+        return []  # one everyday word ("overthinking"): the post may say it otherwise; missing_words reads rare ones
     out = []
     for w in words:
         t = tokenize(w)[0]
@@ -364,8 +367,8 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
         if difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.84):
             continue  # a typo of a word the post uses
         out.append(w.lower())
-    if out and len(words) <= 4:  # a short phrase is the topic itself: "attachment styles", not "styles"
-        return [" ".join(words).lower()]
+    if out and len(words) <= 3:  # a short phrase is the topic itself: "attachment styles", not "styles"
+        return [re.sub(r"^(?:the|a|an|any|some)\s+", "", " ".join(x.split()), flags=re.I).lower()]
     return list(dict.fromkeys(out))
 
 
