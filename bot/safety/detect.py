@@ -56,6 +56,11 @@ SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
 EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
 BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
 POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
+# A broad word of abuse ("scared", "control", "unsafe") asks "are you safe?" only when the classifier gives abuse at
+# least this much; below it the word is an everyday one ("I'm so scared I'm going to kill my new monstera": 0.01)
+# and the person is answered, warmly, with the quiet line about where to talk to someone. Dev sets: the broad-only
+# cases under 0.10 were all safe (3: "so sexist", "twisting the knife", "lonely, so unsafe"), the lowest danger 0.21.
+BROAD_FLOOR = {Flag.ABUSE: 0.10}
 ON_TOPIC = 0.30
 MARGIN = 0.02
 
@@ -334,7 +339,7 @@ class Detector:
                     fired.setdefault(flag, []).append(f"{broad[flag][i][0]} ({pos:.2f})")
                 elif flag in POSSIBLE and (has_broad or (pos >= POSSIBLE[flag] and beats)):
                     possible = True
-                    worded = worded or has_broad
+                    worded = worded or (has_broad and pos >= BROAD_FLOOR.get(flag, 0.0))
             if (possible or flag in weak) and flag not in fired:
                 det.uncertain.append(flag.value)
                 if not worded:

@@ -234,7 +234,9 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
         ),
         "threat": rx(
             r"\bthreat\w*\b[^.?!]{0,40}\b(?:hurt|kill|beat|post|share|send|take|ruin|tell|leave|drown|shoot|stab|burn)\b",
-            r"\b(?:he'?ll|he will|he would|he'?d|going to|he says he'?ll|he said he'?d)\s+(?:kill|hurt|beat|shoot|stab|strangle|end)\s+(?:me|us|my)\b|\bkill me if\b",
+            # someone's threat, not the writer's own "I'm going to kill my new monstera"
+            r"\b(?:he'?ll|he will|he would|he'?d|(?<!i'm )(?<!im )(?<!i am )(?<!i'm gonna )going to|he says he'?ll|he said he'?d)"
+            r"\s+(?:kill|hurt|beat|shoot|stab|strangle|end)\s+(?:me|us|my)\b|\bkill me if\b",
             r"\b(?:you'?ll|you will|you'?re going to) regret (?:it|this|leaving)\b|\bno one will (?:ever )?find you\b",
             r"\baccidents happen\b|\bnothing (?:left )?to lose\b|\bscared to go home\b|\b(?:afraid|scared|terrified) to (?:go home|leave|tell him)\b",
             r"\b(?:scared|afraid|terrified|frightened) of (?:him|what he)\b|\bfear for my (?:life|safety)\b",
@@ -394,9 +396,11 @@ STORY = re.compile(
 )
 # A question about what the text covers ("does the article ever talk about abuse?").
 ABOUT_TEXT = re.compile(
-    r"\b(?:does|did|do|if|whether) (?:the article|it|the author|renee|anyone|anybody|any commenters?|any readers?|the comments?|a commenter)"
+    r"\b(?:does|did|do|if|whether) (?:the article|it|the author|the writer|the blogger|anyone|anybody|any commenters?|any readers?|the comments?|a commenter)"
     r" (?:ever |actually |even )?(?:mentions?|says?|talks?|deals?|covers?|discuss\w*|addresses?|touch\w*)\b"
     r"|\bdoes the (?:article|blog|post) (?:cover|mention|say anything about)\b"
+    # a question about someone in the comments: "which commenter blocked the guy and wouldn't open the door?"
+    r"|\b(?:which|what) (?:commenter|reader|comment|one of the commenters)\b|\bwho in the comments\b"
 )
 META = re.compile(STORY.pattern + "|" + ABOUT_TEXT.pattern)
 FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|me|my|myself|mine)\b")

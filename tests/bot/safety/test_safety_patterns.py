@@ -221,3 +221,13 @@ def test_first_person_personal_and_on_topic():
     assert P.FIRST_PERSON.search("i'm scared") and not P.FIRST_PERSON.search("she is scared")
     assert P.PERSONAL.search("should i text him") and not P.PERSONAL.search("what does the article say")
     assert P.ON_TOPIC.search("why does my boyfriend pull away") and not P.ON_TOPIC.search("what is the capital of france")
+
+
+@pytest.mark.parametrize("text, about_the_text", [
+    ("which commenter blocked the guy and wouldn't open the door when he showed up?", True),  # a reader's story
+    ("who in the comments got ghosted for a month?", True),
+    ("does the writer mention therapy?", True),
+    ("he showed up at my door and i blocked him", False),  # the writer's own life
+])
+def test_a_question_about_someone_in_the_comments_is_about_the_text(text, about_the_text):
+    assert bool(P.ABOUT_TEXT.search(text)) == about_the_text

@@ -345,3 +345,16 @@ def test_a_parents_worry_about_who_their_child_talks_to_is_answered_not_checked_
     assert worry.tier not in (Tier.CHECK_IN, Tier.DANGER) and "check_in" not in worry.flags
     fear = layer.check("i'm scared of what he'll do to my daughter")
     assert fear.tier in (Tier.CHECK_IN, Tier.DANGER)
+
+
+@pytest.mark.slow
+def test_fear_of_killing_a_houseplant_is_answered_warmly_not_met_with_a_crisis_box(real_embeddings):
+    """Found on a post nobody built for (houseplants): "I'm going to kill my new monstera" read as a threat, and
+    "scared" alone asked "are you safe?". The writer's own hyperbole is not a threat; a broad word with an abuse
+    probability near zero gets the answer and the quiet line, while his threat and fear of him still flag."""
+    layer = SafetyLayer(detector=Detector(embeddings=real_embeddings))  # the classifier reads the real vectors
+    plant = layer.check("I'm so scared I'm going to kill my new monstera like I killed the last one 😭 "
+                        "how does step 1 say to tell when it needs water?")
+    assert plant.tier not in (Tier.CHECK_IN, Tier.DANGER) and not {"abuse", "check_in"} & set(plant.flags)
+    for danger in ("he said he's going to kill my dog if i leave", "i'm scared of him"):
+        assert layer.check(danger).tier in (Tier.CHECK_IN, Tier.DANGER), danger
