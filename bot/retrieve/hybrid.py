@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from index.chunk import Chunk
+from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
@@ -208,7 +208,7 @@ class HybridRetriever:
         if every:
             top = next((s for s in ranked if s.kind == "article"), None)
             steps = sorted((key for key, c in chunks.items() if top is not None and c.doc == top.doc
-                            and any(":step" in rid for rid in c.record_ids)), key=lambda key: chunks[key].start)
+                            and any(is_step_id(rid) for rid in c.record_ids)), key=lambda key: chunks[key].start)
             if steps and top is not None:  # (steps imply top) the list first, wherever its steps ranked: it is the article's answer to "what should I do?"
                 first = [by_key.get(key) or _source(0, chunks[key], top.score, None, None) for key in steps]
                 ranked = first + [s for s in ranked if s.chunk_id not in set(steps)]
@@ -217,10 +217,10 @@ class HybridRetriever:
             if src in out:
                 continue
             out.append(src)
-            if any(":step" in rid for rid in src.record_ids):
+            if any(is_step_id(rid) for rid in src.record_ids):
                 unit = unit_of(src.chunk_id)
                 siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
-                            and any(":step" in rid for rid in chunks[key].record_ids)]
+                            and any(is_step_id(rid) for rid in chunks[key].record_ids)]
                 for key in sorted(siblings):
                     sib = by_key.get(key) or _source(0, chunks[key], src.score, None, None)
                     if sib not in out:

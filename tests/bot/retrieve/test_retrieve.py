@@ -137,3 +137,47 @@ def test_a_post_whose_chunks_are_not_consecutive_scores_every_row_when_scoped(tm
         got = retriever._sentences("Why do men pull away?", f, shuffled)
         want = _sentences_reference(retriever, "Why do men pull away?", f, shuffled)
         assert list(got) == list(want) and all(abs(got[k] - want[k]) < 1e-6 for k in got), f
+
+
+STEP_SECTIONS = """How To Get Your Teen Talking
+
+Teenagers go quiet for a while. Here are three steps that help a parent.
+
+Step 1: Stop Asking Questions
+
+1)  Replace questions with statements about your day.
+
+A question demands an answer and puts them on the defensive. Keep it light and keep it short. Say one thing, then wait.
+
+Step 2: Talk Side by Side
+
+2)  Save important talks for the car or the kitchen, side by side.
+
+Eye contact feels like an interrogation to a teenager. Side by side it feels like company. Drive somewhere together.
+
+Step 3: Listen Late at Night
+
+3)  Stay up when they want to talk late in the evening.
+
+Many teenagers talk most at eleven at night. Put the kettle on and listen to them.
+
+  • Priya
+    The car trick worked for us. My son talks on the school run now.
+"""
+
+
+def test_every_step_of_a_post_whose_steps_are_sections_is_listed_in_order(tmp_path, settings, fake_embeddings):
+    """A post whose steps sit under "Step 1: ..." headings: its paragraphs ("article:step-1:p1") are not steps, so
+    "what should I do?" lists steps 1, 2 and 3 instead of every paragraph of step 1's section (found on a post
+    nobody built for: only step 1 came back)."""
+    from index.build import build_index
+    from index.chunk import is_step_id
+    from tests.conftest import write
+
+    post = write(tmp_path, "teen.txt", STEP_SECTIONS)
+    build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    got = retriever.search_for("what should I do?", Intent("advice"), k=6)
+    steps = [rid for s in got for rid in s.record_ids if is_step_id(rid)]
+    assert steps[:3] == ["article:step-1:step1", "article:step-2:step2", "article:step-3:step3"]
+    assert not is_step_id("article:step-1:p1") and not is_step_id("article:step-2:heading")
