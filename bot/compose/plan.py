@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.chunk import is_step
+from index.chunk import is_step, step_number
 from index.version import BaseIndexVersion
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
@@ -142,7 +142,7 @@ class Composer:
             for i, (s, e) in enumerate(spans):
                 if (s, e) in seen or s in headings.get(src.doc, ()):
                     continue
-                if src.masked and any(_overlaps_text(normalise(seed[s:e]), m) for m in src.masked):
+                if _masked(src, seed[s:e]):
                     continue  # the safety screen blanked it (instruction-like text in a passage): never quote it
                 record = record_at(records, src, s)
                 if record is None:
@@ -178,7 +178,7 @@ class Composer:
         names = set(getattr(intent, "names", ()) or ())
         asked = ASKED_STEP.search(asked_in) or ASKED_STEP.search(question)
         word = (asked.group(1) or asked.group(2) or asked.group(3)).lower() if asked else ""
-        numbers = [int(m.group(1)) for c in cands if (m := re.search(r":step(\d+)$", c.record.id))]
+        numbers = [number for c in cands if (number := step_number(c.record.id)) is not None]
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
         shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
         said = set(tokenize(question)) | self._topic_words()  # what the question and the posts' titles already say
@@ -195,7 +195,7 @@ class Composer:
                 c.score -= RESTATES  # "Men withdraw from the relationship; they pull away." for "why do men pull away?"
             if kind == "advice" and is_step(c.record):
                 c.score += 0.15
-            if step and c.record.id.endswith(f":step{step}"):
+            if step and step_number(c.record.id) == step:
                 c.score += 0.3  # "what's the first step?": step 1 is the answer
             if kind not in ("said", "thread", "opinion") and c.source.kind == "article":
                 c.score += 0.08  # the article answers questions about it; readers add to it
@@ -301,9 +301,9 @@ class Composer:
         """The article's numbered steps that were retrieved, in order: each step's opening sentence(s)."""
         by_step: dict[int, list[_Candidate]] = {}
         for c in cands:
-            m = re.search(r":step(\d+)$", c.record.id)
-            if m:
-                by_step.setdefault(int(m.group(1)), []).append(c)
+            number = step_number(c.record.id)
+            if number is not None:
+                by_step.setdefault(number, []).append(c)
         out = []
         texts = self.version.sources
         for number in sorted(by_step):
