@@ -49,7 +49,8 @@ _ADVICE = re.compile(
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
                         r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
-                        r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:say|think|suggest) (?:i|we|you|couples|people) should do\b", re.I)
+                        r"|\bwhat does (?:(?:the|this) (?:article|post|author|blog)|this) (?:say|think|suggest) (?:i|we|you|couples|people)"
+                        r" (?:should|ought to|need to) (?:actually |really )?do\b", re.I)
 # "what are the steps?", "list the five rules": the whole list, in order (never step 3 as if it were the answer)
 ALL_STEPS = re.compile(
     r"\bwhat (?:are|were) (?:the |her |his |its |your |all the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
@@ -139,6 +140,20 @@ def _names(authors: tuple) -> _Names:
     return _Names(order, whole, first, frozenset(short), longest, frozenset(known))
 
 
+def _writes_capitals(question: str) -> bool:
+    """The writer starts the question with a capital: then a name they mean is written with its capital too
+    ("Which commenter ...? That one made me angry." names nobody; "what did marilyn say" names Marilyn)."""
+    first = re.search(r"[^\W\d_]", question)
+    return first is not None and first.group().isupper()
+
+
+def _as_name(word: str, question: str) -> bool:
+    """A lowercase word used as a name: "the angry comment", "replies to angry", "angry's reply"."""
+    w = re.escape(word)
+    return bool(re.search(rf"\b(?:the|by|to|from|did|does|and|with) {w}\b|\b{w}(?:['’]s| comment| commenter| one| reader)\b",
+                          question, re.I))
+
+
 def named_authors(question: str, authors) -> list[str]:
     """Authors the question names: the whole name, or the first word of a longer name (4+ letters);
     names of one or two letters ("P", "AC", "YZ") only when written as capitals."""
@@ -151,7 +166,9 @@ def named_authors(question: str, authors) -> list[str]:
         for i in range(len(words) - size + 1):
             hits.update(names.whole.get(" ".join(words[i : i + size]), ()))
     for word in set(words):
-        hits.update(names.first.get(word, ()))
+        if names.first.get(word) and (not _writes_capitals(question) or word.capitalize() in question
+                                      or _as_name(word, question)):
+            hits.update(names.first[word])  # "Marilyn" for "Marilyn Crosbie"; "made me angry" is not "Angry and Upset"
     found = sorted(hits, key=names.order.__getitem__)  # the authors' order, as a loop over them gave
     # a short name inside a longer one found ("B" in "Dima B") is not a name of its own
     parts = {a: _words(a) for a in found}  # once each: "Veronica" may name hundreds of "Veronica N"

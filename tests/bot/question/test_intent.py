@@ -110,3 +110,11 @@ def test_which_intents_want_the_comments(kind, names, wants):
     from bot.question.intent import Intent
 
     assert Intent(kind, names).wants_comments is wants
+
+
+def test_an_everyday_word_that_begins_a_name_names_them_only_as_a_name():
+    # "Angry and Upset" is a commenter: "made me angry" in a capitalised question is the reader's feeling
+    assert named_authors("Which commenter blamed women for nagging? That one made me angry.", AUTHORS) == []
+    assert named_authors("What did the replies to the angry comment say?", AUTHORS) == ["Angry and Upset"]
+    assert named_authors("what did angry say", AUTHORS) == ["Angry and Upset"]  # all lower case: names are too
+    assert named_authors("Did Angry reply to anyone?", AUTHORS) == ["Angry and Upset"]
