@@ -46,19 +46,35 @@ REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|wr
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?"
-    r"|make (?:that|this|it) up|made (?:that|this|it) up|a stretch|exaggerat\w*|based on"
+    r"|make (?:that|this|it) up|made (?:that|this|it) up|made[- ]up|a stretch|exaggerat\w*|based on|says who|who says"
     r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*"
-    r"|(?:any|which|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
+    r"|(?:any|which|what|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
     r"|where(?:'s| is| are) (?:the|her|his|your) (?:stud(?:y|ies)|research|science|data|evidence|proof|source))\b"
     r"|\b(?:stud(?:y|ies)|research|science|data) (?:says?|shows?|backs?|behind)\b", re.I)
-MAY_I = re.compile(r"^\s*(?:so,? |and |but )?(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)|is it (?:ok(?:ay)?|safe|fine|alright|all right"
-                   r"|a good idea|good|smart|wise) to|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b", re.I)
+MAY_I = re.compile(r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)"
+                   r"|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b"
+                   r"|\bam i (?:allowed|permitted) to\b|\bis it (?:ok(?:ay)?|safe|fine|alright|all right|a good idea|good|smart|wise) (?:to|if)\b", re.I)
+# "You can tell him you feel hurt": a sentence that gives leave
+PERMITS = re.compile(r"^\W*(?:and |but |so |of course,? |yes,? )?(?:you can|you may|you(?:['’]re| are) allowed to|it['’]?s (?:ok(?:ay)?|fine|alright|all right) to"
+                     r"|it is (?:ok(?:ay)?|fine|alright|all right) to|feel free to)\b", re.I)
+# "Every pot you use must have a drainage hole": a sentence that makes something a must
+REQUIRES = re.compile(r"\b(?:must|always need to|have to always|is a must|non-negotiable)\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
-MUST_I = re.compile(r"^\s*(?:so,? |and |but )?(?:do|should|must) (?:i|we) (?:have|need|got) to\b|\bam i (?:supposed|meant|expected) to\b", re.I)
+MUST_I = re.compile(r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*(?:do|should|must) (?:i|we) (?:really |actually |honestly |still |always )?(?:have|need|got) to\b"
+                    r"|(?<!\bhow )(?<!\bwhat )(?<!\bwhen )\bam i (?:supposed|meant|expected) to\b", re.I)  # not "how am I meant to react?"
 NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
 DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
                     r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b", re.I)
-DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$", re.I)
+# "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
+# (one person: not "which of the commenters were ...", nor "who is Renee?")
+WHO_SAID = re.compile(r"^\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
+                      r"|which (?:commenter|reader|person|woman|lady|one)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
+ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
+IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)
+DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$|\bsays who\b|\bmade[- ]up\b", re.I)
+# "three times more likely", "90 percent": a figure the article states
+STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two|three|four|five|ten|twice|half) (?:times )?(?:more|less) likely\b"
+                       r"|\b(?:\d+|two|three|four|five|ten) times (?:more|less|as)\b|\b\d+ (?:in|out of) (?:\d+|ten|a hundred)\b", re.I)
 
 # --- what the text says -------------------------------------------------------------
 
@@ -70,8 +86,12 @@ DURATION = re.compile(
     r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b", re.I)
 DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
-SOURCED = re.compile(r"\b(?:stud(?:y|ies)|research(?:ers)?|journal|university|survey|according to|et al|published|https?://|www\.)\b"
-                     r"|\(\d{4}\)", re.I)
+SOURCED = re.compile(r"\b(?:journal|university|according to|et al|published (?:in|by)|https?://|www\.|(?:study|survey|research|paper) (?:by|from|at|of|in) (?:the )?(?-i:[A-Z])|institute|cent(?:er|re) for"
+                     r"|(?:19|20)\d\d (?:study|survey|paper)|researchers? at|(?-i:(?:Dr|Prof)\.? [A-Z]))", re.I)
+# "Studies have shown", "there's a lot of research": an appeal to research that names none
+VAGUE = re.compile(r"\b(?:(?:studies|research|science|scientists|experts|evidence)(?: (?:has|have))? (?:shown|show|shows|found|finds|proven|proves|says?|suggests?)"
+                   r"|(?:a lot of|lots of|plenty of|much) (?:research|scientific evidence|evidence|studies)"
+                   r"|research(?:ers)? (?:has|have) (?:found|shown)|it(?:['’]s| is| has been) (?:scientifically )?proven)\b", re.I)
 
 # words of a question that ask about the text itself, not about a topic in it
 _META = set(tokenize(
@@ -86,6 +106,7 @@ _META = set(tokenize(
     chime chimed weigh weighed pipe piped share shared post posted bring brought
     """))
 
+WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
 TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
@@ -96,7 +117,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "not covered" | "asked, unanswered"
+    because: str  # which fact: "author replies" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
 
@@ -134,8 +155,9 @@ class Facts:
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
-    for rule in (_author_replied, _quoted_where, _how_long, _how_many, _unsourced, _told_not_to, _not_required, _deferred,
-                 _not_covered):
+    # a may-I question answered by a rule, a must or a leave comes before any number in it ("... if I'm careful how much I water?")
+    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _how_long, _how_many, _unsourced,
+                 _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -159,6 +181,23 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     if replied:
         return Lead(f"Yes: {the_author} replied to {and_list(replied)}.", "author replies")
     return Lead(f"No: {the_author} did not reply to any comment.", "author replies")
+
+
+def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Which commenter compared him to a soldier?" -> "It was deadlock, in the comments.": the reader whose
+    comment answers best (the best-scored comment's writer, their sentence closest to the question), when that
+    sentence is close enough and, unless the question asks about the comments, closer than the article's."""
+    if not WHO_SAID.search(question) or facts.names or REPLIED.search(question) or ABOUT_WRITER.search(question):
+        return None
+    comments = [c for c in facts.candidates if c.kind == "comment" and c.author]
+    if not comments:
+        return None
+    author = max(comments, key=lambda c: c.score).author
+    best = max((c for c in comments if c.author == author), key=lambda c: c.sim)
+    article = max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0)
+    if best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question)):
+        return None
+    return Lead(f"It was {_who(best, facts)}, in the comments.", "who said", first=(best.start, best.end))
 
 
 def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -235,8 +274,17 @@ def _duration(text: str, question: str = ""):
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     if not (EVIDENCE.search(question) and DOUBT.search(question)):
         return None
-    article = sorted((c for c in facts.candidates if c.kind == "article" and c.sim >= DURATION_SIM), key=lambda c: -c.score)[:3]
-    for c in article:
+    article = sorted((c for c in facts.candidates if c.kind == "article" and c.sim >= DURATION_SIM), key=lambda c: -c.score)
+    for c in article[:4]:  # the article's own appeal to research that names none: quote it
+        if (m := VAGUE.search(c.text)) and not SOURCED.search(c.text):
+            return Lead(f"The article names no study or source: it says only “{m.group(0).strip()}”.", "unsourced claim",
+                        first=(c.start, c.end))
+    for c in article[:2]:  # a figure ("three times more likely") given with no source, when the question is about it
+        if ((m := STATISTIC.search(c.text)) and not SOURCED.search(c.text) and _topic_words(question) & set(tokenize(c.text))
+                and not any(m.group(0) in text and SOURCED.search(text) for kind_, _, text in facts.passages if kind_ == "article")):
+            return Lead(f"The article gives the figure “{m.group(0).strip()}” without citing a study or any source.",
+                        "unsourced claim", first=(c.start, c.end))
+    for c in article[:3]:
         kinds = facts.claims.get(c.key) or ()
         if kinds and not SOURCED.search(c.text):
             if "gender_generalisation" in kinds:
@@ -257,10 +305,42 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     if len(_topic_words(question) & set(tokenize(top.text))) < 2:
         return None  # a prohibition about something else
-    who = "the article" if top.kind == "article" else top.author or "a reader"
-    if top.kind == "comment" and facts.authors.get(top.doc) == top.author:
-        who = f"the author, {top.author},"
-    return Lead(f"No: {who} says not to.", "prohibition", first=(top.start, top.end))
+    return Lead(f"No: {_who(top, facts)} says not to.", "prohibition", first=(top.start, top.end))
+
+
+def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Am I allowed to tell him it hurt?" -> "Yes: the article says you can.", when a passage that answers it
+    well gives leave ("You can tell him you feel hurt") for what was asked (a word of its topic)."""
+    if not MAY_I.search(question) or re.search(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", question, re.I):
+        return None
+    asked = _topic_words(question)
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
+        if c.sim >= REQUIRED_SIM and PERMITS.search(c.text) and asked & set(tokenize(c.text)):
+            return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end))
+    return None
+
+
+def _required(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Can I get away with a pot with no drainage hole?" -> "No: the article says it is a must.", when the
+    passage that answers best requires what the question would go without ("must have a drainage hole")."""
+    m = MAY_I.search(question)
+    without = re.search(r"\b(?:no|without|skip|skipping|forget|leave out)\s+(?:a |an |the |any )?((?:[^\W\d_]+ ){0,2}[^\W\d_]+)", question[m.end():], re.I) if m else None
+    if not without:
+        return None
+    wanted = set(tokenize(without.group(1))) - _META
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:3]:
+        if c.sim >= REQUIRED_SIM and (r := REQUIRES.search(c.text)) and wanted & set(tokenize(c.text[r.end():r.end() + 60])):
+            return Lead(f"No: {_who(c, facts)} says it is a must.", "requirement", first=(c.start, c.end))
+    return None
+
+
+def _who(c: Candidate, facts: Facts) -> str:
+    """Who says what ``c`` says: the article, the author (in a comment), or the reader by name."""
+    if c.kind == "article":
+        return "the article"
+    if facts.authors.get(c.doc) == c.author and c.author:
+        return f"the author, {c.author},"
+    return who_named(c.author, "a reader")
 
 
 def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -269,10 +349,9 @@ def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     if not MUST_I.search(question):
         return None
     asked = _topic_words(question)
-    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:6]:
         if c.sim >= REQUIRED_SIM and NOT_REQUIRED.search(c.text) and asked & set(tokenize(c.text)):
-            who = "the article" if c.kind == "article" else c.author or "a reader"
-            return Lead(f"No: {who} says you don’t have to.", "not required", first=(c.start, c.end))
+            return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end))
     return None
 
 
@@ -300,6 +379,9 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     acronym such as "pH" or "UK"), so a paraphrase in everyday words ("distant" for "pull away") never
     reads as a topic the text lacks; near-spellings of the posts' words (typos) count as present."""
     skip = {w for n in names for w in tokenize(n)}
+    asked = [q for q in re.findall(r"[^.?!]*\?", question) if q.strip()]
+    if asked:  # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs.")
+        question = " ".join(asked)
     out = []
     for i, word in enumerate(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question)):
         stems = tokenize(word)
@@ -351,18 +433,37 @@ ABOUT_X = re.compile(
     r"\b(?:is there|are there|(?:say|says|said|mention|mentions|talk|talks|cover|covers|discuss|discusses|address|addresses))"
     r"\s+(?:anything|something|much)\s+(?:at all\s+)?(?:here\s+|in (?:the|this) (?:article|post)\s+)?(?:about|on|regarding)"
     r"\s+(?P<x>[^?.!;:,—–-]+)", re.I)
+# "does the post mention attachment styles?", "does it consider that?": the topic named right after the verb
+DIRECT_X = re.compile(
+    r"\b(?:does|did|do) (?:she|he|it|they|the (?:article|author|writer|blogger|post|text))(?: \w+ly| ever| even)? "
+    r"(?:mention|cover|discuss|address|consider|talk about|deal with|account for|get into|go into) "
+    r"(?!anything\b|something\b|much\b|when\b|whether\b|if\b|how\b|what\b|why\b|who\b)(?P<x>[^?.!;:,—–-]+)", re.I)
 _X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re"
                      r"|who|that|which|where)\s", re.I)  # a clause is not the topic's name: "men who were raised to ..."
 _ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
 
 
+# "does she ever say when it's time to see a counselor?", "does it mention how to handle his mother?": whether
+# the text covers the case the rest of the question names
+SAYS_WHEN = re.compile(
+    r"\b(?:does|did|do) (?:she|he|it|they|the (?:article|author|writer|blogger|post))(?: \w+ly| ever| even)? "
+    r"(?:(?:say|mention|talk about|discuss|cover|address|get into|go into|explain) (?:when|whether|if|how|what|why|who)"
+    r"|(?:recommend|suggest|advise|say) (?:anything )?for)\b(?P<x>[^?.!;]+)", re.I)
+
+
 def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The words of X that the post never uses (nor a near-spelling or a variant of them), for a question that
     asks whether the text covers X. The reader names the topic, so an everyday word counts here ("long distance":
-    a post that never says "distance"); a topic only pointed at ("that situation") is not read."""
-    m = ABOUT_X.search(question)
+    a post that never says "distance"). A topic only pointed at ("what if he's depressed? does it say anything
+    about that?") is read off the rest of the question: its longer words the post never uses."""
+    m = ABOUT_X.search(question) or DIRECT_X.search(question)
     if not m:
-        return []
+        w = SAYS_WHEN.search(question)
+        return _unused(re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {w.group('x')} ", maxsplit=1)[0]), vocabulary) if w else []
+    pointed = re.findall(r"[^\W\d_]+", m.group("x"))
+    if 0 < len(pointed) <= 2 and pointed[0].lower() in _ANAPHORA:  # "about that (situation)"
+        rest = question[: m.start()] + " " + question[m.end():]
+        return _last_phrases(re.findall(r"[^\W\d_]+", rest), vocabulary)
     x = _X_ENDS.split(f" {m.group('x')} ", maxsplit=1)[0]
     words = [w for w in re.findall(r"[^\W\d_]+", x) if tokenize(w)]
     if not words or {w.lower() for w in words} & _ANAPHORA:
@@ -378,6 +479,38 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     if out and len(words) <= 3:  # a short phrase is the topic itself: "attachment styles", not "styles"
         return [re.sub(r"^(?:the|a|an|any|some)\s+", "", " ".join(x.split()), flags=re.I).lower()]
     return list(dict.fromkeys(out))
+
+
+def _last_phrases(words: list[str], vocabulary: frozenset[str], n: int = 1) -> list[str]:
+    """The last ``n`` runs of words the post never uses, nearest the "that" that points at them: "he's twisting the
+    knife by being all happy on social media. does it say anything about that?" -> "social media"."""
+    unused = set(_unused(words, vocabulary))
+    runs: list[list[str]] = []
+    for i, w in enumerate(words):
+        if w.lower() in unused:
+            if runs and i > 0 and words[i - 1].lower() in unused and runs[-1][-1] == words[i - 1].lower():
+                runs[-1].append(w.lower())
+            else:
+                runs.append([w.lower()])
+    return list(dict.fromkeys(" ".join(r) for r in runs[-n:]))
+
+
+def _unused(words: list[str], vocabulary: frozenset[str]) -> list[str]:
+    """The words (five letters or more, not about the text) that the post never uses, nor a variant or a
+    near-spelling of them: what a reader's case names that the text does not."""
+    out = []
+    for w in words:
+        t = tokenize(w)
+        if len(w) < 5 or not t or _known(t[0], vocabulary) or w.lower() in _STOP or _typo_of(t[0], vocabulary):
+            continue
+        out.append(w.lower())
+    return list(dict.fromkeys(out))
+
+
+_STOP = {"about", "there", "their", "these", "those", "would", "could", "should", "which", "while", "where", "after",
+         "before", "because", "since", "still", "other", "again", "being", "going", "doing", "having", "really", "started",
+         "whose", "whom", "whether", "without", "within", "minutes", "hours", "weeks", "months", "years", "today",
+         "tonight", "yesterday", "lately", "recently"}  # when, not what: "5 months pregnant" names pregnancy
 
 
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:

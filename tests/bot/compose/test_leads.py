@@ -186,3 +186,88 @@ def test_a_topic_the_text_never_names_leads_with_not_covered_even_in_everyday_wo
                   leads.vocabulary_of("Give him space. Relationships take work. Men need to rebuild."))
     lead = lead_for("Is there anything here about long distance relationships?", "fact", facts)
     assert lead.text == "The article and its comments don’t mention “long distance relationships”."
+
+
+def test_who_said_names_the_reader_whose_comment_answers_and_only_when_close_enough():
+    soldier = cand("Can you imagine a soldier not going to his mission?", sim=0.55, score=0.31, kind="comment",
+                   author="deadlock", key="p/comment:12", start=100)
+    other = cand("In that moment he'd betray his masculinity.", sim=0.26, score=0.35, kind="comment", author="deadlock",
+                 key="p/comment:12", start=200)
+    article = cand("He could put that energy towards his purpose and his mission.", sim=0.34, score=0.5)
+    facts = Facts(["p"], [soldier, other, article], VOCAB)
+    lead = lead_for("who was it that compared a man pulling away to a soldier going on his mission?", "fact", facts)
+    assert lead.text == "It was deadlock, in the comments." and lead.first == (100, soldier.end)  # their closest sentence
+    weak = Facts(["p"], [replace_sim(soldier, 0.3), article], VOCAB)
+    assert lead_for("who compared him to a soldier?", "fact", weak) is None  # nothing close enough: no name guessed
+    closer_article = Facts(["p"], [soldier, replace_sim(article, 0.7)], VOCAB)
+    assert lead_for("who compared him to a soldier?", "fact", closer_article) is None  # the article says it better
+    assert lead_for("which commenter compared him to a soldier?", "fact", closer_article).text.startswith("It was deadlock")
+    assert lead_for("who replied to the soldier comment?", "thread", facts) is None  # the reply graph answers that
+
+
+def replace_sim(c, sim):
+    from dataclasses import replace
+
+    return replace(c, sim=sim)
+
+
+def test_may_i_questions_anywhere_in_the_sentence_get_yes_from_a_permission_and_no_from_a_must():
+    hurt = cand("You can tell him you feel hurt, and this could still be loving him.", sim=0.5)
+    facts = Facts(["p"], [hurt], VOCAB)
+    assert lead_for("When he comes back am I allowed to tell him it hurt, or do I smile?", "advice", facts).text == \
+        "Yes: the article says you can."
+    assert lead_for("Is it bad to tell him it hurt?", "advice", facts) is None  # the question's own polarity
+    hole = cand("Every pot you use must have a drainage hole, and put gravel at the bottom.", sim=0.6)
+    facts = Facts(["p"], [hole], VOCAB)
+    lead = lead_for("can i get away with a pot with no drainage hole if i'm careful how much i water?", "yesno", facts)
+    assert lead.text == "No: the article says it is a must."  # not "gives this number" for "how much" in a clause
+    assert lead_for("can i use a pot with a drainage hole?", "yesno", facts) is None  # nothing gone without
+
+
+def test_an_appeal_to_research_or_a_figure_with_no_source_is_named_as_such():
+    vague = cand("Studies have shown that around 90 percent of houseplant deaths are caused by overwatering.", sim=0.6)
+    facts = Facts(["p"], [vague], VOCAB)
+    assert lead_for("90 percent of plant deaths are from overwatering? says who? sounds made up", "fact", facts).text == \
+        "The article names no study or source: it says only “Studies have shown”."
+    figure = cand("Teenagers are three times more likely to open up in the car.", sim=0.6)
+    assert lead_for("where's the proof teenagers are three times more likely to talk in the car?", "fact",
+                    Facts(["p"], [figure], VOCAB)).text == \
+        "The article gives the figure “three times more likely” without citing a study or any source."
+    named = cand("A 2019 study by Dr. Smith found that teenagers are three times more likely to open up.", sim=0.6)
+    assert lead_for("where's the proof teenagers are three times more likely to talk?", "fact", Facts(["p"], [named], VOCAB)) is None
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("im 5 months pregnant and he's started pulling away, does it say anything about that situation", ["pregnant"]),
+    ("what if hes pulling away because hes depressed? does the article say anything about that", ["depressed"]),
+    ("Does she ever say when it's time to see a couples counselor or therapist?", ["counselor", "therapist"]),
+    ("What does the article recommend for long-distance couples when he goes quiet?", ["distance"]),
+    ("he pulls away when we get close, does it say anything about that?", []),  # the post's own words
+    ("does the article say when he will come back?", []),
+])
+def test_a_case_the_question_describes_or_asks_about_is_read_for_words_the_post_never_uses(question, missing):
+    vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
+                                     "Do not question him. He will come back when we get close. A couple goes quiet.")
+    assert leads.asked_about(question, vocabulary) == missing
+
+
+def test_must_i_with_an_adverb_reads_a_readers_you_dont_have_to():
+    marisol = cand("Carla, I'd stay up when you can, but you don't have to do it every night.", sim=0.51, kind="comment",
+                   author="Marisol", key="p/comment:9")
+    facts = Facts(["p"], [marisol], VOCAB)
+    assert lead_for("My son talks at midnight. Do I really have to stay up every night?", "advice", facts).text == \
+        "No: Marisol says you don’t have to."
+
+
+def test_a_figure_the_article_sources_elsewhere_gets_no_unsourced_verdict():
+    recap = cand("So remember that number: 64 percent.", sim=0.6)
+    study = "A landmark ten-year study from the Carrington Institute found couples were 64 percent less likely to divorce."
+    facts = Facts(["p"], [recap], VOCAB, passages=(("article", None, study), ("article", None, recap.text)))
+    assert lead_for("is the 64 percent thing even true? where's the proof?", "fact", facts) is None
+
+
+def test_a_story_around_the_question_lends_it_no_missing_words():
+    vocab = leads.vocabulary_of("This post tells women to accept less. Give him space.")
+    assert leads.missing_words("This post makes me angry. It's telling women to accept crumbs. Am I reading it wrong?", vocab) == []
+    assert leads.asked_about("he's twisting the knife by being all happy on social media. does the article say anything "
+                             "about that?", vocab) == ["social media"]  # the case nearest the "that"
