@@ -31,7 +31,7 @@ from index.chunk import is_step, step_number
 from index.version import BaseIndexVersion
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
-from index.parse import Record
+from index.parse import NO_AUTHOR, Record
 from index.sentences import normalise, sentence_spans
 
 from bot.compose import leads
@@ -76,6 +76,11 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1s
              "one two three four five six seven eight".split())
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
 _LAST = ("last", "final")
+# "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
+DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|woman|lady|person|reader|commenter|poster|one)"
+                       r"\s+(?:whose|who|that|with|from)\b", re.I)
+DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
+DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
 DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\b|\bobject\w*|\bskeptic\w*|\bsceptic\w*"
@@ -222,6 +227,10 @@ class Composer:
         query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         cands = self.candidates(query, sources)
         self.score(query, cands, intent, sources, asked_in=question)
+        if intent is not None and intent.kind == "thread" and not intent.names and DESCRIBED.search(question):
+            # "did anyone answer the girl whose boyfriend called her a burden?": the reader the words describe
+            who = self._described(cands)
+            intent = replace(intent, names=(who,)) if who else intent
         plan = self._plan(query, cands, sources, intent, asked_for=bool(ASKED_STEP.search(question)))
         if not (plan.quotes or cands):
             return plan
@@ -231,6 +240,22 @@ class Composer:
         if lead is None or (plan.note and lead.because != "author replies"):
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
+
+    def _described(self, cands: list[_Candidate]) -> str | None:
+        """The reader whose own sentence is closest to the question, when clearly closer than anyone else's
+        (a reader, not the post's author)."""
+        best: dict[str, float] = {}
+        for c in cands:
+            a = c.record.author
+            m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
+            if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):
+                best[a] = max(best.get(a, 0.0), c.sim)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < DESCRIBED_SIM:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < DESCRIBED_MARGIN:
+            return None
+        return ranked[0][0]
 
     def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:
         """``asked_for``: the user's own words ask for one step ("and the third?")."""
@@ -384,7 +409,11 @@ class Composer:
             pool = [c for c in by_record[rid] if asked or not _asks(c.text) or record.parent]
             if not pool:
                 pool = by_record[rid]
-            top = sorted(pool, key=lambda c: -c.score)[: 2 if (record.author or "").casefold() in names else 1]
+            # a reply to the reader asked about: its advice to them first ("You might have to try to be a bit cool"),
+            # not the replier's own story
+            advice = 0.3 if parent is not None and intent.kind == "thread" else 0.0
+            top = sorted(pool, key=lambda c: -(c.score + (advice if advice_score(c.text) else 0.0)))[
+                : 2 if (record.author or "").casefold() in names else 1]
             relation = (f"{record.author} replied to {parent.author}" if parent and parent.author else
                         f"{record.author or 'A reader'} wrote")
             for c in sorted(top, key=lambda c: c.start):
@@ -494,8 +523,9 @@ class Composer:
                 quotes = [replace(hit, role="answer" if hit.role == "step" else hit.role)] + [q for q in quotes if q is not hit]
         if lead.closest:
             quotes = [replace(q, role="closest") for q in quotes if q.role != "step"][:2] or quotes[:2]
-        if lead.because == "author replies" and plan.kind == "opinion":  # not a question about views: two quotes
-            quotes = [replace(q, role="reader" if q.source.kind == "comment" else "support") for q in quotes[:2]]
+        if lead.because in ("author replies", "who said") and plan.kind == "opinion":  # not a question about views
+            keep = 2 if lead.because == "author replies" else 3  # "who said ...?": their words first, not stance groups
+            quotes = [replace(q, role="reader" if q.source.kind == "comment" else "support") for q in quotes[:keep]]
             return Plan("fact", _dedupe(quotes), f"**{lead.text}**", lead)
         return replace(plan, quotes=_dedupe(quotes), note=f"**{lead.text}**", lead=lead)
 
@@ -518,6 +548,15 @@ class Composer:
         agree = (re.search(r"\bagree[ds]?\b|\bliked?\b|\bsupport|\bhelp(?:ed|s|ful)?\b|\brang true\b|\bmatch\w*|\bresonat\w*"
                            r"|\buseful\b|\bthank\w*|\bgrateful\b|\bworked for\b", question, re.I)
                  and not re.search(r"\bdisagree|\bpush\w* back|\bcriticis|\bcriticiz|\bagainst\b", question, re.I))
+        if agree and re.search(r"\bor not\b|\bor (?:dis)?agree|\bagree or\b|\bmixed\b|\bsplit\b"
+                               r"|\b(?:do|did) (?:the )?(?:people|readers|commenters|they|most|others)\b[^?]{0,40}\bagree\b", question, re.I):
+            # "do the people in the comments agree with this or not?": both sides, named
+            found, against, partly = names("agrees"), names("disagrees"), names("nuance")
+            parts = [f"Readers who agreed with the article: {and_list(found)}." if found else "No reader agreed outright.",
+                     f"Readers who disagreed: {and_list(against)}." if against else "No reader disagreed outright."]
+            if partly:
+                parts.append(f"Readers who agreed only in part: {and_list(partly)}.")
+            return "**" + " ".join(parts) + "**"
         if agree:
             found = names("agrees")
             return f"**Readers who agreed with the article: {and_list(found)}.**" if found else "**No reader agreed with the article outright.**"

@@ -395,3 +395,15 @@ def test_a_step_that_points_at_another_is_listed_by_what_it_asks(bot):
     steps = {s.step: s.text for s in plan.quotes if s.role == "step"}
     assert steps.get(3, "").startswith("“do I really want to be in a relationship with another woman?")
     assert steps[3].endswith("MAN?”") and not any("Part 2 (above)" in t for t in steps.values())
+
+
+@pytest.mark.slow
+def test_real_who_said_and_described_readers_and_both_sides(real_bot):
+    karen = real_bot.ask("who was the person in the comments who said she actually likes it when he withdraws")
+    assert karen.text.startswith("**It was Karen, in the comments.**\nKaren wrote: “I actually think"), karen.text
+    confused = real_bot.ask("did anyone answer the girl whose boyfriend called her a burden?")
+    assert confused.text.startswith("**Yes: Marilyn Crosbie answered Confused’s question.**"), confused.text
+    assert confused.citations[0].author == "Marilyn Crosbie"
+    split = real_bot.ask("Do the people in the comments actually agree with this article or not?")
+    first = split.text.split("\n")[0]
+    assert "Readers who agreed with the article:" in first and "Readers who disagreed: Angry and Upset" in first, first
