@@ -54,6 +54,7 @@ EVIDENCE = re.compile(
 MAY_I = re.compile(r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)"
                    r"|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b"
                    r"|\bam i (?:allowed|permitted) to\b|\bis it (?:ok(?:ay)?|safe|fine|alright|all right|a good idea|good|smart|wise) (?:to|if)\b", re.I)
+ASKS_AGAINST = re.compile(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", re.I)  # "is it bad to ...?": its own polarity
 # "You can tell him you feel hurt": a sentence that gives leave
 PERMITS = re.compile(r"^\W*(?:and |but |so |of course,? |yes,? )?(?:you can|you may|you(?:['’]re| are) allowed to|it['’]?s (?:ok(?:ay)?|fine|alright|all right) to"
                      r"|it is (?:ok(?:ay)?|fine|alright|all right) to|feel free to)\b", re.I)
@@ -298,7 +299,7 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
 def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Is it okay to preheat an empty glass dish?" -> "No: the author says not to.", when the passage that
     answers best is a prohibition ("Please don't preheat an empty glass dish at 500°F.") on what was asked."""
-    if not MAY_I.search(question) or re.search(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", question, re.I):
+    if not MAY_I.search(question) or ASKS_AGAINST.search(question):
         return None
     top = max(facts.candidates, key=lambda c: c.score, default=None)
     if top is None or top.sim < TOLD_SIM or not PROHIBITION.search(top.text):
@@ -311,13 +312,10 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
 def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Am I allowed to tell him it hurt?" -> "Yes: the article says you can.", when a passage that answers it
     well gives leave ("You can tell him you feel hurt") for what was asked (a word of its topic)."""
-    if not MAY_I.search(question) or re.search(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", question, re.I):
+    if not MAY_I.search(question) or ASKS_AGAINST.search(question):
         return None
-    asked = _topic_words(question)
-    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
-        if c.sim >= REQUIRED_SIM and PERMITS.search(c.text) and asked & set(tokenize(c.text)):
-            return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end))
-    return None
+    c = _saying(PERMITS, question, facts, 4)
+    return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end)) if c else None
 
 
 def _required(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -348,11 +346,15 @@ def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
     if not MUST_I.search(question):
         return None
+    c = _saying(NOT_REQUIRED, question, facts, 6)
+    return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end)) if c else None
+
+
+def _saying(says: re.Pattern, question: str, facts: Facts, n: int) -> Candidate | None:
+    """Of the ``n`` best sentences, the first that says it (``says``), answers well and shares a topic word."""
     asked = _topic_words(question)
-    for c in sorted(facts.candidates, key=lambda c: -c.score)[:6]:
-        if c.sim >= REQUIRED_SIM and NOT_REQUIRED.search(c.text) and asked & set(tokenize(c.text)):
-            return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end))
-    return None
+    return next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:n]
+                 if c.sim >= REQUIRED_SIM and says.search(c.text) and asked & set(tokenize(c.text))), None)
 
 
 def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
