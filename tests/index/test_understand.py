@@ -369,3 +369,41 @@ def test_bot_index_takes_a_folder_of_posts_and_bot_posts_lists_them(tmp_path, tw
     empty.mkdir()
     assert main(["index", str(empty), "--store", store, "--quiet"]) == 2
     assert "a folder with no .txt posts" in capsys.readouterr().err
+
+
+TITLED = """Rules for a Calm Girlfriend
+
+I'm Dana Hale. I have coached couples for ten years.
+
+Rule 1: Keep No Secrets From Her
+
+Let her check your phone whenever she wants. Hand it over with a smile.
+
+She worries when you are out late, and that is love.
+
+Rule 2: Share a Weekly Dinner
+
+Plan a weekly dinner together and put it on a shared calendar.
+
+  • Sam
+
+    May 1, 2024 at 10:00 am
+
+    Great article, so true! Thank you for this.
+"""
+
+
+def test_a_rule_that_is_its_sections_title_is_withheld_with_its_whole_section(tmp_path):
+    post = tmp_path / "calm.txt"
+    post.write_text(TITLED, encoding="utf-8")
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([post], settings, embeddings=FakeEmbeddings(), progress=False)
+    version = IndexVersion.open(settings.store_dir)
+    texts = " ".join(_span_texts(version))
+    assert "Let her check your phone" in texts
+    # the rule's title and its section's other words go with it: alone they read as harmless
+    assert "Rule 1: Keep No Secrets From Her" in texts and "She worries when you are out late" in texts
+    assert "I'm Dana Hale" not in texts  # the untitled introduction is not part of any rule
+    from bot.safety.withhold import withheld_spans
+    spans = withheld_spans(version)["calm"]
+    assert len(spans) == len(set(spans))  # each passage once
