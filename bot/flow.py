@@ -29,7 +29,7 @@ from bot.answer import Answer, AnswerMeta, Source
 from bot.cite.verify import CitationVerifier
 from bot.compose.plan import Composer
 from bot.question.condense import condense, is_challenge
-from bot.question.intent import ABOUT_POST, Intent, intent_for, shown_in
+from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, intent_for, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
 from bot.retrieve.hybrid import Filters, named_in
@@ -235,6 +235,9 @@ def decide_covered(query: str, sources: list[Source], intent: Intent | None, par
     decision = decide(query, sources, tuple(names), reading.retriever.coverage if reading is not None else None)
     if not decision.answer and sources and ABOUT_POST.search(query):
         return Decision(True, decision.similarity, "asks about the post itself")  # "what's the main point?"
+    if not decision.answer and sources and intent is not None and intent.kind == "thread" and (intent.names or ABOUT_AUTHOR.search(query)):
+        # "did the blogger herself ever actually reply to anyone?": the reply graph answers it, however few words match
+        return Decision(True, decision.similarity, "asks about the thread")
     return decision
 
 

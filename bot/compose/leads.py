@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from index.lexical import tokenize
 
+from bot.question.intent import ABOUT_AUTHOR as AUTHOR
+
 # --- question shapes -------------------------------------------------------------
 
 HOW_LONG = re.compile(
@@ -36,12 +38,13 @@ HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gi
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
+_SPELLED = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred)"
+COUNTED = re.compile(rf"\b{_SPELLED}(?:\s*(?:-|–|to|or)\s*{_SPELLED})?\s+(?:[a-z]+\s+)?(?:[a-z]+s|people|men|women|children)\b", re.I)  # "five friends", "four to six people"
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
 # "what foods or supplements does the article recommend?": the thing asked for, before the verb and its
 # subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
 ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
                r"(?:the|this|she|he|it|they|the author|the article|the post{names})\b")
-AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
@@ -70,6 +73,10 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
 WHO_SAID = re.compile(r"^\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
                       r"|which (?:commenter|reader|person|woman|lady|one)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
+STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
+ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
+                        r"|\bwhich (?:commenter|reader|person|woman|lady|one)\b"
+                        r"|\bthe (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
 ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
 IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)
 DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$|\bsays who\b|\bmade[- ]up\b", re.I)
@@ -185,18 +192,24 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
 
 
 def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
-    """"Which commenter compared him to a soldier?" -> "It was deadlock, in the comments.": the reader whose
-    comment answers best (the best-scored comment's writer, their sentence closest to the question), when that
-    sentence is close enough and, unless the question asks about the comments, closer than the article's."""
+    """"Which commenter compared him to a soldier?" -> "It was deadlock, in the comments.": the writer of the
+    comment sentence that answers best (closeness to the question plus the composer's score), when that sentence
+    is close enough and, unless the question asks about the comments, closer than the article's."""
     if not WHO_SAID.search(question) or facts.names or REPLIED.search(question) or ABOUT_WRITER.search(question):
         return None
+    if STANCE.search(question) and not ONE_PERSON.search(question):
+        return None  # "who disagreed with the article?": every reader with that stance (the stance lead), not one
     comments = [c for c in facts.candidates if c.kind == "comment" and c.author]
     if not comments:
         return None
-    author = max(comments, key=lambda c: c.score).author
-    best = max((c for c in comments if c.author == author), key=lambda c: c.sim)
+    best = max(comments, key=lambda c: c.sim + c.score)  # close to the question and well placed by the composer
     article = max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0)
-    if best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question)):
+    asked = _topic_words(question)
+    # "which commenter is a therapist?": the one reader whose words hold every word asked about, in a long sentence
+    # that reads far from the question ("I'm a licensed marriage and family therapist and I've spent ...")
+    worded = {c.author for c in comments if asked and asked <= set(tokenize(c.text))}
+    only_one = worded == {best.author} and bool(IN_COMMENTS.search(question))
+    if not only_one and (best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question))):
         return None
     return Lead(f"It was {_who(best, facts)}, in the comments.", "who said", first=(best.start, best.end))
 
@@ -240,10 +253,20 @@ def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
     if not HOW_MANY.search(question) or HOW_LONG.search(question):
         return None
     for c in _answering(facts, 3):
-        m = NUMBER.search(c.text)
+        m = _number(c.text, question)
         if m:
             return Lead(f"{_whose(c)} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
     return Lead(f"{_none_given(facts)} no number for that.", "no number")
+
+
+def _number(text: str, question: str):
+    """The number in ``text`` that the question asks about: of several ("the five friends ... at least once every
+    10 days"), the one whose words around it share most with the question ("how many people on that list?")."""
+    counted = list(COUNTED.finditer(text)) if re.search(r"\bhow many\b", question, re.I) else []  # "five friends": a count
+    found = list(NUMBER.finditer(text)) + counted
+    asked = set(tokenize(question))
+    return max(found, key=lambda m: (len(asked & set(tokenize(text[max(0, m.start() - 40):m.end() + 15]))), -m.start()),
+               default=None)
 
 
 def _answering(facts: Facts, n: int) -> list[Candidate]:
@@ -437,9 +460,9 @@ ABOUT_X = re.compile(
     r"\s+(?P<x>[^?.!;:,—–-]+)", re.I)
 # "does the post mention attachment styles?", "does it consider that?": the topic named right after the verb
 DIRECT_X = re.compile(
-    r"\b(?:does|did|do) (?:she|he|it|they|the (?:article|author|writer|blogger|post|text))(?: \w+ly| ever| even)? "
-    r"(?:mention|cover|discuss|address|consider|talk about|deal with|account for|get into|go into) "
-    r"(?!anything\b|something\b|much\b|when\b|whether\b|if\b|how\b|what\b|why\b|who\b)(?P<x>[^?.!;:,—–-]+)", re.I)
+    r"\b(?:does|did|do) (?:she|he|it|they|the (?:article|author|writer|blogger|post|text)|(?-i:[A-Z][a-z]+))(?: \w+ly| ever| even)? "
+    r"(?:mention|cover|discuss|address|consider|talk about|deal with|account for|get into|go into|recommend|suggest|advise) "
+    r"(?!anything\b|something\b|much\b|when\b|whether\b|if\b|how\b|what\b|why\b|who\b|for\b)(?P<x>[^?.!;:,—–-]+)", re.I)
 _X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re"
                      r"|who|that|which|where)\s", re.I)  # a clause is not the topic's name: "men who were raised to ..."
 _ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
@@ -515,8 +538,14 @@ _STOP = {"about", "there", "their", "these", "those", "would", "could", "should"
          "tonight", "yesterday", "lately", "recently"}  # when, not what: "5 months pregnant" names pregnancy
 
 
+def _readers_named(facts: Facts) -> list[str]:
+    """The commenters the question names, but for the post's own author ("does Tessa recommend …?" asks the article)."""
+    authors = {a for a in facts.authors.values() if a}
+    return [n for n in facts.names if n not in authors and re.sub(r"\s*\(author\)$", "", n) not in authors]
+
+
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
-    if kind in ("said", "thread", "opinion") or facts.names or not facts.vocabulary:
+    if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.vocabulary:
         return None
     best = max((c.sim for c in facts.candidates), default=0.0)
     if best >= COVERED_SIM:

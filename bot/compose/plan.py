@@ -81,6 +81,7 @@ DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|woman|lady|person|reader|co
                        r"\s+(?:whose|who|that|with|from)\b", re.I)
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
+GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back)", re.I)  # replies TO them
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
 DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\b|\bobject\w*|\bskeptic\w*|\bsceptic\w*"
@@ -211,7 +212,7 @@ class Composer:
                 if ENDING.search(asked_in or question) and c.record.end > c.record.start:
                     # "how did it end for P?": the later a sentence in her story, the likelier it is the ending
                     c.score += ENDING_WEIGHT * (c.start - c.record.start) / (c.record.end - c.record.start)
-                if ADVICE_ASKED.search(question) and advice_score(c.text):
+                if ADVICE_ASKED.search(question) and _advises(c.text):
                     c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
             elif kind in ("advice", "why", "yesno") and self.version.post_models.stances().get(_key(c.record)) in ("question", "story"):
                 c.score -= 0.15  # a reader's own situation is context for the answer, rarely the answer
@@ -237,7 +238,7 @@ class Composer:
         if not plan.note and intent is not None and intent.names and YES_NO.match(question):
             plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
         lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(cands, sources, intent))
-        if lead is None or (plan.note and lead.because != "author replies"):
+        if lead is None or (plan.note and lead.because not in ("author replies", "who said")):
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
 
@@ -432,7 +433,7 @@ class Composer:
             # a reply to the reader asked about: its advice to them first ("You might have to try to be a bit cool"),
             # not the replier's own story
             advice = 0.3 if parent is not None and intent.kind == "thread" else 0.0
-            top = sorted(pool, key=lambda c: -(c.score + (advice if advice_score(c.text) else 0.0)))[
+            top = sorted(pool, key=lambda c: -(c.score + (advice if _advises(c.text) else 0.0)))[
                 : 2 if (record.author or "").casefold() in names else 1]
             relation = (f"{record.author} replied to {parent.author}" if parent and parent.author else
                         f"{record.author or 'A reader'} wrote")
@@ -607,7 +608,7 @@ class Composer:
         for name in intent.names:
             first = re.escape(name.split()[0])
             if yes_no and re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back)",
-                                    question, re.I):
+                                    question, re.I) and not GOT_ANSWER.search(question):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
@@ -757,6 +758,15 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
         if not any(_overlap(q, o) for o in out):
             out.append(q)
     return out
+
+
+# a reader's suggestion to another, said gently: "I wonder if you could just calmly tell him ...", "You might have to try ..."
+SUGGESTS = re.compile(r"\byou (?:could|might|may want to|should|need to|have to|can try)\b|\bi wonder if you\b|\btry (?:to )?(?:be|talk|tell|give|let)\b", re.I)
+
+
+def _advises(text: str) -> bool:
+    """Advice in a sentence: the post model's imperative or "should", or a reader's gentler suggestion."""
+    return bool(advice_score(text)) or bool(SUGGESTS.search(text))
 
 
 def _key(record) -> str:

@@ -56,6 +56,8 @@ ALL_STEPS = re.compile(
     r"\bwhat (?:are|were) (?:the |her |his |its |your |all the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
     r"|\b(?:list|give me|tell me|show me|name) (?:all )?(?:of )?(?:the |her |his |its |your )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b"
     r"|\bstep by step\b|\ball (?:the |of the )?(?:\w+ )?(?:steps|rules|fixes|habits|tips|promises)\b", re.I)
+# the post's own writer, as readers call them
+ABOUT_AUTHOR = re.compile(r"\b(?:the )?(?:author|writer|blogger|coach)\b", re.I)
 # a question about the post as a whole ("what's the main point?"): it is answered whatever its words match
 ABOUT_POST = re.compile(
     r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"

@@ -404,6 +404,12 @@ def test_real_who_said_and_described_readers_and_both_sides(real_bot):
     confused = real_bot.ask("did anyone answer the girl whose boyfriend called her a burden?")
     assert confused.text.startswith("**Yes: Marilyn Crosbie answered Confused’s question.**"), confused.text
     assert confused.citations[0].author == "Marilyn Crosbie"
+    veronica = real_bot.ask("Did Veronica ever get an answer on whether she's allowed to text him or not?")
+    assert veronica.text.startswith("**No: nobody answered Veronica’s question; Isabel replied about something else.**")
+    blogger = real_bot.ask("did the blogger herself ever actually reply to anyone in the comments??")  # few words match: the graph answers
+    assert not blogger.meta.abstained and blogger.text.startswith("**No: the article’s author did not reply to any comment.**")
+    man = real_bot.ask("who was the guy in the comments who said he agreed with the article as a man?")
+    assert man.text.startswith("**It was deadlock, in the comments.**\ndeadlock wrote: “As a man I completely agree"), man.text
     split = real_bot.ask("Do the people in the comments actually agree with this article or not?")
     first = split.text.split("\n")[0]
     assert "Readers who agreed with the article:" in first and "Readers who disagreed: Angry and Upset" in first, first

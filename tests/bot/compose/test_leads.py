@@ -271,3 +271,26 @@ def test_a_story_around_the_question_lends_it_no_missing_words():
     assert leads.missing_words("This post makes me angry. It's telling women to accept crumbs. Am I reading it wrong?", vocab) == []
     assert leads.asked_about("he's twisting the knife by being all happy on social media. does the article say anything "
                              "about that?", vocab) == ["social media"]  # the case nearest the "that"
+
+
+def test_which_commenter_is_the_one_reader_whose_words_hold_what_was_asked():
+    marcus = cand("I'm a licensed marriage and family therapist and I've spent 12 years with adults.", sim=0.28, score=0.43,
+                  kind="comment", author="Marcus", key="p/comment:3", start=50)
+    coach = cand("I'm a friendship coach, not a therapist.", sim=0.51, score=0.69)
+    facts = Facts(["p"], [coach, marcus], VOCAB)
+    assert lead_for("Which commenter is a therapist?", "fact", facts).text == "It was Marcus, in the comments."
+    assert lead_for("who is a therapist?", "fact", facts) is None  # not asked about the comments: the article is closer
+    also = cand("My therapist said the same.", sim=0.3, score=0.4, kind="comment", author="Jen", key="p/comment:6", start=90)
+    assert lead_for("Which commenter is a therapist?", "fact", Facts(["p"], [coach, marcus, also], VOCAB)) is None  # two
+
+
+def test_the_number_asked_about_and_the_posts_author_named_as_the_articles_voice():
+    steps = cand("Make a short list of the five friends you want to keep, and reach out at least once every 10 days.", sim=0.5)
+    facts = Facts(["p"], [steps], VOCAB)
+    assert lead_for("how many people should be on that list?", "fact", facts).text == \
+        "The article gives this number: “five friends”."
+    assert lead_for("how often should I reach out to them?", "fact", facts).text == "The article gives this number: “once”."
+    apps = Facts(["p"], [cand("Meet new people weekly.", sim=0.4)], VOCAB | leads.vocabulary_of("meeting friends"),
+                 names=("Tessa (author)",), authors={"p": "Tessa"})
+    assert lead_for("Does Tessa recommend any apps for meeting new friends?", "fact", apps).text == \
+        "The article and its comments don’t mention “apps”."
