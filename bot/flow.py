@@ -15,6 +15,7 @@ not depend on the version (safety, scorer, generator, verifier) come in ``Parts`
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -238,7 +239,22 @@ def decide_covered(query: str, sources: list[Source], intent: Intent | None, par
     if not decision.answer and sources and intent is not None and intent.kind == "thread" and (intent.names or ABOUT_AUTHOR.search(query)):
         # "did the blogger herself ever actually reply to anyone?": the reply graph answers it, however few words match
         return Decision(True, decision.similarity, "asks about the thread")
+    if not decision.answer and _cites_the_text(query, sources):
+        # "Where does the 68 percent figure come from?": a figure or a phrase the text itself holds
+        return Decision(True, decision.similarity, "quotes the text")
     return decision
+
+
+FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?(?:\s*(?:%|percent|per cent))?|\$\d[\d,]*")
+QUOTE = re.compile(r"[\"“‘']([^\"”’']{8,80})[\"”’']")
+
+
+def _cites_the_text(query: str, sources: list[Source]) -> bool:
+    """The question names a figure (two digits or more) or quotes a phrase that a retrieved passage holds word for word."""
+    texts = [" ".join(s.text.casefold().split()) for s in sources]
+    figures = [m.group(0) for m in FIGURE.finditer(query) if len(re.sub(r"\D", "", m.group(0))) >= 2]
+    phrases = [" ".join(m.group(1).casefold().split()) for m in QUOTE.finditer(query)]
+    return any(f.casefold() in t for f in figures + phrases for t in texts)
 
 
 def no_such_commenter(intent: Intent) -> str:

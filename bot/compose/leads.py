@@ -175,7 +175,7 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
 def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     named = [a for a in facts.authors.values() if a and re.search(rf"\b{re.escape(a.split()[0])}\b", question, re.I)]
     # "did Renee reply to any of the commenters?": a name the post mentions that wrote no comment
-    outsider = [w for w in facts.mentioned if re.search(rf"\b{re.escape(w)}\b", question)
+    outsider = [w for w in facts.mentioned if re.search(rf"(?<=[\w,] ){re.escape(w)}\b", question)  # mid-sentence: "Did" is no name
                 and re.search(r"\b(?:any|the|other) (?:of the )?(?:comments?|commenters?|readers?|people)\b|\banyone\b", question, re.I)]
     if not (AUTHOR.search(question) or named or outsider) or not REPLIED.search(question) or facts.names:
         return None
@@ -236,8 +236,9 @@ def _fold(text: str) -> str:
 
 
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
-    if not HOW_LONG.search(question):
-        return None
+    m = HOW_LONG.search(question)
+    if not m or re.search(r"\b(?:tell|ask|mention|say|remind|bring up)\b(?: \w+)? $", question[: m.start()], re.I):
+        return None  # "should I tell him how long it's been?" asks what to say, not how long
     for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
@@ -298,7 +299,9 @@ def _duration(text: str, question: str = ""):
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     if not (EVIDENCE.search(question) and DOUBT.search(question)):
         return None
-    article = sorted((c for c in facts.candidates if c.kind == "article" and c.sim >= DURATION_SIM), key=lambda c: -c.score)
+    figures = [f for f in re.findall(r"\d+(?:[.,]\d+)?", question) if len(f) >= 2]  # "the 68 percent figure": that sentence
+    article = sorted((c for c in facts.candidates if c.kind == "article" and (c.sim >= DURATION_SIM or any(f in c.text for f in figures))),
+                     key=lambda c: (not any(f in c.text for f in figures), -c.score))
     for c in article[:4]:  # the article's own appeal to research that names none: quote it
         if (m := VAGUE.search(c.text)) and not SOURCED.search(c.text):
             return Lead(f"The article names no study or source: it says only “{m.group(0).strip()}”.", "unsourced claim",

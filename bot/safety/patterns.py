@@ -67,7 +67,7 @@ IDIOMS = rx(
     r"\b(?:i'?d|i would|could|i could) (?:literally )?kill (?:for|him|them|her)\b",
     r"\b(?:i'?ll|i will|i'?m going to|going to) (?:literally )?(?:kill|murder|strangle|slap|throttle) (?:him|her|them)\b",
     r"\b(?:friends?|mum|mom|sister|brother|they|she|boss|everyone)\b[^.?!]{0,25}\b(?:murder|kill) me (?:if|when) i\b",
-    r"\bkill(?:ed|s)? it\b|\bdead tired\b|\bto die for\b|\bit (?:hit|hits) me\b|\bhit it off\b",
+    r"\bkill(?:ed|s)? it\b|\bdead tired\b|\bto die for\b|\bit (?:hit|hits) me\b|\bhit it off\b|\b(?:blew|blow|blown|blowing) it\b",
     r"\bdriv(?:e|es|ing) me (?:crazy|mad|insane|nuts|up the wall)\b",
     r"\bshoot (?:myself|me) in the foot\b|\bbite (?:my|the) (?:head|bullet)\b",
     r"\bdisappear (?:for a (?:while|bit|few days|week|weekend|day)|like (?:he|they|men) do(?:es)?)\b",
@@ -344,7 +344,7 @@ BROAD: dict[Flag, re.Pattern] = {
         r"\bpills?\b|\bnot worth it\b|\bno point\b|\bcan'?t do this anymore\b|\bcan'?t keep going\b|\bkeep going like this\b",
         r"\b(?:i'?m|i am|i'?ll be|i will be|i want to be|i wanna be|i wish i was|i wish i were|i'?d be better)\s+(?:gone|dead|not here|off)\b"
         r"|\bi (?:want to|wanna|will|could|should|just want to) (?:disappear|die|be gone|not be here)\b|\b(?:i'?m|i am|i feel like) (?:a|such a|just a) burden\b",
-        r"\bdon'?t care what happens\b",
+        r"\bdon'?t care what happens\b|\b(?:don'?t|do not|can'?t|cannot) see (?:the|any) point (?:in|of) (?:going on|living|carrying on|being here|anything|life)\b",
         r"\bkys\b|\bbridge\b|\brope\b|\bpermanently\b|\bgoodbye\b|\btonight\b|\bwrist\b|\bblades?\b|\brazor\b|\bcutting\b",
     ),
     Flag.ABUSE: rx(

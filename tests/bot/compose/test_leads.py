@@ -294,3 +294,19 @@ def test_the_number_asked_about_and_the_posts_author_named_as_the_articles_voice
                  names=("Tessa (author)",), authors={"p": "Tessa"})
     assert lead_for("Does Tessa recommend any apps for meeting new friends?", "fact", apps).text == \
         "The article and its comments don’t mention “apps”."
+
+
+def test_a_capitalised_word_that_starts_the_question_is_no_outsider_name():
+    facts = Facts(["p"], [cand("Carol said the texts were genius.", sim=0.5)], VOCAB, mentioned=frozenset({"Did", "Renee"}))
+    assert lead_for("Did anyone in the comments actually get results from the no-reply texts?", "yesno", facts) is None
+    assert lead_for("Did Renee reply to any of the commenters?", "yesno", facts).text == \
+        "No: Renee did not reply to any comment; none is by Renee."
+
+
+def test_how_long_inside_what_to_say_is_no_question_of_time_and_a_quoted_figure_finds_its_sentence():
+    call = cand("Within a month, calls stretch to 20 or 30 minutes.", sim=0.5)
+    assert lead_for("When my son calls, should I tell him how long it's been since he last called?", "yesno",
+                    Facts(["p"], [call], VOCAB)) is None
+    figure = cand("Research shows that 68 percent of adult children call less than once a month.", sim=0.14)
+    lead = lead_for("Where does the 68 percent figure come from? That sounds made up.", "fact", Facts(["p"], [figure], VOCAB))
+    assert lead.text == "The article names no study or source: it says only “Research shows”."  # however far it reads

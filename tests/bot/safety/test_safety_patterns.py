@@ -231,3 +231,12 @@ def test_first_person_personal_and_on_topic():
 ])
 def test_a_question_about_someone_in_the_comments_is_about_the_text(text, about_the_text):
     assert bool(P.ABOUT_TEXT.search(text)) == about_the_text
+
+
+def test_blowing_it_is_an_idiom_and_not_seeing_the_point_in_going_on_is_risk_vocabulary():
+    from bot.safety import patterns as P
+    from bot.safety.detect import pattern_hits
+
+    assert P.IDIOMS.search("i blew it by complaining")
+    assert pattern_hits("honestly i don't see the point in going on anymore", "self_harm", "broad")
+    assert not pattern_hits("i don't see the point of this step", "self_harm", "broad")
