@@ -362,8 +362,9 @@ def _who(c: Candidate, facts: Facts) -> str:
     """Who says what ``c`` says: the article, the author (in a comment), or the reader by name."""
     if c.kind == "article":
         return "the article"
-    if facts.authors.get(c.doc) == c.author and c.author:
-        return f"the author, {c.author},"
+    bare = re.sub(r"\s*\(author\)$", "", c.author or "")  # "Maggie (author)", as the comments spell her
+    if bare and facts.authors.get(c.doc) == bare:
+        return f"the author, {bare},"
     return who_named(c.author, "a reader")
 
 

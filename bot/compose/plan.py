@@ -626,7 +626,7 @@ class Composer:
                 if author and yes_no:
                     mine = [k for k in replies if (m := models.get(k)) is not None and m.by_author]
                     if mine:
-                        lines.append(f"Yes: the author, {who_named(graph.records[mine[0]].author)}, replied to {who}.")
+                        lines.append(f"Yes: the author, {_bare(who_named(graph.records[mine[0]].author))}, replied to {who}.")
                     else:
                         others = [who_named(graph.records[k].author) for k in replies]
                         lines.append(f"No: the author did not reply to {who}" + (f"; {and_list(list(dict.fromkeys(others)))} did." if others else "."))
@@ -767,6 +767,11 @@ SUGGESTS = re.compile(r"\byou (?:could|might|may want to|should|need to|have to|
 def _advises(text: str) -> bool:
     """Advice in a sentence: the post model's imperative or "should", or a reader's gentler suggestion."""
     return bool(advice_score(text)) or bool(SUGGESTS.search(text))
+
+
+def _bare(name: str) -> str:
+    """"Corinne" for "Corinne (author)": the lead says "the author" already."""
+    return re.sub(r"\s*\(author\)$", "", name)
 
 
 def _key(record) -> str:

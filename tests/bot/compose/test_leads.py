@@ -310,3 +310,10 @@ def test_how_long_inside_what_to_say_is_no_question_of_time_and_a_quoted_figure_
     figure = cand("Research shows that 68 percent of adult children call less than once a month.", sim=0.14)
     lead = lead_for("Where does the 68 percent figure come from? That sounds made up.", "fact", Facts(["p"], [figure], VOCAB))
     assert lead.text == "The article names no study or source: it says only “Research shows”."  # however far it reads
+
+
+def test_the_authors_own_comment_is_the_author_speaking_however_the_comments_spell_her():
+    dont = cand("Please don't preheat an empty glass dish at 500°F.", sim=0.8, kind="comment", author="Maggie (author)", key="p/comment:3")
+    facts = Facts(["p"], [dont], VOCAB, authors={"p": "Maggie"})
+    assert lead_for("Is it okay to preheat an empty glass Pyrex dish at 500°F?", "yesno", facts).text == \
+        "No: the author, Maggie, says not to."
