@@ -1,7 +1,7 @@
 """Our retrieval and answers against the standard LangChain tutorial recipe, in one run.
 
 Baseline: RecursiveCharacterTextSplitter(1000, 200) over the raw file, Chroma with the same
-packaged embeddings, similarity_search(k=4) (bot.eval.runner.TutorialBaseline). Ours: the
+packaged embeddings, similarity_search(k=4) (bot.eval.baselines.TutorialBaseline). Ours: the
 hybrid retriever over the built index. Questions with known sources: seeds/eval/qa.v1.yaml
 (single-turn cases with gold record ids). End-to-end for the baseline = its retrieval plus the
 same extractive composer over its chunks (no verification, no abstention).
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot import Bot  # noqa: E402
 from bot.eval import metrics as M  # noqa: E402
 from bot.eval.dataset import load_qa  # noqa: E402
-from bot.eval.runner import TutorialBaseline  # noqa: E402
+from bot.eval.baselines import TutorialBaseline  # noqa: E402
 from index.config import DEFAULT_SEED, load_settings  # noqa: E402
 from index.parse import parse_file  # noqa: E402
 
