@@ -240,3 +240,13 @@ def test_blowing_it_is_an_idiom_and_not_seeing_the_point_in_going_on_is_risk_voc
     assert P.IDIOMS.search("i blew it by complaining")
     assert pattern_hits("honestly i don't see the point in going on anymore", "self_harm", "broad")
     assert not pattern_hits("i don't see the point of this step", "self_harm", "broad")
+
+
+def test_asking_the_articles_leave_to_reach_out_to_him_is_not_being_controlled():
+    from bot.safety import patterns as P
+    from bot.safety.detect import pattern_hits
+
+    assert P.IDIOMS.search("when he comes back, am i allowed to tell him it hurt me")
+    assert not P.IDIOMS.search("he says i'm not allowed to text my sister")  # kept from people: not masked
+    assert not pattern_hits("am i allowed to tell him it hurt me", "abuse", "broad")  # hurt feelings
+    assert pattern_hits("he hurt me again last night", "abuse", "broad")  # a person hurting you
