@@ -245,16 +245,17 @@ def decide_covered(query: str, sources: list[Source], intent: Intent | None, par
     return decision
 
 
-FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?(?:\s*(?:%|percent|per cent))?|\$\d[\d,]*")
+FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:%|[a-z]+)", re.I)  # a number with its unit: "68 percent", "90 minutes"
 QUOTE = re.compile(r"[\"“‘']([^\"”’']{8,80})[\"”’']")
 
 
 def _cites_the_text(query: str, sources: list[Source]) -> bool:
-    """The question names a figure (two digits or more) or quotes a phrase that a retrieved passage holds word for word."""
+    """The question names a figure with its unit ("the 68 percent figure") or quotes a phrase that a retrieved
+    passage holds word for word ("What's 17 times 23?" names no figure of the text)."""
     texts = [" ".join(s.text.casefold().split()) for s in sources]
-    figures = [m.group(0) for m in FIGURE.finditer(query) if len(re.sub(r"\D", "", m.group(0))) >= 2]
+    figures = [" ".join(m.group(0).casefold().split()) for m in FIGURE.finditer(query) if len(re.sub(r"\D", "", m.group(0))) >= 2]
     phrases = [" ".join(m.group(1).casefold().split()) for m in QUOTE.finditer(query)]
-    return any(f.casefold() in t for f in figures + phrases for t in texts)
+    return any(re.search(rf"(?<![\w.,]){re.escape(f)}\b", t) for f in figures for t in texts) or any(p in t for p in phrases for t in texts)
 
 
 def no_such_commenter(intent: Intent) -> str:

@@ -237,7 +237,7 @@ def _fold(text: str) -> str:
 
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
-    if not m or re.search(r"\b(?:tell|ask|mention|say|remind|bring up)\b(?: \w+)? $", question[: m.start()], re.I):
+    if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
     for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");

@@ -307,6 +307,8 @@ def test_how_long_inside_what_to_say_is_no_question_of_time_and_a_quoted_figure_
     call = cand("Within a month, calls stretch to 20 or 30 minutes.", sim=0.5)
     assert lead_for("When my son calls, should I tell him how long it's been since he last called?", "yesno",
                     Facts(["p"], [call], VOCAB)) is None
+    four = cand("At a warm room temperature that is usually four to six hours after feeding.", sim=0.5)
+    assert lead_for("does the article say how long it usually takes?", "fact", Facts(["p"], [four], VOCAB)).because == "duration"
     figure = cand("Research shows that 68 percent of adult children call less than once a month.", sim=0.14)
     lead = lead_for("Where does the 68 percent figure come from? That sounds made up.", "fact", Facts(["p"], [figure], VOCAB))
     assert lead.text == "The article names no study or source: it says only “Research shows”."  # however far it reads
