@@ -233,10 +233,13 @@ def _after_list(record: Record, members: list[Record]) -> bool:
 
 
 def _unit_id(record: Record) -> str:
-    parts = record.id.split(":")
-    if record.kind == "comment" or len(parts) < 3:
-        return record.id
-    return ":".join(parts[:2])  # article:<section-slug>: one unit per section
+    return record.id if record.kind == "comment" else section_of(record.id)
+
+
+def section_of(record_id: str) -> str:
+    """"article:rule-6" for "article:rule-6:p2": one unit per article section (a comment is its own)."""
+    parts = record_id.split(":")
+    return record_id if len(parts) < 3 else ":".join(parts[:2])
 
 
 def _sentences(source: str, record: Record, limit: int) -> list[_Sentence]:

@@ -36,7 +36,8 @@ NO_AUTHOR = "(no name)"
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[•◦▪‣·*-])[ \t]+(?P<name>\S.*?)[ \t]*$")
 _STEP = re.compile(r"^(\d{1,2})[).]")
 # a section headed as one of a numbered run: "Step 1: Host Something", "Rule 2 – Never Argue Back", "Fix 3. Bake Hot"
-_HEADED_STEP = re.compile(r"^(?:step|rule|fix|tip|habit|lesson|secret|sign|reason|way|mistake|principle|law|stage|phase)\s+(\d{1,2})\s*[:.–—-]\s*\S", re.I)
+STEP_WORDS = r"(?:step|rule|fix|tip|habit|lesson|secret|sign|reason|way|mistake|principle|law|stage|phase)"  # "Rule 2: …"
+_HEADED_STEP = re.compile(rf"^{STEP_WORDS}\s+(\d{{1,2}})\s*[:.–—-]\s*\S", re.I)
 _QUOTES = "\"'‘’“”«»"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.lexical import tokenize
+from index.understand.annotate import bare_author
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 
@@ -54,7 +55,8 @@ EVIDENCE = re.compile(
     r"|(?:any|which|what|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
     r"|where(?:'s| is| are) (?:the|her|his|your) (?:stud(?:y|ies)|research|science|data|evidence|proof|source))\b"
     r"|\b(?:stud(?:y|ies)|research|science|data) (?:says?|shows?|backs?|behind)\b", re.I)
-MAY_I = re.compile(r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)"
+_CLAUSE_START = r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*"  # where a may-I or must-I question can begin
+MAY_I = re.compile(_CLAUSE_START + r"(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)"
                    r"|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b"
                    r"|\bam i (?:allowed|permitted) to\b|\bis it (?:ok(?:ay)?|safe|fine|alright|all right|a good idea|good|smart|wise) (?:to|if)\b", re.I)
 ASKS_AGAINST = re.compile(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", re.I)  # "is it bad to ...?": its own polarity
@@ -64,7 +66,7 @@ PERMITS = re.compile(r"^\W*(?:and |but |so |of course,? |yes,? )?(?:you can|you 
 # "Every pot you use must have a drainage hole": a sentence that makes something a must
 REQUIRES = re.compile(r"\b(?:must|always need to|have to always|is a must|non-negotiable)\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
-MUST_I = re.compile(r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*(?:do|should|must) (?:i|we) (?:really |actually |honestly |still |always )?(?:have|need|got) to\b"
+MUST_I = re.compile(_CLAUSE_START + r"(?:do|should|must) (?:i|we) (?:really |actually |honestly |still |always )?(?:have|need|got) to\b"
                     r"|(?<!\bhow )(?<!\bwhat )(?<!\bwhen )\bam i (?:supposed|meant|expected) to\b", re.I)  # not "how am I meant to react?"
 NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
 DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
@@ -264,10 +266,7 @@ def _number(text: str, question: str):
     """The number in ``text`` that the question asks about: of several ("the five friends ... at least once every
     10 days"), the one whose words around it share most with the question ("how many people on that list?")."""
     counted = list(COUNTED.finditer(text)) if re.search(r"\bhow many\b", question, re.I) else []  # "five friends": a count
-    found = list(NUMBER.finditer(text)) + counted
-    asked = set(tokenize(question))
-    return max(found, key=lambda m: (len(asked & set(tokenize(text[max(0, m.start() - 40):m.end() + 15]))), -m.start()),
-               default=None)
+    return _asked(list(NUMBER.finditer(text)) + counted, text, question, before=40)
 
 
 def _answering(facts: Facts, n: int) -> list[Candidate]:
@@ -290,9 +289,14 @@ def _none_given(facts: Facts) -> str:
 def _duration(text: str, question: str = ""):
     """The duration in ``text`` that the question asks about: of several ("2 months after ... with my
     partner for almost 5 years"), the one whose words around it share most with the question."""
-    found = list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text)))
+    return _asked(list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))), text, question, before=50)
+
+
+def _asked(found: list, text: str, question: str, before: int):
+    """Of several matches in ``text``, the one whose words around it (``before`` characters before, 15 after) share
+    most with the question; the first on a tie; None for none."""
     asked = set(tokenize(question))
-    return max(found, key=lambda m: (len(asked & set(tokenize(text[max(0, m.start() - 50):m.end() + 15]))), -m.start()),
+    return max(found, key=lambda m: (len(asked & set(tokenize(text[max(0, m.start() - before):m.end() + 15]))), -m.start()),
                default=None)
 
 
@@ -362,7 +366,7 @@ def _who(c: Candidate, facts: Facts) -> str:
     """Who says what ``c`` says: the article, the author (in a comment), or the reader by name."""
     if c.kind == "article":
         return "the article"
-    bare = re.sub(r"\s*\(author\)$", "", c.author or "")  # "Maggie (author)", as the comments spell her
+    bare = bare_author(c.author or "")  # "Maggie (author)", as the comments spell her
     if bare and facts.authors.get(c.doc) == bare:
         return f"the author, {bare},"
     return who_named(c.author, "a reader")
@@ -545,7 +549,7 @@ _STOP = {"about", "there", "their", "these", "those", "would", "could", "should"
 def _readers_named(facts: Facts) -> list[str]:
     """The commenters the question names, but for the post's own author ("does Tessa recommend …?" asks the article)."""
     authors = {a for a in facts.authors.values() if a}
-    return [n for n in facts.names if n not in authors and re.sub(r"\s*\(author\)$", "", n) not in authors]
+    return [n for n in facts.names if n not in authors and bare_author(n) not in authors]
 
 
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:

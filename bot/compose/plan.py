@@ -27,11 +27,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.chunk import is_step, item_number, step_number
+from index.chunk import is_step, item_number, section_of, step_number
 from index.version import BaseIndexVersion
+from index.understand.annotate import bare_author
 from index.understand.rules import IMPERATIVE, advice_score
 from index.lexical import tokenize
-from index.parse import NO_AUTHOR, Record
+from index.parse import NO_AUTHOR, STEP_WORDS, Record
 from index.sentences import normalise, sentence_spans
 
 from bot.compose import leads
@@ -66,7 +67,7 @@ FILLER = re.compile(
     re.I,
 )
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
-STEP_NUMBER = re.compile(r"^\s*(?:(?:step|rule|fix|tip|habit|lesson|secret|sign|reason|way|mistake|principle|law|stage|phase)\s+)?(\d{1,2})\s*[).:.–—-]\s*", re.I)
+STEP_NUMBER = re.compile(rf"^\s*(?:{STEP_WORDS}\s+)?(\d{{1,2}})\s*[).:.–—-]\s*", re.I)  # "2) " or "Rule 2: "
 # asks for one step ("the first step", "rule 2", "and the third?"), not for the whole list (intent.wants_whole_list)
 ASKED_STEP = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
@@ -332,7 +333,7 @@ class Composer:
         def number_of(record_id: str) -> int | None:
             if items_of is None:
                 return step_number(record_id)
-            return item_number(record_id) if record_id.rsplit(":", 1)[0] == items_of else None
+            return item_number(record_id) if section_of(record_id) == items_of else None
 
         by_step: dict[int, list[_Candidate]] = {}
         for c in cands:
@@ -373,7 +374,7 @@ class Composer:
         asked = set(tokenize(question))
         items = [c for c in cands if item_number(c.record.id) is not None]
         top = max(items, key=lambda c: (len(asked & set(tokenize(c.record.section or ""))), c.score))
-        return top.record.id.rsplit(":", 1)[0]
+        return section_of(top.record.id)
 
     def _step_substance(self, doc: str, record, span: tuple[int, int]) -> tuple[int, int]:
         """The first instruction after a step that opens by pointing at another one: in the step's own
@@ -626,7 +627,7 @@ class Composer:
                 if author and yes_no:
                     mine = [k for k in replies if (m := models.get(k)) is not None and m.by_author]
                     if mine:
-                        lines.append(f"Yes: the author, {_bare(who_named(graph.records[mine[0]].author))}, replied to {who}.")
+                        lines.append(f"Yes: the author, {bare_author(who_named(graph.records[mine[0]].author))}, replied to {who}.")
                     else:
                         others = [who_named(graph.records[k].author) for k in replies]
                         lines.append(f"No: the author did not reply to {who}" + (f"; {and_list(list(dict.fromkeys(others)))} did." if others else "."))
@@ -767,11 +768,6 @@ SUGGESTS = re.compile(r"\byou (?:could|might|may want to|should|need to|have to|
 def _advises(text: str) -> bool:
     """Advice in a sentence: the post model's imperative or "should", or a reader's gentler suggestion."""
     return bool(advice_score(text)) or bool(SUGGESTS.search(text))
-
-
-def _bare(name: str) -> str:
-    """"Corinne" for "Corinne (author)": the lead says "the author" already."""
-    return re.sub(r"\s*\(author\)$", "", name)
 
 
 def _key(record) -> str:

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from index.chunk import is_step
+from index.chunk import is_step, section_of
 from index.parse import is_heading
 from index.sentences import normalise, sentence_spans
 from index.understand import rules
@@ -66,17 +66,12 @@ def _titles_of_withheld(version, out: dict[str, list[tuple[int, int, str]]]) -> 
     """A step that is its section's title ("Rule 6: Stop Nagging Before It Starts") makes the section one piece of
     advice: when any passage of it is withheld, the whole section is, title included (fail closed: the title's few
     words, or the section's story of what he does, read as harmless alone)."""
-    withheld = {(doc, _section(rid)) for doc, spans in out.items() for *_, rid in spans}
-    titled = {(r.doc, _section(r.id)) for r in version.records if r.kind == "article" and is_step(r) and is_heading(r.text)}
+    withheld = {(doc, section_of(rid)) for doc, spans in out.items() for *_, rid in spans}
+    titled = {(r.doc, section_of(r.id)) for r in version.records if r.kind == "article" and is_step(r) and is_heading(r.text)}
     for record in version.records:
         span = (record.start, record.end, record.id)
-        if record.kind == "article" and (record.doc, _section(record.id)) in withheld & titled and span not in out[record.doc]:
+        if record.kind == "article" and (record.doc, section_of(record.id)) in withheld & titled and span not in out[record.doc]:
             out[record.doc].append(span)
-
-
-def _section(record_id: str) -> str:
-    """"article:rule-6" for "article:rule-6:p2"."""
-    return ":".join(record_id.split(":")[:2])
 
 
 def _quoted_elsewhere(version, out: dict[str, list[tuple[int, int, str]]]) -> None:

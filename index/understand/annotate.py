@@ -51,6 +51,11 @@ TARGET_MIN = 0.30  # a dissenting comment "answers" an article passage at least 
 ANSWER_MIN = 0.25  # a reply further down that advises answers a question at least this similar (a direct one always)
 ANSWER_SURE = 0.5  # any reply this similar answers it
 AUTHOR_SUFFIX = re.compile(r"\s*\((?:author|the author|admin|post author)\)\s*$", re.I)
+def bare_author(name: str) -> str:
+    """"Maggie" for "Maggie (author)": a commenter's name without the mark that they wrote the post."""
+    return AUTHOR_SUFFIX.sub("", name).strip()
+
+
 BYLINE = re.compile(r"(?:^|\.\s+|\n)(?i:by|written by|i'?m|i am|my name is)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[.,;:!]|\s*$)")
 
 
@@ -373,7 +378,7 @@ def _dissent_targets(doc, out, records, record_vec, sents, vec_of):
 
 def _author(records: Sequence[Record]) -> str | None:
     """The author as the post introduces them ("I'm Derek Vance."), else as they sign their replies."""
-    signed = next((AUTHOR_SUFFIX.sub("", r.author).strip() for r in records
+    signed = next((bare_author(r.author) for r in records
                    if r.kind == "comment" and r.author and AUTHOR_SUFFIX.search(r.author)), None)
     for r in [r for r in records if r.kind == "article"][:8]:
         m = BYLINE.search(rules.plain(r.text))
