@@ -42,9 +42,11 @@ def user_turns(history) -> list[str]:
 
 # After a disclosure the danger stays until the person says they are safe: "ignore that", "I'm fine",
 # "I'm overreacting" get a check-in, not the article. Only a plain statement of safety clears it.
+# "I'm safe now": the person's own word that they are safe (not "he left", which a breakup says too)
+STATES_SAFE = re.compile(r"\b(?:i'?m|i am|we'?re|we are|i feel|i'?m feeling|kids are|we are all)\s+(?:\w+ )?safe\b|\bsafe now\b"
+                         r"|\bnot in (?:any )?danger\b")
 SAFE_CLAIM = re.compile(
-    r"\b(?:i'?m|i am|we'?re|we are|i feel|i'?m feeling|kids are|we are all)\s+(?:\w+ )?safe\b|\bsafe now\b"
-    r"|\bnot in (?:any )?danger\b|\b(?:staying|i'?m|i am) (?:at|with) (?:my |a )?(?:sister|mum|mom|mother|dad|parents|friend|brother|aunt|shelter)\b"
+    STATES_SAFE.pattern + r"|\b(?:staying|i'?m|i am) (?:at|with) (?:my |a )?(?:sister|mum|mom|mother|dad|parents|friend|brother|aunt|shelter)\b"
     r"|\b(?:he|she)(?:'s| has| is)? (?:gone|left|moved out)\b|\bpolice (?:came|took|have|were)\b|\b(?:seeing|called|talked to|talking to) (?:a |my )?(?:therapist|counsell?or|doctor|gp|helpline|crisis line)\b"
     r"|\btook them (?:all )?back\b|\bflushed (?:them|the pills)\b|\bno i'?m not (?:going to|suicidal)\b"
 )
@@ -127,6 +129,11 @@ def disclosed(history) -> list[str]:
 def claims_safe(message: str) -> bool:
     """A plain statement of safety ("I'm safe now", "I'm at my sister's"): clears danger said earlier."""
     return _safe_by(SAFE_CLAIM, message)
+
+
+def states_safe(message: str) -> bool:
+    """"I'm safe now. I left last year.": the person says in their own words that they are safe."""
+    return _safe_by(STATES_SAFE, message)
 
 
 def still_unsafe(state: State, message: str) -> bool:

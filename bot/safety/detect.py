@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from index.sentences import sentence_spans
 
 from bot.safety import patterns as P
+from bot.safety.conversation import states_safe
 from bot.safety.deobfuscate import variants
 from bot.safety.flags import DANGER, DETECTED, Flag
 
@@ -299,6 +300,9 @@ class Detector:
             return self._finish(det, fired)
 
         in_context = sims[len(sentences) + len(wholes) - 1] if context else None  # context + this message
+        # "I'm safe now. I left last year." answers a check-in: with no word of risk in it, the classifier's
+        # reading of "left" or "safe" is no new danger (its own patterns still fire: "I'm safe, but I want to die")
+        stated_safe = states_safe(norm)
         explained = set()
         for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
             if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):
@@ -310,6 +314,8 @@ class Detector:
             for i, sim in enumerate(sims):
                 sentence = sentences[i] if i < len(sentences) else norm
                 if flag in DANGER:
+                    if stated_safe and flag not in weak and not any(strong_of[flag]) and not any(broad_of[flag]):
+                        continue
                     masked = _mask(sentence)
                     if _about_others(masked) or _past(masked, flag) or (self.patterns and _negated_only(sentence, flag)):
                         continue

@@ -66,7 +66,8 @@ IDIOMS = rx(
     r"\bdied (?:laughing|of embarrassment)\b|\bdie of (?:cringe|embarrassment|shame)\b",
     r"\b(?:i'?d|i would|could|i could) (?:literally )?kill (?:for|him|them|her)\b",
     r"\b(?:i'?ll|i will|i'?m going to|going to) (?:literally )?(?:kill|murder|strangle|slap|throttle) (?:him|her|them)\b",
-    r"\b(?:friends?|mum|mom|sister|brother|they|she|boss|everyone)\b[^.?!]{0,25}\b(?:murder|kill) me (?:if|when) i\b",
+    # "my sister will kill me if I ...", but not "at my sister's but he said he'd kill me if I left": a partner between
+    r"\b(?:friends?|mum|mom|sister|brother|they|she|boss|everyone)\b(?:(?!\b(?:he|he'?d|he'?ll|him|husband|boyfriend|bf|partner|ex)\b)[^.?!]){0,25}\b(?:murder|kill) me (?:if|when) i\b",
     r"\bkill(?:ed|s)? it\b|\bdead tired\b|\bto die for\b|\bit (?:hit|hits) me\b|\bhit it off\b|\b(?:blew|blow|blown|blowing) it\b",
     # asking the article's leave to reach out to him, not being kept from people: "am I allowed to text him?"
     r"\b(?:am i|is it) (?:allowed|ok(?:ay)?) (?:for me )?to (?:tell|text|ask|call|message|contact|show) him\b",
@@ -408,7 +409,7 @@ META = re.compile(STORY.pattern + "|" + ABOUT_TEXT.pattern)
 FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|me|my|myself|mine)\b")
 PAST = re.compile(
     r"\b(?:years ago|long ago|used to|when i was|back then|as a teenager|my last relationship|long over|in the past"
-    r"|previous relationship|i (?:left|got out|got away|escaped)|i finally (?:have|got|left|escaped|got out)|got out in|that was \d+|(?:19|20)\d\d|in prison|grew up|growing up|safe now|over now|moved (?:states|away|countries))\b"
+    r"|previous relationship|(?<!\bif )(?<!\bif ever )i (?:left|got out|got away|escaped)|i finally (?:have|got|left|escaped|got out)|got out in|that was \d+|(?:19|20)\d\d|in prison|grew up|growing up|safe now|over now|moved (?:states|away|countries))\b"
 )
 ONGOING = re.compile(r"\b(?:still|again|keeps?|kept on|currently|right now|tonight|today|these days|anymore|now he|last night|yesterday)\b")
 

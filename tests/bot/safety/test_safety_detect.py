@@ -192,3 +192,13 @@ def test_fear_of_heartbreak_is_not_fear_of_a_person():
     assert not pattern_hits(normalise("honestly I'm afraid of being alone forever"), "abuse", "broad")
     assert pattern_hits(normalise("I'm scared of getting hurt by him again"), "abuse", "broad")
     assert pattern_hits(normalise("I am scared of him"), "abuse")
+
+
+@pytest.mark.slow
+def test_a_statement_of_safety_is_no_new_danger_unless_it_says_one(real_detector):
+    # the answer to "are you safe?": the classifier alone read "I left last year" as self-harm (0.87)
+    for reply in ("I'm safe now. I left last year.", "im safe now, i left last year"):
+        assert not set(real_detector.detect(reply).flags) & {"self_harm", "abuse"}, reply
+    # a word of risk in it still counts
+    assert "self_harm" in real_detector.detect("I'm safe now but I still want to die").flags
+    assert "abuse" in real_detector.detect("i'm safe at my sister's but he said he'd kill me if i left").flags

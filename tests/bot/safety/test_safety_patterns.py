@@ -80,6 +80,10 @@ def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom)
 
 def test_his_threat_is_a_strong_abuse_hit():
     assert ("abuse", "threat") in strong("he said he is going to kill me if i leave")
+    # "if I left" is his condition, not a finished past; "my sister's" before it is no "my sister will kill me" idiom
+    assert ("abuse", "threat") in strong("he said he'd kill me if i left")
+    assert ("abuse", "threat") in strong("i'm safe at my sister's but he said he'd kill me if i left")
+    assert strong("my sister will kill me if i tell her") == set()
 
 
 # --- the strong patterns, by category ------------------------------------------------------------
@@ -209,6 +213,7 @@ def test_a_question_about_what_the_text_covers():
 @pytest.mark.parametrize("text, past, ongoing", [
     ("my ex used to hit me years ago", True, False),
     ("i left him in 2019", True, False),
+    ("he'd kill me if i left", False, False),  # a condition, not something over
     ("he still hits me", False, True),
     ("he hit me last night", False, True),
     ("years ago he hit me and he still does", True, True),
