@@ -55,6 +55,16 @@ EVIDENCE = re.compile(
     r"|(?:any|which|what|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
     r"|where(?:'s| is| are) (?:the|her|his|your) (?:stud(?:y|ies)|research|science|data|evidence|proof|source))\b"
     r"|\b(?:stud(?:y|ies)|research|science|data) (?:says?|shows?|backs?|behind)\b", re.I)
+# an objection to the article's advice or view (not a request for its evidence): "isn't that just bad advice?"
+OBJECTS = re.compile(
+    r"\b(?:bad|terrible|awful|horrible|harmful|toxic|unhealthy|sexist|misogyn\w*|unfair|rude|naive|outdated|old[- ]fashioned"
+    r"|manipulative|disrespectful|doormat|put up with|excuses?|enabl(?:e|es|ing)|red flags?|one[- ]sided|victim[- ]blam\w*|gaslight\w*"
+    r"|blam(?:e|es|ing) (?:women|us|me|the woman|the wife|the mother|the parent))\b"
+    r"|\b(?:isn'?t|wouldn'?t|is) it (?:actually |really )?(?:better|healthier|smarter|fairer|kinder)\b|\bi (?:don'?t|do not) (?:agree|buy)\b"
+    r"|\bi disagree\b|\bdon'?t you think\b", re.I)
+AGREES = re.compile(r"\b(?:i|we) (?:\w+ )?agree with\b|\bso (?:true|right)\b", re.I)  # "As a man I completely agree with this article."
+ASKS_EVIDENCE = re.compile(r"\b(?:evidence|proof|proven|cite[sd]?|citing|sources?|stud(?:y|ies)|research|science|data|made[- ]up|make (?:that|this|it) up"
+                           r"|says who|who says)\b", re.I)
 _CLAUSE_START = r"(?:^|[.?!,;:]\s*|\b(?:so|and|but|or|then)\s+)\s*"  # where a may-I or must-I question can begin
 MAY_I = re.compile(_CLAUSE_START + r"(?:should (?:i|we|you)|can (?:i|we|you)|may (?:i|we)"
                    r"|do (?:i|we|you) (?:need|have) to|must (?:i|we))\b"
@@ -67,7 +77,8 @@ PERMITS = re.compile(r"^\W*(?:and |but |so |of course,? |yes,? )?(?:you can|you 
 REQUIRES = re.compile(r"\b(?:must|always need to|have to always|is a must|non-negotiable)\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
 MUST_I = re.compile(_CLAUSE_START + r"(?:do|should|must) (?:i|we) (?:really |actually |honestly |still |always )?(?:have|need|got) to\b"
-                    r"|(?<!\bhow )(?<!\bwhat )(?<!\bwhen )\bam i (?:supposed|meant|expected) to\b", re.I)  # not "how am I meant to react?"
+                    r"|(?<!\bhow )(?<!\bwhat )(?<!\bwhen )\bam i (?:supposed|meant|expected) to\b"
+                    r"|\b(?:say|says|saying|mean|means) (?:that )?(?:i|we) (?:really |actually )?(?:have|need|got) to\b", re.I)  # not "how am I meant to react?"
 NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
 DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
                     r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b", re.I)
@@ -120,6 +131,8 @@ WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?"
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
 TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
+WORDED_SIM = 0.3  # ... or this close, saying back two of the words the question asks about
+PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection makes the same point
 DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
@@ -129,6 +142,7 @@ class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
     because: str  # which fact: "author replies" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
+    also: tuple[tuple[int, int], ...] = ()  # spans of quotes that must follow it (the readers a lead names)
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
 
 
@@ -157,6 +171,7 @@ class Facts:
     author_comments: dict[str, list[str]] = field(default_factory=dict)  # post -> names replied to by its author
     authors: dict[str, str | None] = field(default_factory=dict)  # post -> its author's name, if known
     claims: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record key -> contested-claim kinds
+    stances: dict[str, str] = field(default_factory=dict)  # record key -> a comment's stance ("disagrees", "nuance", ...)
     names: tuple[str, ...] = ()  # commenters the question names
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
     passages: tuple = ()  # (kind, author, text) of every record of those posts
@@ -166,8 +181,8 @@ class Facts:
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
     # a may-I question answered by a rule, a must or a leave comes before any number in it ("... if I'm careful how much I water?")
-    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _how_long, _how_many, _unsourced,
-                 _not_required, _deferred, _not_covered):
+    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _how_long, _how_many, _pushback,
+                 _unsourced, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -326,6 +341,29 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     return None
 
 
+def _pushback(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Isn't 'just leave him alone' telling women to put up with being treated badly?" -> "Some readers push back
+    on the article here: Angry and Upset.": readers the post model marks as disagreeing
+    whose own sentence is close to the objection; the article's passage first, then theirs. A question asking
+    for evidence is _unsourced's."""
+    if not OBJECTS.search(question) or not DOUBT.search(question) or facts.names or ASKS_EVIDENCE.search(question):
+        return None
+    closest: dict[str, Candidate] = {}
+    for c in sorted(facts.candidates, key=lambda c: -c.sim):
+        if (c.kind == "comment" and c.author and c.sim >= PUSHBACK_SIM and facts.stances.get(c.key) == "disagrees"
+                and bare_author(c.author) != facts.authors.get(c.doc) and not AGREES.search(c.text)):
+            closest.setdefault(c.author, c)
+    readers = list(closest.values())[:3]
+    if not readers:
+        return None
+    article = max((c for c in facts.candidates if c.kind == "article"), key=lambda c: c.score, default=None)
+    text = f"Some readers push back on the article here: {and_list([who_named(c.author) for c in readers])}."
+    spans = tuple((c.start, c.end) for c in readers)
+    if article is None or article.sim < readers[0].sim:  # a reader says it closer than the article: their words first
+        return Lead(text, "pushback", first=spans[0], also=spans[1:])
+    return Lead(text, "pushback", first=(article.start, article.end), also=spans)
+
+
 def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Is it okay to preheat an empty glass dish?" -> "No: the author says not to.", when the passage that
     answers best is a prohibition ("Please don't preheat an empty glass dish at 500°F.") on what was asked."""
@@ -377,15 +415,22 @@ def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
     if not MUST_I.search(question):
         return None
-    c = _saying(NOT_REQUIRED, question, facts, 6)
+    # "... doesn't mean you have to pretend to be happy" for "am I supposed to act happy and pretend?": the words
+    # asked about, said back, answer it even when the sentence as a whole reads far from a question in slang
+    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2)
     return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end)) if c else None
 
 
-def _saying(says: re.Pattern, question: str, facts: Facts, n: int) -> Candidate | None:
-    """Of the ``n`` best sentences, the first that says it (``says``), answers well and shares a topic word."""
+def _saying(says: re.Pattern, question: str, facts: Facts, n: int, worded: int = 0) -> Candidate | None:
+    """Of the ``n`` best sentences, the first that says it (``says``), answers well and shares a topic word;
+    ``worded``: a sentence sharing this many topic words with the question needs only WORDED_SIM."""
     asked = _topic_words(question)
-    return next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:n]
-                 if c.sim >= REQUIRED_SIM and says.search(c.text) and asked & set(tokenize(c.text))), None)
+
+    def answers(c: Candidate) -> bool:
+        shared = len(asked & set(tokenize(c.text)))
+        return bool(shared) and (c.sim >= REQUIRED_SIM or (worded > 0 and shared >= worded and c.sim >= WORDED_SIM))
+
+    return next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:n] if says.search(c.text) and answers(c)), None)
 
 
 def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -38,7 +38,7 @@ from index.sentences import normalise, sentence_spans
 from bot.compose import leads
 from bot.answer import Source
 from bot.cite.verify import record_at
-from bot.question.intent import wants_whole_list
+from bot.question.intent import asks_for_list, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, named_in
 from bot.cite.support import SupportScorer, coverage
@@ -80,6 +80,9 @@ _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
 DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|woman|lady|person|reader|commenter|poster|one)"
                        r"\s+(?:whose|who|that|with|from)\b", re.I)
+FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
+ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
+FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back)", re.I)  # replies TO them
@@ -274,15 +277,17 @@ class Composer:
             return Plan(kind, [])
         article = [q for q in picked if q.source.kind == "article"]
         comments = [q for q in picked if q.source.kind != "article"]
+        # "what should I do when he shows back up?" is a situation one step may answer; "what are the steps?" is the list
+        focus = self._focus(cands, steps) if steps and not asked_for and not asks_for_list(question) else None
         if (steps and wants_whole_list(question) and not asked_for and not ASKED_STEP.search(question)
-                and not re.search(r"\bwhich\b", question, re.I)):
+                and not re.search(r"\bwhich\b", question, re.I) and focus is None):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
             # what else the article says, beyond the listed step sentences ("The point is to give him his freedom ...")
             rest = [q for q in article if not any(_overlap(q, s) for s in steps)] + echo + comments
             return Plan(kind, _dedupe(steps + rest)[: MAX_QUOTES + len(steps)])
         # the single best answering sentence first; for advice, then the article's steps in order;
         # then what the article adds; then a reader who asked the same; then readers
-        best = max(picked + steps, key=lambda q: q.score)
+        best = focus or max(picked + steps, key=lambda q: q.score)
         listed = next((q for q in steps if q.record_id == best.record_id), None)
         if listed is not None and (asked_for or POINTS_ELSEWHERE.search(best.text)):
             # "and the third?", or step 3's "Part 2 (above) is ...": the step as listed (its substance, numbered)
@@ -292,6 +297,45 @@ class Composer:
         steps = [q for q in steps if q.record_id != best.record_id]
         ordered = [best] + steps + [q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
+
+    def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
+        """The one step a reader's situation calls for ("what should I do when he finally shows back up?":
+        the step about his coming back), when a sentence of that step, or of the paragraphs under it, is clearly
+        the closest to the question; None when no step stands out (the whole list answers "what should I do?")."""
+        closest: dict[int, float] = {}
+        for c in cands:
+            number = self._step_of(c.source.doc, c.record.id)
+            if number is not None and any(q.step == number for q in steps):
+                # the step's own words state the advice; the paragraphs under it explain it, and match more loosely
+                sim = c.sim - (0.0 if step_number(c.record.id) == number else ELABORATION)
+                closest[number] = max(closest.get(number, 0.0), sim)
+        ranked = sorted(closest.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < FOCUS_SIM:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FOCUS_MARGIN:
+            return None
+        return next(q for q in steps if q.step == ranked[0][0])
+
+    def _step_of(self, doc: str, record_id: str) -> int | None:
+        """The step a passage of the article belongs to: the step itself, a paragraph after it before the next
+        step or heading, or any paragraph of a section headed by one step ("Step 1: Host Something")."""
+        key = ("#step-of", doc)
+        if key not in self._cache:
+            records = sorted((r for r in self.version.records_by_id.values() if r.doc == doc and r.kind == "article"),
+                             key=lambda r: r.start)
+            owner: dict[str, int] = {}
+            current: int | None = None
+            section = None
+            for r in records:
+                number = step_number(r.id)
+                if section_of(r.id) != section or r.id.endswith(":heading"):
+                    current, section = None, section_of(r.id)
+                if number is not None:
+                    current = number
+                if current is not None:
+                    owner[r.id] = current
+            self._cache[key] = owner
+        return self._cache[key].get(record_id)
 
     def _pick(self, cands: list[_Candidate], exclude: list[Quote], floor: float = MIN_SCORE) -> list[Quote]:
         """Best sentences first, skipping readers' questions, near-duplicates (MMR) and over-quota units."""
@@ -481,6 +525,7 @@ class Composer:
             author_comments=replied,
             authors={p: models.posts[p].author for p in posts if models is not None and p in models.posts},
             claims={_key(c.record): models.claims(_key(c.record)) for c in cands} if models is not None else {},
+            stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
             passages=self._passages(tuple(posts)),
@@ -543,6 +588,18 @@ class Composer:
                 hit = self._quote(c, "answer") if c is not None else None
             if hit is not None:
                 quotes = [replace(hit, role="answer" if hit.role == "step" else hit.role)] + [q for q in quotes if q is not hit]
+        if lead.also:  # the readers the lead names, right under its first quote
+            named = []
+            for s, e in lead.also:
+                hit = next((q for q in quotes if q.start < e and s < q.end), None)
+                c = None if hit is not None else next((c for c in cands if c.start == s and c.end == e), None)
+                quote = hit or (self._quote(c, "reader") if c is not None else None)
+                if quote is not None:
+                    named.append(replace(quote, role="reader"))
+            head = quotes[:1] if lead.first is not None else []
+            rest = [q for q in quotes[len(head):] if not any(q.start == n.start and q.end == n.end for n in named)]
+            article = [q for q in rest if q.source.kind == "article"][:1]  # one more of the article's, then the readers named
+            quotes = head + article + named + [q for q in rest if q.source.kind != "article"]
         if lead.closest:
             quotes = [replace(q, role="closest") for q in quotes if q.role != "step"][:2] or quotes[:2]
         if lead.because in ("author replies", "who said") and plan.kind == "opinion":  # not a question about views

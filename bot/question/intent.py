@@ -46,7 +46,9 @@ _ADVICE = re.compile(
     re.I,
 )
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
-WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:do|supposed to do|try)\b|\bwhat to do\b"
+WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
+                        r"|\bwhat (?:does|do|would) (?:she|he|they|it|this|the (?:article|post|author|blog|writer)) (?:actually |really |even )?"
+                        r"(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
                         r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
                         r"|\bwhat does (?:(?:the|this) (?:article|post|author|blog)|this) (?:say|think|suggest) (?:i|we|you|couples|people)"
@@ -63,6 +65,11 @@ ABOUT_POST = re.compile(
     r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"
     r"|what(?: is|'s) (?:the|this) (?:article|post|blog(?: post)?) about|what does (?:the|this) (?:article|post|author|blog) "
     r"(?:say|advise|recommend|suggest|teach|argue)\W*$)", re.I)
+
+
+def asks_for_list(question: str) -> bool:
+    """"What are the steps?", "what's the main point?": the list itself, not a situation one step may answer."""
+    return bool(ALL_STEPS.search(question) or ABOUT_POST.search(question))
 
 
 def wants_whole_list(question: str) -> bool:

@@ -349,9 +349,12 @@ def test_real_advice_answer_lists_the_three_steps_in_order(real_bot):
     answer = real_bot.ask("What should I do the next time he goes quiet?")
     text = answer.text
     # step 3 is listed by the question it asks, not by its opening remark about step 2 ("Part 2 (above) ...")
-    at = [text.find(s) for s in ("1. “Leave him alone", "2. “And when he does comes back", "3. “do I really want to be in a relationship")]
+    # "the next time he goes quiet" is the situation step 1 answers: it leads, then the other steps in order
+    at = [text.find(s) for s in ("step 1: “Leave him alone", "2. “And when he does comes back", "3. “do I really want to be in a relationship")]
     assert all(i >= 0 for i in at) and at == sorted(at), text
-    assert text.startswith("**The article's advice, step by step**")  # "what should I do?": the list first
+    assert text.startswith("The article's step 1: “Leave him alone")
+    whole = real_bot.ask("What should I do?").text
+    assert whole.startswith("**The article's advice, step by step**"), whole  # no situation: the list first
     assert "So today, I’m going to give you" not in text  # filler never answers
     for c in answer.citations:
         assert real_bot.version.sources[c.doc][c.start:c.end] == c.quote
@@ -413,3 +416,12 @@ def test_real_who_said_and_described_readers_and_both_sides(real_bot):
     split = real_bot.ask("Do the people in the comments actually agree with this article or not?")
     first = split.text.split("\n")[0]
     assert "Readers who agreed with the article:" in first and "Readers who disagreed: Angry and Upset" in first, first
+
+
+def test_a_situation_one_step_answers_leads_with_that_step_then_the_others_in_order():
+    # "what should I do?" alone is the whole list; a situation close to one step is answered by that step first
+    plan = plan_of("What should I do when the tomatoes need water twice a week?", Intent("advice"))
+    assert (plan.quotes[0].record_id, plan.quotes[0].role) == (STEP.format(2), "answer")
+    assert step_numbers(plan)[1:] == [1, 3]
+    whole = plan_of("What should I do?", Intent("advice"))
+    assert [q.step for q in whole.quotes[:3]] == [1, 2, 3]

@@ -319,3 +319,31 @@ def test_the_authors_own_comment_is_the_author_speaking_however_the_comments_spe
     facts = Facts(["p"], [dont], VOCAB, authors={"p": "Maggie"})
     assert lead_for("Is it okay to preheat an empty glass Pyrex dish at 500°F?", "yesno", facts).text == \
         "No: the author, Maggie, says not to."
+
+
+def test_an_objection_names_the_readers_who_disagree_in_their_own_close_words():
+    article = cand("Whatever you do, do not ask your friends why you weren't invited.", sim=0.5, score=0.7, start=0)
+    gwen = cand("Good friends should be able to handle a hard conversation.", sim=0.45, kind="comment", author="Gwen",
+                key="p/comment:01-gwen", start=200)
+    lee = cand("I agree with this article so much.", sim=0.6, kind="comment", author="Lee", key="p/comment:02-lee", start=300)
+    far = cand("My cat sleeps all day.", sim=0.1, kind="comment", author="Sam", key="p/comment:03-sam", start=400)
+    stances = {"p/comment:01-gwen": "disagrees", "p/comment:02-lee": "disagrees", "p/comment:03-sam": "disagrees"}
+    facts = Facts(["p"], [article, gwen, lee, far], VOCAB, stances=stances)
+    lead = lead_for("Isn't it better to just ask them directly? Not asking seems like bad advice.", "advice", facts)
+    # Lee's sentence agrees; Sam's is far from the objection: only Gwen is named, and her sentence follows the article's
+    assert lead.text == "Some readers push back on the article here: Gwen." and lead.because == "pushback"
+    assert lead.first == (0, article.end) and lead.also == ((200, gwen.end),)
+    # no disagreeing reader close enough, or a question about evidence: not this rule
+    assert lead_for("Isn't that bad advice?", "advice", Facts(["p"], [article, far], VOCAB, stances=stances)) is None
+    for other in ("Isn't that bad advice? Where is the evidence?", "Should I ask my friends directly?"):
+        lead = lead_for(other, "advice", facts)  # a question about evidence, an ordinary question: no objection
+        assert lead is None or lead.because != "pushback", other
+
+
+def test_an_objection_a_reader_states_closer_than_the_article_quotes_the_reader_first():
+    article = cand("Why does he just seem to disappear like that?", sim=0.42, score=0.7)
+    rude = cand("It is rude to just disappear for a few days.", sim=0.7, kind="comment", author="Angry", key="p/comment:01-angry",
+                start=100)
+    facts = Facts(["p"], [article, rude], VOCAB, stances={"p/comment:01-angry": "disagrees"})
+    lead = lead_for("isn't it just plain rude to vanish for days?", "yesno", facts)
+    assert lead.text == "Some readers push back on the article here: Angry." and lead.first == (100, rude.end) and lead.also == ()
