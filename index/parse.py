@@ -216,8 +216,10 @@ def is_heading(text: str) -> bool:
         return False
     if text[-1] not in ".!?:;,…)\"'”’":
         return True
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return len(words) <= 12 and capitalised / len(words) >= 0.6
+    # "Step 2: No Carbs After 3 p.m.": numbers and abbreviations are neither capitalised nor not
+    titled = [w for w in words if w[0].isalpha() and not re.fullmatch(r"(?:[a-z]\.){2,}", w)] or words
+    capitalised = sum(1 for w in titled if w[0].isupper())
+    return len(words) <= 12 and capitalised / len(titled) >= 0.6
 
 
 def _parse_article(source: str, lines: list[_Line], doc: str) -> list[Record]:

@@ -13,6 +13,7 @@ import re
 _END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s)|\n)")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|vs|v|e\.g|i\.e|etc|no|approx)\.)$", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}$", re.IGNORECASE)  # "7 p.m. to 5:30": initials before a lowercase word go on
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -20,6 +21,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     begin = 0
     for match in _END.finditer(text):
         if match.group() != "\n" and _ABBREV.search(text[: match.end()]):
+            continue
+        if (match.group() != "\n" and _INITIALS.search(text[: match.end()].rstrip("\"'”’)]"))
+                and re.match(r"\s+[a-z]", text[match.end():])):
             continue
         _add(spans, text, begin, match.end())
         begin = match.end()

@@ -248,3 +248,20 @@ def test_numbered_section_headings_are_the_posts_steps_and_other_lists_are_items
     assert "article:step-1:heading" in own and "article:step-1:step1" in own and "article:side-list:step1" in own
     lone = parse_text(HEADED.replace("Step 2: Say Yes Three Times", "Then Say Yes"))
     assert "article:step-1:heading" in [r.id for r in lone]  # one numbered heading is no list
+
+
+def test_a_step_heading_ending_in_an_abbreviation_is_still_a_heading():
+    # "Step 2: No Carbs After 3 p.m." ends with a full stop; its words are title-cased but for "3" and "p.m."
+    post = ("How To Break A Plateau\n\nIntro paragraph that is a sentence.\n\nStep 1: Write Down Every Bite\n\n"
+            "Log it all for two weeks.\n\nStep 2: No Carbs After 3 p.m.\n\nEat them earlier in the day.\n\n"
+            "  • Dana\n\n    May 1, 2024 at 9:00 am\n\n    This worked for me.\n")
+    ids = [r.id for r in parse_text(post, doc="p")]
+    assert "article:step-1:step1" in ids and "article:step-2:step2" in ids, ids
+
+
+def test_times_of_day_do_not_end_a_sentence_before_a_lowercase_word():
+    from index.sentences import sentence_spans
+
+    text = 'I work nights, 7 p.m. to 5:30 a.m. My lunch is at 1. A rule like "no fruit after 3 p.m." tends to backfire.'
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "I work nights, 7 p.m. to 5:30 a.m.", "My lunch is at 1.", 'A rule like "no fruit after 3 p.m." tends to backfire.']
