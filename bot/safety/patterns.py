@@ -94,7 +94,7 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\bsuicid\w*|\bsewer ?slide\b|\bs[u*]ic[i1*]d[e3*]\b|\bunaliv\w*|\bkms\b|\bctb\b|\bcatch(?:ing)? the bus\b",
             r"\b(?:end|ending|take|taking)\s+my(?: own)? life\b|\bend (?:it all|everything|things)\b",
             rf"\b(?:do{NT}|no longer|never|don'?t even)\s+want\s+to\s+(?:be here|live|be alive|exist|wake up|go on|be around)\b",
-            r"\bwant(?:ed)? to die\b|\bwish (?:i was|i were|i'?d be|i could be) (?:dead|gone|never born)\b|\bready to die\b",
+            r"\b(?:want(?:ed|ing)?|wanna) (?:to )?die\b|\bwish (?:i was|i were|i'?d be|i could be) (?:dead|gone|never born)\b|\bready to die\b",
             r"\bbetter off (?:without me|if i (?:was|were)n'?t (?:here|around|alive))\b",
             rf"\b(?:no|do{NT} see (?:a|any)|not any|lost (?:the|my)) (?:reason|point) (?:to|in|for) (?:live|living|keep going|go on|going on|being alive|stay alive|be here|me)\b",
             r"\bwhat'?s (?:even )?the point (?:of|in) (?:me|living|life|going on|being alive|being here|existing|my life)\b",
