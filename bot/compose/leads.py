@@ -46,6 +46,13 @@ QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
 # subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
 ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
                r"(?:the|this|she|he|it|they|the author|the article|the post{names})\b")
+# asking what a claim rests on: "does she back it up?", "is that legit or hype?", "any proof?"
+ASKS_BACKING = re.compile(r"\b(?:evidence|proof|proven|prove|cite[sd]?|citing|sources?|stud(?:y|ies)|research|science|scientific|data"
+                          r"|back(?:s|ed)? (?:it |this |that )?up|backing|legit|hype|myth|made[- ]up|make (?:it|that|this) up)\b", re.I)
+CLAIM_SIM = 0.5  # without a quoted phrase, the article's closest sentence is the claim asked about when this close
+# "any supplements or protein powders she recommends?": the things asked for, before the post's subject and its verb
+ASKED_ANY = (r"\b(?:any|what|which) ((?:[^\W\d_]+ ){{0,4}}?[^\W\d_]+),? (?:that |which )?(?:she|he|it|they|the author|the article"
+             r"|the post{names}) (?:\w+ly )?(?:recommends?|suggests?|mentions?|uses?|likes?|swears by|advises?)\b")
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
@@ -84,27 +91,29 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
                     r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b", re.I)
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
-WHO_SAID = re.compile(r"^\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
+WHO_SAID = re.compile(r"(?:^|[.!?]\s+)\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
                       r"|which (?:commenter|reader|person|woman|lady|one)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
 ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
                         r"|\bwhich (?:commenter|reader|person|woman|lady|one)\b"
-                        r"|\bthe (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
+                        r"|\b(?:the|a|one) (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
 ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
 IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)
-DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?\s*$|\bsays who\b|\bmade[- ]up\b", re.I)
+DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?|\bsays who\b|\bmade[- ]up\b", re.I)
 # "three times more likely", "90 percent": a figure the article states
 STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two|three|four|five|ten|twice|half) (?:times )?(?:more|less) likely\b"
                        r"|\b(?:\d+|two|three|four|five|ten) times (?:more|less|as)\b|\b\d+ (?:in|out of) (?:\d+|ten|a hundred)\b", re.I)
 
 # --- what the text says -------------------------------------------------------------
 
-_NUMBER = (r"(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+_NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and a half"  # "three and a half hours"
+           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
            r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
 DURATION = re.compile(
     rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
     r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
-    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b", re.I)
+    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
+    r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
 DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
 SOURCED = re.compile(r"\b(?:journal|university|according to|et al|published (?:in|by)|https?://|www\.|(?:study|survey|research|paper) (?:by|from|at|of|in) (?:the )?(?-i:[A-Z])|institute|cent(?:er|re) for"
@@ -125,6 +134,7 @@ _META = set(tokenize(
     man men woman women girl girls boy boys lady ladies person partner relationship relationships help
     does doing happen happens happened work works worked yes okay ok please thanks hey hi question questions
     chime chimed weigh weighed pipe piped share shared post posted bring brought
+    legit legitimate hype hyped myth myths bogus nonsense bs scam true truth real proof proven backed
     """))
 
 WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
@@ -217,6 +227,9 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
     if STANCE.search(question) and not ONE_PERSON.search(question):
         return None  # "who disagreed with the article?": every reader with that stance (the stance lead), not one
     comments = [c for c in facts.candidates if c.kind == "comment" and c.author]
+    if ONE_PERSON.search(question) and not AUTHOR.search(question):
+        # "who was the lady who figured out it was her coffee creamer?": a reader, not the author guessing at it
+        comments = [c for c in comments if bare_author(c.author or "") != facts.authors.get(c.doc)]
     if not comments:
         return None
     best = max(comments, key=lambda c: c.sim + c.score)  # close to the question and well placed by the composer
@@ -226,9 +239,49 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
     # that reads far from the question ("I'm a licensed marriage and family therapist and I've spent ...")
     worded = {c.author for c in comments if asked and asked <= set(tokenize(c.text))}
     only_one = worded == {best.author} and bool(IN_COMMENTS.search(question))
+    alone = (_only_reader_using(asked, facts) or _reader_covering(asked, facts)
+             if ONE_PERSON.search(question) or IN_COMMENTS.search(question) else None)
+    if not only_one and alone is not None:
+        # "who was the lady who figured out it was her coffee creamer?": the one reader whose comment says "creamer"
+        mine = [c for c in comments if c.author == alone]
+        hit = max((c for c in mine if asked & set(tokenize(c.text))), key=lambda c: c.sim, default=None)
+        if hit is not None:
+            best, only_one = hit, True
     if not only_one and (best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question))):
         return None
-    return Lead(f"It was {_who(best, facts)}, in the comments.", "who said", first=(best.start, best.end))
+    return Lead(f"It was {_who(best, facts).rstrip(',')}, in the comments.", "who said", first=(best.start, best.end))
+
+
+def _only_reader_using(asked: set[str], facts: Facts) -> str | None:
+    """The one reader (not the post's author) whose comments use a word the question asks about that the article
+    and every other comment never use; None when no word, or different words, point at one reader."""
+    found = set()
+    for stem in asked:
+        users = {who for kind_, who, text in facts.passages if kind_ == "comment" and stem in tokenize(text)}
+        in_article = any(stem in tokenize(text) for kind_, _, text in facts.passages if kind_ == "article")
+        if len(users) == 1 and not in_article:
+            found |= users
+    authors = set(facts.authors.values())
+    found = {who for who in found if who and bare_author(who) not in authors}
+    return found.pop() if len(found) == 1 else None
+
+
+def _reader_covering(asked: set[str], facts: Facts) -> str | None:
+    """The reader (not the post's author) one of whose comments holds the most words the question asks about,
+    three quarters of them at least and more than anyone else's ("the commenter who said she likes it when he
+    withdraws because she gets time to miss him": Karen's "...great for a man to withdraw. This time also gives me
+    time to think and miss him.")."""
+    if len(asked) < 3:
+        return None
+    authors = set(facts.authors.values())
+    held: dict[str, int] = {}
+    for kind_, who, text in facts.passages:
+        if kind_ == "comment" and who and bare_author(who) not in authors:
+            held[who] = max(held.get(who, 0), len(asked & set(tokenize(text))))
+    ranked = sorted(held.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < -(-3 * len(asked) // 4) or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -239,6 +292,9 @@ def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
                            r"|\bin the (?:article|post)\b", question, re.I)
     if not m or not asks_where or not facts.passages:
         return None
+    about = ABOUT_X.search(question) or DIRECT_X.search(question)
+    if about is not None and not about.start("x") <= m.start() < about.end("x"):
+        return None  # "He told me he 'needs space' ... Does the article say anything about dating apps?": asks about apps
     phrase = _fold(m.group(1))
     in_article = any(phrase in _fold(text) for kind_, _, text in facts.passages if kind_ == "article")
     readers = [who for kind_, who, text in facts.passages if kind_ == "comment" and phrase in _fold(text)]
@@ -256,13 +312,21 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
+    found = []
     for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
         same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
-            return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
+            found.append((c, m))
+    if found:
+        # of the answering sentences' durations, the one said in the question's words ("how long before I see the
+        # scale go down?": "see the scale move by the end of week three", not "after six weeks" of being stuck)
+        asked = set(tokenize(question))
+        c, m = max(found, key=lambda cm: (len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
+                                          -found.index(cm)))
+        return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     return Lead(f"{_none_given(facts)} no timeframe for that.", "no duration")
 
 
@@ -338,6 +402,15 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
                             "unsourced claim", first=(c.start, c.end))
             return Lead("The article states this as fact without citing a study or any source.", "unsourced claim",
                         first=(c.start, c.end))
+    # "is that legit? does she back it up with anything?": asked for its backing, the claim the question quotes, or the
+    # article's sentence that reads closest to it, given with no source anywhere in the article
+    quoted = QUOTED.search(question)
+    claim = next((c for c in article[:3] if quoted and _fold(quoted.group(1)) in _fold(c.text)), None) or \
+        next((c for c in article[:1] if c.sim >= CLAIM_SIM), None)
+    if (claim is not None and ASKS_BACKING.search(question) and not figures and not SOURCED.search(claim.text)
+            and not any(SOURCED.search(text) for kind_, _, text in facts.passages if kind_ == "article" and claim.text in text)):
+        return Lead("The article states this without citing a study or any source.", "unsourced claim",
+                    first=(claim.start, claim.end))
     return None
 
 
@@ -483,8 +556,9 @@ def _known(stem: str, vocabulary: frozenset[str]) -> bool:
 
 
 def _typo_of(stem: str, vocabulary: frozenset[str]) -> bool:
-    """A near-spelling of a word the posts use ("boyfreind"); slow, so asked last."""
-    return bool(difflib.get_close_matches(stem, vocabulary, n=1, cutoff=0.84))
+    """A near-spelling of a word the posts use ("boyfreind"); slow, so asked last. A typo keeps the first letter:
+    "app" is no typo of "yapp"."""
+    return any(w[:1] == stem[:1] for w in difflib.get_close_matches(stem, vocabulary, n=3, cutoff=0.84))
 
 
 def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
@@ -492,16 +566,18 @@ def asked_for(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
     article recommend?" asks for supplements, however everyday the word. ``names``: people the post
     mentions, who may be the subject ("what foods does Renee recommend?")."""
     subjects = "".join(f"|{re.escape(n)}" for n in sorted(names))
-    m = re.search(ASKED_THING.format(names=subjects), question, re.I)
+    m = re.search(ASKED_THING.format(names=subjects), question, re.I) or re.search(ASKED_ANY.format(names=subjects), question, re.I)
     if not m:
         return []
-    words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if w.lower() not in ("or", "and", "kind", "kinds", "type", "types", "sort", "of")]
-    out = []
-    for w in words:
-        t = tokenize(w)
-        if t and not _known(t[0], vocabulary):
-            out.append(w.lower())
-    return out if out and len(out) == len([w for w in words if tokenize(w)]) else []  # every asked word missing
+    # "supplements or protein powders": every thing asked for lacks a word in the post ("powders" in a post that
+    # says "protein"), and one lacks every word ("supplements"); a single thing must lack every word
+    things = [[w for w in re.findall(r"[^\W\d_]+", part) if w.lower() not in ("kind", "kinds", "type", "types", "sort", "of")
+               and tokenize(w)] for part in re.split(r"\b(?:or|and)\b|,", m.group(1))]
+    things = [t for t in things if t]
+    unknown = [[not _known(tokenize(w)[0], vocabulary) for w in t] for t in things]
+    if things and all(any(u) for u in unknown) and any(all(u) for u in unknown):
+        return [" ".join(t).lower() for t in things]
+    return []
 
 
 # "is there anything here about X?", "does it say anything about X?", "does the article mention X?": the reader
@@ -538,11 +614,13 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     if not m:
         w = SAYS_WHEN.search(question)
         return _unused(re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {w.group('x')} ", maxsplit=1)[0]), vocabulary) if w else []
-    pointed = re.findall(r"[^\W\d_]+", m.group("x"))
+    # "what it means when he's on dating apps": the case named after "when"
+    topic = re.sub(r"^\s*what (?:it|this|that) (?:means|says) (?:when|if) (?:he|she|they)(?:'s|’s| is| are|'re)?\s*", "", m.group("x"), flags=re.I)
+    pointed = re.findall(r"[^\W\d_]+", topic)
     if 0 < len(pointed) <= 2 and pointed[0].lower() in _ANAPHORA:  # "about that (situation)"
         rest = question[: m.start()] + " " + question[m.end():]
         return _last_phrases(re.findall(r"[^\W\d_]+", rest), vocabulary)
-    x = _X_ENDS.split(f" {m.group('x')} ", maxsplit=1)[0]
+    x = _X_ENDS.split(f" {topic} ", maxsplit=1)[0]
     words = [w for w in re.findall(r"[^\W\d_]+", x) if tokenize(w)]
     if not words or {w.lower() for w in words} & _ANAPHORA:
         return []
@@ -555,7 +633,7 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
             continue
         out.append(w.lower())
     if out and len(words) <= 3:  # a short phrase is the topic itself: "attachment styles", not "styles"
-        return [re.sub(r"^(?:the|a|an|any|some)\s+", "", " ".join(x.split()), flags=re.I).lower()]
+        return [re.sub(r"^(?:(?:the|a|an|any|some|on|in|at|with|about|from|for)\s+)+", "", " ".join(x.split()), flags=re.I).lower()]
     return list(dict.fromkeys(out))
 
 

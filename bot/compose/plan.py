@@ -38,7 +38,7 @@ from index.sentences import normalise, sentence_spans
 from bot.compose import leads
 from bot.answer import Source
 from bot.cite.verify import record_at
-from bot.question.intent import asks_for_list, wants_whole_list
+from bot.question.intent import ASKED_STEP, asks_for_list, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, named_in
 from bot.cite.support import SupportScorer, coverage
@@ -69,16 +69,12 @@ FILLER = re.compile(
 ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(rf"^\s*(?:{STEP_WORDS}\s+)?(\d{{1,2}})\s*[).:.–—-]\s*", re.I)  # "2) " or "Rule 2: "
 # asks for one step ("the first step", "rule 2", "and the third?"), not for the whole list (intent.wants_whole_list)
-ASKED_STEP = re.compile(
-    r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
-    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b"
-    r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (first|second|third|fourth|fifth|sixth|seventh|eighth|last|final)\W*$)", re.I)
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1st 2nd 3rd 4th 5th 6th 7th 8th".split(),
              "one two three four five six seven eight".split())
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
-DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|woman|lady|person|reader|commenter|poster|one)"
+DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
                        r"\s+(?:whose|who|that|with|from)\b", re.I)
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
@@ -234,7 +230,8 @@ class Composer:
         self.score(query, cands, intent, sources, asked_in=question)
         if intent is not None and intent.kind == "thread" and not intent.names and DESCRIBED.search(question):
             # "did anyone answer the girl whose boyfriend called her a burden?": the reader the words describe
-            who = self._described(cands)
+            # the words that describe the reader first ("the guy who works nights"), else the whole question
+            who = self._described(cands, _description(question)) or self._described(cands)
             intent = replace(intent, names=(who,)) if who else intent
         plan = self._plan(query, cands, sources, intent, asked_for=bool(ASKED_STEP.search(question)))
         if not (plan.quotes or cands):
@@ -246,15 +243,18 @@ class Composer:
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
 
-    def _described(self, cands: list[_Candidate]) -> str | None:
-        """The reader whose own sentence is closest to the question, when clearly closer than anyone else's
-        (a reader, not the post's author)."""
+    def _described(self, cands: list[_Candidate], description: str = "") -> str | None:
+        """The reader whose own sentence is closest to the question (to ``description``, the words that describe
+        them, when given: "the guy who works nights"), when clearly closer than anyone else's (a reader, not the
+        post's author)."""
         best: dict[str, float] = {}
-        for c in cands:
+        sims = self.scorer.similarity(description, [c.vector_text for c in cands]) if description and cands else None
+        for i, c in enumerate(cands):
+            sim = float(sims[i]) if sims is not None else c.sim
             a = c.record.author
             m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
             if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):
-                best[a] = max(best.get(a, 0.0), c.sim)
+                best[a] = max(best.get(a, 0.0), sim)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < DESCRIBED_SIM:
             return None
@@ -766,6 +766,16 @@ class Composer:
 
 _PAIRS = (("“", "”"), ("(", ")"))
 _CLOSING_SINGLE = re.compile(r"’(?![^\W\d_])")  # ’ not followed by a letter: a closing quote, not "he’ll"
+
+
+def _description(question: str) -> str:
+    """"the guy who works nights" in "did the author ever answer the guy who works nights about his cutoff?": the
+    words that describe a reader, up to where the question goes on (empty when none do)."""
+    m = DESCRIBED.search(question)
+    if not m:
+        return ""
+    rest = re.split(r"[?.!,;]|\s(?:about|and|but|or|when|if|because|did|does|do|has|ever)\s", question[m.start():], maxsplit=1)[0]
+    return rest.strip()
 
 
 def _asks(text: str) -> bool:

@@ -47,8 +47,9 @@ _ADVICE = re.compile(
 )
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
-                        r"|\bwhat (?:does|do|would) (?:she|he|they|it|this|the (?:article|post|author|blog|writer)) (?:actually |really |even )?"
-                        r"(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do\b"
+                        r"|\bwhat (?:does|do|would) (?:she|he|they|it|this|(?:the|this) (?:article|post|author|blog|writer)) (?:actually |really |even )?"
+                        r"(?:(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do"
+                        r"|say (?:i|we|you)(?:'m| am|'re| are)? (?:should|supposed to|meant to|need to|have to) do)\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
                         r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
                         r"|\bwhat does (?:(?:the|this) (?:article|post|author|blog)|this) (?:say|think|suggest) (?:i|we|you|couples|people)"
@@ -65,6 +66,13 @@ ABOUT_POST = re.compile(
     r"\b(?:main (?:point|idea|message|takeaway|argument)s?|summar\w*|tl;?dr|in a nutshell|gist|key (?:points|takeaways)"
     r"|what(?: is|'s) (?:the|this) (?:article|post|blog(?: post)?) about|what does (?:the|this) (?:article|post|author|blog) "
     r"(?:say|advise|recommend|suggest|teach|argue)\W*$)", re.I)
+
+
+# "what's the first thing she says to do?", "what does rule 2 say?": one step of the list, by its place in it
+ASKED_STEP = re.compile(
+    r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
+    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b"
+    r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (first|second|third|fourth|fifth|sixth|seventh|eighth|last|final)\W*$)", re.I)
 
 
 def asks_for_list(question: str) -> bool:

@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import wants_whole_list
+from bot.question.intent import ASKED_STEP, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -191,7 +191,10 @@ class HybridRetriever:
             return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
         base = self._echo(query, base, filters)
         if intent.kind == "advice":
-            base = self._whole_list(base, every=wants_whole_list(query))
+            # "what's the first thing she says to do?": the list, wherever its steps ranked, so its first can lead
+            # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
+            ordinal = ASKED_STEP.search(query)
+            base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)))
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):

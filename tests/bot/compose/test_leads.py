@@ -72,8 +72,15 @@ def test_a_challenged_claim_without_a_source_gets_that_verdict_and_a_sourced_one
     sourced = cand("A 2019 study in the Journal of Hormones found oxytocin lowers testosterone.", key="p/article:s:p1")
     assert lead_for("Is that actually backed by research?", "yesno",
                     Facts(["p"], [sourced], VOCAB, claims={"p/article:s:p1": ("hormone",)})) is None
-    plain = Facts(["p"], [claim], VOCAB)  # not a contested claim in the post model: no verdict
-    assert lead_for("Is that actually backed by research?", "yesno", plain) is None
+    # not a contested claim in the post model: asked for its backing, the closest sentence gets the plain fact that it
+    # names no source; a sentence far from the question (or one the question does not quote) gets no verdict
+    plain = Facts(["p"], [claim], VOCAB)
+    assert lead_for("Is that actually backed by research?", "yesno", plain).text == \
+        "The article states this without citing a study or any source."
+    far = Facts(["p"], [cand("Oxytocin lowers his testosterone.", sim=0.3, key="p/article:s:p1")], VOCAB)
+    assert lead_for("Is that actually backed by research?", "yesno", far) is None
+    quoted = lead_for("'lowers his testosterone': is that legit?", "yesno", far)
+    assert quoted.text == "The article states this without citing a study or any source." and quoted.first == (0, claim.end)
 
 
 def test_a_prohibition_of_what_was_asked_answers_no_and_nothing_else_does():
@@ -347,3 +354,56 @@ def test_an_objection_a_reader_states_closer_than_the_article_quotes_the_reader_
     facts = Facts(["p"], [article, rude], VOCAB, stances={"p/comment:01-angry": "disagrees"})
     lead = lead_for("isn't it just plain rude to vanish for days?", "yesno", facts)
     assert lead.text == "Some readers push back on the article here: Angry." and lead.first == (100, rude.end) and lead.also == ()
+
+
+def test_who_did_it_names_the_one_reader_whose_comment_says_the_word_asked_not_the_author_guessing():
+    dana = cand("I'd bet money it's in the coffee or the cooking oil.", sim=0.46, kind="comment", author="Dana (author)",
+                key="p/comment:01-dana")
+    tamika = cand("I found 400 calories: the hazelnut creamer, the olive oil.", sim=0.23, kind="comment", author="Tamika",
+                  key="p/comment:02-tamika", start=100)
+    passages = (("article", None, "The cream in your coffee adds up."), ("comment", "Dana (author)", dana.text),
+                ("comment", "Tamika", tamika.text), ("comment", "Ben", "My coffee is black."))
+    facts = Facts(["p"], [dana, tamika], VOCAB, authors={"p": "Dana"}, passages=passages)
+    lead = lead_for("who was the lady who figured out it was her coffee creamer the whole time?", "fact", facts)
+    assert lead.text == "It was Tamika, in the comments." and lead.first == (100, tamika.end)
+    # a question about the post's author is not this rule's (the author's own words answer it)
+    assert lead_for("who was the author who guessed the coffee?", "fact", facts) is None
+
+
+def test_things_asked_for_that_the_post_lacks_a_word_of_are_named_missing():
+    vocab = VOCAB | {"protein", "level"}
+    facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.45)], vocab)
+    lead = lead_for("Are there any supplements or protein powders she recommends?", "yesno", facts)
+    assert lead.text == "The article and its comments don’t mention “supplements” or “protein powders”."
+    assert lead_for("Any testosterone levels she recommends?", "yesno", facts) is None  # every word is the post's
+
+
+def test_how_long_takes_the_duration_said_in_the_questions_words():
+    stuck = cand("If you're still stuck after six weeks, drop your calories.", score=0.7, start=0, key="p/article:a:p1")
+    week = cand("Most of my clients see the scale move by the end of week three.", score=0.5, start=80, key="p/article:b:p1")
+    facts = Facts(["p"], [stuck, week], VOCAB)
+    lead = lead_for("how long before i see the scale go down?", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “week three”." and lead.first == (80, week.end)
+
+
+def test_who_asked_after_a_story_and_the_reader_whose_comment_holds_most_of_the_words():
+    karen = cand("I actually think it's great for a man to withdraw.", sim=0.3, kind="comment", author="Karen",
+                 key="p/comment:01-karen", start=50)
+    passages = (("article", None, "Men pull away to rebuild testosterone."),
+                ("comment", "Karen", "I actually think it's great for a man to withdraw. This time gives me time to miss him."),
+                ("comment", "Edwige", "Men will have time to miss you."))
+    facts = Facts(["p"], [karen], VOCAB, passages=passages)
+    lead = lead_for("who was the commenter who said she likes it when he withdraws because she gets time to miss him?",
+                    "fact", facts)
+    assert lead.text == "It was Karen, in the comments."  # withdraw, time, miss: 3 of the 4 words asked, Edwige 2
+    # "Who was that" after a sentence about the reader is still a who-asked question
+    assert leads.WHO_SAID.search("There was a guy in the comments who used a soldier example. Who was that?")
+    assert leads.ONE_PERSON.search("There was a guy in the comments who used a soldier example.")
+
+
+def test_a_phrase_quoted_in_the_readers_story_is_not_asked_where_the_article_says_it():
+    story = cand("he has recently pulled away saying he needs space.", kind="comment", author="ashley", key="p/comment:1")
+    facts = Facts(["p"], [story], VOCAB | {"need"}, passages=(("comment", "ashley", story.text),))
+    q = "He told me he 'needs space' but he's on Hinge. Does the article say anything about dating apps?"
+    lead = lead_for(q, "fact", facts)
+    assert lead is not None and lead.because == "not covered" and lead.text.endswith("don’t mention “dating apps”.")

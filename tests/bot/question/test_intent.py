@@ -61,6 +61,8 @@ def test_a_commenter_who_does_not_exist_is_unknown_with_the_nearest_names():
     ("Summarise the post", True),
     ("tl;dr", True),
     ("hes gone quiet AGAIN. what does she actually want me to do", True),
+    ("what does this article actually tell me to do while he's pulling away??", True),
+    ("What does she say I'm supposed to do when he comes back like that?", True),
     ("ok he's gone quiet again. what am i actually supposed to do rn", True),
     ("what does she want me to say?", False),
     ("which step is hardest?", False),
