@@ -210,10 +210,12 @@ class ScriptedDetector(Detector):
         super().__init__()
         self.rule = rule or (lambda text: Detection())
         self.seen: list[tuple[str, frozenset[str]]] = []
+        self.subjects: list[frozenset[str]] = []  # the post titles' words each call was given
 
     def detect(self, text: str, context: str = "", topic: str | None = None,
-               vocabulary: frozenset[str] = frozenset()) -> Detection:
+               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset()) -> Detection:
         self.seen.append((text, vocabulary))
+        self.subjects.append(subject)
         return self.rule(text)
 
 

@@ -69,7 +69,8 @@ class SafetyLayer:
         index's words for its posts (on topic; about the post itself), never a list in code."""
         terms = terms or PostTerms()
         turns = conversation.user_turns(history)
-        det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic, vocabulary=terms.vocabulary)
+        det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic, vocabulary=terms.vocabulary,
+                                   subject=terms.subject)
         report = SafetyReport(flags=list(det.flags), notes=list(det.notes), scores=dict(det.scores))
         if turns and is_follow_up(question):
             report.flags = [f for f in report.flags if f != Flag.OFF_TOPIC]  # a follow-up is never off topic
@@ -80,7 +81,7 @@ class SafetyLayer:
         state = conversation.state_of(history, self.detector.detect)
         if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
-            alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary)
+            alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary, subject=terms.subject)
             report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
         now = [f for f in report.flags if f in DANGER]
         earlier = f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)})."

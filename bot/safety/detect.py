@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index.lexical import tokenize
 from index.sentences import sentence_spans
 
 from bot.safety import patterns as P
@@ -54,6 +55,7 @@ EXAMPLES = Path(__file__).with_name("examples.v2.yaml")
 # self_harm p>=0.6 precision 0.91 recall 0.82, abuse p>=0.7 precision 0.96 recall 0.86).
 CLEAR = {Flag.SELF_HARM: 0.65, Flag.ABUSE: 0.70, Flag.DISTRESS: 0.62, Flag.INJECTION: 0.70}
 SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
+SUBJECT_BAR = 0.85  # the classifier alone, on a message in the words of the post's title (no word of risk of its own)
 EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
 BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
 POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
@@ -243,7 +245,7 @@ class Detector:
         return out
 
     def detect(self, text: str, context: str = "", topic: str | None = None,
-               vocabulary: frozenset[str] = frozenset()) -> Detection:
+               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset()) -> Detection:
         """``context``: the previous user turn (scored with this message); ``topic``: the text the
         off-topic check reads (the condensed question in a conversation; the message by default);
         ``vocabulary``: the indexed posts' own words (a message using one is on topic)."""
@@ -303,6 +305,9 @@ class Detector:
         # "I'm safe now. I left last year." answers a check-in: with no word of risk in it, the classifier's
         # reading of "left" or "safe" is no new danger (its own patterns still fire: "I'm safe, but I want to die")
         stated_safe = states_safe(norm)
+        # "how long till the biting stops?" under "Why Your Puppy Won't Stop Biting": a post whose title is about a
+        # harm of everyday life (biting, fighting, burnout) is read as about that; the classifier alone must be surer
+        own_subject = bool(subject and set(tokenize(norm)) & set(tokenize(" ".join(w for w in subject if P.EVERYDAY_HARM.search(w)))))
         explained = set()
         for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
             if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):
@@ -339,6 +344,8 @@ class Detector:
                     bar = max(bar, EXPLAINED)
                 if flag is Flag.INJECTION and i < len(post_word) and post_word[i] and not strong_of[flag][i]:
                     bar = max(bar, EXPLAINED)  # the post's own word: the classifier alone must be all but certain
+                if flag in DANGER and own_subject and not any(strong_of[flag]) and not has_broad:
+                    bar = max(bar, SUBJECT_BAR)
                 if pos >= bar and beats:
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")
                 elif has_broad and pos >= BROAD[flag] and beats:

@@ -190,7 +190,7 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
     },
     Flag.ABUSE: {
         "other_language": rx(
-            r"\bme (?:peg[oó]|golpe\w*|empuj\w*|amenaz\w*|obliga)\b|\bmatarme si\b|\bme va a matar\b|\bme encierra\b",
+            r"\bme (?:peg(?:a|an|aba|o|ó)|golpe\w*|empuj\w*|amenaz\w*|obliga)\b|\bmatarme si\b|\bme va a matar\b|\bme encierra\b",
             r"\b(?:me )?(?:bateu|empurrou|amea[cç]ou|estuprou)\b|\bme bate\b|\bme obriga\b|\bme mata se\b",
             r"\bil me (?:frappe|bat|tape|menace|force)\b|\bil m'?a (?:frapp[ée]e?|battue?|menac[ée]e?|pouss[ée]e?|forc[ée]e?)\b|\bil me tue\b|\bme tue si\b",
             r"\b(?:mujhe|mujhko) (?:maarta|maarte|peet\w*|dhamki)\b|\bhaath uthata\b|\bmaar (?:dega|dalega|daalega)\b",
@@ -380,6 +380,10 @@ DISTRESS = rx(
     r"\b(?:so|completely|totally|utterly) (?:lost|alone|lonely|broken|hopeless|empty|miserable)\b",
     r"\ba (?:wreck|mess)\b|\banxiety\b|\bhopeless\b|\bdepress\w+\b|\boverwhelm\w*\b|\bhurts? so (?:much|bad)\b",
 )
+# a word of harm that names an everyday subject in a post's title ("Puppy Biting", "Stop Fighting With Your Teen",
+# "Beat Burnout"): never the subject of a post about violence or suicide itself ("hit", "hurt", "abuse", "kill", "die")
+EVERYDAY_HARM = re.compile(r"^(?:bit(?:e|es|ing|ten)?|chomp\w*|nip\w*|chew\w*|scratch\w*|bark\w*|fight\w*|argu\w*|burn\w*"
+                           r"|crash\w*|break\w*|broke\w*|cutt?\w*|starv\w*|screa\w*|tantrum\w*|meltdown\w*)$")
 DISTRESS_BROAD = rx(r"\bcry\w*\b|\bsad\b|\blonely\b|\balone\b|\blost\b|\bhurt\w*\b|\bpain\w*\b|\bbroken\b|\banxious\b|\bempty\b")
 
 NEGATION = re.compile(

@@ -94,6 +94,7 @@ class PostTerms:
 
     vocabulary: frozenset[str] = frozenset()
     about: frozenset[str] = frozenset()
+    subject: frozenset[str] = frozenset()  # the content words of the posts' titles ("puppy", "biting")
 
 
 class PostModels:
@@ -166,11 +167,12 @@ class PostModels:
 
         names = {w for n in self.names() for w in re.findall(r"[a-z][a-z'-]{2,}", n.lower())}
         names -= _COMMON
-        phrases = set()
+        phrases, subject = set(), set()
         for p in self.posts.values():
             words = re.findall(r"[a-z][a-z'-]*", p.title.lower())
             phrases |= {f"{a} {b}" for a, b in zip(words, words[1:]) if a not in _COMMON and b not in _COMMON}
-        return PostTerms(frozenset(self.topic()) | frozenset(names), frozenset(names | phrases))
+            subject |= {w for w in words if w not in _COMMON and len(w) > 2}
+        return PostTerms(frozenset(self.topic()) | frozenset(names), frozenset(names | phrases), frozenset(subject))
 
 
 _COMMON = frozenset("""a an and are as at be but by do does for from has have he her him his how i in is it its me

@@ -265,6 +265,10 @@ def test_the_safety_check_is_given_the_asked_posts_words(two_post_index, version
         assert question == "Why is my loaf flat?"
         assert vocabulary == (words[post].vocabulary if post else version.post_models.terms.vocabulary), post
     assert "sourdough" in words[BREAD].vocabulary and "sourdough" not in words[MEN].vocabulary
+    # the asked post's title words go with them (a post about biting reads "biting" as its subject)
+    detector.subjects.clear()
+    bot.ask("Why is my loaf flat?", post=MEN)
+    assert detector.subjects[0] == words[MEN].subject and "men" in words[MEN].subject and "away" in words[MEN].subject
     # "is this about the post?": a reader's name ties a message to their post, not to the other
     assert conversation.about_article("is priya okay now", words[BREAD].about)
     assert not conversation.about_article("is priya okay now", words[MEN].about)

@@ -202,3 +202,19 @@ def test_a_statement_of_safety_is_no_new_danger_unless_it_says_one(real_detector
     # a word of risk in it still counts
     assert "self_harm" in real_detector.detect("I'm safe now but I still want to die").flags
     assert "abuse" in real_detector.detect("i'm safe at my sister's but he said he'd kill me if i left").flags
+
+
+@pytest.mark.slow
+def test_a_post_whose_subject_is_an_everyday_harm_lifts_the_bar_for_the_classifier_alone(real_detector):
+    # under "Why Your Puppy Won't Stop Biting", the classifier alone read these as self-harm (0.72) and abuse (0.75)
+    subject = frozenset({"puppy", "won't", "stop", "biting", "steps", "end", "two", "weeks"})
+    for text, flag in (("realistically how long till the biting stops if we're actually consistent with all of it", "self_harm"),
+                       ("my 10 wk old lab chomps my hand every single time i try to pet him. what am i supposed to do in the "
+                        "actual moment he bites", "abuse")):
+        assert flag in real_detector.detect(text).flags, text  # read alone, as before
+        assert not set(real_detector.detect(text, subject=subject).flags) & {"self_harm", "abuse"}, text
+    # the reader's own words of risk still count; a post titled with a word of violence itself lifts nothing
+    assert "self_harm" in real_detector.detect("my puppy bites and i want to die", subject=subject).flags
+    hits = frozenset({"when", "he", "hits", "you"})
+    assert "abuse" in real_detector.detect("my 10 wk old lab chomps my hand every single time i try to pet him. what am i "
+                                           "supposed to do in the actual moment he bites", subject=hits).flags

@@ -78,6 +78,10 @@ def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom)
     assert "~" not in masked(statement)
 
 
+def test_spanish_present_tense_hitting_is_abuse():
+    assert ("abuse", "other_language") in strong("él se enoja y después me pega a mí")
+
+
 def test_his_threat_is_a_strong_abuse_hit():
     assert ("abuse", "threat") in strong("he said he is going to kill me if i leave")
     # "if I left" is his condition, not a finished past; "my sister's" before it is no "my sister will kill me" idiom
