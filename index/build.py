@@ -172,8 +172,11 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
         previous = _server_previous(settings.chroma_url, layout.root)  # only to reuse its vectors
     version = f"v-{content[:12]}-{uuid.uuid4().hex[:6]}"
 
-    reused = _reusable_vectors(previous, chunks, embeddings.model_name)
-    todo = [c for c in chunks if c.key not in reused]
+    # chunks the previous version holds as they are: their vectors stay in its Chroma folder, which this build copies
+    # (_write_vectors), so they are neither read nor written; the rest take an old vector by text, or are embedded
+    kept = _unchanged(previous, chunks, embeddings.model_name)
+    reused = _reusable_vectors(previous, [c for c in chunks if c.key not in kept], embeddings.model_name)
+    todo = [c for c in chunks if c.key not in reused and c.key not in kept]
     vectors = dict(reused)
     stages.lap("reuse vectors")
     vectors.update(_embed(todo, embeddings, progress))
@@ -185,7 +188,8 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
 
     build_dir = layout.new_build_dir()
     try:
-        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings, stages)
+        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings, stages,
+                       previous=previous)
         save_sentence_bank(build_dir, *bank)
         posts.save(build_dir, models, understood)
         layout.publish(build_dir, version)
@@ -197,7 +201,7 @@ def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddi
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     return BuildReport(
-        layout.root, version, len(documents), len(records), len(chunks), len(todo), len(reused), True,
+        layout.root, version, len(documents), len(records), len(chunks), len(todo), len(reused) + len(kept), True,
         time.perf_counter() - started, understood=understood["report"],
     )
 
@@ -303,6 +307,23 @@ def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str
     return h.hexdigest()
 
 
+def _unchanged(previous: BaseIndexVersion | None, chunks: list[Chunk], model: str) -> set[str]:
+    """Keys of the chunks the previous version holds with the same digest, when its Chroma folder is on this machine
+    and made with this model (_write_vectors copies it): nothing to read or write for them."""
+    if previous is None or not _copyable(previous, model):
+        return set()
+    try:
+        old = previous.chunks
+    except StoreError:
+        return set()
+    return {c.key for c in chunks if c.key in old and old[c.key].digest == c.digest}
+
+
+def _copyable(previous: BaseIndexVersion | None, model: str) -> bool:
+    return (isinstance(previous, IndexVersion) and (previous.path / "chroma").is_dir()
+            and previous.manifest.embedding_model == model)
+
+
 def _reusable_vectors(previous: BaseIndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
     """Vectors of the previous index for chunks it already embedded: by key and digest, else by the
     very text that is embedded (``embed_text``). A vector depends on that text alone, and an edit to one
@@ -373,8 +394,40 @@ def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progres
     return texts, matrix
 
 
+def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseIndexVersion | None, model: str) -> None:
+    """The chunk vectors into the new version's Chroma. After an edit, a copy of the previous version's Chroma
+    folder with only what changed applied: chunks gone are deleted, new or changed ones (by digest) written;
+    a one-post edit in a blog of 1,000 posts no longer re-adds 100,000 vectors. A first build, a version on a
+    Chroma server, or another embedding model: every vector is added."""
+    if previous is not None and _copyable(previous, model):
+        shutil.copytree(previous.path / "chroma", folder)
+        collection = chroma_client(folder).get_collection(COLLECTION)
+        stored = collection.get(include=["metadatas"])
+        digests = {key: (meta or {}).get("digest") for key, meta in zip(stored["ids"], stored["metadatas"] or [])}
+        keep = {c.key for c in chunks}
+        gone = [key for key in digests if key not in keep]
+        for i in range(0, len(gone), ADD_BATCH):
+            collection.delete(ids=gone[i : i + ADD_BATCH])
+        changed = [c for c in chunks if digests.get(c.key) != c.digest]
+        if any(c.key not in vectors for c in changed):  # chunks.jsonl says it holds them; its Chroma does not
+            raise IndexDamaged(f"the index in {previous.path} lacks vectors its chunk list names. "
+                               "Run `bot index --rebuild` to rebuild it from the posts.")
+        write = collection.upsert
+    else:
+        collection = chroma_client(folder).create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+        changed, write = chunks, collection.add
+    for i in range(0, len(changed), ADD_BATCH):
+        batch = changed[i : i + ADD_BATCH]
+        write(
+            ids=[c.key for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
+            embeddings=[vectors[c.key] for c in batch],
+        )
+
+
 def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings,
-                   embeddings, stages: Stages | None = None):
+                   embeddings, stages: Stages | None = None, previous: BaseIndexVersion | None = None):
     stages = stages or Stages()
     (build_dir / "sources").mkdir()
     for doc in documents:
@@ -387,20 +440,12 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
         for c in chunks:
             fh.write(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
     stages.lap("write sources, records, chunks")
-    collection = chroma_client(build_dir / "chroma").create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
-    for i in range(0, len(chunks), ADD_BATCH):
-        batch = chunks[i : i + ADD_BATCH]
-        collection.add(
-            ids=[c.key for c in batch],
-            documents=[c.text for c in batch],
-            metadatas=[c.metadata() for c in batch],
-            embeddings=[vectors[c.key] for c in batch],
-        )
+    _write_vectors(build_dir / "chroma", chunks, vectors, previous, embeddings.model_name)
     stages.lap("chroma add")
     LexicalIndex.build([c.key for c in chunks], [lexical_text(c) for c in chunks]).save(build_dir / "lexical")
     stages.lap("bm25")
 
-    dimension = len(next(iter(vectors.values()))) if vectors else 0
+    dimension = len(next(iter(vectors.values()))) if vectors else (previous.manifest.dimension if previous is not None else 0)
     Manifest(
         schema=SCHEMA,
         version=version,

@@ -63,6 +63,28 @@ def test_an_edit_reembeds_only_chunks_whose_embedded_text_changed(tmp_path, sett
         assert max(abs(a - b) for a, b in zip(vectors[key], fake_embeddings.embed_query(c.embed_text))) < 1e-6
 
 
+def test_an_edit_updates_a_copy_of_the_previous_chroma_to_what_a_fresh_build_holds(tmp_path, settings, fake_embeddings):
+    """Issue 23: a one-post edit copies the previous version's Chroma folder and writes only the chunks that changed
+    (and deletes those gone), instead of adding every vector again; the result equals a build from scratch."""
+    from dataclasses import replace
+
+    text = SEED.read_text(encoding="utf-8")
+    post, other = write(tmp_path, "post.txt", text), write(tmp_path, "other.txt", text.replace("Renee", "Rita"))
+    build_index([post, other], settings, embeddings=fake_embeddings, progress=False)
+    post.write_text(text.replace("Thank you!", "Thank you so much!", 1), encoding="utf-8")
+    build_index([post], settings, embeddings=fake_embeddings, progress=False)  # "other" removed, "post" edited
+    fresh = replace(settings, store_dir=tmp_path / "fresh")
+    build_index([post], fresh, embeddings=fake_embeddings, progress=False)
+
+    def held(store_dir):
+        got = IndexVersion.open(store_dir).collection.get(include=["documents", "metadatas", "embeddings"])
+        return {i: (d, m, [round(float(x), 6) for x in e])
+                for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])}
+
+    updated, scratch = held(settings.store_dir), held(fresh.store_dir)
+    assert updated == scratch and not any(k.startswith("other/") for k in updated)
+
+
 def test_rebuild_forces_full_embedding(settings, fake_embeddings):
     build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
     again = build_index([SEED], settings, rebuild=True, embeddings=fake_embeddings, progress=False)
