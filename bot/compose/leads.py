@@ -99,7 +99,8 @@ ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|the (?:guy|man|woman|gi
                         r"|\b(?:the|a|one) (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
 ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
 IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)
-DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?|\bsays who\b|\bmade[- ]up\b", re.I)
+DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?|\bsays who\b|\bmade[- ]up\b"
+                   r"|\b(?:does|did|is) (?:she|he|it|the (?:article|author|post|writer)) (?:\w+ly )?(?:cite|give|name|back|link|say)\b", re.I)
 # "three times more likely", "90 percent": a figure the article states
 STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two|three|four|five|ten|twice|half) (?:times )?(?:more|less) likely\b"
                        r"|\b(?:\d+|two|three|four|five|ten) times (?:more|less|as)\b|\b\d+ (?:in|out of) (?:\d+|ten|a hundred)\b", re.I)
@@ -597,6 +598,9 @@ _X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like
 _ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
 
 
+# "does any of this change for long distance?", "does it apply to same-sex couples?": whether the advice covers a case
+APPLIES_TO = re.compile(r"\b(?:does|do|would|will) (?:any of )?(?:this|that|it|these|the (?:advice|steps|article|rules))"
+                        r" (?:still )?(?:change|apply|work|hold) (?:for|to|with|in|when) (?P<x>[^?.!;:,—–-]+)", re.I)
 # "does she ever say when it's time to see a counselor?", "does it mention how to handle his mother?": whether
 # the text covers the case the rest of the question names
 SAYS_WHEN = re.compile(
@@ -610,10 +614,14 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     asks whether the text covers X. The reader names the topic, so an everyday word counts here ("long distance":
     a post that never says "distance"). A topic only pointed at ("what if he's depressed? does it say anything
     about that?") is read off the rest of the question: its longer words the post never uses."""
-    m = ABOUT_X.search(question) or DIRECT_X.search(question)
+    m = ABOUT_X.search(question) or DIRECT_X.search(question) or APPLIES_TO.search(question)
     if not m:
         w = SAYS_WHEN.search(question)
-        return _unused(re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {w.group('x')} ", maxsplit=1)[0]), vocabulary) if w else []
+        if not w:
+            return []
+        # "does the article say whether i should push him to see a therapist?": the case is what follows "I should"
+        case = re.sub(r"^\s*(?:i|we|you)(?:'d| would| should| could| can| need to| have to| must)?\s+", "", w.group("x"), flags=re.I)
+        return _unused(re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {case} ", maxsplit=1)[0]), vocabulary)
     # "what it means when he's on dating apps": the case named after "when"
     topic = re.sub(r"^\s*what (?:it|this|that) (?:means|says) (?:when|if) (?:he|she|they)(?:'s|’s| is| are|'re)?\s*", "", m.group("x"), flags=re.I)
     pointed = re.findall(r"[^\W\d_]+", topic)

@@ -181,6 +181,8 @@ def test_the_thing_a_question_asks_for_counts_as_missing_however_everyday_the_wo
     # a clause is not a topic's name; one everyday word may be said otherwise (both were false alarms on the sets)
     ("does the article say anything about men who were raised to hide their feelings?", []),
     ("does the article say anything about overthinking?", []),
+    ("we see each other twice a year. Does any of this change for long distance?", ["long distance"]),
+    ("does the article say whether i should push him to see a therapist?", ["therapist"]),
 ])
 def test_a_question_asking_whether_the_text_covers_a_topic_reads_the_topic_it_names(question, missing):
     vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
@@ -407,3 +409,11 @@ def test_a_phrase_quoted_in_the_readers_story_is_not_asked_where_the_article_say
     q = "He told me he 'needs space' but he's on Hinge. Does the article say anything about dating apps?"
     lead = lead_for(q, "fact", facts)
     assert lead is not None and lead.because == "not covered" and lead.text.endswith("don’t mention “dating apps”.")
+
+
+def test_a_doubt_asked_without_a_question_mark_still_gets_the_unsourced_verdict():
+    claim = cand("Oxytocin lowers his testosterone.", key="p/article:s:p1")
+    facts = Facts(["p"], [claim], VOCAB, claims={"p/article:s:p1": ("hormone",)})
+    lead = lead_for("that sounds like pseudoscience. does she actually cite any study for that or is it just vibes",
+                    "fact", facts)
+    assert lead.text == "The article states this as fact without citing a study or any source."

@@ -10,6 +10,7 @@ AUTHORS = ["Angry and Upset", "Veronica", "Isabel", "deadlock", "Catt", "Linda K
 
 @pytest.mark.parametrize("question,kind", [
     ("What should I do the next time he goes quiet?", "advice"),
+    ("wait so whats the hormone part of it, how is that supposed to work", "fact"),  # how it works, not what to do
     ("what's the very first thing the article tells me to do?", "advice"),
     ("Why does he pull away after a great weekend?", "why"),
     ("Who answered Veronica?", "thread"),
