@@ -255,12 +255,7 @@ class Composer:
             m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
             if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):
                 best[a] = max(best.get(a, 0.0), sim)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < DESCRIBED_SIM:
-            return None
-        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < DESCRIBED_MARGIN:
-            return None
-        return ranked[0][0]
+        return _clear_winner(best, DESCRIBED_SIM, DESCRIBED_MARGIN)
 
     def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:
         """``asked_for``: the user's own words ask for one step ("and the third?")."""
@@ -311,12 +306,8 @@ class Composer:
                 # the step's own words state the advice; the paragraphs under it explain it, and match more loosely
                 sim = c.sim - (0.0 if step_number(c.record.id) == number else ELABORATION)
                 closest[number] = max(closest.get(number, 0.0), sim)
-        ranked = sorted(closest.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < FOCUS_SIM:
-            return None
-        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FOCUS_MARGIN:
-            return None
-        return next(q for q in steps if q.step == ranked[0][0])
+        number = _clear_winner(closest, FOCUS_SIM, FOCUS_MARGIN)
+        return None if number is None else next(q for q in steps if q.step == number)
 
     def _step_of(self, doc: str, record_id: str) -> int | None:
         """The step a passage of the article belongs to: the step itself, a paragraph after it before the next
@@ -766,6 +757,14 @@ class Composer:
 
 _PAIRS = (("“", "”"), ("(", ")"))
 _CLOSING_SINGLE = re.compile(r"’(?![^\W\d_])")  # ’ not followed by a letter: a closing quote, not "he’ll"
+
+
+def _clear_winner(scores: dict, floor: float, margin: float):
+    """The key scored best, when its score reaches ``floor`` and beats the runner-up by ``margin``; else None."""
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < floor or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin):
+        return None
+    return ranked[0][0]
 
 
 def _description(question: str) -> str:
