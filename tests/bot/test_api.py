@@ -251,7 +251,9 @@ def test_real_answers_lead_with_what_the_text_does_and_does_not_say(real_bot):
         "**Munchkins’s comment gives this timeframe: “3 months”.**"
     for ordinary in ("Why do men pull away?", "What should I do when he goes distant?", "Is it my fault he pulled away?"):
         assert not re.search(r"don’t mention|no timeframe|without citing|^\*\*(?:Yes|No):", first(ordinary)), (ordinary, first(ordinary))
-    assert first("What should I do when he goes distant?") == "**The article's advice, step by step**"
+    # "when he goes distant" is the situation step 1 answers: that step leads, the other steps follow in order
+    assert first("What should I do when he goes distant?").startswith("The article's step 1: “Leave him alone.")
+    assert first("What should I do?") == "**The article's advice, step by step**"  # no situation: the whole list
 
 
 def test_a_models_own_yes_no_lead_is_dropped_and_the_index_lead_stands(fake_store, fake_embeddings):
