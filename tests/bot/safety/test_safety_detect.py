@@ -218,3 +218,18 @@ def test_a_post_whose_subject_is_an_everyday_harm_lifts_the_bar_for_the_classifi
     hits = frozenset({"when", "he", "hits", "you"})
     assert "abuse" in real_detector.detect("my 10 wk old lab chomps my hand every single time i try to pet him. what am i "
                                            "supposed to do in the actual moment he bites", subject=hits).flags
+
+
+@pytest.mark.slow
+def test_an_earlier_turn_is_read_under_the_same_post_subject(real_detector):
+    # the next question re-reads the conversation: "how long till the biting stops?" must not become danger said earlier
+    from bot.safety import SafetyLayer, Tier
+    from index.understand.model import PostTerms
+
+    layer = SafetyLayer(detector=real_detector)
+    terms = PostTerms(subject=frozenset({"puppy", "won't", "stop", "biting", "steps", "end", "two", "weeks"}))
+    first = "realistically how long till the biting stops if we're actually consistent with all of it"
+    assert layer.check("ok and what is step 2?", [(first, "...")], terms=terms).tier not in (Tier.CHECK_IN, Tier.DANGER)
+    assert layer.check("ok and what is step 2?", [(first, "...")]).tier == Tier.CHECK_IN  # no post subject: as before
+    said = "my puppy bites and i want to die"  # words of risk said earlier still count under that post
+    assert layer.check("ok and what is step 2?", [(said, "...")], terms=terms).tier == Tier.CHECK_IN
