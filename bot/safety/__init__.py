@@ -85,6 +85,13 @@ class SafetyLayer:
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
             alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary, subject=terms.subject)
             report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
+        if turns and state.danger:
+            # after a disclosure, a question with no word of risk that only the classifier reads as another danger
+            # ("anyway. how long is the time out supposed to be?" after "he hits me": self-harm 0.71) is that same
+            # conversation going on: aftercare for what was said, not a crisis of another kind
+            guessed = {f for f in report.flags if f in DANGER and f not in state.danger and det.hits.get(f)
+                       and all(h.startswith("classifier ") for h in det.hits[f])}
+            report.flags = [f for f in report.flags if f not in guessed]
         now = [f for f in report.flags if f in DANGER]
         earlier = f"Earlier in this conversation you mentioned something serious ({', '.join(state.danger)})."
 

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.lexical import tokenize
 from index.sentences import sentence_spans
 
 from bot.safety import patterns as P
@@ -55,7 +54,6 @@ EXAMPLES = Path(__file__).with_name("examples.v2.yaml")
 # self_harm p>=0.6 precision 0.91 recall 0.82, abuse p>=0.7 precision 0.96 recall 0.86).
 CLEAR = {Flag.SELF_HARM: 0.65, Flag.ABUSE: 0.70, Flag.DISTRESS: 0.62, Flag.INJECTION: 0.70}
 SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
-SUBJECT_BAR = 0.85  # the classifier alone, on a message in the words of the post's title (no word of risk of its own)
 EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
 BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
 POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
@@ -306,8 +304,8 @@ class Detector:
         # reading of "left" or "safe" is no new danger (its own patterns still fire: "I'm safe, but I want to die")
         stated_safe = states_safe(norm)
         # "how long till the biting stops?" under "Why Your Puppy Won't Stop Biting": a post whose title is about a
-        # harm of everyday life (biting, fighting, burnout) is read as about that; the classifier alone must be surer
-        own_subject = bool(subject and set(tokenize(norm)) & set(tokenize(" ".join(w for w in subject if P.EVERYDAY_HARM.search(w)))))
+        # harm of everyday life (biting, fighting, burnout) is read as about that (below: subject_only)
+        own_subject = _own_subject(f"{normalise(context)} {norm}" if context else norm, subject)  # the turn it follows too
         explained = set()
         for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
             if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):
@@ -344,15 +342,18 @@ class Detector:
                     bar = max(bar, EXPLAINED)
                 if flag is Flag.INJECTION and i < len(post_word) and post_word[i] and not strong_of[flag][i]:
                     bar = max(bar, EXPLAINED)  # the post's own word: the classifier alone must be all but certain
-                if flag in DANGER and own_subject and not any(strong_of[flag]) and not has_broad:
-                    bar = max(bar, SUBJECT_BAR)
-                if pos >= bar and beats:
+                # under a post whose title names an everyday harm ("...Won't Stop Biting"), a message naming it with no
+                # word of danger of its own is about that subject: the classifier alone never replaces the answer (at most
+                # the quiet line about where to talk), and a word of fear ("im scared we ended up with an aggressive one")
+                # counts only where the classifier sees a possible danger in it
+                subject_only = flag in DANGER and own_subject and not any(strong_of[flag]) and flag not in weak
+                if pos >= bar and beats and not (subject_only and not has_broad):
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")
-                elif has_broad and pos >= BROAD[flag] and beats:
+                elif has_broad and pos >= (POSSIBLE[flag] if subject_only else BROAD[flag]) and beats:
                     fired.setdefault(flag, []).append(f"{broad[flag][i][0]} ({pos:.2f})")
                 elif flag in POSSIBLE and (has_broad or (pos >= POSSIBLE[flag] and beats)):
                     possible = True
-                    worded = worded or (has_broad and pos >= BROAD_FLOOR.get(flag, 0.0))
+                    worded = worded or (has_broad and not subject_only and pos >= BROAD_FLOOR.get(flag, 0.0))
             if (possible or flag in weak) and flag not in fired:
                 det.uncertain.append(flag.value)
                 if not worded:
@@ -376,6 +377,13 @@ class Detector:
         for f in det.flags:
             det.scores.setdefault(f, 1.0)
         return det
+
+
+def _own_subject(text: str, subject: frozenset[str]) -> bool:
+    """The message names the everyday harm the post's title is about, in any form of the word ("bite", "bites"
+    under "...Won't Stop Biting": same first three letters, both words of everyday harm)."""
+    harms = {w[:3] for w in subject if P.EVERYDAY_HARM.search(w)}
+    return bool(harms) and any(w[:3] in harms and P.EVERYDAY_HARM.search(w) for w in re.findall(r"[a-z]+", text))
 
 
 def _on_topic(text: str, vocabulary: frozenset[str]) -> bool:

@@ -205,16 +205,25 @@ def test_a_statement_of_safety_is_no_new_danger_unless_it_says_one(real_detector
 
 
 @pytest.mark.slow
-def test_a_post_whose_subject_is_an_everyday_harm_lifts_the_bar_for_the_classifier_alone(real_detector):
-    # under "Why Your Puppy Won't Stop Biting", the classifier alone read these as self-harm (0.72) and abuse (0.75)
+def test_a_post_whose_subject_is_an_everyday_harm_is_answered_when_only_the_classifier_objects(real_detector):
+    # under "Why Your Puppy Won't Stop Biting", the classifier alone read these as self-harm (0.72, 0.85) and abuse (0.75)
     subject = frozenset({"puppy", "won't", "stop", "biting", "steps", "end", "two", "weeks"})
     for text, flag in (("realistically how long till the biting stops if we're actually consistent with all of it", "self_harm"),
+                       ("honestly how long until the biting stops for good", "self_harm"),
                        ("my 10 wk old lab chomps my hand every single time i try to pet him. what am i supposed to do in the "
                         "actual moment he bites", "abuse")):
         assert flag in real_detector.detect(text).flags, text  # read alone, as before
-        assert not set(real_detector.detect(text, subject=subject).flags) & {"self_harm", "abuse"}, text
+        det = real_detector.detect(text, subject=subject)  # the post's subject: answered, with the quiet line at most
+        assert not set(det.flags) & {"self_harm", "abuse"} and set(det.uncertain) <= set(det.hunch), text
+    # a word of fear about the subject ("bite", not the title's "biting") asks "are you safe?" only with no such post
+    scared = "is it normal for a puppy to bite this much?? im scared we ended up with an aggressive one"
+    alone = real_detector.detect(scared)
+    assert "abuse" in set(alone.uncertain) - set(alone.hunch)
+    under = real_detector.detect(scared, subject=subject)
+    assert "abuse" not in under.flags and set(under.uncertain) <= set(under.hunch)
     # the reader's own words of risk still count; a post titled with a word of violence itself lifts nothing
     assert "self_harm" in real_detector.detect("my puppy bites and i want to die", subject=subject).flags
+    assert "abuse" in real_detector.detect("my puppy bites and im scared of him", subject=subject).flags
     hits = frozenset({"when", "he", "hits", "you"})
     assert "abuse" in real_detector.detect("my 10 wk old lab chomps my hand every single time i try to pet him. what am i "
                                            "supposed to do in the actual moment he bites", subject=hits).flags

@@ -151,6 +151,25 @@ def test_after_a_check_in_safe_resumes_the_question_and_not_safe_is_danger():
     assert layer.check("no, not really", [(first, "...")]).tier == Tier.DANGER
 
 
+def test_after_a_disclosure_a_classifier_guess_of_another_danger_is_the_same_conversation_not_a_new_crisis():
+    def rule(text):
+        if "hits me" in text:
+            return Detection(flags=["abuse"], hits={"abuse": ["violence: hits me"]})
+        if "pills" in text:
+            return Detection(flags=["self_harm"], hits={"self_harm": ["method: pills", "classifier self_harm (0.90)"]})
+        if "time out" in text:  # the model alone read the article question as self-harm (0.71 on the puppy post)
+            return Detection(flags=["self_harm"], hits={"self_harm": ["classifier self_harm (0.71)"]})
+        return Detection()
+
+    layer = SafetyLayer(detector=ScriptedDetector(rule))
+    history = [("he hits me when the puppy bites him", "...")]
+    guessed = layer.check("anyway. how long is the time out supposed to be?", history)
+    assert guessed.tier == Tier.CHECK_IN and guessed.flags == ["abuse"]  # the earlier danger, its helplines
+    worded = layer.check("i have my pills ready. how long is the time out?", history)  # words of risk: a new danger
+    assert worded.tier == Tier.DANGER and "self_harm" in worded.flags
+    assert layer.check("anyway. how long is the time out supposed to be?", []).tier == Tier.DANGER  # no disclosure: as before
+
+
 def test_conversation_helpers():
     assert conversation.says_safe("yes, I'm safe now") and not conversation.says_safe("I'm not safe")
     assert conversation.says_not_safe("no") and conversation.only_a_reply("yeah im ok thanks")
