@@ -75,7 +75,7 @@ _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
 DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
-                       r"\s+(?:whose|who|that|with|from)\b", re.I)
+                       r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)", re.I)  # "the person asking about ..."
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
@@ -228,11 +228,13 @@ class Composer:
         query = getattr(intent, "query", "") or question  # a follow-up is scored with what it follows
         cands = self.candidates(query, sources)
         self.score(query, cands, intent, sources, asked_in=question)
-        if intent is not None and intent.kind == "thread" and not intent.names and DESCRIBED.search(question):
-            # "did anyone answer the girl whose boyfriend called her a burden?": the reader the words describe
-            # the words that describe the reader first ("the guy who works nights"), else the whole question
+        replies = intent is not None and (intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question)))
+        if replies and not intent.names and DESCRIBED.search(question):
+            # "did anyone answer the girl whose boyfriend called her a burden?", "did the author ever reply to the person
+            # asking about the leash?": the reader the words describe, the words that describe them first ("the guy who
+            # works nights"), else the whole question; then it is a question about that reader's thread
             who = self._described(cands, _description(question)) or self._described(cands)
-            intent = replace(intent, names=(who,)) if who else intent
+            intent = replace(intent, kind="thread", names=(who,)) if who else intent
         plan = self._plan(query, cands, sources, intent, asked_for=bool(ASKED_STEP.search(question)))
         if not (plan.quotes or cands):
             return plan
@@ -773,7 +775,9 @@ def _description(question: str) -> str:
     m = DESCRIBED.search(question)
     if not m:
         return ""
-    rest = re.split(r"[?.!,;]|\s(?:about|and|but|or|when|if|because|did|does|do|has|ever)\s", question[m.start():], maxsplit=1)[0]
+    # "the person asking about the leash": what they asked about describes them
+    ends = r"and|but|or|when|if|because|did|does|do|has|ever" if m.group("doing") else r"about|and|but|or|when|if|because|did|does|do|has|ever"
+    rest = re.split(rf"[?.!,;]|\s(?:{ends})\s", question[m.start():], maxsplit=1)[0]
     return rest.strip()
 
 

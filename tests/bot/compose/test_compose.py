@@ -407,6 +407,8 @@ def test_real_who_said_and_described_readers_and_both_sides(real_bot):
     confused = real_bot.ask("did anyone answer the girl whose boyfriend called her a burden?")
     assert confused.text.startswith("**Yes: Marilyn Crosbie answered Confused’s question.**"), confused.text
     assert confused.citations[0].author == "Marilyn Crosbie"
+    asking = real_bot.ask("did the author reply to the woman asking whether giving him space means no contact at all?")
+    assert asking.text.startswith("**No: the author did not reply to Veronica; Isabel did.**"), asking.text
     veronica = real_bot.ask("Did Veronica ever get an answer on whether she's allowed to text him or not?")
     assert veronica.text.startswith("**No: nobody answered Veronica’s question; Isabel replied about something else.**")
     blogger = real_bot.ask("did the blogger herself ever actually reply to anyone in the comments??")  # few words match: the graph answers
@@ -425,3 +427,12 @@ def test_a_situation_one_step_answers_leads_with_that_step_then_the_others_in_or
     assert step_numbers(plan)[1:] == [1, 3]
     whole = plan_of("What should I do?", Intent("advice"))
     assert [q.step for q in whole.quotes[:3]] == [1, 2, 3]
+
+
+def test_a_reader_is_described_by_who_they_are_or_what_they_were_asking():
+    from bot.compose.plan import _description
+
+    assert _description("did anyone answer the guy who works nights about his cutoff?") == "the guy who works nights"
+    assert (_description("did the author ever reply to the person asking about their puppy biting the leash on walks?")
+            == "the person asking about their puppy biting the leash on walks")
+    assert _description("did the author reply to anything?") == ""
