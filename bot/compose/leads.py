@@ -40,7 +40,10 @@ NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
 _SPELLED = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred)"
-COUNTED = re.compile(rf"\b{_SPELLED}(?:\s*(?:-|–|to|or)\s*{_SPELLED})?\s+(?:[a-z]+\s+)?(?:[a-z]+s|people|men|women|children)\b", re.I)  # "five friends", "four to six people"
+_UNIT = r"(?:second|minute|hour|day|night|week|weekend|month|year)s?"
+# "five friends", "four to six people", "six or seven time-outs"; a time ("two minutes") is a duration, not a count
+COUNTED = re.compile(rf"\b{_SPELLED}(?:\s*(?:-|–|to|or)\s*{_SPELLED})?\s+(?!{_UNIT}\b)(?:[a-z]+\s+)?(?!{_UNIT}\b)"
+                     r"(?:(?:[a-z]+-)*[a-z]{2,}s|people|men|women|children)\b", re.I)
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
 # "what foods or supplements does the article recommend?": the thing asked for, before the verb and its
 # subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
@@ -317,7 +320,8 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
-        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
+        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] + _next(top, facts)
+                        if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
@@ -329,6 +333,13 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
                                           -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     return Lead(f"{_none_given(facts)} no timeframe for that.", "no duration")
+
+
+def _next(c: Candidate, facts: Facts) -> list[Candidate]:
+    """The article's sentence right after ``c``, in the next paragraph too: the answer to a sentence that asks ("You may
+    think 'I would LOVE if my man would do this!'" / "Yes, you may – for a couple of days at best.")."""
+    after = [x for x in facts.candidates if x.doc == c.doc and x.kind == "article" and 0 <= x.start - c.end <= 4]
+    return after[:1]
 
 
 def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -531,7 +542,7 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     acronym such as "pH" or "UK"), so a paraphrase in everyday words ("distant" for "pull away") never
     reads as a topic the text lacks; near-spellings of the posts' words (typos) count as present."""
     skip = {w for n in names for w in tokenize(n)}
-    asked = [q for q in re.findall(r"[^.?!]*\?", question) if q.strip()]
+    asked = [q for q in re.findall(r"[^.?!]*\?", question) if q.strip()] or _asking_sentences(question)
     if asked:  # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs.")
         question = " ".join(asked)
     out = []
@@ -549,6 +560,18 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
             continue  # "boyfreind": a typo of a word the post uses
         out.append(word if acronym else word.lower())
     return list(dict.fromkeys(out))
+
+
+_ASKING = re.compile(r"^(?:(?:so|and|but|ok|okay|now|then|like|also|anyway)[,.]?\s+)*(?:what|how|why|when|where|who|which|whose"
+                     r"|is|are|was|were|do|does|did|can|could|should|would|will|am|any|anything)\b", re.I)
+
+
+def _asking_sentences(question: str) -> list[str]:
+    """With no "?": the sentences that ask ("my lab chomps my hand. what am i supposed to do when he bites", "ok i did
+    the ouch thing and he bit me again. now what"), when a story comes before them; none when nothing asks."""
+    sentences = [t.strip() for t in re.split(r"(?<=[.!])\s+|\n+", question) if t.strip()]
+    asking = [t for t in sentences if _ASKING.match(t)]
+    return asking if len(sentences) > 1 and asking else []
 
 
 def _known(stem: str, vocabulary: frozenset[str]) -> bool:

@@ -42,11 +42,13 @@ _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
     r"|\b(?:should|shall|must|do) i\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
-    r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b",
+    r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
+    r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
     re.I,
 )
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
+                        r"|\b(?:now what|what now)\b"
                         r"|\bwhat (?:does|do|would) (?:she|he|they|it|this|(?:the|this) (?:article|post|author|blog|writer)) (?:actually |really |even )?"
                         r"(?:(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do"
                         r"|say (?:i|we|you)(?:'m| am|'re| are)? (?:should|supposed to|meant to|need to|have to) do)\b"

@@ -1,5 +1,7 @@
 """The first line of an answer (bot/compose/leads.py): each rule on plain facts, no Bot, no model."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.compose import leads
@@ -54,6 +56,32 @@ def test_a_reader_story_lends_no_duration_to_the_article():
     facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"),
                           cand("Then wait two weeks.", score=0.2, key="p/article:a:p2", start=20)], VOCAB)
     assert "“two weeks”" in lead_for("How long should I give him space?", "advice", facts).text  # same article paragraph
+
+
+def test_how_long_reads_the_article_sentence_that_answers_the_one_asking():
+    # "You may think 'I would LOVE ...'" / next paragraph: "Yes, you may – for a couple of days at best."
+    asks = "You may think ‘oh my goodness – I would LOVE if my man would do this!’"
+    facts = Facts(["p"], [cand(asks, sim=0.3, score=0.5, key="p/article:a:p4", start=100),
+                          cand("Yes, you may – for a couple of days at best.", sim=0.1, score=0.1, key="p/article:a:p5",
+                               start=100 + len(asks) + 2)], VOCAB)
+    lead = lead_for("how long would I actually enjoy a guy who is super lovey dovey", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “a couple of days”." and lead.first[0] == 100 + len(asks) + 2
+    apart = Facts(["p"], [facts.candidates[0], replace(facts.candidates[1], start=400, end=440)], VOCAB)  # not the next one
+    assert lead_for("how long would I actually enjoy a guy who is super lovey dovey", "fact", apart).because == "no duration"
+
+
+def test_a_count_is_of_things_never_a_time():
+    facts = Facts(["p"], [cand("Two minutes is plenty; a memory doesn’t last much longer.", score=0.7),
+                          cand("Most need only six or seven time-outs before the penny drops.", score=0.6, start=80)], VOCAB)
+    lead = lead_for("ok and how many of those does it usually take before he gets it", "fact", facts)
+    assert lead.text == "The article gives this number: “six or seven time-outs”." and lead.first[0] == 80
+
+
+def test_a_rare_word_in_the_readers_story_is_not_what_they_ask_about():
+    story = "my 10 wk old lab chomps my hand every time i try to pet him. what am i supposed to do when he pulls away"
+    assert leads.missing_words(story, VOCAB) == []  # no "?": the sentence that asks, not the story before it
+    assert leads.missing_words("my lab chomps my hand every time i pet him", VOCAB) == ["chomps"]  # nothing else asks
+    assert leads.missing_words("he chomps. does the article say anything about chomps?", VOCAB) == ["chomps"]
 
 
 def test_the_authors_replies_come_from_the_post_model():
