@@ -120,7 +120,7 @@ def find_claims(text: str, citations: list[Citation], question: str = "", models
         for claim in _claims_of(models, c):
             if claim not in found:
                 found[claim] = {"claim": claim, "label": _label(claim, labels), "source_id": c.source_id}
-    if question and LIFE_STRESS.search(question):
+    if question and LIFE_STRESS.search(question) and _about_withdrawal(models, {c.doc for c in citations}):
         found["life_stress"] = {"claim": "life_stress", "label": LABELS["life_stress"], "source_id": "question"}
     for c in citations:
         if models is not None and models.get(f"{c.doc}/{c.source_id}") is not None:
@@ -138,6 +138,22 @@ def find_claims(text: str, citations: list[Citation], question: str = "", models
                 found[claim] = {"claim": claim, "label": _label(claim, labels), "source_id": cited[0].source_id if cited else "answer"}
     order = {c: i for i, c in enumerate(list(CLAIMS) + list(LABELS))}
     return sorted(found.values(), key=lambda f: order.get(f["claim"], len(order)))
+
+
+# "His stress or depression" balances advice about a partner's withdrawal; the post model says whether a post gives any
+WITHDRAWAL = frozenset({"leave_him_alone", "give_space", "go_away", "freedom", "dont_punish", "receive_love",
+                        "relationship_with_man"})
+
+
+def _about_withdrawal(models, posts: set[str]) -> bool:
+    """Does a post the answer cites advise on a partner's withdrawal (its model holds such a claim or advice, in the
+    article or the author's replies)? A post on
+    a diet plateau or a biting puppy does not: "the guy who works nights" there is no partner under stress. With no
+    post model (patterns only), assume it does."""
+    if models is None:
+        return True
+    return any(set(r.claims) & WITHDRAWAL or set(r.unsafe) & WITHDRAWAL
+               for p in posts if p in models.posts for r in models.posts[p].records.values() if r.stance is None or r.by_author)
 
 
 def _claims_of(models, c: Citation) -> tuple[str, ...]:

@@ -316,6 +316,24 @@ def test_the_first_line_states_the_answer_from_the_post_model(tmp_path, two_post
     assert first == "**Yes: Dana Hale (author) answered Lee’s question.**"
 
 
+def test_his_stress_is_balance_only_for_a_post_that_advises_on_a_partner_withdrawing(calm_version):
+    from bot.safety.perspectives import find_claims
+    from index.understand import PostModels
+
+    from tests.conftest import cite
+
+    rid = next(r.id for r in calm_version.records if "dopamine" in r.text)
+    c1 = cite(calm_version, rid, 1)
+    question = "did the author answer the guy who works nights about his cutoff?"
+    assert "life_stress" in {c["claim"] for c in find_claims("", [c1], question, calm_version.post_models)}  # "give her space"
+    models = calm_version.post_models.to_dict()
+    for row in models["posts"]["calm"]["records"].values():  # the same post without its withdrawal advice: a diet, say
+        for key in ("unsafe", "unsafe_label", "claims", "claims_label"):
+            row.pop(key, None)
+    bare = PostModels.from_dict(models)
+    assert "life_stress" not in {c["claim"] for c in find_claims("", [c1], question, bare)}
+
+
 def test_after_a_disclosure_his_stress_is_not_offered_as_balance(calm_version):
     from bot.answer import Answer, SafetyReport
     from bot.safety import SafetyLayer, Tier
