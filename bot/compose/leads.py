@@ -29,12 +29,10 @@ from index.lexical import tokenize
 from index.understand.annotate import bare_author
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
+from bot.question.intent import HOW_LONG, asking_part
 
 # --- question shapes -------------------------------------------------------------
 
-HOW_LONG = re.compile(
-    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
-    r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
@@ -542,9 +540,9 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     acronym such as "pH" or "UK"), so a paraphrase in everyday words ("distant" for "pull away") never
     reads as a topic the text lacks; near-spellings of the posts' words (typos) count as present."""
     skip = {w for n in names for w in tokenize(n)}
-    asked = [q for q in re.findall(r"[^.?!]*\?", question) if q.strip()] or _asking_sentences(question)
+    asked = asking_part(question)
     if asked:  # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs.")
-        question = " ".join(asked)
+        question = asked
     out = []
     for i, word in enumerate(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question)):
         stems = tokenize(word)
@@ -560,18 +558,6 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
             continue  # "boyfreind": a typo of a word the post uses
         out.append(word if acronym else word.lower())
     return list(dict.fromkeys(out))
-
-
-_ASKING = re.compile(r"^(?:(?:so|and|but|ok|okay|now|then|like|also|anyway)[,.]?\s+)*(?:what|how|why|when|where|who|which|whose"
-                     r"|is|are|was|were|do|does|did|can|could|should|would|will|am|any|anything)\b", re.I)
-
-
-def _asking_sentences(question: str) -> list[str]:
-    """With no "?": the sentences that ask ("my lab chomps my hand. what am i supposed to do when he bites", "ok i did
-    the ouch thing and he bit me again. now what"), when a story comes before them; none when nothing asks."""
-    sentences = [t.strip() for t in re.split(r"(?<=[.!])\s+|\n+", question) if t.strip()]
-    asking = [t for t in sentences if _ASKING.match(t)]
-    return asking if len(sentences) > 1 and asking else []
 
 
 def _known(stem: str, vocabulary: frozenset[str]) -> bool:

@@ -46,6 +46,11 @@ _ADVICE = re.compile(
     r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
     re.I,
 )
+# "how long should I wait?": a duration is the answer (bot/compose/leads.py reads it; bot/retrieve/hybrid.py fetches
+# the article sentence after the best one, where an answer to a sentence that asks often is)
+HOW_LONG = re.compile(
+    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
+    r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
                         r"|\b(?:now what|what now)\b"
@@ -257,3 +262,18 @@ def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] 
             kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
             intent = replace(intent, names=earlier.names, kind=kind)
     return replace(intent, query=query)
+
+
+_ASKING = re.compile(r"^(?:(?:so|and|but|ok|okay|now|then|like|also|anyway)[,.]?\s+)*(?:what|how|why|when|where|who|which|whose"
+                     r"|is|are|was|were|do|does|did|can|could|should|would|will|am|any|anything)\b", re.I)
+
+
+def asking_part(question: str) -> str:
+    """The sentences that ask, without the reader's story before them: those ending in "?", or with none, those that
+    open like a question ("my lab chomps my hand. what am i supposed to do when he bites" -> "what am i supposed to do
+    when he bites"); "" when nothing is set apart (one sentence, or no sentence asks)."""
+    asked = [q.strip() for q in re.findall(r"[^.?!]*\?", question) if q.strip()]
+    if not asked:
+        sentences = [t.strip() for t in re.split(r"(?<=[.!])\s+|\n+", question) if t.strip()]
+        asked = [t for t in sentences if _ASKING.match(t)] if len(sentences) > 1 else []
+    return " ".join(asked)

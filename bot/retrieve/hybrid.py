@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, wants_whole_list
+from bot.question.intent import ASKED_STEP, HOW_LONG, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -195,12 +195,32 @@ class HybridRetriever:
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
             ordinal = ASKED_STEP.search(query)
             base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)))
+        if HOW_LONG.search(query):
+            base = self._continued(base, filters)
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
             return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
         return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+
+    def _continued(self, ranked: list[Source], filters: Filters, top: int = 3) -> list[Source]:
+        """How long: the article passage right after each of the best ``top`` article passages comes next to it
+        ("You may think 'I would LOVE if my man would do this!'" is answered by the next paragraph: "Yes, you may – for
+        a couple of days at best.")."""
+        chunks = self.version.chunks
+        out = list(ranked)
+        for src in [s for s in ranked if s.kind == "article"][:top]:
+            after = min((c for c in chunks.values() if c.doc == src.doc and c.kind == "article" and c.start >= src.end
+                         and filters.accepts(c)), key=lambda c: c.start, default=None)
+            keys = [s.chunk_id for s in out]
+            if after is None or after.start - src.end > 4 or src.chunk_id not in keys:
+                continue
+            if after.key in keys and keys.index(after.key) <= keys.index(src.chunk_id) + 1:
+                continue  # already there, right after it or before it
+            moved = out.pop(keys.index(after.key)) if after.key in keys else _source(0, after, src.score, None, None)
+            out.insert([s.chunk_id for s in out].index(src.chunk_id) + 1, moved)
+        return out
 
     def _whole_list(self, ranked: list[Source], every: bool = False) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it. ``every``

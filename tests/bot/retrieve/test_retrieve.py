@@ -181,3 +181,22 @@ def test_every_step_of_a_post_whose_steps_are_sections_is_listed_in_order(tmp_pa
     steps = [rid for s in got for rid in s.record_ids if is_step_id(rid)]
     assert steps[:3] == ["article:step-1:step1", "article:step-2:step2", "article:step-3:step3"]
     assert not is_step_id("article:step-1:p1") and not is_step_id("article:step-2:heading")
+
+
+def test_how_long_brings_the_article_passage_right_after_each_of_the_best(retriever):
+    """"You may think 'I would LOVE ...'" is answered by the next paragraph ("Yes, you may – for a couple of days at
+    best."): a how-long question brings the article's next passage after each of its three best."""
+    question = "how long would I enjoy a guy who cries at the drop of a hat, lovey dovey"
+    base = retriever.search(question, k=18)
+    chunks = retriever.version.chunks
+    wanted = []
+    for src in [s for s in base if s.kind == "article"][:3]:
+        after = min((c for c in chunks.values() if c.doc == src.doc and c.kind == "article" and c.start >= src.end),
+                    key=lambda c: c.start, default=None)
+        if after is not None and after.start - src.end <= 4:
+            wanted.append(after.key)
+    got = [s.chunk_id for s in retriever.search_for(question, Intent("fact"), k=18)]
+    assert wanted and set(wanted) <= set(got) and len(set(got)) == len(got)
+    assert "why-men-pull-away/article:men-pull#2" in got  # "Yes, you may – for a couple of days at best."
+    plain = [s.chunk_id for s in retriever.search_for(question.replace("how long would", "would"), Intent("fact"), k=18)]
+    assert not set(wanted) <= set(plain)  # without "how long", as before
