@@ -98,7 +98,7 @@ class Quote:
     text: str  # normalised text of the span
     record_id: str
     author: str | None
-    role: str  # answer | step | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
+    role: str  # answer | step | under (what a heading-only step says) | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
     relation: str = ""  # "Isabel replied to Veronica"
     step: int | None = None
     score: float = 0.0
@@ -294,7 +294,8 @@ class Composer:
         if best.role == "step":
             best = replace(best, role="answer")
         steps = [q for q in steps if q.record_id != best.record_id]
-        ordered = [best] + steps + [q for q in article if q is not best] + echo + [q for q in comments if q is not best]
+        ordered = [best] + self._under(best, cands) + steps + [q for q in article if q is not best] + echo + [
+            q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
 
     def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
@@ -310,6 +311,16 @@ class Composer:
                 closest[number] = max(closest.get(number, 0.0), sim)
         number = _clear_winner(closest, FOCUS_SIM, FOCUS_MARGIN)
         return None if number is None else next(q for q in steps if q.step == number)
+
+    def _under(self, best: Quote, cands: list[_Candidate]) -> list[Quote]:
+        """A step that is only a heading ("Step 4: A Tired Puppy Is a Good Puppy") says what to do in the section under
+        it: its sentence closest to the question comes right after it ("After about an hour awake, put your puppy in a
+        quiet spot for a sleep...")."""
+        if best.step is None or len(best.text.split()) > 8 or re.search(r"[.!?]\W*$", best.text):
+            return []  # a step that says what to do in a sentence of its own
+        under = [c for c in cands if c.source.kind == "article" and c.record.id != best.record_id
+                 and not c.record.id.endswith(":heading") and self._step_of(c.source.doc, c.record.id) == best.step]
+        return [self._quote(max(under, key=lambda c: c.sim), "under")] if under else []
 
     def _step_of(self, doc: str, record_id: str) -> int | None:
         """The step a passage of the article belongs to: the step itself, a paragraph after it before the next

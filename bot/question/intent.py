@@ -41,7 +41,7 @@ _OPINION = re.compile(
 _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
-    r"|\b(?:should|shall|must|do) i\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
+    r"|\b(?:should|shall|must|do) (?:i|we)\b|\b(?:i|we) should (?:do|change|try|stop|start)\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
     r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
     r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
     re.I,

@@ -436,3 +436,42 @@ def test_a_reader_is_described_by_who_they_are_or_what_they_were_asking():
     assert (_description("did the author ever reply to the person asking about their puppy biting the leash on walks?")
             == "the person asking about their puppy biting the leash on walks")
     assert _description("did the author reply to anything?") == ""
+
+
+HEADING_STEPS = """Calm Evenings With a New Puppy
+
+I'm Megan. I have raised many puppies and every one of them bit.
+
+Step 1: Yelp Like a Littermate
+
+The moment teeth touch skin, let out a sharp yelp and go completely still.
+
+Step 2: A Tired Puppy Is a Good Puppy
+
+After about an hour awake, put your puppy in a quiet crate for a nap, whether she looks tired or not.
+
+Most evening frenzy comes from a puppy who should have been napping.
+
+Comments
+
+  • Owen
+
+    Our puppy goes wild every evening at seven.
+"""
+
+
+def test_a_step_named_only_by_its_heading_is_followed_by_what_its_section_says_to_do(tmp_path, settings, fake_embeddings):
+    from bot.api import Bot
+    from bot.generate.extractive import render
+    from index.build import build_index
+    from tests.conftest import write
+
+    build_index([write(tmp_path, "puppy.txt", HEADING_STEPS)], settings, embeddings=fake_embeddings, progress=False)
+    bot = Bot(settings, embeddings=fake_embeddings, safety=False)
+    lines = bot.ask("she goes wild every evening, should we change her nap routine? what should we do?").text.split("\n")
+    assert lines[0].startswith("The article's step 2: “A Tired Puppy Is a Good Puppy”"), lines
+    assert lines[1].startswith("It says: “After about an hour awake, put your puppy in a quiet crate for a nap"), lines
+    assert lines[2] == "**The article's other steps, in order**", lines
+    # a step that says what to do in a sentence of its own needs nothing under it
+    plan = plan_of("What should I do when the tomatoes need water twice a week?", Intent("advice"))
+    assert "under" not in [q.role for q in plan.quotes] and "It says:" not in "".join(render(plan))
