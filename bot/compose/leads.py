@@ -81,6 +81,14 @@ ASKS_AGAINST = re.compile(r"\b(?:not|never|bad|wrong|dangerous|unsafe)\b", re.I)
 # "You can tell him you feel hurt": a sentence that gives leave
 PERMITS = re.compile(r"^\W*(?:and |but |so |of course,? |yes,? )?(?:you can|you may|you(?:['’]re| are) allowed to|it['’]?s (?:ok(?:ay)?|fine|alright|all right) to"
                      r"|it is (?:ok(?:ay)?|fine|alright|all right) to|feel free to)\b", re.I)
+# "Is that normal?", "should I be worried?": answered by a sentence that says not to worry ("don't panic if the scale goes
+# up a pound or two", "Biting is not a sign you got a bad puppy")
+IS_NORMAL = re.compile(r"\b(?:is|was|are) (?:this|that|it|these|those) (?:normal|common|ok(?:ay)?|expected|usual|typical)\b"
+                       r"|\bis it normal\b|\bshould (?:i|we) (?:be )?(?:worr|panic|concern|scared|freak)\w*"
+                       r"|\bam i doing (?:something|it|this|anything) wrong\b", re.I)
+REASSURES = re.compile(r"\b(?:don['’]?t|do not|no need to|never) (?:panic|worry|be alarmed|freak out)\b|\b(?:perfectly|completely|totally"
+                       r"|very|quite) (?:normal|natural|common)\b|\b(?:is|are|it['’]s) (?:normal|natural|expected|to be expected)\b"
+                       r"|\b(?:is|are)(?: not|n['’]t) a sign\b|\bnot a sign (?:of|that|you)\b", re.I)
 # "Every pot you use must have a drainage hole": a sentence that makes something a must
 REQUIRES = re.compile(r"\b(?:must|always need to|have to always|is a must|non-negotiable)\b", re.I)
 PROHIBITION = re.compile(r"^\W*(?:please,? |so,? |but,? |and,? )?(?:don['’]?t|do not|never|avoid|stop)\b", re.I)
@@ -152,7 +160,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
+    because: str  # which fact: "author replies" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     also: tuple[tuple[int, int], ...] = ()  # spans of quotes that must follow it (the readers a lead names)
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
@@ -193,7 +201,7 @@ class Facts:
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
     # a may-I question answered by a rule, a must or a leave comes before any number in it ("... if I'm careful how much I water?")
-    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _how_long, _how_many, _pushback,
+    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many, _pushback,
                  _unsourced, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
@@ -467,6 +475,15 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     c = _saying(PERMITS, question, facts, 4)
     return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end)) if c else None
+
+
+def _normal(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"I'm up 2 lbs since I started lifting. Is that normal?" -> "Yes: the article says this is normal.", when a passage
+    that answers it well says not to worry ("don't panic if the scale goes up a pound or two")."""
+    if not IS_NORMAL.search(question) or facts.names:
+        return None
+    c = _saying(REASSURES, question, facts, 8, worded=1)
+    return Lead(f"Yes: {_who(c, facts)} says this is normal.", "normal", first=(c.start, c.end)) if c else None
 
 
 def _required(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -84,6 +84,17 @@ def test_a_rare_word_in_the_readers_story_is_not_what_they_ask_about():
     assert leads.missing_words("he chomps. does the article say anything about chomps?", VOCAB) == ["chomps"]
 
 
+def test_is_that_normal_is_answered_yes_by_a_sentence_that_says_not_to_worry():
+    calm = cand("And don't panic if the scale goes up a pound or two in the first couple of weeks.", sim=0.33, score=0.4,
+                start=50)
+    facts = Facts(["p"], [cand("Lift heavy three times a week.", score=0.6), calm], VOCAB)
+    lead = lead_for("Started lifting last week and I'm UP 2 lbs. Is that normal or am I doing something wrong", "advice", facts)
+    assert lead.text == "Yes: the article says this is normal." and lead.first == (calm.start, calm.end)
+    plain = Facts(["p"], [cand("Lift heavy three times a week.", score=0.6)], VOCAB)  # nothing says not to worry
+    assert lead_for("I'm up 2 lbs since lifting this week. Is that normal?", "advice", plain) is None
+    assert lead_for("How often should I lift in a week?", "advice", facts).because == "number"  # not whether it is normal
+
+
 def test_the_authors_replies_come_from_the_post_model():
     base = dict(posts=["p"], candidates=[cand("Give him space.")], vocabulary=VOCAB)
     none = Facts(**base, authors={"p": "Renee"})
