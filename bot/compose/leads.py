@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from index.lexical import tokenize
 from index.understand.annotate import bare_author
+from index.understand.rules import FAILED, WORKED
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 from bot.question.intent import HOW_LONG, asking_part
@@ -160,7 +161,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
+    because: str  # which fact: "author replies" | "outcome" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     also: tuple[tuple[int, int], ...] = ()  # spans of quotes that must follow it (the readers a lead names)
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
@@ -196,12 +197,13 @@ class Facts:
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
+    outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
     # a may-I question answered by a rule, a must or a leave comes before any number in it ("... if I'm careful how much I water?")
-    for rule in (_author_replied, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many, _pushback,
+    for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many, _pushback,
                  _unsourced, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
@@ -475,6 +477,28 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     c = _saying(PERMITS, question, facts, 4)
     return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end)) if c else None
+
+
+# "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
+DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
+                         r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b", re.I)
+
+
+def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"Did staying silent end up working for Dee?" -> "No: Dee’s story ends with it not working.": how the one named
+    reader's story ends, as the post model read it, with their sentence that tells it first."""
+    if len(facts.names) != 1 or not DID_IT_WORK.search(question):
+        return None
+    name = facts.names[0]
+    end = facts.outcomes.get(who_named(name)) or facts.outcomes.get(name)
+    if end not in ("worked", "failed"):
+        return None
+    telling = WORKED if end == "worked" else FAILED
+    theirs = [c for c in facts.candidates if c.kind == "comment" and c.author and who_named(c.author) == who_named(name)]
+    said = next((c for c in sorted(theirs, key=lambda c: -c.start) if telling.search(c.text)), None)
+    text = f"Yes: {who_named(name)}’s story ends with it working." if end == "worked" else \
+        f"No: {who_named(name)}’s story ends with it not working."
+    return Lead(text, "outcome", first=(said.start, said.end) if said else None)
 
 
 def _normal(question: str, kind: str, facts: Facts) -> Lead | None:

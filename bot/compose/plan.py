@@ -534,10 +534,28 @@ class Composer:
             stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
+            outcomes=self._outcomes(tuple(posts)),
             passages=self._passages(tuple(posts)),
             mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
                                 if graph is None or not graph.comments_by(w)),
         )
+
+    def _outcomes(self, posts: tuple[str, ...]) -> dict[str, str]:
+        """How each reader's story ends, from the post model ("worked" / "failed"), by the name they comment under:
+        their last comment that tells."""
+        models, graph = self.version.post_models, self.graph
+        if models is None or graph is None:
+            return {}
+        ends: dict[str, tuple[int, str]] = {}
+        for post in posts:
+            model = models.posts.get(post)
+            for r in model.comments() if model else []:
+                record = graph.records.get(r.key)
+                if record is not None and record.author and r.outcome is not None and r.outcome.value in ("worked", "failed"):
+                    name = who_named(record.author)
+                    if record.start >= ends.get(name, (-1, ""))[0]:
+                        ends[name] = (record.start, r.outcome.value)
+        return {name: end for name, (_, end) in ends.items()}
 
     def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
         """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""

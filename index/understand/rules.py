@@ -158,7 +158,7 @@ WORKED = re.compile(
     r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
     r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
 FAILED = re.compile(
-    r"\b(?:didn'?t|did not|never) (?:work|help|change)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
+    r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
     r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
     r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b"

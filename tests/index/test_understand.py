@@ -425,3 +425,23 @@ def test_a_rule_that_is_its_sections_title_is_withheld_with_its_whole_section(tm
     from bot.safety.withhold import withheld_spans
     spans = withheld_spans(version)["calm"]
     assert len(spans) == len(set(spans))  # each passage once
+
+
+def test_how_a_readers_story_ends_is_read_off_what_happened():
+    post = POST + """
+  • Dee
+
+    May 3, 2024 at 8:00 am
+
+    I followed the rules for a month. It didn't calm anything down, and the quiet spells got longer.
+
+  • Mel
+
+    May 3, 2024 at 9:00 am
+
+    I tried the weekly dinner from the article and it worked for us.
+"""
+    model = annotate_post("calm", post, parse_text(post, doc="calm"), embed_array, "fake")
+    ends = {k.split(":")[-1]: r.outcome.value for k, r in model.records.items() if r.outcome is not None}
+    assert ends["05-dee"] == "failed" and ends["06-mel"] == "worked"
+    assert model.records["calm/comment:05-dee"].stance.value == "disagrees"  # she tried it and it failed

@@ -95,6 +95,21 @@ def test_is_that_normal_is_answered_yes_by_a_sentence_that_says_not_to_worry():
     assert lead_for("How often should I lift in a week?", "advice", facts).because == "number"  # not whether it is normal
 
 
+def test_did_it_work_for_a_named_reader_is_read_off_how_their_story_ends():
+    said = cand("It didn't calm anything down, the angry spells got longer.", kind="comment", author="Dee",
+                key="p/comment:17-dee", start=300)
+    facts = Facts(["p"], [cand("Stay quiet for 90 minutes.", score=0.7), said], VOCAB, names=("Dee",),
+                  outcomes={"Dee": "failed", "Mel": "worked"})
+    lead = lead_for("Did staying silent through her husband's anger end up working for Dee?", "yesno", facts)
+    assert lead.text == "No: Dee’s story ends with it not working." and lead.first == (said.start, said.end)
+    mel = Facts(["p"], facts.candidates, VOCAB, names=("Mel",), outcomes=facts.outcomes)
+    assert lead_for("did the time-outs work for Mel?", "yesno", mel).text == "Yes: Mel’s story ends with it working."
+    unknown = Facts(["p"], facts.candidates, VOCAB, names=("Ana",), outcomes=facts.outcomes)
+    assert lead_for("did it work for Ana?", "yesno", unknown) is None  # no ending the post model could read
+    assert lead_for("what did Dee say about the 90 minutes?", "said", facts) is None or \
+        lead_for("what did Dee say about the 90 minutes?", "said", facts).because != "outcome"
+
+
 def test_the_authors_replies_come_from_the_post_model():
     base = dict(posts=["p"], candidates=[cand("Give him space.")], vocabulary=VOCAB)
     none = Facts(**base, authors={"p": "Renee"})
