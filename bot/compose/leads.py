@@ -644,7 +644,7 @@ DIRECT_X = re.compile(
     r"(?:mention|cover|discuss|address|consider|talk about|deal with|account for|get into|go into|recommend|suggest|advise) "
     r"(?!anything\b|something\b|much\b|when\b|whether\b|if\b|how\b|what\b|why\b|who\b|for\b)(?P<x>[^?.!;:,—–-]+)", re.I)
 _X_ENDS = re.compile(r"\s(?:when|if|because|since|while|after|before|so|but|like|as if|we|i|i'm|im|my|he|she|they'?re"
-                     r"|who|that|which|where)\s", re.I)  # a clause is not the topic's name: "men who were raised to ..."
+                     r"|who|that|which|where|at all|ever|really|though|anyway)\s", re.I)  # a clause is not the topic's name: "men who were raised to ..."
 _ANAPHORA = {"that", "this", "it", "them", "those", "these", "situation", "thing", "things", "stuff", "case", "one"}
 
 

@@ -110,6 +110,13 @@ def test_did_it_work_for_a_named_reader_is_read_off_how_their_story_ends():
         lead_for("what did Dee say about the 90 minutes?", "said", facts).because != "outcome"
 
 
+def test_a_missing_topic_is_named_without_the_words_that_end_the_question():
+    facts = Facts(["p"], [cand("Men pull away to rebuild testosterone.", sim=0.4)], VOCAB)
+    lead = lead_for("if this keeps happening should we do couples counseling? does she recommend seeing a therapist at all",
+                    "advice", facts)
+    assert lead.text == "The article and its comments don’t mention “seeing a therapist”.", lead.text
+
+
 def test_the_authors_replies_come_from_the_post_model():
     base = dict(posts=["p"], candidates=[cand("Give him space.")], vocabulary=VOCAB)
     none = Facts(**base, authors={"p": "Renee"})
