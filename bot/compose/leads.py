@@ -30,7 +30,7 @@ from index.understand.annotate import bare_author
 from index.understand.rules import FAILED, WORKED
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
-from bot.question.intent import HOW_LONG, asking_part
+from bot.question.intent import DAY_TO_DAY, DURATION, HOW_LONG, asking_part
 
 # --- question shapes -------------------------------------------------------------
 
@@ -117,15 +117,6 @@ STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two
 
 # --- what the text says -------------------------------------------------------------
 
-_NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and a half"  # "three and a half hours"
-           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-           r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
-DURATION = re.compile(
-    rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
-    r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
-    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
-    r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
-DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
 SOURCED = re.compile(r"\b(?:journal|university|according to|et al|published (?:in|by)|https?://|www\.|(?:study|survey|research|paper) (?:by|from|at|of|in) (?:the )?(?-i:[A-Z])|institute|cent(?:er|re) for"
                      r"|(?:19|20)\d\d (?:study|survey|paper)|researchers? at|(?-i:(?:Dr|Prof)\.? [A-Z]))", re.I)
@@ -365,6 +356,8 @@ def _number(text: str, question: str):
     """The number in ``text`` that the question asks about: of several ("the five friends ... at least once every
     10 days"), the one whose words around it share most with the question ("how many people on that list?")."""
     counted = list(COUNTED.finditer(text)) if re.search(r"\bhow many\b", question, re.I) else []  # "five friends": a count
+    if re.search(rf"\bhow many {_UNIT}\b", question, re.I):  # "how many minutes of walks?": a time is the count asked
+        counted += list(DURATION.finditer(text))
     return _asked(list(NUMBER.finditer(text)) + counted, text, question, before=40)
 
 

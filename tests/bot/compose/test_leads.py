@@ -75,6 +75,9 @@ def test_a_count_is_of_things_never_a_time():
                           cand("Most need only six or seven time-outs before the penny drops.", score=0.6, start=80)], VOCAB)
     lead = lead_for("ok and how many of those does it usually take before he gets it", "fact", facts)
     assert lead.text == "The article gives this number: “six or seven time-outs”." and lead.first[0] == 80
+    walks = Facts(["p"], [cand("Give five minutes of walking per month of age, twice a day.", score=0.7)], VOCAB)
+    assert lead_for("how many minutes of walks should he get?", "fact", walks).text == \
+        "The article gives this number: “five minutes”."  # asked in minutes: the time is the count
 
 
 def test_a_rare_word_in_the_readers_story_is_not_what_they_ask_about():

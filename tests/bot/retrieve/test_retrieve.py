@@ -200,3 +200,50 @@ def test_how_long_brings_the_article_passage_right_after_each_of_the_best(retrie
     assert "why-men-pull-away/article:men-pull#2" in got  # "Yes, you may – for a couple of days at best."
     plain = [s.chunk_id for s in retriever.search_for(question.replace("how long would", "would"), Intent("fact"), k=18)]
     assert not set(wanted) <= set(plain)  # without "how long", as before
+
+
+TIMED_POST = """Calling Your Grown Kids
+
+I'm Linda. Warm calls bring grown kids back.
+
+Way 1: Stop Keeping Score
+
+Never open a call with how long it has been. Open with warmth and keep it light.
+
+Way 2: Keep Calls Short
+
+Pick one slot each week and end the call yourself before they want to.
+
+Way 3: Send Something
+
+Send a photo or a memory that needs no answer.
+
+What If Nothing Changes?
+
+Give it time. In my experience it takes about three months of consistent warmth before a grown child trusts the calls.
+
+Comments
+
+  • Ruth
+
+    My daughter still does not call. The calls feel like work and she takes forever to answer my texts.
+
+  • Pete
+
+    Mine called back after a week. Warm calls work, take it from me, it takes patience.
+"""
+
+
+def test_how_long_brings_the_article_passage_that_gives_a_duration(tmp_path, settings, fake_embeddings):
+    """"How long until my kid calls me back?": the article's answer sits under "What If Nothing Changes?", a
+    passage the ranking put fourth; a how-long question brings the article passage whose closest sentence gives a
+    duration second."""
+    from index.build import build_index
+    from tests.conftest import write
+
+    build_index([write(tmp_path, "kids.txt", TIMED_POST)], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    got = retriever.search_for("how long until my kid calls me back?", Intent("fact"), k=4)
+    assert "article:if-nothing" in got[1].chunk_id and "three months" in got[1].text, [s.chunk_id for s in got]
+    plain = retriever.search_for("will my kid calls me back?", Intent("fact"), k=4)
+    assert not any("three months" in s.text for s in plain[:2])  # not a how-long question: as ranked
