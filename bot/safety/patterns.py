@@ -76,6 +76,11 @@ IDIOMS = rx(
     r"\bdisappear (?:for a (?:while|bit|few days|week|weekend|day)|like (?:he|they|men) do(?:es)?)\b",
     r"\bfollow(?:s|ed|ing)? me on (?:insta\w*|twitter|tiktok|facebook|social)\b",
     r"\b(?:dead|deathly) (?:silent|silence|quiet)\b|\bdead end\b|\bghost(?:ed|ing|s)?\b",
+    # his absence, asked about: "how long will he be gone?", "is she gone for good?" (the post's own subject, a partner
+    # pulling away; the classifier alone read "be gone" as death, 0.94)
+    r"^\W*(?:(?:how long|when|so|and|but)\b[^.?!]{0,25}\b)?(?:(?:will|is|has|was) (?:he|she)(?: be| been)?"
+    r"|(?:he|she)(?:'s| is| will be|'ll be| has been| be)) (?:gone|away)(?: forever| for good)?\b"
+    r"(?= (?:for|forever|this|usually|when|before|after|again|so)\b|\s*\?|\s*$)",
     r"\bover my dead body\b|\bscared to death\b|\bbored to death\b",
     # fear of heartbreak, not of a person: "scared of getting hurt again" (not "... hurt by him")
     r"\b(?:scared|afraid|terrified|frightened) (?:of|to) (?:get(?:ting)?|be(?:ing)?) (?:hurt|rejected|dumped|left|ghosted|abandoned|played)"

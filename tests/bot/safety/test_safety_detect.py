@@ -242,3 +242,14 @@ def test_an_earlier_turn_is_read_under_the_same_post_subject(real_detector):
     assert layer.check("ok and what is step 2?", [(first, "...")]).tier == Tier.CHECK_IN  # no post subject: as before
     said = "my puppy bites and i want to die"  # words of risk said earlier still count under that post
     assert layer.check("ok and what is step 2?", [(said, "...")], terms=terms).tier == Tier.CHECK_IN
+
+
+@pytest.mark.slow
+def test_asking_how_long_he_will_be_gone_is_about_his_absence_not_a_death(real_detector):
+    # the classifier alone read "how long will he be gone?" as self-harm (0.94), on a post about men pulling away
+    for text in ("how long will he be gone?", "will he be gone forever?", "is he gone for good?",
+                 "how long is he usually gone for when he pulls away?"):
+        det = real_detector.detect(text)
+        assert not set(det.flags) & {"self_harm", "abuse"} and not set(det.uncertain) - set(det.hunch), text
+    for text in ("i'll be gone soon", "he will be gone and so will i", "soon i'll be gone and nobody will miss me"):
+        assert "self_harm" in real_detector.detect(text).flags, text  # the writer's own going still counts
