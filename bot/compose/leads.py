@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from index.lexical import tokenize
 from index.understand.annotate import bare_author
-from index.understand.rules import FAILED, WORKED
+from index.understand.rules import endings
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 from bot.question.intent import DAY_TO_DAY, DURATION, HOW_LONG, asking_part
@@ -345,7 +345,11 @@ def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
     """"How many texts a day is too many?": the number the answering sentence gives, or that there is none."""
     if not HOW_MANY.search(question) or HOW_LONG.search(question):
         return None
-    for c in _answering(facts, 3):
+    answering = _answering(facts, 3)
+    # "how many people should be on that list?": a sentence that counts things first, then any number
+    things = re.search(r"\bhow many\b", question, re.I) and not re.search(rf"\bhow many {_UNIT}\b", question, re.I)
+    ordered = sorted(answering, key=lambda c: not COUNTED.search(c.text)) if things else answering
+    for c in ordered:
         m = _number(c.text, question)
         if m:
             return Lead(f"{_whose(c)} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
@@ -358,6 +362,8 @@ def _number(text: str, question: str):
     counted = list(COUNTED.finditer(text)) if re.search(r"\bhow many\b", question, re.I) else []  # "five friends": a count
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):  # "how many minutes of walks?": a time is the count asked
         counted += list(DURATION.finditer(text))
+    elif counted:  # "how many people should be on that list?": "the five friends", not "every 10 days"
+        return _asked(counted, text, question, before=40)
     return _asked(list(NUMBER.finditer(text)) + counted, text, question, before=40)
 
 
@@ -486,12 +492,13 @@ def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
     end = facts.outcomes.get(who_named(name)) or facts.outcomes.get(name)
     if end not in ("worked", "failed"):
         return None
-    telling = WORKED if end == "worked" else FAILED
     theirs = [c for c in facts.candidates if c.kind == "comment" and c.author and who_named(c.author) == who_named(name)]
-    said = next((c for c in sorted(theirs, key=lambda c: -c.start) if telling.search(c.text)), None)
+    said = next((c for c in sorted(theirs, key=lambda c: -c.start) if endings(c.text)[0 if end == "worked" else 1]), None)
+    if said is None:
+        return None  # the ending is stated only with their own sentence that tells it under it
     text = f"Yes: {who_named(name)}’s story ends with it working." if end == "worked" else \
         f"No: {who_named(name)}’s story ends with it not working."
-    return Lead(text, "outcome", first=(said.start, said.end) if said else None)
+    return Lead(text, "outcome", first=(said.start, said.end))
 
 
 def _normal(question: str, kind: str, facts: Facts) -> Lead | None:

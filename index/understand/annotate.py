@@ -217,8 +217,7 @@ def _comment(model: RecordModel, r: Record, ss: list[str], vecs, proto, author: 
     by_author = bool(r.author and (AUTHOR_SUFFIX.search(r.author) or (author and r.author.strip() == author)))
     if not body:
         return replace(model, stance=Label("none", "rule", 1.0), outcome=Label("none", "rule", 1.0), by_author=by_author)
-    worked = [m.start() for m in rules.WORKED.finditer(rules.plain(body))]
-    failed = [m.start() for m in rules.FAILED.finditer(rules.plain(body))]
+    worked, failed = rules.endings(rules.plain(body))
     ended = ("worked" if max(worked or [-1]) > max(failed or [-1]) else "failed") if worked or failed else ""
     dis = sum(1 for s in ss if rules.DISAGREE.search(rules.plain(s)))
     agr = sum(1 for s in ss if rules.AGREE.search(rules.plain(s)))

@@ -157,6 +157,16 @@ WORKED = re.compile(
     r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
     r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
     r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
+WISHED = re.compile(r"\b(?:wish(?:ed)?|if only|hoped|hoping|was supposed to|would love to say|can'?t say|cannot say)\b[^.!?]*$", I)
+
+
+def endings(text: str) -> tuple[list[int], list[int]]:
+    """Where ``text`` (plain) says it worked and where it says it failed; "I wish I could say this worked" is a
+    success only wished for: how it failed."""
+    said = [m.start() for m in WORKED.finditer(text)]
+    worked = [i for i in said if not WISHED.search(text[max(0, i - 30):i])]
+    return worked, [m.start() for m in FAILED.finditer(text)] + [i for i in said if i not in worked]
+
 FAILED = re.compile(
     r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"

@@ -440,8 +440,15 @@ def test_how_a_readers_story_ends_is_read_off_what_happened():
     May 3, 2024 at 9:00 am
 
     I tried the weekly dinner from the article and it worked for us.
+
+  • Leah
+
+    May 4, 2024 at 9:00 am
+
+    I wish I could say this worked. Only one came to my dinner, so I stopped chasing and joined a climbing gym.
 """
     model = annotate_post("calm", post, parse_text(post, doc="calm"), embed_array, "fake")
     ends = {k.split(":")[-1]: r.outcome.value for k, r in model.records.items() if r.outcome is not None}
     assert ends["05-dee"] == "failed" and ends["06-mel"] == "worked"
+    assert ends["07-leah"] == "failed"  # a success only wished for
     assert model.records["calm/comment:05-dee"].stance.value == "disagrees"  # she tried it and it failed

@@ -78,6 +78,14 @@ def test_a_count_is_of_things_never_a_time():
     walks = Facts(["p"], [cand("Give five minutes of walking per month of age, twice a day.", score=0.7)], VOCAB)
     assert lead_for("how many minutes of walks should he get?", "fact", walks).text == \
         "The article gives this number: “five minutes”."  # asked in minutes: the time is the count
+    friends = Facts(["p"], [cand("Make a short list of the five friends you most want to keep, and reach out at least once "
+                                 "every 10 days.", score=0.7)], VOCAB)
+    assert lead_for("and how many people should be on that list?", "fact", friends).text == \
+        "The article gives this number: “five friends”."  # a count of things, not the 10 of a time
+    ranked = Facts(["p"], [cand("Reach out at least once every 10 days.", score=0.8)] + [
+        replace(friends.candidates[0], start=100, end=100 + len(friends.candidates[0].text))], VOCAB)
+    assert lead_for("and how many people should be on that list?", "fact", ranked).text == \
+        "The article gives this number: “five friends”."  # the sentence that counts things, though ranked second
 
 
 def test_a_rare_word_in_the_readers_story_is_not_what_they_ask_about():
@@ -105,8 +113,12 @@ def test_did_it_work_for_a_named_reader_is_read_off_how_their_story_ends():
                   outcomes={"Dee": "failed", "Mel": "worked"})
     lead = lead_for("Did staying silent through her husband's anger end up working for Dee?", "yesno", facts)
     assert lead.text == "No: Dee’s story ends with it not working." and lead.first == (said.start, said.end)
-    mel = Facts(["p"], facts.candidates, VOCAB, names=("Mel",), outcomes=facts.outcomes)
+    told = facts.candidates + [cand("The weekly dinner worked for us.", kind="comment", author="Mel", key="p/comment:18-mel",
+                                    start=500)]
+    mel = Facts(["p"], told, VOCAB, names=("Mel",), outcomes=facts.outcomes)
     assert lead_for("did the time-outs work for Mel?", "yesno", mel).text == "Yes: Mel’s story ends with it working."
+    untold = Facts(["p"], facts.candidates, VOCAB, names=("Mel",), outcomes=facts.outcomes)
+    assert lead_for("did the time-outs work for Mel?", "yesno", untold) is None  # no sentence of hers says so
     unknown = Facts(["p"], facts.candidates, VOCAB, names=("Ana",), outcomes=facts.outcomes)
     assert lead_for("did it work for Ana?", "yesno", unknown) is None  # no ending the post model could read
     assert lead_for("what did Dee say about the 90 minutes?", "said", facts) is None or \
