@@ -319,8 +319,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
-        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] + _next(top, facts)
-                        if top.kind == "article" else [])
+        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
@@ -332,13 +331,6 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
                                           -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     return Lead(f"{_none_given(facts)} no timeframe for that.", "no duration")
-
-
-def _next(c: Candidate, facts: Facts) -> list[Candidate]:
-    """The article's sentence right after ``c``, in the next paragraph too: the answer to a sentence that asks ("You may
-    think 'I would LOVE if my man would do this!'" / "Yes, you may – for a couple of days at best.")."""
-    after = [x for x in facts.candidates if x.doc == c.doc and x.kind == "article" and 0 <= x.start - c.end <= 4]
-    return after[:1]
 
 
 def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, DAY_TO_DAY, DURATION, HOW_LONG, wants_whole_list
+from bot.question.intent import ASKED_STEP, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -82,9 +82,6 @@ class Filters:
 # _build_sentence_index's result: (float32 bank rows in chunk order, or None; chunk keys; the chunk of each
 # row, a numpy int64 array; each post's row span)
 SentenceIndex = tuple[Any, list[str], Any, dict[str, tuple[int, int]]]
-
-
-TIMED_SIM = 0.3  # how long: a passage with a duration, this close by its best sentence, is brought (dev: judged kids k03)
 
 
 def words_of(text: str) -> str:
@@ -198,48 +195,12 @@ class HybridRetriever:
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
             ordinal = ASKED_STEP.search(query)
             base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)))
-        if HOW_LONG.search(query):
-            base = self._timed(query, self._continued(base, filters), filters)
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
             return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
         return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
-
-    def _timed(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
-        """How long: the article passage whose sentence closest to the question gives a duration comes second, wherever
-        it ranked ("How long does it take before this starts working?": "Give it time. In my experience it takes about
-        three months of consistent warmth ...", under "What If Nothing Changes?", which no ranking brought)."""
-        chunks = self.version.chunks
-        post = next((s.doc for s in ranked if s.kind == "article"), None)
-        timed = next((key for key, sim in self._sentences(query, filters, chunks).items()
-                      if sim >= TIMED_SIM and chunks[key].kind == "article" and chunks[key].doc == post
-                      and DURATION.search(DAY_TO_DAY.sub(" ", chunks[key].text))), None)
-        if timed is None or any(s.chunk_id == timed for s in ranked[:2]):
-            return ranked
-        chunk = chunks[timed]
-        found = next((s for s in ranked if s.chunk_id == timed), None) or _source(0, chunk, ranked[0].score if ranked else 0.0, None, None)
-        rest = [s for s in ranked if s.chunk_id != timed]
-        return rest[:1] + [found] + rest[1:]
-
-    def _continued(self, ranked: list[Source], filters: Filters, top: int = 3) -> list[Source]:
-        """How long: the article passage right after each of the best ``top`` article passages comes next to it
-        ("You may think 'I would LOVE if my man would do this!'" is answered by the next paragraph: "Yes, you may – for
-        a couple of days at best.")."""
-        chunks = self.version.chunks
-        out = list(ranked)
-        for src in [s for s in ranked if s.kind == "article"][:top]:
-            after = min((c for c in chunks.values() if c.doc == src.doc and c.kind == "article" and c.start >= src.end
-                         and filters.accepts(c)), key=lambda c: c.start, default=None)
-            keys = [s.chunk_id for s in out]
-            if after is None or after.start - src.end > 4 or src.chunk_id not in keys:
-                continue
-            if after.key in keys and keys.index(after.key) <= keys.index(src.chunk_id) + 1:
-                continue  # already there, right after it or before it
-            moved = out.pop(keys.index(after.key)) if after.key in keys else _source(0, after, src.score, None, None)
-            out.insert([s.chunk_id for s in out].index(src.chunk_id) + 1, moved)
-        return out
 
     def _whole_list(self, ranked: list[Source], every: bool = False) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it. ``every``

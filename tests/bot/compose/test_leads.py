@@ -58,18 +58,6 @@ def test_a_reader_story_lends_no_duration_to_the_article():
     assert "“two weeks”" in lead_for("How long should I give him space?", "advice", facts).text  # same article paragraph
 
 
-def test_how_long_reads_the_article_sentence_that_answers_the_one_asking():
-    # "You may think 'I would LOVE ...'" / next paragraph: "Yes, you may – for a couple of days at best."
-    asks = "You may think ‘oh my goodness – I would LOVE if my man would do this!’"
-    facts = Facts(["p"], [cand(asks, sim=0.3, score=0.5, key="p/article:a:p4", start=100),
-                          cand("Yes, you may – for a couple of days at best.", sim=0.1, score=0.1, key="p/article:a:p5",
-                               start=100 + len(asks) + 2)], VOCAB)
-    lead = lead_for("how long would I actually enjoy a guy who is super lovey dovey", "fact", facts)
-    assert lead.text == "The article gives this timeframe: “a couple of days”." and lead.first[0] == 100 + len(asks) + 2
-    apart = Facts(["p"], [facts.candidates[0], replace(facts.candidates[1], start=400, end=440)], VOCAB)  # not the next one
-    assert lead_for("how long would I actually enjoy a guy who is super lovey dovey", "fact", apart).because == "no duration"
-
-
 def test_a_count_is_of_things_never_a_time():
     facts = Facts(["p"], [cand("Two minutes is plenty; a memory doesn’t last much longer.", score=0.7),
                           cand("Most need only six or seven time-outs before the penny drops.", score=0.6, start=80)], VOCAB)
