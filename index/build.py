@@ -402,8 +402,10 @@ def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseInd
     if previous is not None and _copyable(previous, model):
         shutil.copytree(previous.path / "chroma", folder)
         collection = chroma_client(folder).get_collection(COLLECTION)
-        stored = collection.get(include=["metadatas"])
-        digests = {key: (meta or {}).get("digest") for key, meta in zip(stored["ids"], stored["metadatas"] or [])}
+        digests: dict[str, str | None] = {}
+        for offset in range(0, collection.count(), ADD_BATCH):  # in pages: one get of 100k ids is too many SQL variables
+            stored = collection.get(include=["metadatas"], limit=ADD_BATCH, offset=offset)
+            digests.update((key, (meta or {}).get("digest")) for key, meta in zip(stored["ids"], stored["metadatas"] or []))
         keep = {c.key for c in chunks}
         gone = [key for key in digests if key not in keep]
         for i in range(0, len(gone), ADD_BATCH):

@@ -63,10 +63,17 @@ def test_an_edit_reembeds_only_chunks_whose_embedded_text_changed(tmp_path, sett
         assert max(abs(a - b) for a, b in zip(vectors[key], fake_embeddings.embed_query(c.embed_text))) < 1e-6
 
 
-def test_an_edit_updates_a_copy_of_the_previous_chroma_to_what_a_fresh_build_holds(tmp_path, settings, fake_embeddings):
+@pytest.mark.parametrize("page", [2000, 7])
+def test_an_edit_updates_a_copy_of_the_previous_chroma_to_what_a_fresh_build_holds(tmp_path, settings, fake_embeddings,
+                                                                                    monkeypatch, page):
     """Issue 23: a one-post edit copies the previous version's Chroma folder and writes only the chunks that changed
-    (and deletes those gone), instead of adding every vector again; the result equals a build from scratch."""
+    (and deletes those gone), instead of adding every vector again; the result equals a build from scratch. The
+    previous digests are read in pages (page=7 here: at 1,000 posts one read of 100k ids was too many SQL variables)."""
     from dataclasses import replace
+
+    import index.build
+
+    monkeypatch.setattr(index.build, "ADD_BATCH", page)
 
     text = SEED.read_text(encoding="utf-8")
     post, other = write(tmp_path, "post.txt", text), write(tmp_path, "other.txt", text.replace("Renee", "Rita"))
