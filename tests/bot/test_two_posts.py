@@ -123,6 +123,9 @@ def test_each_readers_comments_and_thread_are_in_their_own_post(version):
         mine = graph.comments_by(name)
         assert mine and {k.split("/", 1)[0] for k in mine} == {post}, name
         assert {k.split("/", 1)[0] for k in graph.thread_ids((name,), "thread")} == {post}, name
+        assert graph.thread_ids((name,), "thread", post=post) == graph.thread_ids((name,), "thread")  # scoped: the same
+        other = BREAD if post == MEN else MEN
+        assert graph.thread_ids((name,), "thread", post=other) == []  # nothing of theirs in the other post
 
 
 @pytest.mark.parametrize("post, answered", [(MEN, False), (BREAD, True)])
