@@ -70,6 +70,8 @@ def render(plan: Plan) -> Iterator[str]:
             continue
         if q.source.kind == "article":
             opening = _ARTICLE_LEADS[min(article_n + bool(steps), len(_ARTICLE_LEADS) - 1)]
+            if readers_open:  # under the readers' heading, "It adds:" would read as the reader above adding it
+                opening = "The article adds: " if article_n else "The article says: "
             if q.step and not steps:
                 opening = f"The article's step {q.step}: " if article_n == 0 else f"Step {q.step}: "
             article_n += 1

@@ -363,3 +363,20 @@ def test_available_generators_lists_extractive_and_installed_local_models(monkey
     rows = [{"name": "tiny", "installed": True}, {"name": "huge", "installed": False}]
     monkeypatch.setattr(catalog, "describe", lambda settings=None: rows)
     assert factory.available_generators() == ["extractive", "local:tiny"]
+
+
+def test_an_article_quote_under_the_readers_heading_names_the_article():
+    """"It adds:" under "What readers said in the comments" read as the reader above adding it."""
+    from bot.answer import Source
+    from bot.compose.plan import Plan, Quote
+    from bot.generate.extractive import render
+
+    def quote(rank, kind, text, author=None):
+        src = Source(rank, f"p/{kind}#{rank}", "p", kind, text, 0, len(text), 1.0, author=author)
+        return Quote(src, 0, len(text), text, f"{kind}:{rank}", author, "support" if kind == "article" else "reader")
+
+    plan = Plan("fact", [quote(1, "article", "Take four hours off every week."), quote(2, "comment", "Nice for some.", "Greg"),
+                         quote(3, "article", "Four hours, once a week, in a single block.")])
+    lines = "".join(render(plan)).splitlines()
+    assert lines[0].startswith("The article says: “Take four hours") and lines[2] == "**What readers said in the comments**"
+    assert lines[3].startswith("Greg wrote:") and lines[4].startswith("The article adds: “Four hours, once a week")
