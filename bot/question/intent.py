@@ -46,8 +46,7 @@ _ADVICE = re.compile(
     r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
     re.I,
 )
-# "how long should I wait?": a duration is the answer (bot/compose/leads.py reads it; bot/retrieve/hybrid.py fetches
-# the article sentence after the best one, where an answer to a sentence that asks often is)
+# "how long should I wait?": a duration is the answer (bot/compose/leads.py reads it off the answering sentence)
 HOW_LONG = re.compile(
     r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
