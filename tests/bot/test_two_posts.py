@@ -383,3 +383,23 @@ def test_the_readers_search_behind_other_perspectives_stays_in_the_questions_pos
     bot.ask("Why is my loaf flat?", post=BREAD)
     query, filters = fake.calls[-1]
     assert (filters.kind, filters.post) == ("comment", BREAD)
+
+
+def test_a_scoped_dense_search_reads_its_posts_vectors_exactly_as_the_filtered_query_ranks_them(version):
+    """Scoped dense: the post's chunk vectors, cosine computed here, instead of Chroma's HNSW query with a filter."""
+    from bot.retrieve.hybrid import Filters, HybridRetriever
+
+    from tests.fakes import FakeEmbeddings
+
+    retriever = HybridRetriever(version, FakeEmbeddings())
+    for post in POSTS:
+        for query in ("why do men pull away", "my loaf spreads flat", "give him space and stretch and fold"):
+            filters = Filters(post=post)
+            mine = retriever._dense(query, filters)
+            got = version.query(retriever.embeddings.embed_query(query), len(mine), filters.where())
+            chroma = {key: 1.0 - float(d) for key, d in zip(got["ids"][0], got["distances"][0])}
+            assert mine and {k.split("/", 1)[0] for k in mine} == {post}
+            assert all(abs(mine[k] - chroma[k]) < 1e-4 for k in set(mine) & set(chroma))
+            assert len(set(mine) & set(chroma)) >= len(mine) - 1  # the same chunks (HNSW may trade one at the edge)
+            kind = retriever._dense(query, Filters(post=post, kind="comment"))
+            assert kind and all(version.chunks[k].kind == "comment" for k in kind)
