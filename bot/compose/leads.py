@@ -30,10 +30,13 @@ from index.understand.annotate import bare_author
 from index.understand.rules import endings
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
-from bot.question.intent import DAY_TO_DAY, DURATION, HOW_LONG, asking_part
+from bot.question.intent import asking_part
 
 # --- question shapes -------------------------------------------------------------
 
+HOW_LONG = re.compile(
+    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
+    r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
@@ -117,6 +120,15 @@ STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two
 
 # --- what the text says -------------------------------------------------------------
 
+_NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and a half"  # "three and a half hours"
+           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+           r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
+DURATION = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
+    r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
+    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
+    r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
+DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
 SOURCED = re.compile(r"\b(?:journal|university|according to|et al|published (?:in|by)|https?://|www\.|(?:study|survey|research|paper) (?:by|from|at|of|in) (?:the )?(?-i:[A-Z])|institute|cent(?:er|re) for"
                      r"|(?:19|20)\d\d (?:study|survey|paper)|researchers? at|(?-i:(?:Dr|Prof)\.? [A-Z]))", re.I)

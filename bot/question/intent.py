@@ -46,20 +46,6 @@ _ADVICE = re.compile(
     r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
     re.I,
 )
-# "how long should I wait?": a duration is the answer (bot/compose/leads.py reads it off the answering sentence)
-HOW_LONG = re.compile(
-    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
-    r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
-# what answers it: a duration in the text ("four to six hours", "a couple of days", "by week three")
-_NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and a half"  # "three and a half hours"
-           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-           r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
-DURATION = re.compile(
-    rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
-    r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
-    r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
-    r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
-DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
                         r"|\b(?:now what|what now)\b"
