@@ -546,16 +546,19 @@ class Composer:
         models, graph = self.version.post_models, self.graph
         if models is None or graph is None:
             return {}
-        ends: dict[str, tuple[int, str]] = {}
-        for post in posts:
-            model = models.posts.get(post)
-            for r in model.comments() if model else []:
-                record = graph.records.get(r.key)
-                if record is not None and record.author and r.outcome is not None and r.outcome.value in ("worked", "failed"):
-                    name = who_named(record.author)
-                    if record.start >= ends.get(name, (-1, ""))[0]:
-                        ends[name] = (record.start, r.outcome.value)
-        return {name: end for name, (_, end) in ends.items()}
+        key = ("#outcomes", posts)  # read once per set of posts, like their passages: not on every question
+        if key not in self._cache:
+            ends: dict[str, tuple[int, str]] = {}
+            for post in posts:
+                model = models.posts.get(post)
+                for r in model.comments() if model else []:
+                    record = graph.records.get(r.key)
+                    if record is not None and record.author and r.outcome is not None and r.outcome.value in ("worked", "failed"):
+                        name = who_named(record.author)
+                        if record.start >= ends.get(name, (-1, ""))[0]:
+                            ends[name] = (record.start, r.outcome.value)
+            self._cache[key] = {name: end for name, (_, end) in ends.items()}
+        return self._cache[key]
 
     def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
         """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""
