@@ -305,7 +305,7 @@ class Detector:
         stated_safe = states_safe(norm)
         # "how long till the biting stops?" under "Why Your Puppy Won't Stop Biting": a post whose title is about a
         # harm of everyday life (biting, fighting, burnout) is read as about that (below: subject_only)
-        own_subject = _own_subject(f"{normalise(context)} {norm}" if context else norm, subject)  # the turn it follows too
+        own_subject = _own_subject(wholes[-1] if context else norm, subject)  # with the turn it follows (wholes' last)
         explained = set()
         for flag, other in ((Flag.SELF_HARM, Flag.ABUSE), (Flag.ABUSE, Flag.SELF_HARM)):
             if other in fired and flag not in fired and flag not in weak and not any(broad.get(flag) or []):

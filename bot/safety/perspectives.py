@@ -147,9 +147,8 @@ WITHDRAWAL = frozenset({"leave_him_alone", "give_space", "go_away", "freedom", "
 
 def _about_withdrawal(models, posts: set[str]) -> bool:
     """Does a post the answer cites advise on a partner's withdrawal (its model holds such a claim or advice, in the
-    article or the author's replies)? A post on
-    a diet plateau or a biting puppy does not: "the guy who works nights" there is no partner under stress. With no
-    post model (patterns only), assume it does."""
+    article or the author's replies)? A post on a diet plateau or a biting puppy does not: "the guy who works nights"
+    there is no partner under stress. With no post model (patterns only), assume it does."""
     if models is None:
         return True
     return any(set(r.claims) & WITHDRAWAL or set(r.unsafe) & WITHDRAWAL

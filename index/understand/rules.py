@@ -157,6 +157,12 @@ WORKED = re.compile(
     r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
     r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
     r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
+FAILED = re.compile(
+    r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
+    r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
+    r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
+    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b"
+    r"|\b(?:i|we) (?:finally )?(?:left|got out|walked out|moved out)\b", I)
 WISHED = re.compile(r"\b(?:wish(?:ed)?|if only|hoped|hoping|was supposed to|would love to say|can'?t say|cannot say)\b[^.!?]*$", I)
 
 
@@ -166,13 +172,6 @@ def endings(text: str) -> tuple[list[int], list[int]]:
     said = [m.start() for m in WORKED.finditer(text)]
     worked = [i for i in said if not WISHED.search(text[max(0, i - 30):i])]
     return worked, [m.start() for m in FAILED.finditer(text)] + [i for i in said if i not in worked]
-
-FAILED = re.compile(
-    r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
-    r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
-    r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
-    r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b"
-    r"|\b(?:i|we) (?:finally )?(?:left|got out|walked out|moved out)\b", I)
 
 
 ANGER = re.compile(
