@@ -403,3 +403,31 @@ def test_a_scoped_dense_search_reads_its_posts_vectors_exactly_as_the_filtered_q
             assert len(set(mine) & set(chroma)) >= len(mine) - 1  # the same chunks (HNSW may trade one at the edge)
             kind = retriever._dense(query, Filters(post=post, kind="comment"))
             assert kind and all(version.chunks[k].kind == "comment" for k in kind)
+
+
+def test_an_unscoped_filtered_dense_search_ranks_as_the_filtered_query_and_asks_unfiltered_when_enough_pass(version, monkeypatch):
+    """"kind": "comment" over the whole blog: Chroma's query with a metadata filter cost ~400 ms at 1,000 posts, so
+    the search asks unfiltered for more and keeps the accepted; the filtered query only when too few of them pass."""
+    from bot.retrieve.hybrid import Filters, HybridRetriever
+
+    from tests.fakes import FakeEmbeddings
+
+    retriever = HybridRetriever(version, FakeEmbeddings())
+    wheres: list = []
+    real = version.query
+    monkeypatch.setattr(version, "query", lambda v, n, where=None: (wheres.append(where), real(v, n, where))[1])
+    for fetch_k in (2, 4, 24):
+        retriever.fetch_k = fetch_k
+        for kind in ("comment", "article"):
+            for query in ("why do men pull away", "my loaf spreads flat", "give him space and stretch and fold"):
+                filters = Filters(kind=kind)
+                wheres.clear()
+                mine = retriever._dense(query, filters)
+                asked_filtered = any(w is not None for w in wheres)
+                got = real(retriever.embeddings.embed_query(query), min(fetch_k, len(version.chunks)), filters.where())
+                chroma = {key: 1.0 - float(d) for key, d in zip(got["ids"][0], got["distances"][0])}
+                assert list(mine) == list(chroma), (fetch_k, kind, query)  # the same chunks in the same order
+                assert all(abs(mine[k] - chroma[k]) < 1e-6 for k in mine)
+                assert all(version.chunks[k].kind == kind for k in mine)
+                if kind == "comment" and fetch_k == 2:
+                    assert not asked_filtered  # most chunks are comments: the unfiltered answer had enough

@@ -127,3 +127,18 @@ def test_an_everyday_word_that_begins_a_name_names_them_only_as_a_name():
     assert named_authors("What did the replies to the angry comment say?", AUTHORS) == ["Angry and Upset"]
     assert named_authors("what did angry say", AUTHORS) == ["Angry and Upset"]  # all lower case: names are too
     assert named_authors("Did Angry reply to anyone?", AUTHORS) == ["Angry and Upset"]
+
+
+def test_a_first_name_shared_by_hundreds_of_commenters_drops_names_inside_others_as_every_pair_would(monkeypatch):
+    """A blog of many posts: "Veronica" is the first word of hundreds of names. A name whose words all lie in a
+    longer found name ("B" in "Dima B") is dropped, compared by its rarest word instead of with every other name."""
+    from bot.question import intent
+
+    many = [f"Veronica {chr(65 + i % 26)}{i}" for i in range(400)] + AUTHORS + ["Dima", "Kevin B", "Veronica"]
+    questions = ("what did Veronica say to Dima B?", "did Veronica A0 answer B?", "what did Dima B and P say?",
+                 "did Kevin reply to Veronica?", "what did Dima say?", "who answered Kevin B?")
+    fast = [named_authors(q, many) for q in questions]
+    monkeypatch.setattr(intent, "_inside_another", lambda name, parts, by_word: any(
+        name != other and set(parts[name]) < set(parts[other]) for other in parts))  # every pair, as it was written
+    assert fast == [named_authors(q, many) for q in questions]
+    assert "B" not in fast[0] and "Dima B" in fast[0] and len(fast[0]) > 400

@@ -182,3 +182,34 @@ def test_every_step_of_a_post_whose_steps_are_sections_is_listed_in_order(tmp_pa
     assert steps[:3] == ["article:step-1:step1", "article:step-2:step2", "article:step-3:step3"]
     assert not is_step_id("article:step-1:p1") and not is_step_id("article:step-2:heading")
 
+
+
+def _thread_ids_by_pairs(graph, names, kind):
+    """thread_ids as it was written first: a pass over each name's comments for every pair of names."""
+    own = {n: graph.comments_by(n) for n in names}
+    out: list[str] = []
+    if len(names) >= 2:
+        mine = {n: set(keys) for n, keys in own.items()}
+        for a in names:
+            for b in names:
+                if a != b:
+                    out += [key for key in own[a] if graph.parent_of(key) in mine[b]]
+    for n in names:
+        replies = [c for key in own[n] for c in graph.replies.get(key, [])]
+        parents = [p for key in own[n] if (p := graph.parent_of(key))]
+        out += (replies + own[n] + parents) if kind == "thread" else (own[n] + replies + parents)
+    return list(dict.fromkeys(out))
+
+
+def test_thread_ids_for_many_names_equal_the_pass_over_every_pair(fake_store):
+    """Many names ("Veronica" naming hundreds of "Veronica N" on a large blog) are one pass, not one per pair."""
+    import random
+
+    graph = ReplyGraph(IndexVersion.open(fake_store.store_dir))
+    authors = sorted({graph.records[k].author for k in graph.records if graph.records[k].author})
+    rng = random.Random(5)
+    cases = [tuple(authors), tuple(reversed(authors))] + [tuple(rng.sample(authors, rng.randint(2, 6))) for _ in range(60)]
+    for names in cases:
+        for kind in ("thread", "said"):
+            assert graph.thread_ids(names, kind) == _thread_ids_by_pairs(graph, names, kind), names
+    assert any(len(graph.thread_ids(names, "thread")) > len(_thread_ids_by_pairs(graph, names[:1], "thread")) for names in cases)
