@@ -20,6 +20,7 @@ Resources come from one region-tagged data file, ``prompts/resources.v1.yaml``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,6 +122,7 @@ WARM: tuple[tuple[str, str], ...] = (
     (r"\bcan'?t stop thinking\b|\bobsess\w*|\breplay\w*|\bcan'?t sleep\b|\banxious\b|\banxiety\b|\bwaiting\b",
      "Waiting and wondering like this wears you down; it makes sense that it's on your mind all the time."),
 )
+LEFT_ALONE = re.compile(r"\b(?:leave|leaves|leaving|left|let|lets|letting) (?:him|her|them|it|you|me|us)(?: be)? alone\b")
 RESUMED = "Thank you for telling me you're safe. Here is the answer to your earlier question."
 
 PLAN = {
@@ -179,7 +181,7 @@ def warm_line(message: str) -> str:
     """The first line for someone hurting but safe: it names the feeling their message shows."""
     from bot.safety.patterns import normalise
 
-    text = normalise(message or "")
+    text = LEFT_ALONE.sub(" ", normalise(message or ""))  # "the leave him alone part" is advice, not loneliness
     for pattern, line in _warm_patterns():
         if pattern.search(text):
             return line

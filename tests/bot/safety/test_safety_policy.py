@@ -109,6 +109,8 @@ def test_distress_acknowledges_before_the_answer(layer, version):
     ("maybe I'm just meant to be alone. is it me?", "alone"),
     ("I hate myself for texting him 20 times. can I fix it?", "turn this on yourself"),
     ("what does step 2 say?", "That sounds really painful"),
+    ("i get the leave him alone part but i cant sleep while i wait", "Waiting and wondering"),  # the advice, not loneliness
+    ("should I let him be alone? I feel so alone", "alone"),
 ])
 def test_a_hurting_reader_gets_a_warm_line_that_names_the_feeling(message, feeling):
     assert feeling in policy.warm_line(message)
