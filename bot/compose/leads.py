@@ -157,7 +157,6 @@ TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
 WORDED_SIM = 0.3  # ... or this close, saying back two of the words the question asks about
 PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection makes the same point
-PARAPHRASED = 3  # a sentence sharing this many of a question's other topic words says what it asks (dev: r37 e07)
 DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
@@ -611,16 +610,6 @@ _CONTRACTED = re.compile(r"(?:ca|do|wo|did|does|is|are|was|were|have|has|had|sho
                          r"|(?:you|they|we)(?:re|ve|ll|d)|(?:i|you|they|we|he|she|it|that|there|what|who)(?:ve|ll)", re.I)
 
 
-def _paraphrased(missing: list[str], question: str, facts: Facts) -> bool:
-    """The rest of the question is said in one sentence of the text: at least PARAPHRASED of its other topic words, and
-    half of them or more ("is she saying cuddling and bonding lowers a man's testosterone?" against "bonding ...
-    lowers ... testosterone"): the word the text lacks is another word for what it says, not a topic it lacks."""
-    lacking = {t[0] for w in missing if (t := tokenize(w))}
-    rest = _topic_words(question) - lacking
-    shared = max((len(rest & set(tokenize(c.text))) for c in facts.candidates), default=0)
-    return shared >= PARAPHRASED and 2 * shared >= len(rest)
-
-
 def _known(stem: str, vocabulary: frozenset[str]) -> bool:
     """A word the posts use (or a variant of one), or a word about the text itself ("article", "say")."""
     return stem in _META or stem in vocabulary or _variant_in(stem, vocabulary)
@@ -761,10 +750,8 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")
-    missing = missing_words(question, facts.vocabulary, facts.names)
-    if missing and _paraphrased(missing, question, facts):
-        return None
-    missing = missing or asked_for(question, facts.vocabulary, facts.mentioned) or asked_about(question, facts.vocabulary)
+    missing = (missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
+               or asked_about(question, facts.vocabulary))
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")
