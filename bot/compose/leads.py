@@ -216,16 +216,25 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
 
 def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     named = [a for a in facts.authors.values() if a and re.search(rf"\b{re.escape(a.split()[0])}\b", question, re.I)]
-    # "did Renee reply to any of the commenters?": a name the post mentions that wrote no comment
+    # "did Renee reply to any of the commenters?", "did Renee ever write back to the married woman whose ...?": a name the
+    # post mentions that wrote no comment, asked about as the one who replies
     outsider = [w for w in facts.mentioned if re.search(rf"(?<=[\w,] ){re.escape(w)}\b", question)  # mid-sentence: "Did" is no name
-                and re.search(r"\b(?:any|the|other) (?:of the )?(?:comments?|commenters?|readers?|people)\b|\banyone\b", question, re.I)]
-    if not (AUTHOR.search(question) or named or outsider) or not REPLIED.search(question) or facts.names:
+                and (re.search(r"\b(?:any|the|other) (?:of the )?(?:comments?|commenters?|readers?|people)\b|\banyone\b", question, re.I)
+                     or re.search(rf"\b(?:did|does|has|had|will|would) {re.escape(w)}(?: \w+)? {REPLIED.pattern}", question, re.I))]
+    if not (AUTHOR.search(question) or named or outsider) or not REPLIED.search(question):
         return None
+    authors = {a for a in facts.authors.values() if a}
+    readers = [n for n in facts.names if n not in authors and bare_author(n) not in authors and n not in outsider]
+    if facts.names and not (readers and outsider and not named and not AUTHOR.search(question)):
+        return None  # "did the author reply to Veronica?": the thread's own lead says who did (bot/compose/plan.py)
     replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
     who = next((a for p in facts.posts if (a := facts.authors.get(p))), None)
     if outsider and not named and not AUTHOR.search(question):
         # the name nearest the end ("the Dear Renee comment": Renee), never whichever a set yields first
         name = max(outsider, key=lambda w: (question.rfind(w), w))
+        if readers:  # "did Renee answer Veronica?": nobody by that name commented at all
+            return Lead(f"No: {name} did not reply to {and_list([who_named(r) for r in readers])}; no comment is by {name}.",
+                        "author replies")
         return Lead(f"No: {name} did not reply to any comment; none is by {name}.", "author replies")
     the_author = f"the author, {who}," if who else "the article’s author"
     if replied:
@@ -668,6 +677,38 @@ SAYS_WHEN = re.compile(
     r"|(?:recommend|suggest|advise|say) (?:anything )?for)\b(?P<x>[^?.!;]+)", re.I)
 
 
+# "would couples counseling help?", "should we try therapy?", "is he pulling away because he's depressed?": a remedy or a
+# reason the reader brings, in the reader's words: named missing when its last word is one the post never uses
+TRY_X = re.compile(
+    r"\b(?:would|will|could|can|might|does|do) (?:(?:going to|trying|doing|getting|seeing|starting|some|a|an|the)\s+)*"
+    r"(?P<x>(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:help|work|fix (?:it|this|that|things))\b"
+    r"|\bshould (?:i|we|he|she|they|you) (?:try|do|go to|get|see|consider|start|book|look into)\s+(?:a |an |some |the )?"
+    r"(?P<y>(?:[^\W\d_]+ ?){1,3})"
+    r"|\bbecause (?:he|she|they)(?:['’]s|['’]re| is| are| was| were) (?:actually |just |really |secretly )?(?P<z>[^\W\d_]{5,})\b", re.I)
+
+
+_WHEN_HOW = {"together", "first", "again", "now", "instead", "too", "anymore", "more", "soon", "later", "already", "yet",
+             "sometime", "someday", "ever"}
+
+
+def asked_to_try(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The remedy or reason the reader names (TRY_X) when its last word is none the post uses, nor a variant or a
+    near-spelling of one: "would couples counseling help with this?" in a post that never says "counseling"."""
+    for m in TRY_X.finditer(question):
+        phrase = _X_ENDS.split(f" {m.group('x') or m.group('y') or m.group('z')} ", maxsplit=1)[0]
+        words = [w for w in re.findall(r"[^\W\d_]+", phrase) if tokenize(w)]
+        while words and words[-1].lower() in _WHEN_HOW:
+            words.pop()  # "see a therapist together": the thing is the therapist
+        if not words or {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
+            continue
+        head = words[-1]
+        t = tokenize(head)[0]
+        if len(head) < 5 or head.lower() in _STOP or _known(t, vocabulary) or _typo_of(t, vocabulary):
+            continue
+        return [" ".join(words).lower()]
+    return []
+
+
 def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The words of X that the post never uses (nor a near-spelling or a variant of them), for a question that
     asks whether the text covers X. The reader names the topic, so an everyday word counts here ("long distance":
@@ -751,7 +792,7 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")
     missing = (missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
-               or asked_about(question, facts.vocabulary))
+               or asked_about(question, facts.vocabulary) or asked_to_try(question, facts.vocabulary))
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")

@@ -56,6 +56,7 @@ ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn o
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
+                          r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
                           r"|\btips?\b", re.I)
 RESTATES = 0.2  # a short sentence adding at most one word to the question and the title says it back, it does not answer it
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)

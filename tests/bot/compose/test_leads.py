@@ -488,3 +488,33 @@ def test_a_contraction_typed_without_its_apostrophe_is_no_missing_topic():
     assert lead_for("i cant handle the waiting, wouldnt you say?", "advice", facts) is None
     assert leads.missing_words("i cant stand avoidant men and theyre everywhere", VOCAB) == ["avoidant"]
 
+
+
+def test_a_name_the_post_mentions_that_wrote_no_comment_replied_to_no_named_or_described_reader():
+    base = dict(posts=["p"], candidates=[cand("Give him space.")], vocabulary=VOCAB)
+    outsider = Facts(**base, mentioned=frozenset({"Renee"}), names=("Veronica",))
+    assert lead_for("did Renee reply to Veronica?", "thread", outsider).text == \
+        "No: Renee did not reply to Veronica; no comment is by Renee."
+    assert lead_for("what did Clair say to Veronica?", "thread", outsider) is None  # no outsider in it: the thread answers
+    described = Facts(**base, mentioned=frozenset({"Renee"}))  # "the married woman whose ...": nobody named
+    assert lead_for("did Renee ever write back to the married woman whose husband quit?", "yesno", described).text == \
+        "No: Renee did not reply to any comment; none is by Renee."
+    assert lead_for("did Renee like the married woman's story?", "yesno", described) is None
+    author = Facts(**base, authors={"p": "Rosa"}, names=("Owen",))
+    assert lead_for("did the author answer Owen?", "thread", author) is None  # the thread's lead says who did
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Would couples counseling help with this, or does she think it's pointless?", ["couples counseling"]),
+    ("if this keeps happening should we do couples counseling? does she say?", ["couples counseling"]),
+    ("should we see a therapist together", ["therapist"]),
+    ("what if he's pulling away because he's depressed? he lost his dad", ["depressed"]),
+    ("would giving him space help?", []),  # the post says it
+    ("would that help?", []),  # only pointed at
+    ("would it help if I call a friend", []),
+    ("should I try to call him first?", []),
+])
+def test_a_remedy_or_reason_the_reader_brings_is_missing_when_the_post_never_names_it(question, missing):
+    vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
+                                     "Do not question him. Take the phone and call a friend.")
+    assert leads.asked_to_try(question, vocabulary) == missing
