@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, wants_whole_list
+from bot.question.intent import ASKED_STEP, asking_part, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -84,6 +84,7 @@ class Filters:
 SentenceIndex = tuple[Any, list[str], Any, dict[str, tuple[int, int]]]
 
 
+STORY = 0.5  # an advice question whose asking sentences are at most this share of it tells a story first
 OVERFETCH = 4  # an unscoped filtered dense search asks Chroma for this many times the results, unfiltered
 POST_VECTORS = 64  # scoped dense: the chunk vectors of this many posts are kept in memory (~150 KB a post)
 
@@ -178,6 +179,12 @@ class HybridRetriever:
         base = self.search(query, k=max(k * 3, 15), filters=filters)
         if also and also != query:  # a follow-up: the new question's own words count too
             base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
+        elif (intent is not None and intent.kind == "advice" and (asked := asking_part(query)) and len(asked) <= STORY * len(query)
+              and wants_whole_list(asked)):
+            # "we've been seeing each other 4 months ... he went quiet ... what does the article say i should do??": the
+            # story alone ranks readers' stories like it; the question asked, the article's advice as a whole, ranks the
+            # advice (a question of its own, "how would I know if he's taking advantage?", keeps the story's ranking)
+            base = fuse([base, self.search(asked, k=max(k * 3, 15), filters=filters)])
         if intent is None or self.mode != "hybrid":
             return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
         if intent.names and intent.kind in ("said", "thread"):

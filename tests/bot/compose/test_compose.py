@@ -361,6 +361,17 @@ def test_real_advice_answer_lists_the_three_steps_in_order(real_bot):
 
 
 @pytest.mark.slow
+def test_real_advice_asked_after_a_long_story_lists_the_articles_steps_not_readers_like_stories(real_bot):
+    """The story alone ranks readers' stories like it (every source a comment, once); the question it ends with asks
+    for the article's advice as a whole, so that is searched too."""
+    story = ("ok so we've been seeing each other about 4 months and everything was amazing, then like last week he just "
+             "went quiet. replies hours later with one word answers, no good morning texts, nothing. every part of me "
+             "wants to call him and ask what's wrong and if i did something. what does this article actually say i should do??")
+    text = real_bot.ask(story).text
+    assert text.startswith("**The article's advice, step by step**\n1. “Leave him alone"), text
+
+
+@pytest.mark.slow
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
