@@ -30,6 +30,7 @@ from index.understand.annotate import bare_author
 from index.understand.rules import endings
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
+from bot.question.intent import QUOTED, fold
 from bot.question.intent import asking_part
 
 # --- question shapes -------------------------------------------------------------
@@ -46,7 +47,6 @@ _UNIT = r"(?:second|minute|hour|day|night|week|weekend|month|year)s?"
 # "five friends", "four to six people", "six or seven time-outs"; a time ("two minutes") is a duration, not a count
 COUNTED = re.compile(rf"\b{_SPELLED}(?:\s*(?:-|–|to|or)\s*{_SPELLED})?\s+(?!{_UNIT}\b)(?:[a-z]+\s+)?(?!{_UNIT}\b)"
                      r"(?:(?:[a-z]+-)*[a-z]{2,}s|people|men|women|children)\b", re.I)
-QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
 # "what foods or supplements does the article recommend?": the thing asked for, before the verb and its
 # subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
 ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
@@ -319,17 +319,13 @@ def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
     about = ABOUT_X.search(question) or DIRECT_X.search(question)
     if about is not None and not about.start("x") <= m.start() < about.end("x"):
         return None  # "He told me he 'needs space' ... Does the article say anything about dating apps?": asks about apps
-    phrase = _fold(m.group(1))
-    in_article = any(phrase in _fold(text) for kind_, _, text in facts.passages if kind_ == "article")
-    readers = [who for kind_, who, text in facts.passages if kind_ == "comment" and phrase in _fold(text)]
+    phrase = fold(m.group(1))
+    in_article = any(phrase in fold(text) for kind_, _, text in facts.passages if kind_ == "article")
+    readers = [who for kind_, who, text in facts.passages if kind_ == "comment" and phrase in fold(text)]
     if in_article or not readers:
         return None
     names = list(dict.fromkeys(who_named(who) for who in readers))
     return Lead(f"The article doesn’t say “{m.group(1).strip()}”; only {and_list(names)}’s comment does.", "quoted, not in article")
-
-
-def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold().replace("’", "'")).split())
 
 
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -437,7 +433,7 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     # "is that legit? does she back it up with anything?": asked for its backing, the claim the question quotes, or the
     # article's sentence that reads closest to it, given with no source anywhere in the article
     quoted = QUOTED.search(question)
-    claim = next((c for c in article[:3] if quoted and _fold(quoted.group(1)) in _fold(c.text)), None) or \
+    claim = next((c for c in article[:3] if quoted and fold(quoted.group(1)) in fold(c.text)), None) or \
         next((c for c in article[:1] if c.sim >= CLAIM_SIM), None)
     if (claim is not None and ASKS_BACKING.search(question) and not figures and not SOURCED.search(claim.text)
             and not any(SOURCED.search(text) for kind_, _, text in facts.passages if kind_ == "article" and claim.text in text)):

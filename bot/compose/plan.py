@@ -38,7 +38,7 @@ from index.sentences import normalise, sentence_spans
 from bot.compose import leads
 from bot.answer import Source
 from bot.cite.verify import record_at
-from bot.question.intent import ASKED_STEP, asks_for_list, wants_whole_list
+from bot.question.intent import ASKED_STEP, QUOTED, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, named_in
 from bot.cite.support import SupportScorer, coverage
@@ -58,6 +58,7 @@ ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn o
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
                           r"|\btips?\b", re.I)
+QUOTES_IT = 0.3  # a sentence holding the words a question quotes ("the 'give two choices' thing")
 RESTATES = 0.2  # a short sentence adding at most one word to the question and the title says it back, it does not answer it
 RANK_PRIOR = 0.15  # the ranking's say in which sentence answers (dev: 0.05 -> 0.15 raised 'holds gold' 0.71 -> 0.73)
 FILLER = re.compile(
@@ -189,6 +190,8 @@ class Composer:
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
         shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
         said = set(tokenize(question)) | self._topic_words()  # what the question and the posts' titles already say
+        quoted = QUOTED.search(asked_in or question)
+        phrase = fold(quoted.group(1)) if quoted and len(quoted.group(1).split()) >= 2 else ""
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
@@ -200,6 +203,8 @@ class Composer:
                 c.score -= 0.3  # a question restated is not an answer
             elif kind in ("why", "fact", "yesno", "advice") and not is_step(c.record) and _restates(said, c.text):
                 c.score -= RESTATES  # "Men withdraw from the relationship; they pull away." for "why do men pull away?"
+            if phrase and phrase in fold(c.text):
+                c.score += QUOTES_IT  # "the 'give two choices' thing": the sentence that says it
             if kind == "advice" and is_step(c.record):
                 c.score += 0.15
             if step and step_number(c.record.id) == step:

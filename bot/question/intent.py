@@ -118,6 +118,15 @@ class Intent:
         return self.kind in COMMENT_KINDS or bool(self.names)
 
 
+# a phrase the question quotes: "the 'give two choices' thing", "what does she mean by “polarized”?"
+QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
+
+
+def fold(text: str) -> str:
+    """Lowercase words only, curly apostrophes straightened: a quoted phrase is found in the text however it is typed."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold().replace("’", "'")).split())
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 

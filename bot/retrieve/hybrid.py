@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, asking_part, wants_whole_list
+from bot.question.intent import ASKED_STEP, QUOTED, asking_part, fold, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -124,6 +124,7 @@ class HybridRetriever:
         self._sentence_index: SentenceIndex | None = None  # (bank rows, chunk keys, chunk of each row, row span of each post)
         self._graph: ReplyGraph | None = None
         self._post_vectors: dict[str, tuple[list[str], Any]] = {}  # post -> its chunk keys and unit vectors (scoped dense)
+        self._post_keys: dict[str, list[str]] | None = None  # post -> its chunk keys
 
     @property
     def lexical(self):
@@ -187,6 +188,7 @@ class HybridRetriever:
             base = fuse([base, self.search(asked, k=max(k * 3, 15), filters=filters)])
         if intent is None or self.mode != "hybrid":
             return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+        base = self._quoted_first(query, base, filters)
         if intent.names and intent.kind in ("said", "thread"):
             chunks = self.version.chunks
             by_key = {s.chunk_id: s for s in base}
@@ -213,6 +215,32 @@ class HybridRetriever:
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
             return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
         return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
+
+    def _quoted_first(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
+        """"The 'give two choices' thing doesn't work with my mom": the article passage that says the quoted words comes
+        first, wherever it ranked (a question about a reader's objection ranks the readers' words, not the article's).
+        Searched in the posts the ranking reads (the question's post, else the best five sources' posts)."""
+        m = QUOTED.search(query)
+        phrase = fold(m.group(1)) if m else ""
+        if len(phrase.split()) < 2 or not ranked:
+            return ranked
+        chunks = self.version.chunks
+        posts = [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:5]))
+        hits = [key for post in posts for key in self._keys_of(post)
+                if chunks[key].kind == "article" and filters.accepts(chunks[key]) and phrase in fold(chunks[key].text)]
+        if not hits or sum(fold(self.version.sources[post]).count(phrase) for post in posts) > 1:
+            return ranked  # words said in several places ("being a man") point at no one passage
+        by_key = {s.chunk_id: s for s in ranked}
+        first = [by_key.get(key) or _source(0, chunks[key], ranked[0].score, None, None) for key in hits[:2]]
+        return first + [s for s in ranked if s.chunk_id not in set(hits[:2])]
+
+    def _keys_of(self, post: str) -> list[str]:
+        """A post's chunk keys, in index order (looked up once for every post: a scan of the blog is ~10 ms at 1,000)."""
+        if self._post_keys is None:
+            self._post_keys = {}
+            for key, chunk in self.version.chunks.items():
+                self._post_keys.setdefault(chunk.doc, []).append(key)
+        return self._post_keys.get(post, [])
 
     def _whole_list(self, ranked: list[Source], every: bool = False) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it. ``every``
@@ -370,7 +398,7 @@ class HybridRetriever:
 
         post = filters.post or ""
         if post not in self._post_vectors:
-            keys = [key for key, c in self.version.chunks.items() if c.doc == post]
+            keys = list(self._keys_of(post))
             got = self.version.embeddings_for(keys)
             keys = [key for key in keys if key in got]
             matrix = np.asarray([got[key] for key in keys], dtype=np.float32).reshape(len(keys), -1)

@@ -402,6 +402,12 @@ def test_the_steps_as_a_set_come_in_order_and_the_2nd_one_again_is_step_2(real_s
     assert again.text.startswith("The article's step 2:")
 
 
+def test_the_sentence_saying_the_words_a_question_quotes_is_quoted_first(bot):
+    q = "texting him every day like Veronica and Isabel did, is the 'receive him openly with love' bit naive?"
+    plan = bot.reading().composer.plan(q, bot.reading().retriever.search_for(q, Intent("fact"), k=6), Intent("fact"))
+    assert "receive him openly with love" in plan.quotes[0].text, [x.text for x in plan.quotes]
+
+
 def test_a_step_that_points_at_another_is_listed_by_what_it_asks(bot):
     """Step 3 opens "Part 2 (above) is going to prove to be the hardest": its list item is the question it asks."""
     q = "what are all the steps?"

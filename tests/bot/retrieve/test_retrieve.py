@@ -213,3 +213,14 @@ def test_thread_ids_for_many_names_equal_the_pass_over_every_pair(fake_store):
         for kind in ("thread", "said"):
             assert graph.thread_ids(names, kind) == _thread_ids_by_pairs(graph, names, kind), names
     assert any(len(graph.thread_ids(names, "thread")) > len(_thread_ids_by_pairs(graph, names[:1], "thread")) for names in cases)
+
+
+def test_the_article_passage_saying_the_words_a_question_quotes_comes_first(retriever):
+    """"the 'leave him alone' part doesn't work for me": the passage that says it leads, wherever it ranked."""
+    q = "texting him every day like Veronica and Isabel did, is the 'receive him openly with love' bit naive?"
+    got = retriever.search_for(q, Intent("fact"), k=6)
+    assert "receive him openly with love" in got[0].text and got[0].kind == "article"
+    # words no article passage says: the ranking stands as it was without the quote marks
+    quoted = retriever.search_for("is the 'wait by the phone forever' idea in here?", Intent("fact"), k=6)
+    bare = retriever.search_for("is the wait by the phone forever idea in here?", Intent("fact"), k=6)
+    assert quoted and [s.chunk_id for s in quoted] == [s.chunk_id for s in bare]
