@@ -53,7 +53,8 @@ ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|
                r"(?:the|this|she|he|it|they|the author|the article|the post{names})\b")
 # asking what a claim rests on: "does she back it up?", "is that legit or hype?", "any proof?"
 ASKS_BACKING = re.compile(r"\b(?:evidence|proof|proven|prove|cite[sd]?|citing|sources?|stud(?:y|ies)|research|science|scientific|data"
-                          r"|back(?:s|ed)? (?:it |this |that )?up|backing|legit|hype|myth|made[- ]up|make (?:it|that|this) up)\b", re.I)
+                          r"|back(?:s|ed)? (?:it |this |that )?up|backing|legit|hype|myth|made[- ]up|make (?:it|that|this) up"
+                          r"|based on|get (?:that|this|it) from)\b", re.I)
 CLAIM_SIM = 0.5  # without a quoted phrase, the article's closest sentence is the claim asked about when this close
 # "any supplements or protein powders she recommends?": the things asked for, before the post's subject and its verb
 ASKED_ANY = (r"\b(?:any|what|which) ((?:[^\W\d_]+ ){{0,4}}?[^\W\d_]+),? (?:that |which )?(?:she|he|it|they|the author|the article"
@@ -225,13 +226,17 @@ def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     authors = {a for a in facts.authors.values() if a}
     readers = [n for n in facts.names if n not in authors and bare_author(n) not in authors and n not in outsider]
-    if facts.names and not (readers and outsider and not named and not AUTHOR.search(question)):
+    # with a reader named, only a name that is no part of theirs and is asked about as the one replying ("did Renee reply
+    # to Veronica?"; not "did anyone reply to Hannah?", where "Hannah" is the short name of the commenter Hannah Price)
+    replier = [w for w in outsider if not any(w in n.split() for n in facts.names)
+               and re.search(rf"\b(?:did|does|has|had|will|would) {re.escape(w)}(?: \w+)? {REPLIED.pattern}", question, re.I)]
+    if facts.names and not (readers and replier and not named and not AUTHOR.search(question)):
         return None  # "did the author reply to Veronica?": the thread's own lead says who did (bot/compose/plan.py)
     replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
     who = next((a for p in facts.posts if (a := facts.authors.get(p))), None)
     if outsider and not named and not AUTHOR.search(question):
         # the name nearest the end ("the Dear Renee comment": Renee), never whichever a set yields first
-        name = max(outsider, key=lambda w: (question.rfind(w), w))
+        name = max(replier if facts.names else outsider, key=lambda w: (question.rfind(w), w))
         if readers:  # "did Renee answer Veronica?": nobody by that name commented at all
             return Lead(f"No: {name} did not reply to {and_list([who_named(r) for r in readers])}; no comment is by {name}.",
                         "author replies")

@@ -500,6 +500,8 @@ def test_a_name_the_post_mentions_that_wrote_no_comment_replied_to_no_named_or_d
     assert lead_for("did Renee ever write back to the married woman whose husband quit?", "yesno", described).text == \
         "No: Renee did not reply to any comment; none is by Renee."
     assert lead_for("did Renee like the married woman's story?", "yesno", described) is None
+    short = Facts(**base, mentioned=frozenset({"Hannah"}), names=("Hannah Price",))  # her first name, said on its own
+    assert lead_for("did anyone reply to Hannah, the one whose sister died?", "thread", short) is None
     author = Facts(**base, authors={"p": "Rosa"}, names=("Owen",))
     assert lead_for("did the author answer Owen?", "thread", author) is None  # the thread's lead says who did
 
