@@ -52,6 +52,7 @@ class Reading:
         self._lock = threading.Lock()
         self._models: dict[str, PostModels] = {}  # post -> that post's models alone
         self._authors: dict[str | None, tuple[str, ...]] = {}  # post (None: every post) -> its commenters, sorted
+        self._bars: dict[str | None, tuple[tuple[str, float], ...]] = {}  # post (None: every post) -> danger bars
 
     def models_of(self, post: str | None) -> PostModels:
         """The post models a question reads: the asked post's alone, else all."""
@@ -71,6 +72,16 @@ class Reading:
                 self._authors[post] = tuple(sorted({r.author for r in self.version.records
                                                     if r.author and post in (None, r.doc)}))
             return self._authors[post]
+
+    def danger_bars(self, post: str | None) -> tuple[tuple[str, float], ...]:
+        """The safety classifier's bars for the asked post (or every post: the lowest of theirs), computed once."""
+        from bot.safety.calibrate import bars_for
+
+        with self._lock:
+            if post not in self._bars:
+                posts = [post] if post in self.version.sources else sorted(self.version.sources)
+                self._bars[post] = bars_for(self.version, posts)
+            return self._bars[post]
 
     def title(self, post: str | None) -> str:
         """The post the off-topic and decline replies name: the asked one, or the index's only post."""
@@ -122,6 +133,8 @@ def prepare(turn: Turn, parts: Parts, reading: Reading | None) -> None:
     post = post_of(turn)
     models = reading.models_of(post) if reading is not None else None
     terms = models.terms if models is not None else None  # "is this about the post?": the asked post's words
+    if terms is not None and reading is not None:  # the classifier's bar for these posts (bot/safety/calibrate.py)
+        terms = replace(terms, bars=reading.danger_bars(post))
     turn.report = parts.safety.check(turn.text, turn.history, topic=turn.query, terms=terms)
     turn.report.notes.extend(notes)
     if turn.report.resumed:  # "yes, I'm safe": answer the question the check-in held back

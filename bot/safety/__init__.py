@@ -70,7 +70,7 @@ class SafetyLayer:
         terms = terms or PostTerms()
         turns = conversation.user_turns(history)
         det = self.detector.detect(question, context=turns[-1] if turns else "", topic=topic, vocabulary=terms.vocabulary,
-                                   subject=terms.subject)
+                                   subject=terms.subject, bars=terms.bars)
         report = SafetyReport(flags=list(det.flags), notes=list(det.notes), scores=dict(det.scores))
         if turns and is_follow_up(question):
             report.flags = [f for f in report.flags if f != Flag.OFF_TOPIC]  # a follow-up is never off topic
@@ -80,10 +80,11 @@ class SafetyLayer:
             report.scores["degraded"] = 1.0
         # earlier turns are re-read under the same post: a puppy-biting post's "how long till the biting stops?"
         # is no danger said earlier either
-        state = conversation.state_of(history, lambda turn: self.detector.detect(turn, subject=terms.subject))
+        state = conversation.state_of(history, lambda turn: self.detector.detect(turn, subject=terms.subject, bars=terms.bars))
         if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
-            alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary, subject=terms.subject)
+            alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary, subject=terms.subject,
+                                         bars=terms.bars)
             report.flags = [f for f in report.flags if f not in DANGER or f in alone.flags]
         if turns and state.danger:
             # after a disclosure, a question with no word of risk that only the classifier reads as another danger

@@ -243,10 +243,16 @@ class Detector:
         return out
 
     def detect(self, text: str, context: str = "", topic: str | None = None,
-               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset()) -> Detection:
+               vocabulary: frozenset[str] = frozenset(), subject: frozenset[str] = frozenset(),
+               bars: tuple[tuple[str, float], ...] = ()) -> Detection:
         """``context``: the previous user turn (scored with this message); ``topic``: the text the
         off-topic check reads (the condensed question in a conversation; the message by default);
-        ``vocabulary``: the indexed posts' own words (a message using one is on topic)."""
+        ``vocabulary``: the indexed posts' own words (a message using one is on topic); ``bars``: the posts'
+        own bars for the classifier alone, where their article raises them (bot/safety/calibrate.py)."""
+        # the post's own bar holds for a message in the post's words and language ("painkillers before a run" under a
+        # running post): the article's prose measured the classifier on that; a message in another language (which may
+        # share a word: "plan") or on another subject keeps the dev-tuned bars
+        clear = {**CLEAR, **{Flag(f): bar for f, bar in bars}} if bars and _in_post_words(text, vocabulary) else dict(CLEAR)
         det = Detection()
         norm = normalise(text)
         sentences = [norm[s:e] for s, e in sentence_spans(norm)] or [norm]
@@ -337,7 +343,7 @@ class Detector:
                     # question it follows: alone it can sound like anything
                     pos = min(pos, in_context.get(f"p_{flag.value}", 0.0))
                 part = i < len(sentences) and len(sentences) > 1  # one sentence of several: less context, higher bar
-                bar = CLEAR[flag] + (SENTENCE_EXTRA if part and flag is not Flag.DISTRESS else 0.0)
+                bar = clear[flag] + (SENTENCE_EXTRA if part and flag is not Flag.DISTRESS else 0.0)
                 if flag in explained:  # the other danger's patterns explain the message, this one's have nothing
                     bar = max(bar, EXPLAINED)
                 if flag is Flag.INJECTION and i < len(post_word) and post_word[i] and not strong_of[flag][i]:
@@ -377,6 +383,19 @@ class Detector:
         for f in det.flags:
             det.scores.setdefault(f, 1.0)
         return det
+
+
+ENGLISH = 0.6  # a message this share of whose words are the encoder's whole English words reads as English
+
+
+def _in_post_words(text: str, vocabulary: frozenset[str]) -> bool:
+    """English (ENGLISH of its words of 3+ letters are everyday English words) and sharing a word with the posts."""
+    from index.packaged_model import whole_words
+
+    words = re.findall(r"[^\W\d_]{3,}", normalise(text))
+    english = whole_words()
+    return (bool(words) and sum(w in english for w in words) >= ENGLISH * len(words)
+            and any(w in vocabulary for w in words if len(w) >= 4))
 
 
 def _own_subject(text: str, subject: frozenset[str]) -> bool:

@@ -95,6 +95,8 @@ class PostTerms:
     vocabulary: frozenset[str] = frozenset()
     about: frozenset[str] = frozenset()
     subject: frozenset[str] = frozenset()  # the content words of the posts' titles ("puppy", "biting")
+    # the safety classifier's own bar for these posts, by danger flag, where their article raises it (bot/safety/calibrate.py)
+    bars: tuple[tuple[str, float], ...] = ()
 
 
 class PostModels:
