@@ -35,7 +35,8 @@ from bot.question.intent import asking_part
 # --- question shapes -------------------------------------------------------------
 
 HOW_LONG = re.compile(
-    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b|\bhow much time\b"
+    r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b"
+    r"|\bhow much (?:time|rest|recovery|downtime|sleep|break)\b"
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
@@ -362,11 +363,14 @@ def _how_many(question: str, kind: str, facts: Facts) -> Lead | None:
     # "how many people should be on that list?": a sentence that counts things first, then any number
     things = re.search(r"\bhow many\b", question, re.I) and not re.search(rf"\bhow many {_UNIT}\b", question, re.I)
     ordered = sorted(answering, key=lambda c: not COUNTED.search(c.text)) if things else answering
+    bare = False
     for c in ordered:
         m = _number(c.text, question)
-        if m:
+        if m and re.fullmatch(r"\d+(?:[.,]\d+)?", m.group(0).strip()):
+            bare = True  # "gives this number: “1”" (of "1 minute of easy running") says nothing: the quotes lead
+        elif m:
             return Lead(f"{_whose(c)} gives this number: “{m.group(0).strip()}”.", "number", first=(c.start, c.end))
-    return Lead(f"{_none_given(facts)} no number for that.", "no number")
+    return None if bare else Lead(f"{_none_given(facts)} no number for that.", "no number")
 
 
 def _number(text: str, question: str):
@@ -413,6 +417,16 @@ def _asked(found: list, text: str, question: str, before: int):
 
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     if not (EVIDENCE.search(question) and DOUBT.search(question)):
+        return None
+    readers = _readers_named(facts)
+    if readers:  # "Kevin says only a small minority of women don't nag. Where is he getting that from?": his claim
+        asked = _topic_words(question)
+        theirs = sorted((c for c in facts.candidates if c.author in readers),
+                        key=lambda c: (-len(asked & set(tokenize(c.text))), -c.score))
+        if theirs and not any(SOURCED.search(c.text) for c in theirs):
+            c = theirs[0]
+            return Lead(f"{who_named(c.author)}’s comment gives no source or evidence for it: it is the commenter’s own view.",
+                        "unsourced claim", first=(c.start, c.end))
         return None
     figures = [f for f in re.findall(r"\d+(?:[.,]\d+)?", question) if len(f) >= 2]  # "the 68 percent figure": that sentence
     article = sorted((c for c in facts.candidates if c.kind == "article" and (c.sim >= DURATION_SIM or any(f in c.text for f in figures))),

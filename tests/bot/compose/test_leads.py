@@ -520,3 +520,24 @@ def test_a_remedy_or_reason_the_reader_brings_is_missing_when_the_post_never_nam
     vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
                                      "Do not question him. Take the phone and call a friend.")
     assert leads.asked_to_try(question, vocabulary) == missing
+
+
+def test_how_much_rest_asks_for_a_timeframe_and_a_bare_digit_is_no_number_to_lead_with():
+    rest = cand("Never run on back-to-back days: your tissues need at least 48 hours of rest between runs.", sim=0.6)
+    facts = Facts(["p"], [rest], VOCAB | leads.vocabulary_of(rest.text))
+    lead = lead_for("how much rest do i need between runs?", "fact", facts)
+    assert lead.because == "duration" and "48 hours" in lead.text
+    session = cand("Your first session is 1 minute of easy running followed by 2 minutes of walking.", sim=0.6)
+    facts = Facts(["p"], [session], VOCAB | leads.vocabulary_of(session.text))
+    assert lead_for("how much walking is too much at first?", "fact", facts) is None  # not "gives this number: “1”"
+    texts = cand("Send no more than 3 texts a day.", sim=0.6)
+    assert "“3 texts”" in lead_for("how much texting is ok?", "fact", Facts(["p"], [texts], VOCAB)).text  # a number with its noun
+
+
+def test_a_doubted_claim_of_a_named_reader_is_theirs_not_the_articles():
+    kevin = cand("Too many women do this, only a small minority don't.", kind="comment", author="Kevin", key="p/comment:07-kevin")
+    article = cand("Oxytocin lowers his testosterone.", key="p/article:s:p1", start=100)
+    facts = Facts(["p"], [article, kevin], VOCAB, claims={"p/article:s:p1": ("hormone",)}, names=("Kevin",))
+    lead = lead_for("Kevin says only a small minority of women don't nag. Where is he getting that from? Sounds made up", "said", facts)
+    assert lead.text == "Kevin’s comment gives no source or evidence for it: it is the commenter’s own view."
+    assert lead.first == (kevin.start, kevin.end)
