@@ -80,7 +80,8 @@ class SafetyLayer:
             report.scores["degraded"] = 1.0
         # earlier turns are re-read under the same post: a puppy-biting post's "how long till the biting stops?"
         # is no danger said earlier either
-        state = conversation.state_of(history, lambda turn: self.detector.detect(turn, subject=terms.subject, bars=terms.bars))
+        state = conversation.state_of(history, lambda turn: self.detector.detect(turn, vocabulary=terms.vocabulary, subject=terms.subject,
+                                                                                bars=terms.bars))
         if turns and set(det.flags) & set(DANGER) and set(det.flags) & set(DANGER) <= set(state.danger):
             # scored with the earlier turn, the message inherits its danger: that is aftercare, not new danger
             alone = self.detector.detect(question, topic=topic, vocabulary=terms.vocabulary, subject=terms.subject,
