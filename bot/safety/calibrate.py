@@ -9,9 +9,10 @@ flags is then as likely the post's subject as a person in danger: on such a post
 crisis box instead of an answer.
 
 So a post's bar for a classifier-only flag is its article's QUANTILE probability plus MARGIN, never below
-the dev-tuned bar (bot/safety/detect.py, CLEAR) and never above CAP. Between the classifier's POSSIBLE
-level and that bar the reader is answered, warmly, with the quiet line about where to talk to someone (a
-hunch); any pattern of risk (a method, a threat, "he hit me") fires as before. The article is the
+the dev-tuned bar (bot/safety/detect.py, CLEAR) and never above CAP, for a message in English (the article's
+language; a message in another language keeps the dev-tuned bar). Between the classifier's POSSIBLE level and
+that bar the reader is answered, warmly, with the quiet line about where to talk to someone (a hunch); any
+pattern of risk (a method, a threat, "he hit me") fires as before. The article is the
 blogger's prose, ordinary by construction, so it measures the classifier's base rate on the subject; the
 comments are not used, because readers disclose real distress there. Read off the index's sentence
 vectors: nothing is embedded.
