@@ -698,7 +698,7 @@ TRY_X = re.compile(
     r"(?P<x>(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:help|work|fix (?:it|this|that|things))\b"
     r"|\bshould (?:i|we|he|she|they|you) (?:try|do|go to|get|see|consider|start|book|look into)\s+(?:a |an |some |the )?"
     r"(?P<y>(?:[^\W\d_]+ ?){1,3})"
-    r"|\bbecause (?:he|she|they)(?:['’]s|['’]re| is| are| was| were) (?:actually |just |really |secretly )?(?P<z>[^\W\d_]{5,})\b", re.I)
+    r"|\bbecause (?:he|she|they)(?:['’]?s|['’]?re| is| are| was| were) (?:actually |just |really |secretly )?(?P<z>[^\W\d_]{5,})\b", re.I)
 
 
 _WHEN_HOW = {"together", "first", "again", "now", "instead", "too", "anymore", "more", "soon", "later", "already", "yet",

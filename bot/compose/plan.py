@@ -217,7 +217,7 @@ class Composer:
                 c.score += 0.5
                 if ENDING.search(asked_in or question) and c.record.end > c.record.start:
                     # "how did it end for P?": the later a sentence in her story, the likelier it is the ending
-                    c.score += ENDING_WEIGHT * (c.start - c.record.start) / (c.record.end - c.record.start)
+                    c.score += ENDING_WEIGHT * (c.end - c.record.start) / (c.record.end - c.record.start)
                 if ADVICE_ASKED.search(question) and _advises(c.text):
                     c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
             elif kind in ("advice", "why", "yesno") and self.version.post_models.stances().get(_key(c.record)) in ("question", "story"):

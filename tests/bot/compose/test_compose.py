@@ -372,6 +372,16 @@ def test_real_advice_asked_after_a_long_story_lists_the_articles_steps_not_reade
 
 
 @pytest.mark.slow
+def test_real_and_then_what_reads_the_rest_of_the_readers_story(real_bot):
+    """"wait the P one, he came back and then what??": what happened after he came back, the end of her story; a
+    sentence counts as late in it by where it ends (a span joined to the sentence it leans on starts earlier)."""
+    first = "is there anyone in the comments where the guy actually came back after pulling away?"
+    history = [(first, real_bot.ask(first).text)]
+    text = real_bot.ask("wait the P one, he came back and then what??", history=history).text
+    assert "disappeared again" in text and "ever trust a man" in text, text
+
+
+@pytest.mark.slow
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
