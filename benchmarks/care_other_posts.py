@@ -24,6 +24,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _checkout import child_json  # noqa: E402
+
 JUDGED = ROOT / "seeds" / "eval" / "judged"
 SPLITS = {
     "v1": (ROOT / "seeds/eval/safety.otherposts.test.v1.yaml", {"caregiver": JUDGED / "caregiver.txt", "running": JUDGED / "r38post.txt"}),
@@ -33,21 +37,14 @@ SPLITS = {
 
 def tiers(code: Path, stores: dict[str, Path], split: Path) -> dict:
     """The tier of every message of ``split``, asked by the Bot of the checkout at ``code`` (a child process)."""
-    script = (
-        "import json, sys, logging; logging.disable(logging.WARNING)\n"
-        f"sys.path.insert(0, {str(code)!r})\n"
-        "import yaml\nfrom pathlib import Path\nfrom bot.api import Bot\nfrom index.config import load_settings\n"
+    return child_json(code, (
         f"stores = {json.dumps({k: str(v) for k, v in stores.items()})}\n"
         "bots = {k: Bot(settings=load_settings(store_dir=Path(v))) for k, v in stores.items()}\n"
         f"out = {{}}\nfor c in yaml.safe_load(open({str(split)!r}))['cases']:\n"
-        "    a = bots[c['post']].ask(c['text'])\n"
-        "    t = a.safety.tier\n"
+        "    t = bots[c['post']].ask(c['text']).safety.tier\n"
         "    out[c['id']] = getattr(t, 'value', t) or 'answer'\n"
         "print(json.dumps(out))\n"
-    )
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=str(code), check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    ))
 
 
 def score(split: Path, got: dict) -> dict:

@@ -21,25 +21,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _checkout import child_json  # noqa: E402
 
 SPLITS = {"dev": ROOT / "seeds/eval/lead.dev.v1.yaml", "test": ROOT / "seeds/eval/lead.test.v1.yaml"}
 
 
 def answers(code: Path, store: Path, split: Path) -> dict:
     """Every question of ``split`` asked by the Bot of the checkout at ``code`` (in a child process)."""
-    script = (
-        "import json, sys, logging; logging.disable(logging.WARNING)\n"
-        f"sys.path.insert(0, {str(code)!r})\n"
-        "import yaml\nfrom pathlib import Path\nfrom bot.api import Bot\nfrom index.config import load_settings\n"
+    return child_json(code, (
         f"bot = Bot(settings=load_settings(store_dir=Path({str(store)!r})))\n"
         f"out = {{}}\nfor c in yaml.safe_load(open({str(split)!r}))['cases']:\n"
         "    a = bot.ask(c['question'], post=c['post'])\n"
         "    out[c['id']] = {'text': a.text, 'abstained': bool(a.meta.abstained)}\n"
         "print(json.dumps(out))\n"
-    )
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=str(code), check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    ))
 
 
 def score(split: Path, got: dict) -> dict:
