@@ -33,18 +33,25 @@ QUANTILE = 0.95
 MARGIN = 0.05
 CAP = 0.95
 MIN_WORDS = 4  # a heading or a fragment says nothing about the prose
+MAX_POSTS = 20  # an unscoped question over more posts keeps the dev-tuned bars
 
 
-def post_bars(version, post: str) -> dict[str, float]:
+def bank_rows(version) -> dict[str, int]:
+    """The bank's row of each sentence (~100 ms at 1,000 posts: built once per version by its reader)."""
+    texts, _ = version.sentence_bank
+    return {t: i for i, t in enumerate(texts)}
+
+
+def post_bars(version, post: str, rows: dict[str, int] | None = None) -> dict[str, float]:
     """{danger flag: bar} where this post's article raises the bar above CLEAR ({} when it does not, or when
-    the index has no sentence vectors)."""
+    the index has no sentence vectors). ``rows``: the bank's row of each sentence, when already built."""
     texts, matrix = version.sentence_bank
     model = classifier.load()
     if not len(texts) or version.manifest.embedding_model != model["meta"]["model"] or matrix.shape[1] != model["w_embed"].shape[0]:
         return {}  # no sentence vectors, or another encoder's than the classifier reads: the dev-tuned bars
-    row = {t: i for i, t in enumerate(texts)}
+    row = rows if rows is not None else bank_rows(version)
     seed = version.sources.get(post, "")
-    rows, sentences = [], []
+    picked, sentences = [], []
     for r in version.records:
         if r.doc != post or r.kind != "article":
             continue
@@ -52,11 +59,11 @@ def post_bars(version, post: str) -> dict[str, float]:
         for s, e in sentence_spans(raw):
             i = row.get(bank_key(raw[s:e]))
             if i is not None and len(raw[s:e].split()) >= MIN_WORDS:
-                rows.append(i)
+                picked.append(i)
                 sentences.append(normalise(raw[s:e]))
-    if len(rows) < 10:
+    if len(picked) < 10:
         return {}  # too little prose to measure a base rate: the dev-tuned bars
-    probs = classifier.probabilities(np.asarray(matrix[rows], dtype=np.float32), sentences, model)
+    probs = classifier.probabilities(np.asarray(matrix[picked], dtype=np.float32), sentences, model)
     out = {}
     for flag in DANGER:
         bar = min(CAP, float(np.quantile([p.get(flag.value, 0.0) for p in probs], QUANTILE)) + MARGIN)
@@ -65,11 +72,17 @@ def post_bars(version, post: str) -> dict[str, float]:
     return out
 
 
-def bars_for(version, posts: list[str]) -> tuple[tuple[str, float], ...]:
+def bars_for(version, posts: list[str], rows: dict[str, int] | None = None) -> tuple[tuple[str, float], ...]:
     """The bars a question over these posts is read with: for each flag, the lowest of the posts' (a post that
-    keeps the dev-tuned bar keeps it for the question: fail closed)."""
-    each = [post_bars(version, p) for p in posts]
-    if not each:
+    keeps the dev-tuned bar keeps it for the question: fail closed). Over more than MAX_POSTS posts (an unscoped
+    question on a large blog) the dev-tuned bars, rather than reading every post's article at its first question."""
+    if not posts or len(posts) > MAX_POSTS:
         return ()
-    flags = set.intersection(*(set(b) for b in each))
-    return tuple(sorted((f, min(b[f] for b in each)) for f in flags))
+    rows = rows if rows is not None else bank_rows(version)  # once for every post
+    lowest: dict[str, float] | None = None
+    for post in posts:
+        bars = post_bars(version, post, rows)
+        lowest = bars if lowest is None else {f: min(b, bars[f]) for f, b in lowest.items() if f in bars}
+        if not lowest:
+            return ()  # a post keeps the dev-tuned bars: so does the question
+    return tuple(sorted((lowest or {}).items()))

@@ -430,3 +430,13 @@ def test_a_posts_own_article_sets_the_bar_for_the_classifier_alone(running_bot, 
                    # another language (sharing only "plan" with the post) keeps the dev-tuned bar: classifier 0.80
                    "seit der verletzung denke ich jeden tag daran, mir das leben zu nehmen. wie lange dauert der plan?"):
         assert running_bot.ask(danger).safety.tier == Tier.DANGER, danger
+
+
+def test_a_question_over_several_posts_takes_their_lowest_bar_and_a_large_blog_keeps_the_dev_bars(monkeypatch):
+    from bot.safety import calibrate
+
+    bars = {"a": {"self_harm": 0.9}, "b": {"self_harm": 0.8, "abuse": 0.8}, "c": {}}
+    monkeypatch.setattr(calibrate, "post_bars", lambda version, post, rows=None: bars[post])
+    assert calibrate.bars_for(None, ["a", "b"], rows={}) == (("self_harm", 0.8),)  # a flag raised by every post, lowest
+    assert calibrate.bars_for(None, ["a", "c", "b"], rows={}) == ()  # one post keeps the dev bars: so does the question
+    assert calibrate.bars_for(None, ["a"] * (calibrate.MAX_POSTS + 1), rows={}) == ()  # an unscoped question on a large blog
