@@ -53,7 +53,6 @@ class Reading:
         self._models: dict[str, PostModels] = {}  # post -> that post's models alone
         self._authors: dict[str | None, tuple[str, ...]] = {}  # post (None: every post) -> its commenters, sorted
         self._bars: dict[str | None, tuple[tuple[str, float], ...]] = {}  # post (None: every post) -> danger bars
-        self._rows: dict[str, int] | None = None  # the sentence bank's row of each sentence, for the bars
 
     def models_of(self, post: str | None) -> PostModels:
         """The post models a question reads: the asked post's alone, else all."""
@@ -76,14 +75,12 @@ class Reading:
 
     def danger_bars(self, post: str | None) -> tuple[tuple[str, float], ...]:
         """The safety classifier's bars for the asked post (or every post: the lowest of theirs), computed once."""
-        from bot.safety.calibrate import MAX_POSTS, bank_rows, bars_for
+        from bot.safety.calibrate import bars_for
 
         with self._lock:
             if post not in self._bars:
                 posts = [post] if post in self.version.sources else sorted(self.version.sources)
-                if self._rows is None and len(posts) <= MAX_POSTS:
-                    self._rows = bank_rows(self.version)
-                self._bars[post] = bars_for(self.version, posts, self._rows)
+                self._bars[post] = bars_for(self.version, posts, self.composer.scorer.banked)  # the preloaded bank
             return self._bars[post]
 
     def title(self, post: str | None) -> str:

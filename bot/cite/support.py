@@ -67,6 +67,11 @@ class SupportScorer:
             vec = self._recent[text]
         return vec
 
+    def banked(self, texts: list[str]) -> list[np.ndarray | None]:
+        """The index's own vector of each text (the preloaded sentence bank), or None: nothing is embedded."""
+        with self._lock:
+            return [self._bank.get(t) for t in texts]
+
     def vectors(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             found = {t: v for t in dict.fromkeys(texts) if (v := self._get(t)) is not None}

@@ -715,10 +715,8 @@ def asked_to_try(question: str, vocabulary: frozenset[str]) -> list[str]:
             words.pop()  # "see a therapist together": the thing is the therapist
         if not words or {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
             continue
-        head = words[-1]
-        t = tokenize(head)[0]
-        if len(head) < 5 or head.lower() in _STOP or _known(t, vocabulary) or _typo_of(t, vocabulary):
-            continue
+        if not _unused(words[-1:], vocabulary):
+            continue  # its last word, the thing itself, is one the post uses (or short, or about when)
         return [" ".join(words).lower()]
     return []
 

@@ -20,6 +20,8 @@ vectors: nothing is embedded.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from index.sentences import normalise as bank_key, sentence_spans
@@ -36,34 +38,21 @@ MIN_WORDS = 4  # a heading or a fragment says nothing about the prose
 MAX_POSTS = 20  # an unscoped question over more posts keeps the dev-tuned bars
 
 
-def bank_rows(version) -> dict[str, int]:
-    """The bank's row of each sentence (~100 ms at 1,000 posts: built once per version by its reader)."""
-    texts, _ = version.sentence_bank
-    return {t: i for i, t in enumerate(texts)}
-
-
-def post_bars(version, post: str, rows: dict[str, int] | None = None) -> dict[str, float]:
+def post_bars(version, post: str, banked: Callable[[list[str]], list]) -> dict[str, float]:
     """{danger flag: bar} where this post's article raises the bar above CLEAR ({} when it does not, or when
-    the index has no sentence vectors). ``rows``: the bank's row of each sentence, when already built."""
-    texts, matrix = version.sentence_bank
+    the index has no sentence vectors). ``banked``: the index's vector of each sentence, None for one it lacks
+    (``SupportScorer.banked``, the sentence bank the Bot preloads)."""
     model = classifier.load()
-    if not len(texts) or version.manifest.embedding_model != model["meta"]["model"] or matrix.shape[1] != model["w_embed"].shape[0]:
-        return {}  # no sentence vectors, or another encoder's than the classifier reads: the dev-tuned bars
-    row = rows if rows is not None else bank_rows(version)
+    if version.manifest.embedding_model != model["meta"]["model"]:
+        return {}  # another encoder's vectors than the classifier reads: the dev-tuned bars
     seed = version.sources.get(post, "")
-    picked, sentences = [], []
-    for r in version.records:
-        if r.doc != post or r.kind != "article":
-            continue
-        raw = seed[r.start : r.end]
-        for s, e in sentence_spans(raw):
-            i = row.get(bank_key(raw[s:e]))
-            if i is not None and len(raw[s:e].split()) >= MIN_WORDS:
-                picked.append(i)
-                sentences.append(normalise(raw[s:e]))
-    if len(picked) < 10:
-        return {}  # too little prose to measure a base rate: the dev-tuned bars
-    probs = classifier.probabilities(np.asarray(matrix[picked], dtype=np.float32), sentences, model)
+    raws = [raw[s:e] for r in version.records if r.doc == post and r.kind == "article"
+            for raw in [seed[r.start : r.end]] for s, e in sentence_spans(raw)]
+    found = [(vec, normalise(text)) for text, vec in zip(raws, banked([bank_key(t) for t in raws]))
+             if vec is not None and len(vec) == model["w_embed"].shape[0] and len(text.split()) >= MIN_WORDS]
+    if len(found) < 10:
+        return {}  # no sentence vectors, or too little prose to measure a base rate: the dev-tuned bars
+    probs = classifier.probabilities(np.asarray([v for v, _ in found], dtype=np.float32), [t for _, t in found], model)
     out = {}
     for flag in DANGER:
         bar = min(CAP, float(np.quantile([p.get(flag.value, 0.0) for p in probs], QUANTILE)) + MARGIN)
@@ -72,16 +61,15 @@ def post_bars(version, post: str, rows: dict[str, int] | None = None) -> dict[st
     return out
 
 
-def bars_for(version, posts: list[str], rows: dict[str, int] | None = None) -> tuple[tuple[str, float], ...]:
+def bars_for(version, posts: list[str], banked: Callable[[list[str]], list]) -> tuple[tuple[str, float], ...]:
     """The bars a question over these posts is read with: for each flag, the lowest of the posts' (a post that
     keeps the dev-tuned bar keeps it for the question: fail closed). Over more than MAX_POSTS posts (an unscoped
     question on a large blog) the dev-tuned bars, rather than reading every post's article at its first question."""
     if not posts or len(posts) > MAX_POSTS:
         return ()
-    rows = rows if rows is not None else bank_rows(version)  # once for every post
     lowest: dict[str, float] | None = None
     for post in posts:
-        bars = post_bars(version, post, rows)
+        bars = post_bars(version, post, banked)
         lowest = bars if lowest is None else {f: min(b, bars[f]) for f, b in lowest.items() if f in bars}
         if not lowest:
             return ()  # a post keeps the dev-tuned bars: so does the question

@@ -416,9 +416,10 @@ def test_a_posts_own_article_sets_the_bar_for_the_classifier_alone(running_bot, 
     from bot.safety.detect import CLEAR
     from bot.safety.flags import Flag
 
-    raised = post_bars(running_bot.version, "r38post")
+    raised = post_bars(running_bot.version, "r38post", running_bot.reading().composer.scorer.banked)
     assert raised.get("self_harm", 0) > CLEAR[Flag.SELF_HARM] and "abuse" not in raised
-    assert post_bars(real_bot.version, "why-men-pull-away") == {}  # the dev-tuned bars stand on the bundled post
+    bundled = post_bars(real_bot.version, "why-men-pull-away", real_bot.reading().composer.scorer.banked)
+    assert bundled == {}  # the dev-tuned bars stand on the bundled post
     first = "is it ok to take painkillers before a run so the pain doesnt bother me?"
     answered = running_bot.ask(first)
     assert answered.safety.tier != Tier.DANGER and answered.citations, answered.text
@@ -436,7 +437,8 @@ def test_a_question_over_several_posts_takes_their_lowest_bar_and_a_large_blog_k
     from bot.safety import calibrate
 
     bars = {"a": {"self_harm": 0.9}, "b": {"self_harm": 0.8, "abuse": 0.8}, "c": {}}
-    monkeypatch.setattr(calibrate, "post_bars", lambda version, post, rows=None: bars[post])
-    assert calibrate.bars_for(None, ["a", "b"], rows={}) == (("self_harm", 0.8),)  # a flag raised by every post, lowest
-    assert calibrate.bars_for(None, ["a", "c", "b"], rows={}) == ()  # one post keeps the dev bars: so does the question
-    assert calibrate.bars_for(None, ["a"] * (calibrate.MAX_POSTS + 1), rows={}) == ()  # an unscoped question on a large blog
+    monkeypatch.setattr(calibrate, "post_bars", lambda version, post, banked: bars[post])
+    none = lambda texts: [None] * len(texts)  # noqa: E731
+    assert calibrate.bars_for(None, ["a", "b"], none) == (("self_harm", 0.8),)  # a flag raised by every post, lowest
+    assert calibrate.bars_for(None, ["a", "c", "b"], none) == ()  # one post keeps the dev bars: so does the question
+    assert calibrate.bars_for(None, ["a"] * (calibrate.MAX_POSTS + 1), none) == ()  # an unscoped question on a large blog
