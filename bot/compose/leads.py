@@ -217,19 +217,22 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
 
 def _author_replied(question: str, kind: str, facts: Facts) -> Lead | None:
     named = [a for a in facts.authors.values() if a and re.search(rf"\b{re.escape(a.split()[0])}\b", question, re.I)]
+
+    def replies(w: str) -> bool:  # "did Renee (ever) write back ...": the name is the one who replies
+        return bool(re.search(rf"\b(?:did|does|has|had|will|would) {re.escape(w)}(?: \w+)? {REPLIED.pattern}", question, re.I))
+
     # "did Renee reply to any of the commenters?", "did Renee ever write back to the married woman whose ...?": a name the
     # post mentions that wrote no comment, asked about as the one who replies
     outsider = [w for w in facts.mentioned if re.search(rf"(?<=[\w,] ){re.escape(w)}\b", question)  # mid-sentence: "Did" is no name
                 and (re.search(r"\b(?:any|the|other) (?:of the )?(?:comments?|commenters?|readers?|people)\b|\banyone\b", question, re.I)
-                     or re.search(rf"\b(?:did|does|has|had|will|would) {re.escape(w)}(?: \w+)? {REPLIED.pattern}", question, re.I))]
+                     or replies(w))]
     if not (AUTHOR.search(question) or named or outsider) or not REPLIED.search(question):
         return None
     authors = {a for a in facts.authors.values() if a}
     readers = [n for n in facts.names if n not in authors and bare_author(n) not in authors and n not in outsider]
     # with a reader named, only a name that is no part of theirs and is asked about as the one replying ("did Renee reply
     # to Veronica?"; not "did anyone reply to Hannah?", where "Hannah" is the short name of the commenter Hannah Price)
-    replier = [w for w in outsider if not any(w in n.split() for n in facts.names)
-               and re.search(rf"\b(?:did|does|has|had|will|would) {re.escape(w)}(?: \w+)? {REPLIED.pattern}", question, re.I)]
+    replier = [w for w in outsider if not any(w in n.split() for n in facts.names) and replies(w)]
     if facts.names and not (readers and replier and not named and not AUTHOR.search(question)):
         return None  # "did the author reply to Veronica?": the thread's own lead says who did (bot/compose/plan.py)
     replied = sorted({n for p in facts.posts for n in facts.author_comments.get(p, [])})
