@@ -38,12 +38,17 @@ _OPINION = re.compile(
     r"|\b(?:did|does|do|has|have) (?:anyone|anybody|any (?:readers?|commenters?)|people|readers|commenters)\b[^?.!]{0,15}\b(?:say|said|think|find|found|feel|felt|agree|disagree|like|believe|mention|push)\w*\b",
     re.I,
 )
+# "i want to text him and ask what's wrong, is that a bad idea?": the reader's own plan, put to the article's advice
+JUDGE_PLAN = re.compile(
+    r"\b(?:is|isn'?t|would) (?:that|it|this|doing that) (?:be )?(?:a )?(?:really |very |such a )?"
+    r"(?:bad|good|smart|terrible|dumb|stupid|wise|better) (?:idea|move|thing to do)\b", re.I)  # ("is it ok to ...?" asks a yes or no)
 _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
-    r"|\b(?:should|shall|must|do) (?:i|we)\b|\b(?:i|we) should (?:do|change|try|stop|start)\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
+    r"|\b(?:should|shall|must|do|shouldn'?t|shouldn’t) (?:i|we)\b|\b(?:i|we) should (?:do|change|try|stop|start)\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
     r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
-    r"|\b(?:now what|what now)\b",  # "i did the yelp and he bit me again. now what"
+    r"|\b(?:now what|what now)\b|"  # "i did the yelp and he bit me again. now what"
+    + JUDGE_PLAN.pattern,
     re.I,
 )
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)

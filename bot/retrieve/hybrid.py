@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, QUOTED, asking_part, fold, wants_whole_list
+from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, asking_part, fold, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -181,7 +181,7 @@ class HybridRetriever:
         if also and also != query:  # a follow-up: the new question's own words count too
             base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
         elif (intent is not None and intent.kind == "advice" and (asked := asking_part(query)) and len(asked) <= STORY * len(query)
-              and wants_whole_list(asked)):
+              and (wants_whole_list(asked) or JUDGE_PLAN.search(asked))):
             # "we've been seeing each other 4 months ... he went quiet ... what does the article say i should do??": the
             # story alone ranks readers' stories like it; the question asked, the article's advice as a whole, ranks the
             # advice (a question of its own, "how would I know if he's taking advantage?", keeps the story's ranking)

@@ -21,6 +21,10 @@ AUTHORS = ["Angry and Upset", "Veronica", "Isabel", "deadlock", "Catt", "Linda K
     ("Do readers actually believe the testosterone explanation?", "opinion"),
     ("Is the hormone claim backed by science?", "yesno"),
     ("Who's David?", "fact"),
+    # the reader's own plan, put to the article's advice; "is it okay to ...?" still asks a yes or no
+    ("we had the best month ever and now hes gone quiet. i want to text him and ask whats wrong, is that a bad idea??", "advice"),
+    ("Is it okay to preheat an empty glass dish at 500°F?", "yesno"),
+    ("shouldnt i just go up while theyre being loud?", "advice"),
 ])
 def test_kinds(question, kind):
     assert classify(question, AUTHORS).kind == kind
