@@ -192,6 +192,10 @@ class Composer:
         said = set(tokenize(question)) | self._topic_words()  # what the question and the posts' titles already say
         quoted = QUOTED.search(asked_in or question)
         phrase = fold(quoted.group(1)) if quoted and len(quoted.group(1).split()) >= 2 else ""
+        last: dict[str, int] = {}  # each commenter's latest comment among the candidates (by its place in the post)
+        for c in cands:
+            if c.record.author and c.source.kind == "comment":
+                last[c.record.author] = max(last.get(c.record.author, -1), c.record.start)
         for c, sim in zip(cands, sims):
             c.sim = float(sim)
             c.score = 0.65 * float(sim) + 0.25 * coverage(question, c.text) + RANK_PRIOR * (n - c.source.rank + 1) / n
@@ -218,6 +222,8 @@ class Composer:
                 if ENDING.search(asked_in or question) and c.record.end > c.record.start:
                     # "how did it end for P?": the later a sentence in her story, the likelier it is the ending
                     c.score += ENDING_WEIGHT * (c.end - c.record.start) / (c.record.end - c.record.start)
+                    if c.record.start == last.get(c.record.author) and not self.version.sources[c.source.doc][c.end:c.record.end].strip():
+                        c.score += ENDING_WEIGHT / 2  # her last comment's last sentence tells how it ended ("He text as I was reading this.")
                 if ADVICE_ASKED.search(question) and _advises(c.text):
                     c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
             elif kind in ("advice", "why", "yesno") and self.version.post_models.stances().get(_key(c.record)) in ("question", "story"):
@@ -299,7 +305,9 @@ class Composer:
             best = replace(listed, score=max(best.score, listed.score))
         if best.role == "step":
             best = replace(best, role="answer")
-        steps = [q for q in steps if q.record_id != best.record_id]
+        # the step the best sentence is (or its words); a sentence of the paragraph under step 1 that answers best
+        # leaves step 1 in the list: a list never starts at "2."
+        steps = [q for q in steps if q.record_id != best.record_id or not _overlap(q, best)]
         ordered = [best] + self._under(best, cands) + steps + [q for q in article if q is not best] + echo + [
             q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])

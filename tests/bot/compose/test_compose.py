@@ -382,6 +382,25 @@ def test_real_and_then_what_reads_the_rest_of_the_readers_story(real_bot):
 
 
 @pytest.mark.slow
+def test_real_did_her_guy_end_up_texting_is_her_last_line(real_bot):
+    """How a reader's story ended is the last sentence of her last comment ("He text as I was reading this article.")."""
+    text = real_bot.ask("did clair's guy end up texting her or not lol").text
+    assert text.split("\n")[0].startswith("Clair wrote: “") and "He text as I was reading this article." in text.split("\n")[0], text
+
+
+@pytest.mark.slow
+def test_real_a_plan_put_to_the_advice_gets_the_article_steps_and_the_list_starts_at_1(real_bot):
+    """A story, then "is that a bad idea?": the article's steps answer (its readers' texting stories matched the words);
+    a sentence of step 1's paragraph that answers best leaves step 1 in the list."""
+    text = real_bot.ask("we had the best month ever and now hes gone quiet for 3 days. i want to text him and ask whats "
+                        "wrong, is that a bad idea??").text
+    body = text.split("**What readers said")[0]
+    assert "1. “Leave him alone. Let him be. Don’t question him.”" in body or "step 1: “Leave him alone" in body, text
+    assert "\n2. “" in body and body.index("Leave him alone") < body.index("\n2. “"), text
+    assert not text.startswith(("manu", "Clair", "Isabel")), text
+
+
+@pytest.mark.slow
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
