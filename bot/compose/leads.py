@@ -817,7 +817,38 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
         who = facts.unanswered[tokenize(asked[0])[0]]
         return Lead(f"The article doesn’t cover {_or([w.lower() for w in asked])}: {who} asked about it in the comments "
                     f"and nobody answered.", "asked, unanswered", closest=True)
+    aside = [w for w in _named_case(question) if _in_one_comment(w, facts)]
+    if aside:
+        return Lead(f"The article doesn’t mention {_or(aside)}; only one comment does.", "one comment", closest=True)
     return None
+
+
+def _named_case(question: str) -> list[str]:
+    """The last word of the remedy, reason or topic the question names in so many words ("because he's cheating",
+    "would therapy help?", "does it say anything about altitude?"), lower-cased."""
+    out = []
+    for pattern in (TRY_X, ABOUT_X, DIRECT_X, APPLIES_TO):
+        for m in pattern.finditer(question):
+            phrase = next((g for g in m.groups() if g), "")
+            words = [w for w in re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {phrase} ", maxsplit=1)[0]) if tokenize(w)]
+            while words and words[-1].lower() in _WHEN_HOW:
+                words.pop()
+            if words and not {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
+                out.append(words[-1].lower())
+    return list(dict.fromkeys(out))
+
+
+def _in_one_comment(word: str, facts: Facts) -> bool:
+    """A word (five letters or more) the article never uses and a single comment does: "because he's cheating" where
+    one reader mentions "a lying, cheating ex" in passing. Counted off the posts' records."""
+    t = tokenize(word)
+    if len(word) < 5 or not t or t[0] in _META or word in _STOP or t[0] not in facts.vocabulary:
+        return False
+    counts = {"article": 0, "comment": 0}
+    for kind, _, text in facts.passages:
+        if t[0][:4] in text.lower() and t[0] in tokenize(text):
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts["article"] == 0 and counts["comment"] == 1
 
 
 def _common(word: str) -> bool:

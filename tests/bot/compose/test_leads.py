@@ -522,6 +522,23 @@ def test_a_remedy_or_reason_the_reader_brings_is_missing_when_the_post_never_nam
     assert leads.asked_to_try(question, vocabulary) == missing
 
 
+def test_a_reason_only_one_comment_mentions_in_passing_is_not_in_the_article():
+    passages = (("article", None, "Give him space when he pulls away. Men need to rebuild."),
+                ("comment", "Sarah", "I just started dating again after a rough breakup (a lying, cheating ex)."),
+                ("comment", "Ashley", "He needed space and came back."))
+    vocabulary = leads.vocabulary_of(*(t for _, _, t in passages))
+    facts = Facts(["p"], [cand("Give him space when he pulls away.", sim=0.4)], vocabulary, passages=passages)
+    lead = lead_for("how can i tell if hes pulling away because hes cheating on me? what are the signs", "advice", facts)
+    assert lead.text == "The article doesn’t mention “cheating”; only one comment does." and lead.closest
+    # said twice in the comments, or once in the article: the text has something on it, no such lead
+    twice = Facts(["p"], facts.candidates, vocabulary, passages=passages + (("comment", "Jo", "Cheating is the worst."),))
+    assert lead_for("is he pulling away because he's cheating?", "yesno", twice) is None
+    said = Facts(["p"], facts.candidates, vocabulary, passages=passages[:1] + (("article", None, "Some men are cheating."),))
+    assert lead_for("is he pulling away because he's cheating?", "yesno", said) is None
+    # a word of the reader's story, not the reason the question names: not read as the topic
+    assert lead_for("my ex was cheating. what should i do when he goes quiet?", "advice", facts) is None
+
+
 def test_how_much_rest_asks_for_a_timeframe_and_a_bare_digit_is_no_number_to_lead_with():
     rest = cand("Never run on back-to-back days: your tissues need at least 48 hours of rest between runs.", sim=0.6)
     facts = Facts(["p"], [rest], VOCAB | leads.vocabulary_of(rest.text))
