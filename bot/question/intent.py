@@ -41,7 +41,9 @@ _OPINION = re.compile(
 # "i want to text him and ask what's wrong, is that a bad idea?": the reader's own plan, put to the article's advice
 JUDGE_PLAN = re.compile(
     r"\b(?:is|isn'?t|would) (?:that|it|this|doing that) (?:be )?(?:a )?(?:really |very |such a )?"
-    r"(?:bad|good|smart|terrible|dumb|stupid|wise|better) (?:idea|move|thing to do)\b", re.I)  # ("is it ok to ...?" asks a yes or no)
+    r"(?:bad|good|smart|terrible|dumb|stupid|wise|better) (?:idea|move|thing to do)\b"  # ("is it ok to ...?" asks a yes or no)
+    # "should I ask him what's wrong?" (not "what should I do?", nor "why should I have to accept that?")
+    r"|(?<!why )(?<!what )\bshould(?:n['’]?t)? (?:i|we) (?:just |still |really |even |maybe )?(?!(?:be|do|have|get)\b)[a-z]{2,}\b", re.I)
 _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"

@@ -208,7 +208,9 @@ class HybridRetriever:
             # "what's the first thing she says to do?": the list, wherever its steps ranked, so its first can lead
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
             ordinal = ASKED_STEP.search(query)
-            base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)))
+            # "should I ask him what's wrong?": the reader's plan is put to the advice, all of it
+            plan = bool(JUDGE_PLAN.search(asking_part(query) or query))
+            base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)) or plan)
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):

@@ -146,3 +146,18 @@ def test_a_first_name_shared_by_hundreds_of_commenters_drops_names_inside_others
         name != other and set(parts[name]) < set(parts[other]) for other in parts))  # every pair, as it was written
     assert fast == [named_authors(q, many) for q in questions]
     assert "B" not in fast[0] and "Dima B" in fast[0] and len(fast[0]) > 400
+
+
+@pytest.mark.parametrize("question, plan", [
+    ("i want to text him and ask whats wrong, is that a bad idea??", True),
+    ("Should I ask him straight out what's wrong?", True),
+    ("shouldnt i just go up while theyre being loud?", True),
+    ("what should I do now?", False),  # the whole list answers it (wants_whole_list)
+    ("which strength exercises should i do for my knees?", False),
+    ("why should i have to accept that as 'being a man'?", False),  # a challenge, not a plan
+    ("should i be worried?", False),
+])
+def test_a_plan_the_reader_puts_to_the_advice(question, plan):
+    from bot.question.intent import JUDGE_PLAN
+
+    assert bool(JUDGE_PLAN.search(question)) == plan
