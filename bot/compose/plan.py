@@ -146,6 +146,7 @@ class Composer:
         seen: set[tuple[int, int]] = set()
         for src in sources:
             seed = texts[src.doc]
+            out += self._short_comments(src, seed, seen)
             spans = sentence_spans(seed[src.start : src.end], src.start)
             for i, (s, e) in enumerate(spans):
                 if (s, e) in seen or s in headings.get(src.doc, ()):
@@ -173,6 +174,24 @@ class Composer:
                 if m and (is_step(record) or item_number(record.id) is not None):
                     start += m.end()  # quote the step, not its number
                 out.append(_Candidate(src, start, e, normalise(seed[start:e]), record, vector_text=sentence))
+        return out
+
+    def _short_comments(self, src: Source, seed: str, seen: set[tuple[int, int]]) -> list[_Candidate]:
+        """A comment whose every sentence is too short to quote alone ("Lucky you. I was "fine" too, until I
+        wasn't.") is one candidate, whole: a reply can be all the answer a thread question has."""
+        out = []
+        for rid in src.record_ids if src.kind == "comment" else ():
+            record = self.version.records_by_id.get(f"{src.doc}/{rid}")
+            if record is None or not (src.start <= record.start and record.end <= src.end):
+                continue
+            spans = sentence_spans(seed[record.start : record.end], record.start)
+            if len(spans) < 2 or any(len(tokenize(seed[a:b])) >= 3 for a, b in spans) or len(tokenize(record.text)) < 3:
+                continue
+            start, end = spans[0][0], spans[-1][1]
+            if (start, end) not in seen and not _masked(src, seed[start:end]):
+                seen.add((start, end))
+                text = normalise(seed[start:end])
+                out.append(_Candidate(src, start, end, text, record, vector_text=text))
         return out
 
     def score(self, question: str, cands: list[_Candidate], intent, sources: list[Source], asked_in: str = "") -> None:
@@ -257,18 +276,36 @@ class Composer:
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
 
+    def described_reader(self, question: str, sources: list[Source], intent) -> str | None:
+        """The reader a thread question describes instead of naming ("what did people say to the guy who said the plan
+        was too conservative?"), when the retrieved comments show clearly who: the flow then reads their thread as a
+        named reader's (the replies to them, from the reply graph)."""
+        replies = intent is not None and (intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question)))
+        if not replies or intent.names or not DESCRIBED.search(question):
+            return None
+        return self._described(self.candidates(question, sources), _description(question))
+
     def _described(self, cands: list[_Candidate], description: str = "") -> str | None:
         """The reader whose own sentence is closest to the question (to ``description``, the words that describe
         them, when given: "the guy who works nights"), when clearly closer than anyone else's (a reader, not the
         post's author)."""
         best: dict[str, float] = {}
         sims = self.scorer.similarity(description, [c.vector_text for c in cands]) if description and cands else None
+        readers = {}
         for i, c in enumerate(cands):
             sim = float(sims[i]) if sims is not None else c.sim
             a = c.record.author
             m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
             if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):
                 best[a] = max(best.get(a, 0.0), sim)
+                readers[c.record.id] = c
+        if description and readers:
+            # "the guy who said the plan was too conservative": his "This is way too conservative." is too short to be
+            # quoted as an answer (candidates), not to say who he is
+            short = [(c.record.author, text) for c in readers.values() for s, e in sentence_spans(c.record.text, c.record.start)
+                     if len(tokenize(text := normalise(self.version.sources[c.source.doc][s:e]))) < 3 and len(text) > 12]
+            for (a, _), sim in zip(short, self.scorer.similarity(description, [t for _, t in short])):
+                best[a] = max(best[a], float(sim))
         return _clear_winner(best, DESCRIBED_SIM, DESCRIBED_MARGIN)
 
     def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:

@@ -15,6 +15,8 @@ from bot.answer import Source
 from bot.api import Bot
 from bot.compose.plan import Composer
 from bot.question.intent import Intent
+from index.build import build_index
+from index.config import Settings
 from index.parse import parse_text
 from index.understand import PostModels
 from index.sentences import normalise
@@ -521,3 +523,47 @@ def test_a_step_named_only_by_its_heading_is_followed_by_what_its_section_says_t
     # a step that says what to do in a sentence of its own needs nothing under it
     plan = plan_of("What should I do when the tomatoes need water twice a week?", Intent("advice"))
     assert "under" not in [q.role for q in plan.quotes] and "It says:" not in "".join(render(plan))
+
+
+RUNNING_POST = """Coming Back From a Running Injury
+
+By Dana Whitlock
+
+Most runners come back too fast. Here is the plan I give every client.
+
+1) Start with run-walk intervals. One minute of easy running, two minutes of walking, eight times.
+
+2) Use the pain rule on every run. If the pain climbs to 3 out of 10 or above, stop running and walk home.
+
+Comments
+
+  • Ray Dunn
+
+    This is way too conservative. I went straight back to my usual 5 miles after a calf strain and I was fine. Not everyone needs to be babied.
+
+    • Priya Nair
+
+      Lucky you. I was "fine" too, until I wasn't.
+
+  • Owen Fitch
+
+    Like Dana says, a plan can't fix what isn't healed. Walking three miles pain-free now and my surgeon is pleased.
+
+  • Sam Ortiz
+
+    A free plan that tells me to slow down is better than me guessing about my knee every single week.
+"""
+
+
+@pytest.mark.slow
+def test_real_a_described_reader_s_thread_is_read_as_a_named_one(tmp_path, real_embeddings):
+    """"What did people say to the guy who said the plan was too conservative?": the reader the words describe (his
+    "This is way too conservative." is too short to quote alone, not to say who he is), then the replies to him from
+    the reply graph; a reply whose every sentence is short is quoted whole."""
+    post = tmp_path / "running.txt"
+    post.write_text(RUNNING_POST, encoding="utf-8")
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([post], settings, embeddings=real_embeddings, progress=False)
+    text = Bot(settings, embeddings=real_embeddings).ask("what did ppl say to the guy who said the plan was too conservative").text
+    assert text.startswith("Priya Nair replied to Ray Dunn: “Lucky you. I was \"fine\" too, until I wasn't.”"), text
+    assert "Owen Fitch" not in text and "Sam Ortiz" not in text, text
