@@ -302,10 +302,10 @@ class Composer:
         if description and readers:
             # "the guy who said the plan was too conservative": his "This is way too conservative." is too short to be
             # quoted as an answer (candidates), not to say who he is
-            short = [(c.record.author, text) for c in readers.values() for s, e in sentence_spans(c.record.text, c.record.start)
+            short = [(c.record.author or "", text) for c in readers.values() for s, e in sentence_spans(c.record.text, c.record.start)
                      if len(tokenize(text := normalise(self.version.sources[c.source.doc][s:e]))) < 3 and len(text) > 12]
             for (a, _), sim in zip(short, self.scorer.similarity(description, [t for _, t in short])):
-                best[a] = max(best[a], float(sim))
+                best[a] = max(best.get(a, 0.0), float(sim))
         return _clear_winner(best, DESCRIBED_SIM, DESCRIBED_MARGIN)
 
     def _plan(self, question: str, cands: list[_Candidate], sources: list[Source], intent, asked_for: bool = False) -> Plan:
