@@ -193,9 +193,12 @@ class HybridRetriever:
             chunks = self.version.chunks
             by_key = {s.chunk_id: s for s in base}
             first: list[Source] = []
+            named = {n.casefold() for n in intent.names}
             for rid in self.graph.thread_ids(intent.names, intent.kind, post=filters.post):
                 keys = sorted(self.graph.chunks_of.get(rid, []), key=lambda key: (key not in by_key, list(by_key).index(key) if key in by_key else 0))
-                for key in keys[: self.per_unit]:
+                # "what did Marilyn advise ...?": her own comment whole (its advice may sit in the middle of a long story)
+                own = intent.kind == "said" and (self.graph.records[rid].author or "").casefold() in named
+                for key in keys[: self.per_unit * (2 if own else 1)]:
                     if filters.accepts(chunks[key]):
                         first.append(by_key.get(key) or _source(0, chunks[key], 0.0, None, None))
             seen = {s.chunk_id for s in first}

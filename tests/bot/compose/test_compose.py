@@ -403,6 +403,14 @@ def test_real_a_plan_put_to_the_advice_gets_the_article_steps_and_the_list_start
 
 
 @pytest.mark.slow
+def test_real_what_a_named_reader_advised_reads_her_whole_comment(real_bot):
+    """Marilyn's advice sits in the middle chunk of a long story: a question about what she said reads it whole."""
+    text = real_bot.ask("What did Marilyn Crosbie advise the woman whose boyfriend said she was suffocating him?").text
+    assert text.split("\n")[0].startswith("Marilyn Crosbie replied to Confused: “I could go on, but my point is, I wonder if you "
+                                          "could just calmly tell him you feel tension"), text
+
+
+@pytest.mark.slow
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
