@@ -207,8 +207,11 @@ class Facts:
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     """The lead for this question, or None when no fact answers it directly (the quotes then lead)."""
     # a may-I question answered by a rule, a must or a leave comes before any number in it ("... if I'm careful how much I water?")
-    for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many, _pushback,
-                 _unsourced, _not_required, _deferred, _not_covered):
+    # a remedy or topic the question names that the text lacks comes before a reader who objects to something near it ("does
+    # Renee think counseling would help, or is therapy a bad idea?" is no objection to the push/pull passage; "isn't this
+    # sexist?" is one, whatever words the post lacks)
+    for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many,
+                 _named_missing, _pushback, _unsourced, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -701,7 +704,9 @@ TRY_X = re.compile(
     r"(?P<x>(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:help|work|fix (?:it|this|that|things))\b"
     r"|\bshould (?:i|we|he|she|they|you) (?:try|do|go to|get|see|consider|start|book|look into)\s+(?:a |an |some |the )?"
     r"(?P<y>(?:[^\W\d_]+ ?){1,3})"
-    r"|\bbecause (?:he|she|they)(?:['’]?s|['’]?re| is| are| was| were) (?:actually |just |really |secretly )?(?P<z>[^\W\d_]{5,})\b", re.I)
+    r"|\bbecause (?:he|she|they)(?:['’]?s|['’]?re| is| are| was| were) (?:actually |just |really |secretly )?(?P<z>[^\W\d_]{5,})\b"
+    r"|\b(?:think|thinks|say|says|feel|believe)\s+(?P<w>(?:[^\W\d_]+\s+)?[^\W\d_]+) (?:would|will|could|might|can) (?:really |actually )?(?:help|work)\b",
+    re.I)  # "does Renee think couples counseling would help?"
 
 
 _WHEN_HOW = {"together", "first", "again", "now", "instead", "too", "anymore", "more", "soon", "later", "already", "yet",
@@ -712,7 +717,7 @@ def asked_to_try(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The remedy or reason the reader names (TRY_X) when its last word is none the post uses, nor a variant or a
     near-spelling of one: "would couples counseling help with this?" in a post that never says "counseling"."""
     for m in TRY_X.finditer(question):
-        phrase = _X_ENDS.split(f" {m.group('x') or m.group('y') or m.group('z')} ", maxsplit=1)[0]
+        phrase = _X_ENDS.split(f" {m.group('x') or m.group('y') or m.group('z') or m.group('w')} ", maxsplit=1)[0]
         words = [w for w in re.findall(r"[^\W\d_]+", phrase) if tokenize(w)]
         while words and words[-1].lower() in _WHEN_HOW:
             words.pop()  # "see a therapist together": the thing is the therapist
@@ -798,11 +803,24 @@ def _readers_named(facts: Facts) -> list[str]:
     return [n for n in facts.names if n not in authors and bare_author(n) not in authors]
 
 
-def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
-    if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.vocabulary:
+def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:
+    """The thing, topic, remedy or reason the question names in so many words, when the post never uses it (and no
+    specific word of the question is missing: _not_covered names that one)."""
+    if not _may_be_missing(kind, facts) or missing_words(question, facts.vocabulary, facts.names):
         return None
-    best = max((c.sim for c in facts.candidates), default=0.0)
-    if best >= COVERED_SIM:
+    named = (asked_for(question, facts.vocabulary, facts.mentioned) or asked_about(question, facts.vocabulary)
+             or asked_to_try(question, facts.vocabulary))
+    return Lead(f"The article and its comments don’t mention {_or(named)}.", "not covered", closest=True) if named else None
+
+
+def _may_be_missing(kind: str, facts: Facts) -> bool:
+    if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.vocabulary:
+        return False
+    return max((c.sim for c in facts.candidates), default=0.0) < COVERED_SIM
+
+
+def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
+    if not _may_be_missing(kind, facts):
         return None
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")

@@ -411,6 +411,17 @@ def test_real_what_a_named_reader_advised_reads_her_whole_comment(real_bot):
 
 
 @pytest.mark.slow
+def test_real_a_remedy_the_post_never_names_comes_before_a_reader_objecting_nearby(real_bot):
+    """Asked whether counseling would help "with the push/pull thing", the text's silence on counseling is the answer,
+    not Angry and Upset's objection to the push/pull passage; "isn't this sexist?" is an objection, whatever words the
+    post lacks."""
+    text = real_bot.ask("Does Renee think couples counseling would help with the push/pull thing, or is therapy a bad idea?").text
+    assert text.startswith("**The article and its comments don’t mention “couples counseling”.**"), text
+    sexist = real_bot.ask("Isn't this whole article kind of sexist? Women are emotional rollercoasters and men need 'missions'??").text
+    assert sexist.startswith("**Some readers push back on the article here: Angry and Upset.**"), sexist
+
+
+@pytest.mark.slow
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"

@@ -511,6 +511,7 @@ def test_a_name_the_post_mentions_that_wrote_no_comment_replied_to_no_named_or_d
     ("if this keeps happening should we do couples counseling? does she say?", ["couples counseling"]),
     ("should we see a therapist together", ["therapist"]),
     ("what if he's pulling away because he's depressed? he lost his dad", ["depressed"]),
+    ("Does Renee think couples counseling would help with the push/pull thing?", ["couples counseling"]),
     ("would giving him space help?", []),  # the post says it
     ("would that help?", []),  # only pointed at
     ("would it help if I call a friend", []),
