@@ -716,17 +716,23 @@ _WHEN_HOW = {"together", "first", "again", "now", "instead", "too", "anymore", "
 def asked_to_try(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The remedy or reason the reader names (TRY_X) when its last word is none the post uses, nor a variant or a
     near-spelling of one: "would couples counseling help with this?" in a post that never says "counseling"."""
-    for m in TRY_X.finditer(question):
-        phrase = _X_ENDS.split(f" {m.group('x') or m.group('y') or m.group('z') or m.group('w')} ", maxsplit=1)[0]
-        words = [w for w in re.findall(r"[^\W\d_]+", phrase) if tokenize(w)]
-        while words and words[-1].lower() in _WHEN_HOW:
-            words.pop()  # "see a therapist together": the thing is the therapist
-        if not words or {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
-            continue
-        if not _unused(words[-1:], vocabulary):
-            continue  # its last word, the thing itself, is one the post uses (or short, or about when)
-        return [" ".join(words).lower()]
+    for words in _named_phrases(question, (TRY_X,)):
+        if _unused(words[-1:], vocabulary):  # its last word, the thing itself, is none the post uses (nor short, nor about when)
+            return [" ".join(words).lower()]
     return []
+
+
+def _named_phrases(question: str, patterns: tuple[re.Pattern, ...]):
+    """The words of each remedy, reason or topic the patterns find the question naming, up to where the question goes on
+    about something else; none that only points ("would that help?")."""
+    for pattern in patterns:
+        for m in pattern.finditer(question):
+            phrase = _X_ENDS.split(f" {next((g for g in m.groups() if g), '')} ", maxsplit=1)[0]
+            words = [w for w in re.findall(r"[^\W\d_]+", phrase) if tokenize(w)]
+            while words and words[-1].lower() in _WHEN_HOW:
+                words.pop()  # "see a therapist together": the thing is the therapist
+            if words and not {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
+                yield words
 
 
 def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
@@ -808,9 +814,15 @@ def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:
     specific word of the question is missing: _not_covered names that one)."""
     if not _may_be_missing(kind, facts) or missing_words(question, facts.vocabulary, facts.names):
         return None
-    named = (asked_for(question, facts.vocabulary, facts.mentioned) or asked_about(question, facts.vocabulary)
-             or asked_to_try(question, facts.vocabulary))
+    named = _named_things(question, facts)
     return Lead(f"The article and its comments don’t mention {_or(named)}.", "not covered", closest=True) if named else None
+
+
+def _named_things(question: str, facts: Facts) -> list[str]:
+    """What the question asks the text for, the topic it asks whether the text covers, or the remedy it asks about,
+    when the post never uses it."""
+    return (asked_for(question, facts.vocabulary, facts.mentioned) or asked_about(question, facts.vocabulary)
+            or asked_to_try(question, facts.vocabulary))
 
 
 def _may_be_missing(kind: str, facts: Facts) -> bool:
@@ -824,8 +836,7 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")
-    missing = (missing_words(question, facts.vocabulary, facts.names) or asked_for(question, facts.vocabulary, facts.mentioned)
-               or asked_about(question, facts.vocabulary) or asked_to_try(question, facts.vocabulary))
+    missing = missing_words(question, facts.vocabulary, facts.names) or _named_things(question, facts)
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")
@@ -844,16 +855,7 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
 def _named_case(question: str) -> list[str]:
     """The last word of the remedy, reason or topic the question names in so many words ("because he's cheating",
     "would therapy help?", "does it say anything about altitude?"), lower-cased."""
-    out = []
-    for pattern in (TRY_X, ABOUT_X, DIRECT_X, APPLIES_TO):
-        for m in pattern.finditer(question):
-            phrase = next((g for g in m.groups() if g), "")
-            words = [w for w in re.findall(r"[^\W\d_]+", _X_ENDS.split(f" {phrase} ", maxsplit=1)[0]) if tokenize(w)]
-            while words and words[-1].lower() in _WHEN_HOW:
-                words.pop()
-            if words and not {w.lower() for w in words} & (_ANAPHORA | {"anything", "something", "everything", "him", "her"}):
-                out.append(words[-1].lower())
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(words[-1].lower() for words in _named_phrases(question, (TRY_X, ABOUT_X, DIRECT_X, APPLIES_TO))))
 
 
 def _in_one_comment(word: str, facts: Facts) -> bool:
