@@ -154,9 +154,9 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     filters = Filters.parse(turn.filters, reading.version.sources)
     also = turn.text if turn.query != turn.text and not is_challenge(turn.text) else None
     sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)
-    who = reading.composer.described_reader(turn.text, sources, turn.intent)
-    if who and turn.intent is not None:  # "did anyone answer the guy who works nights?": now his thread, as for a reader named
-        turn.intent = replace(turn.intent, kind="thread", names=(who,))
+    named = reading.composer.described_reader(turn.text, sources, turn.intent)
+    if named is not None:  # "did anyone answer the guy who works nights?": now his thread, as for a reader named
+        turn.intent = named
         sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)
     about_commenters = turn.intent is not None and bool(turn.intent.names or turn.intent.unknown)
 

@@ -40,8 +40,13 @@ HOW_LONG = re.compile(
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
+                    r"|[£$€]\s?\d[\d,]*(?:\.\d+)?"  # "£100 each"
                     r"|\b(?:once|twice|three times|every (?:day|other day|week|night))\b"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) (?:times|percent|texts?|messages?|calls?|dollars?)\b", re.I)
+# "how often?": a frequency ("every three months", "weekly"), asked for in so many words
+FREQUENCY = re.compile(r"\b(?:(?:once|twice) )?every (?:other |single )?(?:day|night|week|weekend|month|year|morning|evening)\b"
+                       r"|\b(?:(?:once|twice) )?every (?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (?:days|weeks|months|years)\b"
+                       r"|\b(?:weekly|monthly|daily|yearly|annually|fortnightly|once a (?:day|week|month|year))\b", re.I)
 _SPELLED = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred)"
 _UNIT = r"(?:second|minute|hour|day|night|week|weekend|month|year)s?"
 # "five friends", "four to six people", "six or seven time-outs"; a time ("two minutes") is a duration, not a count
@@ -202,6 +207,7 @@ class Facts:
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
+    about_reader: bool = False  # the question (or what it follows) is about a reader it does not name ("the one in the comments who ...")
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -344,13 +350,15 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
     found = []
-    for top in _answering(facts, 6 if facts.names else 3):  # a named reader's story: read more of it
+    for top in _answering(facts, 6 if facts.names or facts.about_reader else 3):  # a reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
         same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
+    if found and not ELAPSED_ASKED.search(question):  # how long it lasts: a point in time ("a year in") only when nothing else
+        found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
     if found:
         # of the answering sentences' durations, the one said in the question's words ("how long before I see the
         # scale go down?": "see the scale move by the end of week three", not "after six weeks" of being stuck)
@@ -358,6 +366,8 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         c, m = max(found, key=lambda cm: (len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
                                           -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
+    if facts.about_reader and not facts.names:
+        return None  # which reader is meant is not known for sure: no claim that nobody gives one
     return Lead(f"{_none_given(facts)} no timeframe for that.", "no duration")
 
 
@@ -387,16 +397,35 @@ def _number(text: str, question: str):
         counted += list(DURATION.finditer(text))
     elif counted:  # "how many people should be on that list?": "the five friends", not "every 10 days"
         return _asked(counted, text, question, before=40)
-    return _asked(list(NUMBER.finditer(text)) + counted, text, question, before=40)
+    if re.search(r"\bhow often\b", question, re.I) and (often := list(FREQUENCY.finditer(text))):
+        return _asked(often, text, question, before=40)
+    found = list(NUMBER.finditer(text)) + counted
+    if re.search(r"\bhow much\b", question, re.I):  # an amount: "once" (how many times) is no answer to it
+        found = [m for m in found if not TIMES.fullmatch(m.group(0).strip())]
+    return _asked(found, text, question, before=40)
+
+
+TIMES = re.compile(r"once|twice|three times|every (?:day|other day|week|night)", re.I)
 
 
 def _answering(facts: Facts, n: int) -> list[Candidate]:
     """The best ``n`` sentences that may hold a timeframe or a number: a named reader's own ("how long had
-    Munchkins been with him?"), otherwise the article's (readers' stories are full of durations of their
-    own: "he wants to be alone for two weeks!" is no rule)."""
+    Munchkins been with him?"), a reader's a question describes ("the guy in the comments whose phone got stolen"),
+    otherwise the article's (readers' stories are full of durations of their own: "he wants to be alone for two
+    weeks!" is no rule)."""
     pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
-    pool = [c for c in pool if c.author in facts.names] if facts.names else [c for c in pool if c.kind == "article"]
+    if facts.names:
+        pool = [c for c in pool if c.author in facts.names]
+    elif facts.about_reader:
+        pool = [c for c in pool if c.kind == "comment"]
+    else:
+        pool = [c for c in pool if c.kind == "article"]
     return sorted(pool, key=lambda c: -c.score)[:n]
+
+
+# a question about a reader it does not name: "the one in the comments who said his phone got stolen"
+ABOUT_READER = re.compile(r"\bin the comments\b|\b(?:a|the|that|this|one|some) (?:reader|commenter|poster)\b|\bthe one (?:who|whose|in)\b"
+                          r"|\b(?:that|the|this) (?:guy|girl|woman|lady|man|person|mom|mum|dad) (?:who|whose|in|from|with)\b", re.I)
 
 
 def _whose(c: Candidate) -> str:
@@ -409,8 +438,21 @@ def _none_given(facts: Facts) -> str:
 
 def _duration(text: str, question: str = ""):
     """The duration in ``text`` that the question asks about: of several ("2 months after ... with my
-    partner for almost 5 years"), the one whose words around it share most with the question."""
-    return _asked(list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))), text, question, before=50)
+    partner for almost 5 years"), the one whose words around it share most with the question. A question about how
+    long something lasts ("how long are the money chats supposed to go on for?") is no question about a point in
+    time: "a year in", "two months later" count only when nothing else does."""
+    found = list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text)))
+    if found and not ELAPSED_ASKED.search(question):
+        found = [m for m in found if not ELAPSED.match(text, m.end())] or found
+        # "how long had they been together?": "with my partner for almost 5 years", not "2 months after she has ..."
+        found = [m for m in found if SPAN.search(text, 0, m.start())] or found
+    return _asked(found, text, question, before=50)
+
+
+ELAPSED = re.compile(r",?\s+(?:in\b(?!\s+(?:a|an|the|total|all)\b)|into\b|later\b|ago\b|after\b|before\b"
+                     r"|on\b(?!\s+(?:end|the)\b))")  # "a year in, our talk is ...", "2 months after she ..."
+SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?$", re.I)
+ELAPSED_ASKED = re.compile(r"\b(?:before|until|till|since|ago|after|later|when)\b", re.I)  # "how long before he came back?"
 
 
 def _asked(found: list, text: str, question: str, before: int):

@@ -38,7 +38,7 @@ from index.sentences import normalise, sentence_spans
 from bot.compose import leads
 from bot.answer import Source
 from bot.cite.verify import record_at
-from bot.question.intent import ASKED_STEP, QUOTED, asks_for_list, fold, wants_whole_list
+from bot.question.intent import ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, named_in
 from bot.cite.support import SupportScorer, coverage
@@ -68,7 +68,7 @@ FILLER = re.compile(
     r"|here['’]?s what you can do|let me ask you a few questions|to help you understand why)\b",
     re.I,
 )
-ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|at that point|to him)\b", re.I)
+ANTECEDENT = re.compile(r"^(?:this|that|it|it'?s|so|then|these|those|they|he|she|because|and|but|also|instead|otherwise|if not|at that point|to him)\b", re.I)
 STEP_NUMBER = re.compile(rf"^\s*(?:{STEP_WORDS}\s+)?(\d{{1,2}})\s*[).:.–—-]\s*", re.I)  # "2) " or "Rule 2: "
 # asks for one step ("the first step", "rule 2", "and the third?"), not for the whole list (intent.wants_whole_list)
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1st 2nd 3rd 4th 5th 6th 7th 8th".split(),
@@ -271,19 +271,22 @@ class Composer:
             return plan
         if not plan.note and intent is not None and intent.names and YES_NO.match(question):
             plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
-        lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(cands, sources, intent))
+        lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(question, cands, sources, intent))
         if lead is None or (plan.note and lead.because not in ("author replies", "who said")):
             return plan  # the thread and stance leads (below) already state the answer
         return self._led(plan, lead, cands)
 
-    def described_reader(self, question: str, sources: list[Source], intent) -> str | None:
-        """The reader a thread question describes instead of naming ("what did people say to the guy who said the plan
-        was too conservative?"), when the retrieved comments show clearly who: the flow then reads their thread as a
-        named reader's (the replies to them, from the reply graph)."""
-        replies = intent is not None and (intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question)))
-        if not replies or intent.names or not DESCRIBED.search(question):
+    def described_reader(self, question: str, sources: list[Source], intent: Intent | None) -> Intent | None:
+        """The question as if it named the reader it describes, when the retrieved comments show clearly who: "what
+        did people say to the guy who said the plan was too conservative?" is his thread (the replies to him, from the
+        reply graph); "what happened in the end with the lady whose husband was hiding debt?" is what she said."""
+        if intent is None or intent.names or not DESCRIBED.search(question):
             return None
-        return self._described(self.candidates(question, sources), _description(question))
+        replies = intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question))
+        if not replies and (not ENDING.search(question) or re.search(r"\b(?:who|which)\b", question, re.I)):
+            return None  # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
+        who = self._described(self.candidates(question, sources), _description(question))
+        return replace(intent, kind="thread" if replies else "said", names=(who,)) if who else None
 
     def _described(self, cands: list[_Candidate], description: str = "") -> str | None:
         """The reader whose own sentence is closest to the question (to ``description``, the words that describe
@@ -555,7 +558,7 @@ class Composer:
 
     # --- leads: the first line states the answer, read off the index (never a model's words) ---------
 
-    def _facts(self, cands: list[_Candidate], sources: list[Source], intent) -> leads.Facts:
+    def _facts(self, question: str, cands: list[_Candidate], sources: list[Source], intent) -> leads.Facts:
         """What bot/compose/leads.py may state, read off the index for the posts this answer draws on."""
         posts = list(dict.fromkeys(s.doc for s in sources))
         texts = self.version.sources
@@ -587,6 +590,7 @@ class Composer:
             unanswered=unanswered,
             outcomes=self._outcomes(tuple(posts)),
             passages=self._passages(tuple(posts)),
+            about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),
             mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
                                 if graph is None or not graph.comments_by(w)),
         )

@@ -95,6 +95,8 @@ def wants_whole_list(question: str) -> bool:
     return bool(WHAT_TO_DO.search(question) or ALL_STEPS.search(question) or ABOUT_POST.search(question))
 _WHY = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:why|how come)\b|\bwhat(?:'s| is| are) the (?:reason|cause)s?\b|\breason\b", re.I)
 _YESNO = re.compile(r"^\s*(?:so,? |and |but |ok,? )?(?:is|are|do|does|did|can|could|should|will|would|has|have|was|were|isn'?t|doesn'?t)\b", re.I)
+# "how long was it before that guy in the comments came back?": a fact about a reader, not what readers think
+_ASKS_FACT = re.compile(r"^\W*(?:how long|how many|how old|how much|how often|when (?:did|was|were|is|will))\b", re.I)
 _SAID = re.compile(r"\bwhat did\b|\bwhat (?:does|was|is)\b[^?.!]{0,20}'s (?:comment|story|point|advice|question)\b|\bsa(?:y|id)\b|\bwr(?:ite|ote)\b|\bask(?:ed)?\b|\bcomment\b", re.I)
 # Capitalised words that name something else than a commenter in this corpus or in questions.
 _NOT_NAMES = set(
@@ -244,7 +246,7 @@ def classify(question: str, authors=(), mentioned: frozenset[str] = frozenset())
         kind = "thread"
     elif names and _SAID.search(q):
         kind = "said"
-    elif _OPINION.search(q) and not names:
+    elif _OPINION.search(q) and not names and not _ASKS_FACT.search(q):
         kind = "opinion"
     elif wants_whole_list(q):
         kind = "advice"  # "what's the main point?", "what should we do?": the article's steps and what it adds

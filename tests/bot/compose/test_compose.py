@@ -571,6 +571,10 @@ Comments
   • Sam Ortiz
 
     A free plan that tells me to slow down is better than me guessing about my knee every single week.
+
+  • Greta Lind
+
+    My knee flared up twice on my old plan and I was ready to give up running. I tried this one in March and stuck to the pain rule every single run. I ran my first pain-free 10k last week.
 """
 
 
@@ -586,3 +590,6 @@ def test_real_a_described_reader_s_thread_is_read_as_a_named_one(tmp_path, real_
     text = Bot(settings, embeddings=real_embeddings).ask("what did ppl say to the guy who said the plan was too conservative").text
     assert text.startswith("Priya Nair replied to Ray Dunn: “Lucky you. I was \"fine\" too, until I wasn't.”"), text
     assert "Owen Fitch" not in text and "Sam Ortiz" not in text, text
+    # how a reader's story ended, the reader described: her comment, its last line
+    ended = Bot(settings, embeddings=real_embeddings).ask("what happened in the end with the woman whose knee flared up on her old plan?").text
+    assert ended.startswith("Greta Lind wrote: “") and "I ran my first pain-free 10k last week." in ended.split("\n\n")[0], ended

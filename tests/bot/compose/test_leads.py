@@ -362,7 +362,8 @@ def test_the_number_asked_about_and_the_posts_author_named_as_the_articles_voice
     facts = Facts(["p"], [steps], VOCAB)
     assert lead_for("how many people should be on that list?", "fact", facts).text == \
         "The article gives this number: “five friends”."
-    assert lead_for("how often should I reach out to them?", "fact", facts).text == "The article gives this number: “once”."
+    assert lead_for("how often should I reach out to them?", "fact", facts).text == \
+        "The article gives this number: “once every 10 days”."  # the whole frequency (it was "once")
     apps = Facts(["p"], [cand("Meet new people weekly.", sim=0.4)], VOCAB | leads.vocabulary_of("meeting friends"),
                  names=("Tessa (author)",), authors={"p": "Tessa"})
     assert lead_for("Does Tessa recommend any apps for meeting new friends?", "fact", apps).text == \
@@ -559,3 +560,44 @@ def test_a_doubted_claim_of_a_named_reader_is_theirs_not_the_articles():
     lead = lead_for("Kevin says only a small minority of women don't nag. Where is he getting that from? Sounds made up", "said", facts)
     assert lead.text == "Kevin’s comment gives no source or evidence for it: it is the commenter’s own view."
     assert lead.first == (kevin.start, kevin.end)
+
+
+def test_how_long_a_thing_lasts_is_a_span_not_a_point_in_time():
+    talk = cand("Hold a weekly 20-minute money talk.", score=0.5, start=0, key="p/article:a:p1")
+    later = cand("A year in, our Sunday money talk is one of the nicer parts of my week.", score=0.7, start=60,
+                 key="p/article:b:p1")
+    facts = Facts(["p"], [later, talk], VOCAB)
+    assert lead_for("how long are the sunday money chats supposed to go on for?", "fact", facts).text == \
+        "The article gives this timeframe: “20-minute”."
+    # "how long before ...?" asks for the point in time: "two months later" answers it
+    back = cand("Two months later he emailed me to say his phone was stolen.", score=0.7, kind="comment", author="P",
+                key="p/comment:p", start=0)
+    named = Facts(["p"], [back], VOCAB, names=("P",))
+    assert lead_for("how long was it before P's guy came back?", "said", named).text == "P’s comment gives this timeframe: “Two months”."
+    # "how long had they been together?": the span "for almost 5 years", not "2 months after she ..."
+    joni = cand("And then 2 months after she has a new boyfriend I've been with my partner for almost 5 years.", kind="comment",
+                author="Joni", key="p/comment:joni")
+    assert "“5 years”" in lead_for("how long had Joni been together with him?", "said", Facts(["p"], [joni], VOCAB, names=("Joni",))).text
+
+
+def test_a_duration_of_a_reader_the_question_describes_is_read_off_the_comments_and_never_said_to_be_missing():
+    back = cand("Two months later he emailed me to say his phone was stolen.", score=0.7, kind="comment", author="P",
+                key="p/comment:p", start=0)
+    article = cand("Give him space.", score=0.6, key="p/article:a:p2", start=100)
+    facts = Facts(["p"], [article, back], VOCAB, about_reader=True)
+    assert lead_for("how long was it before that guy came back, the one in the comments whose phone got stolen?", "fact",
+                    facts).text == "P’s comment gives this timeframe: “Two months”."
+    quiet = Facts(["p"], [article], VOCAB, about_reader=True)  # no reader's duration found: no claim either way
+    assert lead_for("how long was that guy in the comments gone?", "fact", quiet) is None
+    assert leads.ABOUT_READER.search("the one in the comments who said his phone got stolen")
+    assert not leads.ABOUT_READER.search("how long should I give him space?")
+
+
+def test_how_often_is_a_frequency_and_how_much_is_an_amount():
+    review = cand("Review the whole system every three months.", score=0.7, key="p/article:s:step6")
+    assert lead_for("how often are we meant to go back over it?", "fact", Facts(["p"], [review], VOCAB)).text == \
+        "The article gives this number: “every three months”."
+    stories = cand("Swap money stories, once.", score=0.7, key="p/article:s:step4")
+    amount = cand("We started at £100 each and now do £150.", score=0.6, key="p/article:s:step3", start=50)
+    lead = lead_for("how much do they give themselves?", "fact", Facts(["p"], [stories, amount], VOCAB))
+    assert lead.text == "The article gives this number: “£100”." and lead.first == (50, amount.end)

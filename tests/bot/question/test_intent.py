@@ -25,6 +25,9 @@ AUTHORS = ["Angry and Upset", "Veronica", "Isabel", "deadlock", "Catt", "Linda K
     ("we had the best month ever and now hes gone quiet. i want to text him and ask whats wrong, is that a bad idea??", "advice"),
     ("Is it okay to preheat an empty glass dish at 500°F?", "yesno"),
     ("shouldnt i just go up while theyre being loud?", "advice"),
+    # a fact about a reader in the comments, not what readers think
+    ("how long was it before that guy came back, the one in the comments who said his phone got stolen?", "fact"),
+    ("what do people in the comments think about the 48 hour rule?", "opinion"),
 ])
 def test_kinds(question, kind):
     assert classify(question, AUTHORS).kind == kind
