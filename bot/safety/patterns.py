@@ -82,6 +82,10 @@ IDIOMS = rx(
     r"|(?:he|she)(?:'s| is| will be|'ll be| has been| be)) (?:gone|away)(?: forever| for good)?\b"
     r"(?= (?:for|forever|this|usually|when|before|after|again|so)\b|\s*\?|\s*$)",
     r"\bover my dead body\b|\bscared to death\b|\bbored to death\b",
+    # a thing no longer wanted, not a life: "half the time you dont even want the thing anymore" (the classifier alone read
+    # it as "don't want to be here anymore", 0.84); not "this life", "this pain", "these thoughts", "to ...", "it"
+    r"\b(?:don'?t|do not|no longer)\s+(?:even\s+|really\s+)?want\s+(?:the|that|this|those|these|a|an|it)\s+"
+    r"(?!(?:life|lives|world|pain|body|existence|thoughts?|feelings?|hurt|anymore|any more)\b)(?:[a-z]+\s+){0,1}?(?:thing|things|stuff|item|purchase|one|[a-z]+)\s+any\s?more\b",
     # fear of heartbreak, not of a person: "scared of getting hurt again" (not "... hurt by him")
     r"\b(?:scared|afraid|terrified|frightened) (?:of|to) (?:get(?:ting)?|be(?:ing)?) (?:hurt|rejected|dumped|left|ghosted|abandoned|played)"
     r"(?: again| like that)?\b(?!\s+(?:by|from|when he|if he)\b)",

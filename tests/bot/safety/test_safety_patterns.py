@@ -72,6 +72,10 @@ def test_idioms_are_masked_so_no_strong_pattern_reads_them(idiom):
     ("he is going to kill me", "i'm going to kill him"),  # his threat, not my figure of speech
     # a parent's worry about a child's own life is masked; fear of what someone will do to the child is not
     ("i'm scared about what my son will do to himself", "i'm scared about who my daughter is talking to online"),
+    # a thing no longer wanted is no life: the classifier alone read the purchase as "don't want to be here anymore"
+    ("i dont want this life anymore", "half the time you dont even want the thing anymore after 2 days"),
+    ("i don't want these thoughts anymore", "i don't even want the jacket anymore"),
+    ("i don't want it anymore", "i no longer want that sofa anymore"),
 ])
 def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom):
     assert "~" in masked(idiom)
