@@ -782,6 +782,13 @@ class Composer:
                     lines.append(f"Yes: {and_list(list(dict.fromkeys(others)))} replied to {who}.")
                 else:
                     lines.append(f"No: nobody replied to {who}’s {'question' if r.asks else 'comment'}.")
+                if replies and re.search(rf"[?.,;]\s*(?:and |but |so )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}"
+                                         r"\b(?:answer|repl|respon|write back|wrote back)", question, re.I):
+                    # "did anybody reply to deadlock? and did he answer them back": the second question, off the graph too
+                    replied_to_them = {k for key in graph.comments_by(name) for k in graph.replies.get(key, [])}
+                    back = [who_named(graph.records[p].author) for k in graph.comments_by(name)
+                            if (p := graph.parent_of(k)) in replied_to_them and p in graph.records]
+                    lines.append(f"{who} answered {and_list(list(dict.fromkeys(back)))}." if back else f"{who} did not answer them.")
         return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
 
     @staticmethod

@@ -49,6 +49,7 @@ _ADVICE = re.compile(
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
     r"|\b(?:should|shall|must|do|shouldn'?t|shouldn’t) (?:i|we)\b|\b(?:i|we) should (?:do|change|try|stop|start)\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
     r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
+    r"|\b(?:anything|something) (?:she|he|it|they|the (?:article|author|post)) says? to do\b"
     r"|\b(?:now what|what now)\b|"  # "i did the yelp and he bit me again. now what"
     + JUDGE_PLAN.pattern,
     re.I,
@@ -60,6 +61,7 @@ WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually
                         r"(?:(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do"
                         r"|say (?:i|we|you)(?:'m| am|'re| are)? (?:should|supposed to|meant to|need to|have to) do)\b"
                         r"|\bhow (?:do|should|can|could) (?:i|we) (?:handle|deal|cope|get through|react|respond|act|fix)\b"
+                        r"|\bhow (?:am|are) (?:i|we) (?:meant|supposed) to (?:handle|deal|cope|react|respond|act|behave|be)\b"
                         r"|\bwhat does (?:the|this) (?:article|post|author|blog) (?:advise|recommend|suggest)\W*$"
                         r"|\bwhat does (?:(?:the|this) (?:article|post|author|blog)|this) (?:say|think|suggest) (?:i|we|you|couples|people)"
                         r" (?:should|ought to|need to) (?:actually |really )?do\b", re.I)

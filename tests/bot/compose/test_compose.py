@@ -425,6 +425,8 @@ def test_real_a_remedy_the_post_never_names_comes_before_a_reader_objecting_near
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
+    both = real_bot.ask("did anybody reply to deadlock? and did he answer them back").text
+    assert both.startswith("**Yes: Catt and Linda Kemp replied to deadlock. deadlock did not answer them.**"), both
     deadlock = real_bot.ask("Did anyone answer deadlock?")
     assert {"Catt", "Linda Kemp"} <= {c.author for c in deadlock.citations}
     assert "Catt replied to deadlock" in deadlock.text

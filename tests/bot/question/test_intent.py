@@ -28,6 +28,8 @@ AUTHORS = ["Angry and Upset", "Veronica", "Isabel", "deadlock", "Catt", "Linda K
     # a fact about a reader in the comments, not what readers think
     ("how long was it before that guy came back, the one in the comments who said his phone got stolen?", "fact"),
     ("what do people in the comments think about the 48 hour rule?", "opinion"),
+    ("and when he finally turns up again after days of nothing, how am i meant to act with him?", "advice"),
+    ("the waiting is killing me. is there anything she says to do when youre stressing out about it", "advice"),
 ])
 def test_kinds(question, kind):
     assert classify(question, AUTHORS).kind == kind
