@@ -612,12 +612,24 @@ def _who(c: Candidate, facts: Facts) -> str:
 def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Do I have to act like everything is fine?" -> "No: the article says you don’t have to." when a passage
     that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
-    if not MUST_I.search(question):
+    leave = bool(ASKS_LEAVE.search(question) and re.search(r"\b(?:have|need|got) to\b|\bmust\b|\bsupposed to\b|\bshould (?:i|we)\b", question, re.I))
+    if not MUST_I.search(question) and not leave:
         return None
     # "... doesn't mean you have to pretend to be happy" for "am I supposed to act happy and pretend?": the words
     # asked about, said back, answer it even when the sentence as a whole reads far from a question in slang
-    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2)
+    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2) if MUST_I.search(question) else None
+    if c is None and leave:
+        # "do I have to get his ok before I buy anything big?": "You don't need permission; you just need to mention it."
+        c = next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:8] if NO_LEAVE_NEEDED.search(c.text)), None)
+        return Lead(f"No: {_who(c, facts)} says you don’t need permission.", "not required", first=(c.start, c.end)) if c else None
     return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end)) if c else None
+
+
+# leave asked for ("get his ok", "ask her permission first") and a sentence that says none is needed
+ASKS_LEAVE = re.compile(r"\b(?:his|her|their|my partner'?s|the other person'?s) (?:ok|okay|approval|permission|blessing|say-so|sign-off)\b"
+                        r"|\b(?:ask|get) (?:him|her|them) (?:for )?(?:permission|approval|first)\b", re.I)
+NO_LEAVE_NEEDED = re.compile(r"\b(?:don[’']?t|do not|doesn[’']?t|does not|never) (?:need|have to (?:ask|get)) (?:(?:his|her|their|anyone[’']?s|"
+                             r"your partner[’']?s|the other person[’']?s) )?(?:permission|approval|ok|okay|blessing|say-so|sign-off)\b", re.I)
 
 
 def _saying(says: re.Pattern, question: str, facts: Facts, n: int, worded: int = 0) -> Candidate | None:

@@ -601,3 +601,12 @@ def test_how_often_is_a_frequency_and_how_much_is_an_amount():
     amount = cand("We started at £100 each and now do £150.", score=0.6, key="p/article:s:step3", start=50)
     lead = lead_for("how much do they give themselves?", "fact", Facts(["p"], [stories, amount], VOCAB))
     assert lead.text == "The article gives this number: “£100”." and lead.first == (50, amount.end)
+
+
+def test_leave_asked_for_is_answered_by_a_sentence_that_says_none_is_needed():
+    rule = cand("Pick a number together, and anything above it waits 48 hours before either of you buys it.", score=0.7)
+    free = cand("You don't need permission; you just need to mention it and then sleep on it twice.", score=0.45, start=100)
+    facts = Facts(["p"], [rule, free], VOCAB)
+    lead = lead_for("so with the 48 hr thing do I basically have to get his ok before I buy anything big??", "advice", facts)
+    assert lead.text == "No: the article says you don’t need permission." and lead.first == (100, free.end)
+    assert lead_for("did she ever get his ok for the sofa?", "yesno", facts) is None  # no must-I: no such lead
