@@ -163,7 +163,7 @@ TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
 WORDED_SIM = 0.3  # ... or this close, saying back two of the words the question asks about
 PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection makes the same point
-DEFER_SIM = 0.4  # the article's "that's a topic for another article" must be about the question
+DEFER_SIM = 0.33  # the article's "that's a topic for another article" must be about the question
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 

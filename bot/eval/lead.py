@@ -25,7 +25,7 @@ from index.errors import InputError
 
 # the first line says the text does not answer: "don't mention", "no timeframe", "doesn't cover",
 # "without citing a study" (asked which study: there is none)
-SILENT = re.compile(r"don[’']t (?:mention|cover|say)|doesn[’']t (?:cover|say|mention)|\bgives? no\b|\bno timeframe\b"
+SILENT = re.compile(r"don[’']t (?:mention|cover|say)|doesn[’']t (?:cover|say|mention)|doesn[’']t answer\b|\bgives? no\b|\bno timeframe\b"
                     r"|without citing|\bnot covered\b|\bcan[’']t answer\b", re.I)
 CATEGORIES = ("covered", "not_covered", "yes_no", "how_long")
 

@@ -165,6 +165,7 @@ def test_the_lead_split_metric_reads_only_the_first_line():
     assert not lead_answers("yes_no", "no", "Joni wrote: “...”\n**No: nobody replied.**")  # buried
     assert lead_answers("not_covered", None, "**The article and its comments don’t mention “avoidant”.**")
     assert lead_answers("not_covered", None, "", abstained=True)
+    assert lead_answers("not_covered", None, "**The article doesn’t answer this: it leaves it for another article.**")
     assert not lead_answers("covered", None, "**The article gives no timeframe for that.**")
     assert lead_answers("how_long", "four to six hours", "**The article gives this timeframe: “four to six hours”.**")
     assert lead_answers("how_long", "none", "**The article gives no timeframe for that.**")
@@ -178,6 +179,11 @@ def test_the_articles_own_deferral_and_a_you_dont_have_to_answer_first():
     assert lead_for("How can I tell if he's selfish or just pulling away?", "fact", facts).text == \
         "The article doesn’t answer this: it leaves it for another article."
     assert lead_for("What should a man do when his girlfriend pulls away?", "advice", facts) is None  # deferred something else
+    # a looser match (0.35) that still shares the deferred topic's word ("selfish"), lead dev wm-01
+    looser = Facts(["p"], [replace(later, sim=0.35)], VOCAB)
+    assert lead_for("How can I tell whether my boyfriend is just being selfish or genuinely needs some room?", "advice",
+                    looser).text == "The article doesn’t answer this: it leaves it for another article."
+    assert lead_for("How can I tell if he's selfish?", "advice", Facts(["p"], [replace(later, sim=0.3)], VOCAB)) is None
     pretend = cand("Receiving him with love doesn’t mean you have to pretend to be happy.", sim=0.6)
     facts = Facts(["p"], [pretend], VOCAB)
     assert lead_for("Do I have to pretend to be happy when he comes back?", "yesno", facts).text == \
