@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.lexical import tokenize
 from index.packaged_model import whole_words
@@ -464,6 +464,25 @@ def _asked(found: list, text: str, question: str, before: int):
 
 
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
+    lead = _unsourced_claim(question, facts)
+    if lead is None or lead.text.startswith(tuple(f"{who_named(n)}’s comment" for n in facts.names)):
+        return lead
+    # "where does that 70 percent number come from?": the post's author answered a reader about it in the comments
+    figures = [f for f in re.findall(r"\d+(?:[.,]\d+)?", question) if len(f) >= 2]
+    asked = _topic_words(question)
+    word = next((c for c in sorted(facts.candidates, key=lambda c: -c.score)
+                 if c.kind == "comment" and c.author and bare_author(c.author) == facts.authors.get(c.doc)
+                 and SOURCE_WORDS.search(c.text) and (any(f in c.text for f in figures) or asked & set(tokenize(c.text)))), None)
+    if word is None:
+        return lead
+    return replace(lead, text=f"{lead.text[:-1]}; the author, {bare_author(word.author or '')}, answered a reader about it in the comments.",
+                   also=lead.also + ((word.start, word.end),))
+
+
+SOURCE_WORDS = re.compile(r"\b(?:stud(?:y|ies)|sources?|evidence|research|data|numbers?|figures?|stats?|statistics?)\b", re.I)
+
+
+def _unsourced_claim(question: str, facts: Facts) -> Lead | None:
     if not (EVIDENCE.search(question) and DOUBT.search(question)):
         return None
     readers = _readers_named(facts)

@@ -616,3 +616,18 @@ def test_leave_asked_for_is_answered_by_a_sentence_that_says_none_is_needed():
     lead = lead_for("so with the 48 hr thing do I basically have to get his ok before I buy anything big??", "advice", facts)
     assert lead.text == "No: the article says you don’t need permission." and lead.first == (100, free.end)
     assert lead_for("did she ever get his ok for the sofa?", "yesno", facts) is None  # no must-I: no such lead
+
+
+def test_an_unsourced_figure_names_the_authors_own_word_on_it_when_that_comment_is_at_hand():
+    claim = cand("About 70 percent of running injuries come from doing too much, too soon.", sim=0.5, score=0.7)
+    reply = cand("Leah, fair point on the number. It's what I've seen over eleven years of coaching, not from a study.",
+                 sim=0.4, score=0.5, kind="comment", author="Dana Whitlock", key="p/comment:06-dana", start=300)
+    facts = Facts(["p"], [claim, reply], VOCAB, authors={"p": "Dana Whitlock"})
+    lead = lead_for("where does that 70 percent number even come from? sounds totally made up", "fact", facts)
+    assert lead.text == ("The article gives the figure “70 percent” without citing a study or any source; the author, "
+                         "Dana Whitlock, answered a reader about it in the comments.")
+    assert lead.first == (0, claim.end) and lead.also == ((300, reply.end),)
+    # a reader's comment is no word of the author's
+    other = Facts(["p"], [claim, replace(reply, author="Sam Ortiz")], VOCAB, authors={"p": "Dana Whitlock"})
+    assert lead_for("where does that 70 percent number even come from? sounds made up", "fact", other).text == \
+        "The article gives the figure “70 percent” without citing a study or any source."
