@@ -208,6 +208,7 @@ class Facts:
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
     about_reader: bool = False  # the question (or what it follows) is about a reader it does not name ("the one in the comments who ...")
+    titles: dict[str, str] = field(default_factory=dict)  # post -> its title
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -217,7 +218,7 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     # Renee think counseling would help, or is therapy a bad idea?" is no objection to the push/pull passage; "isn't this
     # sexist?" is one, whatever words the post lacks)
     for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many,
-                 _named_missing, _pushback, _unsourced, _not_required, _deferred, _not_covered):
+                 _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -880,6 +881,42 @@ def _readers_named(facts: Facts) -> list[str]:
     """The commenters the question names, but for the post's own author ("does Tessa recommend …?" asks the article)."""
     authors = {a for a in facts.authors.values() if a}
     return [n for n in facts.names if n not in authors and bare_author(n) not in authors]
+
+
+# Two sides of one relation: a post about one side ("Why do men pull away?", "a noisy upstairs neighbour") does not cover
+# the other ("my girlfriend is the one going distant", "my downstairs neighbour complains about me")
+SIDES = (
+    (frozenset("men man guy guys boyfriend boyfriends husband husbands male males boy boys".split()),
+     frozenset("women woman girl girls girlfriend girlfriends wife wives female females".split())),
+    (frozenset({"upstairs"}), frozenset({"downstairs"})),
+    (frozenset({"landlord", "landlords"}), frozenset({"tenant", "tenants", "renter", "renters"})),
+)
+_SELF = re.compile(r"\b(?:i'?m|i am|im|as) an? (?:\w+ )?(?:guy|man|woman|girl|male|female)\b|\bnot an? (?:\w+ )?(?:guy|man|woman|girl)\b", re.I)
+_IS_THE_ONE = re.compile(r"\b(?:is|are|was|were) the ones? (?:who|that|going|doing|pulling|being|getting)\b", re.I)
+_COVERS = re.compile(r"\b(?:does|do|did|would|will) (?:any of )?(?:this|it|that|the (?:article|post|advice))\b[^?.!]{0,20}\b"
+                     r"(?:cover|apply|work|explain|say|talk|mention|include)\w*\b", re.I)
+
+
+def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"does it explain why women pull away too?" on "Why do men pull away?": the post is about one side of a relation
+    and the question about the other; said when the question is about that other side (it asks whether the text
+    covers it, uses the title's other words, or says the other side "is the one"), not merely naming it."""
+    if kind in ("said", "thread", "opinion") or _readers_named(facts) or len(facts.titles) != 1:
+        return None
+    title = next(iter(facts.titles.values()))
+    title_words = {w.lower() for w in re.findall(r"[^\W\d_]+", title)}
+    asked = _SELF.sub(" ", QUOTED.sub(" ", question))  # the article's own words, quoted back ("another woman"), are no case
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", asked)}
+    for a, b in SIDES:
+        for ours, theirs in ((a, b), (b, a)):
+            if not title_words & ours or not words & theirs or words & ours:
+                continue
+            rest = set(tokenize(title)) - set(tokenize(" ".join(ours)))  # the title's other words ("pull away", "neighbour")
+            if not (_COVERS.search(asked) or _IS_THE_ONE.search(asked) or rest & set(tokenize(asked))):
+                continue
+            said, other = sorted(title_words & ours)[0], sorted(words & theirs)[0]
+            return Lead(f"The article doesn’t cover this: it is about “{said}”, not “{other}”.", "not covered", closest=True)
+    return None
 
 
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -584,6 +584,7 @@ class Composer:
             vocabulary=vocabulary,
             author_comments=replied,
             authors={p: models.posts[p].author for p in posts if models is not None and p in models.posts},
+            titles={p: models.posts[p].title for p in posts if models is not None and p in models.posts},
             claims={_key(c.record): models.claims(_key(c.record)) for c in cands} if models is not None else {},
             stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),

@@ -631,3 +631,24 @@ def test_an_unsourced_figure_names_the_authors_own_word_on_it_when_that_comment_
     other = Facts(["p"], [claim, replace(reply, author="Sam Ortiz")], VOCAB, authors={"p": "Dana Whitlock"})
     assert lead_for("where does that 70 percent number even come from? sounds made up", "fact", other).text == \
         "The article gives the figure “70 percent” without citing a study or any source."
+
+
+@pytest.mark.parametrize("title, question, lead", [
+    ("Why do men pull away?", "does any of this apply if my girlfriend is the one pulling away?",
+     "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
+    ("Why do men pull away?", "its actually my girlfriend who goes distant on me, not a guy. does any of this cover that?",
+     "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
+    ("Why do men pull away?", "does it explain why women pull away too? im a guy",
+     "The article doesn’t cover this: it is about “men”, not “women”."),
+    ("How to Deal With a Noisy Upstairs Neighbour", "my DOWNSTAIRS neighbour keeps complaining that im the noisy one. what do i do",
+     "The article doesn’t cover this: it is about “upstairs”, not “downstairs”."),
+    # the same side, both sides, a side only named, or quoted back from the article: no such lead
+    ("Why do men pull away?", "my boyfriend pulled away after we met his parents. why?", None),
+    ("Why do men pull away?", "what does the article tell women to do when men pull away?", None),
+    ("Why do men pull away?", "how do i stop my wife from worrying about it?", None),
+    ("Why do men pull away?", "what does she mean by 'do I want to be in a relationship with another woman'??", None),
+])
+def test_a_post_about_one_side_of_a_relation_does_not_cover_the_other(title, question, lead):
+    facts = Facts(["p"], [cand("Give him space.", sim=0.4)], VOCAB, titles={"p": title})
+    got = lead_for(question, "fact", facts)
+    assert (got.text if got else None) == lead
