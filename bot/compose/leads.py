@@ -575,7 +575,9 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
 
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
-                         r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b", re.I)
+                         r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
+                         r"|\bwhat happened (?:in the end|after that|next)\b|\bhow did (?:it|things) end up\b", re.I)
+YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
 
 
 def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -591,8 +593,10 @@ def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
     said = next((c for c in sorted(theirs, key=lambda c: -c.start) if endings(c.text)[0 if end == "worked" else 1]), None)
     if said is None:
         return None  # the ending is stated only with their own sentence that tells it under it
-    text = f"Yes: {who_named(name)}’s story ends with it working." if end == "worked" else \
-        f"No: {who_named(name)}’s story ends with it not working."
+    text = f"{who_named(name)}’s story ends with it working." if end == "worked" else \
+        f"{who_named(name)}’s story ends with it not working."
+    if YES_NO_Q.match(question):  # "did it work for her?"; not "what happened in the end with her?"
+        text = ("Yes: " if end == "worked" else "No: ") + text
     return Lead(text, "outcome", first=(said.start, said.end))
 
 

@@ -105,6 +105,8 @@ def test_did_it_work_for_a_named_reader_is_read_off_how_their_story_ends():
                                     start=500)]
     mel = Facts(["p"], told, VOCAB, names=("Mel",), outcomes=facts.outcomes)
     assert lead_for("did the time-outs work for Mel?", "yesno", mel).text == "Yes: Mel’s story ends with it working."
+    # asked what happened, not whether it worked: the ending, with no yes or no
+    assert lead_for("what happened in the end with Dee?", "said", facts).text == "Dee’s story ends with it not working."
     untold = Facts(["p"], facts.candidates, VOCAB, names=("Mel",), outcomes=facts.outcomes)
     assert lead_for("did the time-outs work for Mel?", "yesno", untold) is None  # no sentence of hers says so
     unknown = Facts(["p"], facts.candidates, VOCAB, names=("Ana",), outcomes=facts.outcomes)
