@@ -64,7 +64,8 @@ CLAIM_SIM = 0.5  # without a quoted phrase, the article's closest sentence is th
 # "any supplements or protein powders she recommends?": the things asked for, before the post's subject and its verb
 ASKED_ANY = (r"\b(?:any|what|which) ((?:[^\W\d_]+ ){{0,4}}?[^\W\d_]+),? (?:that |which )?(?:she|he|it|they|the author|the article"
              r"|the post{names}) (?:\w+ly )?(?:recommends?|suggests?|mentions?|uses?|likes?|swears by|advises?)\b")
-REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|engag\w*)\b", re.I)
+REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|got back"
+                     r"|(?:say|said) (?:anything|something) back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
     r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?"
@@ -111,10 +112,10 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
 WHO_SAID = re.compile(r"(?:^|[.!?]\s+)\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
-                      r"|which (?:commenter|reader|person|woman|lady|one)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
+                      r"|which (?:commenter|reader|person|woman|lady|one|guy|man|girl)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
 ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
-                        r"|\bwhich (?:commenter|reader|person|woman|lady|one)\b"
+                        r"|\bwhich (?:commenter|reader|person|woman|lady|one|guy|man|girl)\b"
                         r"|\b(?:the|a|one) (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
 ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
 IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)

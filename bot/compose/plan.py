@@ -83,7 +83,7 @@ ELABORATION = 0.05  # a paragraph under a step counts for it, this much less tha
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
-GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back)", re.I)  # replies TO them
+GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
 DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\b|\bobject\w*|\bskeptic\w*|\bsceptic\w*"
@@ -282,7 +282,8 @@ class Composer:
         reply graph); "what happened in the end with the lady whose husband was hiding debt?" is what she said."""
         if intent is None or intent.names or not DESCRIBED.search(question):
             return None
-        replies = intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question))
+        # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
+        replies = intent.kind == "thread" or (intent.kind in ("yesno", "fact") and leads.REPLIED.search(question))
         if not replies and (not ENDING.search(question) or re.search(r"\b(?:who|which)\b", question, re.I)):
             return None  # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
         who = self._described(self.candidates(question, sources), _description(question))
@@ -739,16 +740,18 @@ class Composer:
         the author's replies only."""
         models = self.version.post_models
         graph = self.graph
-        yes_no = bool(YES_NO.match(question))
+        # ("the woman who got let go ... did the author say anything back to her?": its last sentence asks yes or no)
+        yes_no = bool(YES_NO.match(question) or YES_NO.match(re.split(r"[.?!…]+\s+", question.strip())[-1]))
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
-            r"|repl\w*|wrote back|(?:get|got|gets) (?:told|an answer|a reply)|hear\w* back)\b" if yes_no else r")\b")
+            r"|repl\w*|wrote back|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back|(?:say|said) (?:anything|something) back)\b"
+            if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
         author = bool(leads.AUTHOR.search(question))
         lines = []
         for name in intent.names:
             first = re.escape(name.split()[0])
-            if yes_no and re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back)",
+            if yes_no and re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back|get back|got back)",
                                     question, re.I) and not GOT_ANSWER.search(question):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]

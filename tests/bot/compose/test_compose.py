@@ -425,6 +425,10 @@ def test_real_a_remedy_the_post_never_names_comes_before_a_reader_objecting_near
 def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
+    back = real_bot.ask("did deadlock ever get back to catt about how to tell if a guy is playing you?").text
+    assert back.startswith("**No: deadlock did not reply to anyone."), back  # "get back to her" is his reply, not one to him
+    soldier = real_bot.ask("which guy in the comments agreed with it and brought up the soldier example?").text
+    assert soldier.startswith("**It was deadlock, in the comments.**"), soldier
     both = real_bot.ask("did anybody reply to deadlock? and did he answer them back").text
     assert both.startswith("**Yes: Catt and Linda Kemp replied to deadlock. deadlock did not answer them.**"), both
     deadlock = real_bot.ask("Did anyone answer deadlock?")
@@ -592,6 +596,9 @@ def test_real_a_described_reader_s_thread_is_read_as_a_named_one(tmp_path, real_
     text = Bot(settings, embeddings=real_embeddings).ask("what did ppl say to the guy who said the plan was too conservative").text
     assert text.startswith("Priya Nair replied to Ray Dunn: “Lucky you. I was \"fine\" too, until I wasn't.”"), text
     assert "Owen Fitch" not in text and "Sam Ortiz" not in text, text
+    said_back = Bot(settings, embeddings=real_embeddings).ask(
+        "the guy who said the plan was too conservative... did the author say anything back to him?").text
+    assert said_back.startswith("**No: the author did not reply to Ray Dunn; Priya Nair did.**\nPriya Nair replied to Ray Dunn:"), said_back
     # how a reader's story ended, the reader described: her comment, its last line
     ended = Bot(settings, embeddings=real_embeddings).ask("what happened in the end with the woman whose knee flared up on her old plan?").text
     assert ended.startswith("Greta Lind wrote: “") and "I ran my first pain-free 10k last week." in ended.split("\n\n")[0], ended
