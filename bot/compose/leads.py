@@ -467,7 +467,7 @@ def _asked(found: list, text: str, question: str, before: int):
 
 def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     lead = _unsourced_claim(question, facts)
-    if lead is None or lead.text.startswith(tuple(f"{who_named(n)}’s comment" for n in facts.names)):
+    if lead is None or _readers_named(facts):  # a reader's claim: the author answered no one about it
         return lead
     # "where does that 70 percent number come from?": the post's author answered a reader about it in the comments
     figures = [f for f in re.findall(r"\d+(?:[.,]\d+)?", question) if len(f) >= 2]
@@ -637,12 +637,13 @@ def _who(c: Candidate, facts: Facts) -> str:
 def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
     """"Do I have to act like everything is fine?" -> "No: the article says you don’t have to." when a passage
     that answers it well says so ("... doesn’t mean you have to pretend to be happy")."""
+    must = bool(MUST_I.search(question))
     leave = bool(ASKS_LEAVE.search(question) and re.search(r"\b(?:have|need|got) to\b|\bmust\b|\bsupposed to\b|\bshould (?:i|we)\b", question, re.I))
-    if not MUST_I.search(question) and not leave:
+    if not must and not leave:
         return None
     # "... doesn't mean you have to pretend to be happy" for "am I supposed to act happy and pretend?": the words
     # asked about, said back, answer it even when the sentence as a whole reads far from a question in slang
-    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2) if MUST_I.search(question) else None
+    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2) if must else None
     if c is None and leave:
         # "do I have to get his ok before I buy anything big?": "You don't need permission; you just need to mention it."
         c = next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:8] if NO_LEAVE_NEEDED.search(c.text)), None)

@@ -178,10 +178,10 @@ class HybridRetriever:
           commenter put at least three article passages there (the article holds their answer)."""
         filters = filters or Filters()
         base = self.search(query, k=max(k * 3, 15), filters=filters)
+        asked = asking_part(query) if intent is not None and intent.kind == "advice" else ""  # the sentences that ask
         if also and also != query:  # a follow-up: the new question's own words count too
             base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
-        elif (intent is not None and intent.kind == "advice" and (asked := asking_part(query)) and len(asked) <= STORY * len(query)
-              and (wants_whole_list(asked) or JUDGE_PLAN.search(asked))):
+        elif asked and len(asked) <= STORY * len(query) and (wants_whole_list(asked) or JUDGE_PLAN.search(asked)):
             # "we've been seeing each other 4 months ... he went quiet ... what does the article say i should do??": the
             # story alone ranks readers' stories like it; the question asked, the article's advice as a whole, ranks the
             # advice (a question of its own, "how would I know if he's taking advantage?", keeps the story's ranking)
@@ -212,7 +212,7 @@ class HybridRetriever:
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
             ordinal = ASKED_STEP.search(query)
             # "should I ask him what's wrong?": the reader's plan is put to the advice, all of it
-            plan = bool(JUDGE_PLAN.search(asking_part(query) or query))
+            plan = bool(JUDGE_PLAN.search(asked or query))
             base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)) or plan)
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
