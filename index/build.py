@@ -1,9 +1,12 @@
 """`bot index`: parse, chunk, embed and store, atomically and incrementally.
 
-Everything that can fail on bad input (reading and parsing every file) runs
-before anything is written. Chunks whose text and metadata are unchanged reuse
-their vectors from the current index instead of being embedded again; when
-nothing changed at all, nothing is written.
+Everything that can fail on bad input (reading every file, parsing every new or
+changed one) runs before anything is written. Each post has its own folder in a
+version (index/segment.py), named by a key of everything it depends on: a post
+whose key is unchanged is hard-linked from the previous version, neither parsed
+nor read. A changed post is parsed and chunked again; its chunks whose text is
+unchanged reuse their vectors instead of being embedded again. When nothing
+changed at all, nothing is written.
 
 The store folder always gets a complete index. With --chroma-url that version is
 then published to the server (index/server.py), unless the server already has it;
@@ -21,16 +24,18 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import segment
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
 from .embed import PackagedEmbeddings, make_embeddings
 from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable, StoreError
-from .lexical import LexicalIndex, lexical_text
+from .lexical import LexicalIndex, lexical_text, tokenize
 from .packaged_model import MODEL_NAME
-from .parse import Record, parse_text, read_source, slugify
+from .parse import parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
 from .understand import posts
-from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client, save_sentence_bank
+from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client
+from .understand.model import ANNOTATOR
 from .version import SCHEMA, BaseIndexVersion, Manifest
 
 ADD_BATCH = 2000
@@ -103,15 +108,8 @@ def build_index(
     post_files = _posts_in([Path(p) for p in (paths or [DEFAULT_SEED])])
     documents = _read_all(post_files)
     reviewed = _reviewed_files(post_files, settings)
-    records = [r for doc in documents for r in doc["records"]]
-    stages.lap("read and parse")
-    chunks = [
-        c
-        for doc in documents
-        for c in chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
-    ]
     embeddings = embeddings or make_embeddings(settings.embedder)
-    stages.lap("chunk")
+    stages.lap("read")
 
     layout = StoreLayout(settings.store_dir)
     layout.check_ours()
@@ -120,8 +118,7 @@ def build_index(
 
         ChromaServer(settings.chroma_url).check()
     with layout.writer_lock():
-        report = _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started,
-                               reviewed, stages)
+        report = _build_locked(layout, documents, settings, rebuild, embeddings, progress, started, reviewed, stages)
         if settings.chroma_url:
             report.server = settings.chroma_url
             report.published = _publish(layout, report, settings, settings.chroma_url, rebuild, progress, break_lock)
@@ -158,52 +155,97 @@ def _publish(layout: StoreLayout, report: BuildReport, settings: Settings, url: 
         ) from None
 
 
-def _build_locked(layout, documents, records, chunks, settings, rebuild, embeddings, progress, started, reviewed=(),
+def _build_locked(layout, documents, settings, rebuild, embeddings, progress, started, reviewed=(),
                   stages: Stages | None = None) -> BuildReport:
     stages = stages or Stages()
     previous: BaseIndexVersion | None = None if rebuild else _open_previous(layout)
-    content = _content_hash(documents, chunks, settings, embeddings.model_name, reviewed)
+    model = embeddings.model_name
+    content = _keys(documents, settings, model, reviewed)
     stages.lap("content hash")
     if previous is not None and previous.manifest.content == content:
-        return BuildReport(
-            layout.root, previous.path.name, len(documents), len(records), len(chunks), 0, len(chunks), False, 0.0
-        )
+        return BuildReport(layout.root, previous.path.name, len(documents), previous.manifest.records,
+                           previous.manifest.chunks, 0, previous.manifest.chunks, False, 0.0)
     if previous is None and settings.chroma_url and not rebuild:
         previous = _server_previous(settings.chroma_url, layout.root)  # only to reuse its vectors
     version = f"v-{content[:12]}-{uuid.uuid4().hex[:6]}"
 
-    # chunks the previous version holds as they are: their vectors stay in its Chroma folder, which this build copies
-    # (_write_vectors), so they are neither read nor written; the rest take an old vector by text, or are embedded
-    kept = _unchanged(previous, chunks, embeddings.model_name)
-    reused = _reusable_vectors(previous, [c for c in chunks if c.key not in kept], embeddings.model_name)
-    todo = [c for c in chunks if c.key not in reused and c.key not in kept]
+    # posts the previous version holds under the same key: their folders are linked, their vectors stay in its
+    # Chroma folder (which this build copies); the others are parsed, chunked and embedded where their text is new
+    linked = _linkable(previous, model)
+    kept = [d for d in documents if linked.get(d["doc"], {}).get("key") == d["key"]]
+    fresh = [d for d in documents if linked.get(d["doc"], {}).get("key") != d["key"]]
+    for doc in kept:
+        doc["n_records"], doc["n_chunks"] = linked[doc["doc"]]["records"], linked[doc["doc"]]["chunks"]
+    for doc in fresh:
+        doc["records"] = parse_text(doc["text"], doc=doc["doc"], name=doc["path"])
+        doc["chunks"] = chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
+        doc["n_records"], doc["n_chunks"] = len(doc["records"]), len(doc["chunks"])
+    chunks = [c for doc in fresh for c in doc["chunks"]]
+    stages.lap("parse and chunk")
+
+    # what the previous version holds of the posts written anew (changed, or gone): reused by text, replaced in Chroma
+    old = _old_chunks(previous, {d["doc"] for d in kept})
+    held = {c.key for c in chunks if c.key in old and old[c.key].digest == c.digest} if _copyable(previous, model) else set()
+    reused = _reusable_vectors(previous, [c for c in chunks if c.key not in held], old, model)
+    todo = [c for c in chunks if c.key not in reused and c.key not in held]
     vectors = dict(reused)
     stages.lap("reuse vectors")
     vectors.update(_embed(todo, embeddings, progress))
     stages.lap("embed chunks")
-    bank = _sentence_bank(documents, chunks, previous, embeddings, progress, enabled=settings.sentence_vectors)
+    banks = _sentence_banks(fresh, previous, embeddings, progress, enabled=settings.sentence_vectors)
     stages.lap("sentence bank")
-    models, understood = _understand(documents, previous, embeddings, bank, reviewed)
+    models, understood = _understand(fresh, kept, previous, embeddings, banks, reviewed)
     stages.lap("post models")
 
     build_dir = layout.new_build_dir()
     try:
-        _write_version(build_dir, version, content, documents, records, chunks, vectors, settings, embeddings, stages,
-                       previous=previous)
-        save_sentence_bank(build_dir, *bank)
-        posts.save(build_dir, models, understood)
+        for doc in kept:
+            segment.link(previous.path, build_dir, doc["doc"])  # type: ignore[union-attr]  # kept: a local previous
+        for doc in fresh:
+            segment.write(build_dir, doc["doc"], doc["text"], doc["records"], doc["chunks"],
+                          [tokenize(lexical_text(c)) for c in doc["chunks"]], banks[doc["doc"]], models[doc["doc"]])
+        stages.lap("write posts")
+        _write_version(build_dir, version, content, documents, fresh, old, vectors, settings, model, stages, previous)
         layout.publish(build_dir, version)
-        stages.lap("save bank, post models; swap")
+        stages.lap("swap")
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise StoreError(f"could not write the index to {layout.root} ({exc.strerror or exc}). Free space or fix permissions, then run `bot index` again; the previous index is untouched.") from None
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
+    total = sum(d["n_chunks"] for d in documents)
     return BuildReport(
-        layout.root, version, len(documents), len(records), len(chunks), len(todo), len(reused) + len(kept), True,
-        time.perf_counter() - started, understood=understood["report"],
+        layout.root, version, len(documents), sum(d["n_records"] for d in documents), total, len(todo),
+        total - len(todo), True, time.perf_counter() - started, understood=understood,
     )
+
+
+def _keys(documents: list[dict], settings: Settings, model: str, reviewed) -> str:
+    """Each post's key (index/segment.py), into ``doc["key"]``; the index's content hash, from them."""
+    shared = [SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors, ANNOTATOR]
+    h = hashlib.sha1(json.dumps(shared).encode())
+    for doc in documents:
+        doc["key"] = segment.post_key(doc["doc"], doc["text"], shared, [f for f in reviewed if f["doc"] == doc["doc"]])
+        h.update(f"{doc['doc']}\0{doc['key']}\0".encode())
+    return h.hexdigest()
+
+
+def _linkable(previous: BaseIndexVersion | None, model: str) -> dict[str, dict]:
+    """The manifest entry (key, counts) of each post the previous version holds in its own folder, when that
+    version is on this machine in this layout with this model (its Chroma folder is copied: those posts'
+    vectors come along)."""
+    if previous is None or not _copyable(previous, model) or not getattr(previous, "per_post", False):
+        return {}
+    return {d["doc"]: d for d in previous.manifest.documents if d.get("key")}
+
+
+def _old_chunks(previous: BaseIndexVersion | None, kept: set[str]) -> dict[str, Chunk]:
+    """The previous version's chunks of every post not kept as it is (changed or gone)."""
+    if previous is None:
+        return {}
+    docs = [d["doc"] for d in previous.manifest.documents if d["doc"] not in kept]
+    return {key: c for doc in docs for key, c in previous.post_chunks(doc).items()}
 
 
 def _reviewed_files(paths: list[Path], settings: Settings) -> list[dict]:
@@ -217,12 +259,13 @@ def _reviewed_files(paths: list[Path], settings: Settings) -> list[dict]:
     return [posts.load_reviewed(path) for path in files]
 
 
-def _understand(documents, previous, embeddings, bank, reviewed):
-    """The model of each post (index/understand): sentence vectors come from the bank just built."""
+def _understand(fresh: list[dict], kept: list[dict], previous, embeddings, banks, reviewed) -> tuple[dict, dict]:
+    """The model of each post written anew (index/understand), as its folder stores it:
+    ``{doc: {"annotator", "served", "computed"}}``; and the report (kept posts count as reused).
+    Sentence vectors come from the banks just built."""
     import numpy as np
 
-    texts, matrix = bank
-    row = {t: i for i, t in enumerate(texts)}
+    row = {t: v for texts, matrix in banks.values() for t, v in zip(texts, matrix)}
     # The annotator asks for the same lists again for every post (its prototype phrases, ~30 texts):
     # a list already embedded in this build is embedded once. Same call, same batch: same vectors.
     done: dict[tuple[str, ...], list] = {}
@@ -232,19 +275,26 @@ def _understand(documents, previous, embeddings, bank, reviewed):
         key = tuple(missing)
         if missing and key not in done:
             done[key] = embeddings.embed_documents(missing)
-        fresh = dict(zip(missing, done[key])) if missing else {}
-        out = [fresh[t] if t in fresh else matrix[row[normalise(t)]] for t in sentences]
+        fresh_vectors = dict(zip(missing, done[key])) if missing else {}
+        out = [fresh_vectors[t] if t in fresh_vectors else row[normalise(t)] for t in sentences]
         return np.asarray(out, dtype=np.float32)
 
-    old = None
+    old: dict = {"annotator": ANNOTATOR, "computed": {}}
     if previous is not None:
-        try:
-            old = previous.post_model_file
-        except StoreError:
-            old = None
-    models, extra = posts.understand(documents, embed, embeddings.model_name, old, reviewed)
-    extra["report"]["encoder"] = embeddings.model_name
-    return models, extra
+        for doc in fresh:
+            try:
+                stored = previous.post_model(doc["doc"])
+            except StoreError:
+                stored = None
+            if stored and stored.get("annotator") == ANNOTATOR:
+                old["computed"][doc["doc"]] = stored["computed"]
+    served, extra = posts.understand(fresh, embed, embeddings.model_name, old, reviewed)
+    report = extra["report"]
+    report["reused"] += [d["doc"] for d in kept]
+    report["encoder"] = embeddings.model_name
+    models = {d["doc"]: {"annotator": ANNOTATOR, "served": served.posts[d["doc"]].to_dict(),
+                         "computed": extra["computed"][d["doc"]]} for d in fresh}
+    return models, report
 
 
 def _posts_in(paths: list[Path]) -> list[Path]:
@@ -269,9 +319,7 @@ def _read_all(paths: list[Path]) -> list[dict]:
         if doc in seen:
             raise InputError(f"{path} and {seen[doc]} would both be indexed as '{doc}'. Rename one of them.")
         seen[doc] = path
-        text = read_source(path)
-        records = parse_text(text, doc=doc, name=str(path))
-        documents.append({"doc": doc, "path": str(path), "text": text, "records": records})
+        documents.append({"doc": doc, "path": str(path), "text": read_source(path)})
     return documents
 
 
@@ -297,41 +345,20 @@ def _server_previous(url: str, store_dir: Path) -> BaseIndexVersion | None:
         return None
 
 
-def _content_hash(documents, chunks: list[Chunk], settings: Settings, model: str, reviewed=()) -> str:
-    h = hashlib.sha1(posts.reviewed_hash(reviewed).encode())
-    h.update(json.dumps([SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors]).encode())
-    for doc in documents:
-        h.update(doc["doc"].encode() + b"\0" + doc["text"].encode("utf-8") + b"\0")
-    for chunk in chunks:
-        h.update(chunk.digest.encode())
-    return h.hexdigest()
-
-
-def _unchanged(previous: BaseIndexVersion | None, chunks: list[Chunk], model: str) -> set[str]:
-    """Keys of the chunks the previous version holds with the same digest, when its Chroma folder is on this machine
-    and made with this model (_write_vectors copies it): nothing to read or write for them."""
-    if previous is None or not _copyable(previous, model):
-        return set()
-    try:
-        old = previous.chunks
-    except StoreError:
-        return set()
-    return {c.key for c in chunks if c.key in old and old[c.key].digest == c.digest}
-
-
 def _copyable(previous: BaseIndexVersion | None, model: str) -> bool:
     return (isinstance(previous, IndexVersion) and (previous.path / "chroma").is_dir()
             and previous.manifest.embedding_model == model)
 
 
-def _reusable_vectors(previous: BaseIndexVersion | None, chunks: list[Chunk], model: str) -> dict[str, list[float]]:
-    """Vectors of the previous index for chunks it already embedded: by key and digest, else by the
-    very text that is embedded (``embed_text``). A vector depends on that text alone, and an edit to one
-    comment moves the offsets, hence the digests, of every chunk after it in that post."""
+def _reusable_vectors(previous: BaseIndexVersion | None, chunks: list[Chunk], old: dict[str, Chunk],
+                      model: str) -> dict[str, list[float]]:
+    """Vectors of the previous index for chunks it already embedded (``old``: its chunks of the posts written
+    anew): by key and digest, else by the very text that is embedded (``embed_text``). A vector depends on
+    that text alone, and an edit to one comment moves the offsets, hence the digests, of every chunk after
+    it in that post."""
     if previous is None or previous.manifest.embedding_model != model:
         return {}
     try:
-        old = previous.chunks
         by_text: dict[str, str] = {}
         for key, c in old.items():
             by_text.setdefault(c.embed_text, key)
@@ -357,61 +384,61 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     return {c.key: v for c, v in zip(chunks, vectors)}
 
 
-def _sentence_bank(documents, chunks: list[Chunk], previous, embeddings, progress: bool, enabled: bool = True):
-    """Vectors of every sentence of every chunk, so answers need no embedding work.
+def _sentence_banks(fresh: list[dict], previous, embeddings, progress: bool, enabled: bool = True) -> dict:
+    """Vectors of every sentence of every chunk of each post written anew, so answers need no embedding work:
+    ``{doc: (texts, float16 matrix)}``.
 
     The extractive composer and the citation verifier score sentences against the
-    question; with this bank they only need the query vector. Sentences already in
-    the previous index keep their vectors.
+    question; with this bank they only need the query vector. Sentences the previous
+    version holds for that post keep their vectors.
     """
     import numpy as np
     from tqdm import tqdm
 
     if not enabled:  # big corpora: answers embed their candidate sentences on demand instead
-        return [], np.zeros((0, 0), np.float16)
-    text_of = {d["doc"]: d["text"] for d in documents}
-    texts = list(
-        dict.fromkeys(
-            normalise(text_of[c.doc][c.start + s : c.start + e])
-            for c in chunks
-            for s, e in sentence_spans(text_of[c.doc][c.start : c.end])
-        )
-    )
+        return {d["doc"]: ([], np.zeros((0, 0), np.float16)) for d in fresh}
+    texts = {
+        d["doc"]: list(dict.fromkeys(
+            normalise(d["text"][c.start + s : c.start + e])
+            for c in d["chunks"]
+            for s, e in sentence_spans(d["text"][c.start : c.end])
+        ))
+        for d in fresh
+    }
     known: dict[str, np.ndarray] = {}
     if previous is not None and previous.manifest.embedding_model == embeddings.model_name:
-        try:
-            old_texts, old_matrix = previous.sentence_bank
-            known = {t: old_matrix[i] for i, t in enumerate(old_texts)}
-        except StoreError:
-            known = {}
-    todo = [t for t in texts if t not in known]
+        for doc in fresh:
+            try:
+                bank = previous.post_bank(doc["doc"])
+            except StoreError:
+                continue
+            known.update((t, bank[t]) for t in texts[doc["doc"]] if t in bank)
+    todo = list(dict.fromkeys(t for got in texts.values() for t in got if t not in known))
     if todo:
         with tqdm(total=len(todo), desc="embedding sentences", unit="sent", disable=not progress, file=sys.stderr) as bar:
             for text, vec in zip(todo, embeddings.embed_documents(todo, on_batch=bar.update)):
                 known[text] = np.asarray(vec, dtype=np.float16)
     dim = len(next(iter(known.values()))) if known else 0
-    matrix = np.stack([known[t] for t in texts]).astype(np.float16) if texts else np.zeros((0, dim), np.float16)
-    return texts, matrix
+    return {doc: (got, np.stack([known[t] for t in got]).astype(np.float16) if got else np.zeros((0, dim), np.float16))
+            for doc, got in texts.items()}
 
 
-def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseIndexVersion | None, model: str) -> None:
+def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseIndexVersion | None, model: str,
+                   old: dict[str, Chunk]) -> None:
     """The chunk vectors into the new version's Chroma. After an edit, a copy of the previous version's Chroma
-    folder with only what changed applied: chunks gone are deleted, new or changed ones (by digest) written;
-    a one-post edit in a blog of 1,000 posts no longer re-adds 100,000 vectors. A first build, a version on a
-    Chroma server, or another embedding model: every vector is added."""
+    folder with only what changed applied: the chunks of changed or gone posts (``old``) that are gone are
+    deleted, new or changed ones (by digest) written; a one-post edit in a blog of 1,000 posts no longer re-adds
+    100,000 vectors. A first build, a version on a Chroma server, or another embedding model: every vector
+    is added (``chunks`` is then every chunk)."""
     if previous is not None and _copyable(previous, model):
         shutil.copytree(previous.path / "chroma", folder)
         collection = chroma_client(folder).get_collection(COLLECTION)
-        digests: dict[str, str | None] = {}
-        for offset in range(0, collection.count(), ADD_BATCH):  # in pages: one get of 100k ids is too many SQL variables
-            stored = collection.get(include=["metadatas"], limit=ADD_BATCH, offset=offset)
-            digests.update((key, (meta or {}).get("digest")) for key, meta in zip(stored["ids"], stored["metadatas"] or []))
         keep = {c.key for c in chunks}
-        gone = [key for key in digests if key not in keep]
+        gone = [key for key in old if key not in keep]
         for i in range(0, len(gone), ADD_BATCH):
             collection.delete(ids=gone[i : i + ADD_BATCH])
-        changed = [c for c in chunks if digests.get(c.key) != c.digest]
-        if any(c.key not in vectors for c in changed):  # chunks.jsonl says it holds them; its Chroma does not
+        changed = [c for c in chunks if c.key not in old or old[c.key].digest != c.digest]
+        if any(c.key not in vectors for c in changed):  # the chunk list says it holds them; its Chroma does not
             raise IndexDamaged(f"the index in {previous.path} lacks vectors its chunk list names. "
                                "Run `bot index --rebuild` to rebuild it from the posts.")
         write = collection.upsert
@@ -428,23 +455,19 @@ def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseInd
         )
 
 
-def _write_version(build_dir, version, content, documents, records: list[Record], chunks: list[Chunk], vectors, settings,
-                   embeddings, stages: Stages | None = None, previous: BaseIndexVersion | None = None):
-    stages = stages or Stages()
-    (build_dir / "sources").mkdir()
-    for doc in documents:
-        (build_dir / "sources" / f"{doc['doc']}.txt").write_text(doc["text"], encoding="utf-8")
-    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-
-    with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for c in chunks:
-            fh.write(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
-    stages.lap("write sources, records, chunks")
-    _write_vectors(build_dir / "chroma", chunks, vectors, previous, embeddings.model_name)
+def _write_version(build_dir: Path, version: str, content: str, documents: list[dict], fresh: list[dict], old: dict[str, Chunk], vectors, settings: Settings, model: str,
+                   stages: Stages, previous: BaseIndexVersion | None) -> None:
+    """What spans the posts (the Chroma collection, BM25, the manifest), around the posts' folders already written."""
+    chunks = [c for doc in fresh for c in doc["chunks"]]
+    _write_vectors(build_dir / "chroma", chunks, vectors, previous, model, old)
     stages.lap("chroma add")
-    LexicalIndex.build([c.key for c in chunks], [lexical_text(c) for c in chunks]).save(build_dir / "lexical")
+    ids: list[str] = []
+    tokens: list[list[str]] = []
+    for doc in documents:  # each post's BM25 tokens, as its folder keeps them (linked or just written)
+        got_ids, got_tokens = segment.read_lexical(build_dir, doc["doc"])
+        ids += got_ids
+        tokens += got_tokens
+    LexicalIndex.from_tokens(ids, tokens).save(build_dir / "lexical")
     stages.lap("bm25")
 
     dimension = len(next(iter(vectors.values()))) if vectors else (previous.manifest.dimension if previous is not None else 0)
@@ -452,16 +475,16 @@ def _write_version(build_dir, version, content, documents, records: list[Record]
         schema=SCHEMA,
         version=version,
         content=content,
-        embedding_model=embeddings.model_name,
+        embedding_model=model,
         dimension=dimension,
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.overlap_tokens,
         documents=[
             {"doc": d["doc"], "path": d["path"], "chars": len(d["text"]),
-             "sha1": hashlib.sha1(d["text"].encode("utf-8")).hexdigest()}
+             "sha1": hashlib.sha1(d["text"].encode("utf-8")).hexdigest(), "key": d["key"],
+             "records": d["n_records"], "chunks": d["n_chunks"]}
             for d in documents
         ],
-        chunks=len(chunks),
-        records=len(records),
+        chunks=sum(d["n_chunks"] for d in documents),
+        records=sum(d["n_records"] for d in documents),
     ).write(build_dir / "manifest.json")
-

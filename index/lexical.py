@@ -51,10 +51,15 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        return cls.from_tokens(ids, [tokenize(t) for t in texts])
+
+    @classmethod
+    def from_tokens(cls, ids: list[str], tokens: list[list[str]]) -> "LexicalIndex":
+        """From texts already tokenized (``tokenize``): a build keeps each post's tokens with the post."""
         import bm25s
 
         retriever = bm25s.BM25()
-        retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
+        retriever.index([t or ["∅"] for t in tokens], show_progress=False)
         return cls(retriever, list(ids))
 
     def save(self, folder: Path) -> None:

@@ -251,13 +251,13 @@ def _upload(server: ChromaServer, local: IndexVersion, progress: bool) -> None:
             f"the index at {local.path.parent} is missing {len(chunks) - len(vectors)} vectors. Run `bot index --rebuild`."
         )
     texts, matrix = local.sentence_bank
-    files = {
+    files = {  # the server keeps whole-index files, whatever the folder's layout (index/store.py)
         "manifest.json": (local.path / "manifest.json").read_text(encoding="utf-8"),
-        "records.jsonl": (local.path / "records.jsonl").read_text(encoding="utf-8"),
+        "records.jsonl": "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in local.records),
         **{f"sources/{doc}.txt": text for doc, text in local.sources.items()},
     }
-    if (local.path / "post_model.json").exists():
-        files["post_model.json"] = (local.path / "post_model.json").read_text(encoding="utf-8")
+    if local.post_model_file is not None:
+        files["post_model.json"] = json.dumps(local.post_model_file, ensure_ascii=False)
     rows = [(f"{name}#{i}", part) for name, text in files.items() for i, part in enumerate(_parts(text))]
 
     with tqdm(total=len(chunks) + len(texts) + len(rows), desc="publishing", unit="row", disable=not progress,

@@ -3,18 +3,17 @@
     STORE/
       CURRENT              {"schema": 2, "version": "v-..."}  replaced with os.replace
       v-<id>/              one complete index, never modified after the swap
-        manifest.json      schema, embedding model, chunking, documents, counts
-        sources/<doc>.txt  the source texts (citations quote them exactly)
-        records.jsonl      parsed records (article paragraphs and comments)
-        chunks.jsonl       chunk texts and metadata, as given to the vector store
-        sentences.json     every sentence of every chunk (normalised whitespace) ...
-        sentences.npy      ... and its vector (float16), so answers need no embedding work
-        chroma/            Chroma PersistentClient (cosine, our embeddings)
+        manifest.json      schema, embedding model, chunking, documents (each with its key and counts)
+        posts/<doc>/       one post's source, records, chunks, sentence vectors, BM25 tokens and post
+                           model (index/segment.py); hard-linked from the previous version when unchanged
+        chroma/            Chroma PersistentClient (cosine, our embeddings), every post's chunks
         lexical/           BM25 index over the same chunks
       .build-<id>/         a build in progress (removed when stale)
 
 A build writes a new folder and only then points CURRENT at it, so a build
-killed at any moment leaves the previous index whole. With --chroma-url the
+killed at any moment leaves the previous index whole. A version written before posts had folders
+(whole-index ``sources/``, ``records.jsonl``, ``chunks.jsonl``, ``sentences.*``, ``post_model.json``)
+is still read; the next `bot index` writes it anew, reusing its vectors. With --chroma-url the
 folder is built the same way and then published to a Chroma server, which
 readers use instead of any folder (index/server.py, index/publish.py).
 """
@@ -33,6 +32,7 @@ from pathlib import Path
 from .chunk import Chunk
 from .config import FEEDBACK_FILE
 from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, StoreError
+from . import segment
 from .parse import Record
 from .version import SCHEMA, BaseIndexVersion, Manifest
 
@@ -131,13 +131,6 @@ class StoreLayout:
             stale.unlink(missing_ok=True)
 
 
-def save_sentence_bank(folder: Path, texts: list[str], matrix) -> None:
-    import numpy as np
-
-    (folder / "sentences.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    np.save(folder / "sentences.npy", matrix)
-
-
 def _is_ours(name: str) -> bool:
     # the feedback database of `bot serve` lives beside the index by default (with its -wal/-shm files)
     return name in ("CURRENT", ".lock") or name.startswith(("v-", ".build-", ".CURRENT-", FEEDBACK_FILE))
@@ -194,6 +187,9 @@ class IndexVersion(BaseIndexVersion):
             self.manifest = Manifest.read(self.path / "manifest.json")
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"the index at {self.path.parent} is corrupt ({exc}). Run `bot index --rebuild`.") from None
+        # a folder per post (index/segment.py), or whole-index files from before posts had folders
+        self.per_post = (self.path / segment.FOLDER).is_dir()
+        self.docs = [d["doc"] for d in self.manifest.documents]
 
     @classmethod
     def open(cls, store_dir: Path, chroma_url: str | None = None) -> BaseIndexVersion:
@@ -226,7 +222,10 @@ class IndexVersion(BaseIndexVersion):
     def sources(self) -> dict[str, str]:
         folder = self.path / "sources"
         try:
-            found = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+            if self.per_post:
+                found = {doc: segment.read_source(self.path, doc) for doc in sorted(self.docs)}
+            else:
+                found = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
         except (OSError, UnicodeDecodeError) as exc:
             raise self._damaged("sources", exc) from None
         if len(found) != len(self.manifest.documents):
@@ -236,43 +235,92 @@ class IndexVersion(BaseIndexVersion):
     @cached_property
     def records(self) -> list[Record]:
         try:
+            if self.per_post:
+                return [r for doc in self.docs for r in segment.read_records(self.path, doc)]
             lines = (self.path / "records.jsonl").read_text(encoding="utf-8").splitlines()
             return [Record(**json.loads(line)) for line in lines if line]
         except (OSError, ValueError, TypeError) as exc:
-            raise self._damaged("records.jsonl", exc) from None
+            raise self._damaged("records", exc) from None
 
     @cached_property
     def chunks(self) -> dict[str, Chunk]:
         """Chunk texts and metadata, read from the store folder (not the vector store)."""
         out = {}
         try:
-            with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
-                for line in fh:
-                    row = json.loads(line)
-                    out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
+            if self.per_post:
+                for doc in self.docs:
+                    out.update(segment.read_chunks(self.path, doc))
+            else:
+                with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
+                    for line in fh:
+                        row = json.loads(line)
+                        out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise self._damaged("chunks.jsonl", exc) from None
+            raise self._damaged("chunks", exc) from None
         if len(out) != self.manifest.chunks:
-            raise self._damaged("chunks.jsonl", ValueError(f"{len(out)} of {self.manifest.chunks} chunks"))
+            raise self._damaged("chunks", ValueError(f"{len(out)} of {self.manifest.chunks} chunks"))
         return out
+
+    def post_chunks(self, doc: str) -> dict[str, Chunk]:
+        """One post's chunks: from its folder, without reading the others'."""
+        if not self.per_post or doc not in self.docs:
+            return super().post_chunks(doc)
+        try:
+            return segment.read_chunks(self.path, doc)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise self._damaged("chunks", exc) from None
 
     @cached_property
     def sentence_bank(self):
-        """(sentence texts, float16 matrix of their vectors)."""
+        """(sentence texts, float16 matrix of their vectors); each text once, in the order first met."""
         import numpy as np
 
         try:
-            texts = json.loads((self.path / "sentences.json").read_text(encoding="utf-8"))
-            matrix = np.load(self.path / "sentences.npy")
+            if self.per_post:
+                banks = [segment.read_bank(self.path, doc) for doc in self.docs]
+                texts = [t for got, _ in banks for t in got]
+                matrices = [m for _, m in banks if len(m)]
+                matrix = np.concatenate(matrices) if matrices else np.zeros((0, 0), np.float16)
+                first: dict[str, int] = {}
+                for i, t in enumerate(texts):
+                    first.setdefault(t, i)
+                if len(first) < len(texts):  # a sentence in two posts: one row, as a whole-index bank holds it
+                    texts, matrix = list(first), matrix[list(first.values())]
+            else:
+                texts = json.loads((self.path / "sentences.json").read_text(encoding="utf-8"))
+                matrix = np.load(self.path / "sentences.npy")
         except (OSError, ValueError) as exc:
             raise self._damaged("sentence vectors", exc) from None
         if len(texts) != len(matrix):
             raise self._damaged("sentence vectors", ValueError("count mismatch"))
         return texts, matrix
 
+    def post_bank(self, doc: str) -> dict:
+        """One post's sentence vectors by text."""
+        if not self.per_post or doc not in self.docs:
+            return super().post_bank(doc)
+        try:
+            texts, matrix = segment.read_bank(self.path, doc)
+        except (OSError, ValueError) as exc:
+            raise self._damaged("sentence vectors", exc) from None
+        return dict(zip(texts, matrix))
+
     @cached_property
     def post_model_file(self) -> dict | None:
-        """``post_model.json`` as stored (None for an index built before posts were modelled)."""
+        """The post models as stored: ``{"annotator", "posts": served, "computed"}`` (None for an index built
+        before posts were modelled). A post whose model file is missing is left out: its advice is then
+        treated as unsure (fail closed)."""
+        if self.per_post:
+            try:
+                stored = {doc: segment.read_model(self.path, doc) for doc in self.docs
+                          if (segment.folder(self.path, doc) / "model.json").exists()}
+            except (OSError, ValueError) as exc:
+                raise self._damaged("post models", exc) from None
+            if not stored:
+                return None
+            return {"annotator": next(iter(stored.values())).get("annotator"),
+                    "posts": {doc: m["served"] for doc, m in stored.items()},
+                    "computed": {doc: m["computed"] for doc, m in stored.items()}}
         path = self.path / "post_model.json"
         if not path.exists():
             return None
@@ -280,6 +328,25 @@ class IndexVersion(BaseIndexVersion):
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise self._damaged("post_model.json", exc) from None
+
+    def post_model(self, doc: str) -> dict | None:
+        """One post's stored model, ``{"annotator", "served", "computed"}``, or None."""
+        if not self.per_post or doc not in self.docs:
+            return super().post_model(doc)
+        path = segment.folder(self.path, doc) / "model.json"
+        if not path.exists():
+            return None
+        try:
+            return segment.read_model(self.path, doc)
+        except (OSError, ValueError) as exc:
+            raise self._damaged("post models", exc) from None
+
+    def post_tokens(self, doc: str) -> tuple[list[str], list[list[str]]]:
+        """One post's chunk ids and their BM25 tokens (a build in this layout only)."""
+        try:
+            return segment.read_lexical(self.path, doc)
+        except (OSError, ValueError, KeyError) as exc:
+            raise self._damaged("lexical tokens", exc) from None
 
     def query(self, vector: list[float], n: int, where: dict | None = None) -> dict:
         """Nearest chunks by cosine distance; a vanished server becomes a StoreError."""

@@ -109,6 +109,34 @@ class BaseIndexVersion:
         except (KeyError, TypeError, ValueError) as exc:
             raise self._damaged("post_model.json", exc) from None
 
+    # One post's part, for a build that rewrites only the posts that changed. Here from the whole index
+    # (a Chroma server, a folder from before posts had folders); IndexVersion reads a post's own files.
+    def post_chunks(self, doc: str) -> dict[str, Chunk]:
+        return self._chunks_by_post.get(doc, {})
+
+    @cached_property
+    def _chunks_by_post(self) -> dict[str, dict[str, Chunk]]:
+        out: dict[str, dict[str, Chunk]] = {}
+        for key, chunk in self.chunks.items():
+            out.setdefault(chunk.doc, {})[key] = chunk
+        return out
+
+    def post_bank(self, doc: str) -> dict:
+        """Sentence vectors by text (here the whole bank's: a sentence's vector is its text's)."""
+        return self._whole_bank
+
+    @cached_property
+    def _whole_bank(self) -> dict:
+        texts, matrix = self.sentence_bank
+        return dict(zip(texts, matrix))
+
+    def post_model(self, doc: str) -> dict | None:
+        data = self.post_model_file or {}
+        computed = (data.get("computed") or {}).get(doc)
+        if computed is None:
+            return None
+        return {"annotator": data.get("annotator"), "computed": computed, "served": (data.get("posts") or {}).get(doc)}
+
     def embeddings_for(self, ids: list[str]) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
         for i in range(0, len(ids), 5000):

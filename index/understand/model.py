@@ -1,6 +1,6 @@
 """The model of a post, as data: one ``RecordModel`` per record, keyed ``post/record_id``.
 
-Stored with the index version (``post_model.json``) and read at question time by the safety layer
+Stored with the index version (each post's ``model.json``, index/segment.py) and read at question time by the safety layer
 (claims, unsafe advice, dissent), retrieval (stances, who answered whom) and the composer.
 """
 

@@ -8,7 +8,6 @@ others, then lays every reviewed file for that post over it (``reviewed``: files
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,8 @@ from .annotate import Embed, annotate_post, content_sha1
 from .model import ANNOTATOR, PostModel, PostModels
 from .reviewed import apply_reviewed, load_reviewed
 
-__all__ = ["FILE", "default_reviewed", "load_reviewed", "reviewed_hash", "save", "understand"]
+__all__ = ["default_reviewed", "load_reviewed", "understand"]
 
-FILE = "post_model.json"
 # The reviewed labels shipped for the bundled article: each names its post (``doc:``) and applies only to it.
 BUNDLED_REVIEWED = ("claims.v1.yaml", "stances.v1.yaml", "safety_tags.v1.yaml")
 
@@ -57,19 +55,3 @@ def understand(documents: list[dict], embed: Embed, encoder: str, previous: dict
         report["reviewed"] += [Path(f["path"]).name for f in mine]
     report["seconds"] = round(time.perf_counter() - started, 2)
     return PostModels(served), {"computed": {p: m.to_dict() for p, m in computed.items()}, "report": report}
-
-
-def save(folder: Path, models: PostModels, extra: dict) -> None:
-    data = models.to_dict()
-    data["computed"] = extra["computed"]
-    (folder / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-def reviewed_hash(files: list[dict]) -> str:
-    """Of the annotator version and the reviewed files as read (``load_reviewed``): part of the index's content."""
-    import hashlib
-
-    h = hashlib.sha1(ANNOTATOR.encode())
-    for f in files:
-        h.update(f["path"].encode() + b"\0" + f["raw"] + b"\0")
-    return h.hexdigest()

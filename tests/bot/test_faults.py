@@ -17,7 +17,9 @@ from index.store import IndexVersion
 from tests.conftest import SEED
 
 
-@pytest.mark.parametrize("victim", ["chroma", "records.jsonl", "chunks.jsonl", "lexical", "sources", "manifest.json"])
+@pytest.mark.parametrize("victim", ["chroma", "posts/why-men-pull-away/records.jsonl", "posts/why-men-pull-away/chunks.jsonl",
+                                    "posts/why-men-pull-away/source.txt", "posts/why-men-pull-away/sentences.npy",
+                                    "lexical", "manifest.json"])
 def test_half_deleted_store_says_rebuild(fake_store, fake_embeddings, victim):
     path = IndexVersion.open(fake_store.store_dir).path / victim
     shutil.rmtree(path) if path.is_dir() else path.unlink()

@@ -223,3 +223,129 @@ def test_sentence_vectors_can_be_skipped_for_big_corpora(settings, fake_embeddin
     assert report.changed and texts == [] and len(matrix) == 0
     answer = Bot(settings, embeddings=fake_embeddings, safety=False).ask("why do men pull away in relationships?")
     assert answer.citations  # sentences are embedded on demand instead
+
+
+# --- a folder per post (index/segment.py): an edit rewrites one post's files --------------------------------------------
+
+def _held(store_dir):
+    """Everything a version serves, as data: chunks, records, sources, bank, post models, BM25 ids, vectors."""
+    v = IndexVersion.open(store_dir)
+    texts, matrix = v.sentence_bank
+    vectors = v.embeddings_for(list(v.chunks))
+    return {"chunks": v.chunks, "records": v.records, "sources": v.sources, "bank": (texts, matrix.tolist()),
+            "models": v.post_models.to_dict(), "bm25": v.lexical().ids,
+            "vectors": {k: [round(float(x), 6) for x in vec] for k, vec in vectors.items()}}
+
+
+def test_an_edit_links_the_unchanged_posts_and_writes_only_the_edited_one(tmp_path, settings, fake_embeddings):
+    """Issue 23: a one-post edit in a big blog must cost about that post. The other posts' folders are hard links to
+    the previous version's files (neither parsed, read nor written), and the index equals a build from scratch."""
+    from dataclasses import replace
+
+    text = SEED.read_text(encoding="utf-8")
+    paths = [write(tmp_path, f"{name}.txt", text.replace("Renee", name.title())) for name in ("ann", "bea", "cat")]
+    build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    before = IndexVersion.open(settings.store_dir)
+    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("Thank you!", "Thank you so much!", 1),
+                        encoding="utf-8")
+    calls = len(fake_embeddings.calls)
+    report = build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    after = IndexVersion.open(settings.store_dir)
+    assert report.changed and report.understood["computed"] == ["bea"] and report.understood["reused"] == ["ann", "cat"]
+    assert 0 < report.embedded < report.chunks // 3 and len(fake_embeddings.calls) > calls
+    for doc in ("ann", "cat"):
+        for name in ("source.txt", "chunks.jsonl", "sentences.npy", "model.json", "lexical.json"):
+            assert (after.path / "posts" / doc / name).stat().st_ino == (before.path / "posts" / doc / name).stat().st_ino
+    assert (after.path / "posts/bea/source.txt").stat().st_ino != (before.path / "posts/bea/source.txt").stat().st_ino
+
+    fresh = replace(settings, store_dir=tmp_path / "fresh")
+    build_index(paths, fresh, embeddings=fake_embeddings, progress=False)
+    assert _held(settings.store_dir) == _held(fresh.store_dir)
+    # the previous version still answers from its own files (a server reading it keeps working)
+    assert "Thank you so much!" not in before.sources["bea"] and "Thank you so much!" in after.sources["bea"]
+
+
+def test_removing_a_post_drops_its_chunks_everywhere(tmp_path, settings, fake_embeddings):
+    text = SEED.read_text(encoding="utf-8")
+    one, two = write(tmp_path, "one.txt", text), write(tmp_path, "two.txt", text.replace("Renee", "Rita"))
+    build_index([one, two], settings, embeddings=fake_embeddings, progress=False)
+    report = build_index([one], settings, embeddings=fake_embeddings, progress=False)
+    version = IndexVersion.open(settings.store_dir)
+    assert report.changed and report.embedded == 0 and report.understood["reused"] == ["one"]
+    assert {c.doc for c in version.chunks.values()} == {"one"} and set(version.sources) == {"one"}
+    assert not any(k.startswith("two/") for k in version.collection.get()["ids"] + version.lexical().ids)
+    assert not (version.path / "posts" / "two").exists()
+
+
+def test_a_change_to_the_parsing_code_rewrites_every_post_without_embedding(tmp_path, settings, fake_embeddings,
+                                                                            monkeypatch):
+    """A post's key holds the code that parses, chunks and tokenizes it: that code changing is a change to every post
+    (parsed again; vectors reused by text), though no post's text changed."""
+    import index.segment
+
+    build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    monkeypatch.setattr(index.segment, "_CODE", "another parser")
+    report = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    assert report.changed and report.embedded == 0 and report.reused == report.chunks
+
+
+def _to_whole_index_layout(store_dir):
+    """Rewrite the current version as the code before posts had folders wrote it: whole-index files."""
+    import shutil
+
+    v = IndexVersion.open(store_dir)
+    texts, matrix = v.sentence_bank
+    (v.path / "sources").mkdir()
+    for doc, text in v.sources.items():
+        (v.path / "sources" / f"{doc}.txt").write_text(text, encoding="utf-8")
+    (v.path / "records.jsonl").write_text("".join(json.dumps(r.to_dict()) + "\n" for r in v.records), encoding="utf-8")
+    (v.path / "chunks.jsonl").write_text("".join(json.dumps({"key": c.key, "text": c.text, "meta": c.metadata()}) + "\n"
+                                                 for c in v.chunks.values()), encoding="utf-8")
+    (v.path / "sentences.json").write_text(json.dumps(texts), encoding="utf-8")
+    import numpy as np
+
+    np.save(v.path / "sentences.npy", matrix)
+    (v.path / "post_model.json").write_text(json.dumps(v.post_model_file), encoding="utf-8")
+    shutil.rmtree(v.path / "posts")
+    manifest = json.loads((v.path / "manifest.json").read_text())
+    manifest["documents"] = [{k: d[k] for k in ("doc", "path", "chars", "sha1")} for d in manifest["documents"]]
+    manifest["content"] = "0" * 40  # that code hashed the content otherwise
+    (v.path / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_an_index_from_before_posts_had_folders_is_read_and_upgraded_without_embedding(tmp_path, settings,
+                                                                                      fake_embeddings):
+    from bot import Bot
+
+    text = SEED.read_text(encoding="utf-8")
+    paths = [write(tmp_path, "one.txt", text), write(tmp_path, "two.txt", text.replace("Renee", "Rita"))]
+    build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    held = _held(settings.store_dir)
+    question = "why do men pull away?"
+    answer = Bot(settings, embeddings=fake_embeddings, safety=False).ask(question).text
+    _to_whole_index_layout(settings.store_dir)
+    assert not IndexVersion.open(settings.store_dir).per_post
+    assert _held(settings.store_dir) == held
+    assert Bot(settings, embeddings=fake_embeddings, safety=False).ask(question).text == answer
+
+    calls = len(fake_embeddings.calls)
+    report = build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    assert report.changed and report.embedded == 0 and len(fake_embeddings.calls) == calls  # sentences too
+    assert report.understood["reused"] == ["one", "two"]  # written anew from the old models: not annotated again
+    upgraded = IndexVersion.open(settings.store_dir)
+    assert upgraded.per_post and _held(settings.store_dir) == held
+
+
+def test_a_kept_post_missing_a_file_says_rebuild(tmp_path, settings, fake_embeddings):
+    """BM25 tokens are read by builds only: a lost file shows at the next `bot index`, which says what to do."""
+    text = SEED.read_text(encoding="utf-8")
+    paths = [write(tmp_path, "one.txt", text), write(tmp_path, "two.txt", text.replace("Renee", "Rita"))]
+    build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    before = _snapshot(settings.store_dir)
+    (IndexVersion.open(settings.store_dir).path / "posts/two/lexical.json").unlink()
+    paths[0].write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="--rebuild"):
+        build_index(paths, settings, embeddings=fake_embeddings, progress=False)
+    assert _snapshot(settings.store_dir) == before and not list(settings.store_dir.glob(".build-*"))
+    build_index(paths, settings, rebuild=True, embeddings=fake_embeddings, progress=False)
+    assert (IndexVersion.open(settings.store_dir).path / "posts/two/lexical.json").is_file()

@@ -246,7 +246,8 @@ def test_after_a_disclosure_a_new_posts_unsafe_advice_is_withheld_and_safe_advic
 
 
 def test_an_index_without_a_post_model_withholds_all_advice(calm_version):
-    (calm_version.path / "post_model.json").unlink()
+    for stored in calm_version.path.glob("posts/*/model.json"):
+        stored.unlink()
     version = IndexVersion(calm_version.path)
     assert not version.post_models.posts
     texts = " ".join(_span_texts(version))
