@@ -5,7 +5,8 @@
                    (the tokenizer), version.py / store.py / server.py (reading a published index:
                    IndexVersion, ServerIndexVersion, their base),
                    bundled/ (the data shipped with the code)
-    write path     parse.py -> chunk.py -> embed*.py -> build.py -> store.py / publish.py
+    write path     parse.py -> chunk.py -> embed*.py -> build.py -> segment.py (a folder per post), bm25.py,
+                   store.py / publish.py
     read path      bot/ (question -> intent -> retrieve -> compose -> generate -> cite, safety around it)
 
 Importing this package is cheap; models and stores load on first use.

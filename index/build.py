@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import segment
+from .bm25 import LexicalIndex
 from .chunk import Chunk, chunk_records
 from .config import DEFAULT_SEED, Settings
 from .embed import PackagedEmbeddings, make_embeddings
 from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable, StoreError
-from .lexical import LexicalIndex, lexical_text, tokenize
+from .lexical import lexical_text, tokenize
 from .packaged_model import MODEL_NAME
 from .parse import parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans

@@ -31,9 +31,10 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .bm25 import LexicalIndex
 from .chunk import Chunk
 from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, ServerUnreachable, StoreError
-from .lexical import LexicalIndex, lexical_text
+from .lexical import lexical_text
 from .parse import Record
 from .version import SCHEMA, BaseIndexVersion, Manifest
 

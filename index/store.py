@@ -361,7 +361,7 @@ class IndexVersion(BaseIndexVersion):
             ) from None
 
     def lexical(self):
-        from .lexical import LexicalIndex
+        from .bm25 import LexicalIndex
 
         try:
             return LexicalIndex.load(self.path / "lexical")

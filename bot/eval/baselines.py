@@ -73,7 +73,7 @@ class Bm25Baseline(_Chunked):
     name = "bm25-1000"
 
     def __init__(self, source: Path, records, doc: str, embeddings=None, workdir: Path | None = None):
-        from index.lexical import LexicalIndex
+        from index.bm25 import LexicalIndex
 
         super().__init__(source, records, doc)
         self.index = LexicalIndex.build([str(i) for i in range(len(self.docs))], [d.page_content for d in self.docs])

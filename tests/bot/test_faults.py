@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hyp_settings, strategies 
 from bot import Answer, Bot
 from index.build import build_index
 from index.errors import InputError, StoreError
-from index.lexical import LexicalIndex
+from index.bm25 import LexicalIndex
 from index.parse import NO_AUTHOR, parse_text
 from index.store import IndexVersion
 from tests.conftest import SEED

@@ -1,4 +1,4 @@
-"""The BM25 index: built by numpy (index/lexical.py), the same as bm25s's own build."""
+"""The BM25 index: built by numpy (index/bm25.py), the same as bm25s's own build."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import random
 import numpy as np
 import pytest
 
+from index.bm25 import LexicalIndex, _bm25_class
 from index.chunk import chunk_records
-from index.lexical import LexicalIndex, _bm25_class, lexical_text, tokenize
+from index.lexical import lexical_text, tokenize
 from index.parse import parse_text
 from tests.conftest import SEED
 
