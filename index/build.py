@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import segment
@@ -32,7 +32,7 @@ from .embed import PackagedEmbeddings, make_embeddings
 from .errors import IndexDamaged, IndexIncomplete, InputError, ServerUnreachable, StoreError
 from .lexical import lexical_text, tokenize
 from .packaged_model import MODEL_NAME
-from .parse import parse_text, read_source, slugify
+from .parse import Record, parse_text, read_source, slugify
 from .sentences import normalise, sentence_spans
 from .understand import posts
 from .store import COLLECTION, IndexVersion, StoreLayout, chroma_client
@@ -79,6 +79,19 @@ class BuildReport:
         if self.published:
             return f"{line}; published {self.version} to the Chroma server at {self.server}"
         return f"{line}; the Chroma server at {self.server} already serves it, nothing published"
+
+
+@dataclass
+class PostFile:
+    """One post as a build sees it: read always; parsed, chunked and written only when its key is new."""
+    doc: str  # its slug
+    path: str
+    text: str
+    key: str = ""  # index/segment.py: of everything its folder depends on
+    records: list[Record] = field(default_factory=list)  # posts written anew only
+    chunks: list[Chunk] = field(default_factory=list)  # posts written anew only
+    n_records: int = 0
+    n_chunks: int = 0
 
 
 class Stages:
@@ -173,19 +186,19 @@ def _build_locked(layout, documents, settings, rebuild, embeddings, progress, st
     # posts the previous version holds under the same key: their folders are linked, their vectors stay in its
     # Chroma folder (which this build copies); the others are parsed, chunked and embedded where their text is new
     linked = _linkable(previous, model)
-    kept = [d for d in documents if linked.get(d["doc"], {}).get("key") == d["key"]]
-    fresh = [d for d in documents if linked.get(d["doc"], {}).get("key") != d["key"]]
-    for doc in kept:
-        doc["n_records"], doc["n_chunks"] = linked[doc["doc"]]["records"], linked[doc["doc"]]["chunks"]
-    for doc in fresh:
-        doc["records"] = parse_text(doc["text"], doc=doc["doc"], name=doc["path"])
-        doc["chunks"] = chunk_records(doc["text"], doc["records"], settings.chunk_tokens, settings.overlap_tokens)
-        doc["n_records"], doc["n_chunks"] = len(doc["records"]), len(doc["chunks"])
-    chunks = [c for doc in fresh for c in doc["chunks"]]
+    kept = [d for d in documents if linked.get(d.doc, {}).get("key") == d.key]
+    fresh = [d for d in documents if linked.get(d.doc, {}).get("key") != d.key]
+    for post in kept:
+        post.n_records, post.n_chunks = linked[post.doc]["records"], linked[post.doc]["chunks"]
+    for post in fresh:
+        post.records = parse_text(post.text, doc=post.doc, name=post.path)
+        post.chunks = chunk_records(post.text, post.records, settings.chunk_tokens, settings.overlap_tokens)
+        post.n_records, post.n_chunks = len(post.records), len(post.chunks)
+    chunks = [c for post in fresh for c in post.chunks]
     stages.lap("parse and chunk")
 
     # what the previous version holds of the posts written anew (changed, or gone): reused by text, replaced in Chroma
-    old = _old_chunks(previous, {d["doc"] for d in kept})
+    old = _old_chunks(previous, {d.doc for d in kept})
     held = {c.key for c in chunks if c.key in old and old[c.key].digest == c.digest} if _copyable(previous, model) else set()
     reused = _reusable_vectors(previous, [c for c in chunks if c.key not in held], old, model)
     todo = [c for c in chunks if c.key not in reused and c.key not in held]
@@ -200,11 +213,11 @@ def _build_locked(layout, documents, settings, rebuild, embeddings, progress, st
 
     build_dir = layout.new_build_dir()
     try:
-        for doc in kept:
-            segment.link(previous.path, build_dir, doc["doc"])  # type: ignore[union-attr]  # kept: a local previous
-        for doc in fresh:
-            segment.write(build_dir, doc["doc"], doc["text"], doc["records"], doc["chunks"],
-                          [tokenize(lexical_text(c)) for c in doc["chunks"]], banks[doc["doc"]], models[doc["doc"]])
+        for post in kept:
+            segment.link(previous.path, build_dir, post.doc)  # type: ignore[union-attr]  # kept: a local previous
+        for post in fresh:
+            segment.write(build_dir, post.doc, post.text, post.records, post.chunks,
+                          [tokenize(lexical_text(c)) for c in post.chunks], banks[post.doc], models[post.doc])
         stages.lap("write posts")
         _write_version(build_dir, version, content, documents, fresh, old, vectors, settings, model, stages, previous)
         layout.publish(build_dir, version)
@@ -215,20 +228,20 @@ def _build_locked(layout, documents, settings, rebuild, embeddings, progress, st
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    total = sum(d["n_chunks"] for d in documents)
+    total = sum(d.n_chunks for d in documents)
     return BuildReport(
-        layout.root, version, len(documents), sum(d["n_records"] for d in documents), total, len(todo),
+        layout.root, version, len(documents), sum(d.n_records for d in documents), total, len(todo),
         total - len(todo), True, time.perf_counter() - started, understood=understood,
     )
 
 
-def _keys(documents: list[dict], settings: Settings, model: str, reviewed) -> str:
-    """Each post's key (index/segment.py), into ``doc["key"]``; the index's content hash, from them."""
+def _keys(documents: list[PostFile], settings: Settings, model: str, reviewed) -> str:
+    """Each post's key (index/segment.py), into ``PostFile.key``; the index's content hash, from them."""
     shared = [SCHEMA, model, settings.chunk_tokens, settings.overlap_tokens, settings.sentence_vectors, ANNOTATOR]
     h = hashlib.sha1(json.dumps(shared).encode())
-    for doc in documents:
-        doc["key"] = segment.post_key(doc["doc"], doc["text"], shared, [f for f in reviewed if f["doc"] == doc["doc"]])
-        h.update(f"{doc['doc']}\0{doc['key']}\0".encode())
+    for post in documents:
+        post.key = segment.post_key(post.doc, post.text, shared, [f for f in reviewed if f["doc"] == post.doc])
+        h.update(f"{post.doc}\0{post.key}\0".encode())
     return h.hexdigest()
 
 
@@ -260,7 +273,7 @@ def _reviewed_files(paths: list[Path], settings: Settings) -> list[dict]:
     return [posts.load_reviewed(path) for path in files]
 
 
-def _understand(fresh: list[dict], kept: list[dict], previous, embeddings, banks, reviewed) -> tuple[dict, dict]:
+def _understand(fresh: list[PostFile], kept: list[PostFile], previous, embeddings, banks, reviewed) -> tuple[dict, dict]:
     """The model of each post written anew (index/understand), as its folder stores it:
     ``{doc: {"annotator", "served", "computed"}}``; and the report (kept posts count as reused).
     Sentence vectors come from the banks just built."""
@@ -282,19 +295,19 @@ def _understand(fresh: list[dict], kept: list[dict], previous, embeddings, banks
 
     old: dict = {"annotator": ANNOTATOR, "computed": {}}
     if previous is not None:
-        for doc in fresh:
+        for post in fresh:
             try:
-                stored = previous.post_model(doc["doc"])
+                stored = previous.post_model(post.doc)
             except StoreError:
                 stored = None
             if stored and stored.get("annotator") == ANNOTATOR:
-                old["computed"][doc["doc"]] = stored["computed"]
+                old["computed"][post.doc] = stored["computed"]
     served, extra = posts.understand(fresh, embed, embeddings.model_name, old, reviewed)
     report = extra["report"]
-    report["reused"] += [d["doc"] for d in kept]
+    report["reused"] += [d.doc for d in kept]
     report["encoder"] = embeddings.model_name
-    models = {d["doc"]: {"annotator": ANNOTATOR, "served": served.posts[d["doc"]].to_dict(),
-                         "computed": extra["computed"][d["doc"]]} for d in fresh}
+    models = {d.doc: {"annotator": ANNOTATOR, "served": served.posts[d.doc].to_dict(),
+                      "computed": extra["computed"][d.doc]} for d in fresh}
     return models, report
 
 
@@ -312,15 +325,15 @@ def _posts_in(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _read_all(paths: list[Path]) -> list[dict]:
-    documents: list[dict] = []
+def _read_all(paths: list[Path]) -> list[PostFile]:
+    documents: list[PostFile] = []
     seen: dict[str, Path] = {}
     for path in paths:
         doc = slugify(path.stem)
         if doc in seen:
             raise InputError(f"{path} and {seen[doc]} would both be indexed as '{doc}'. Rename one of them.")
         seen[doc] = path
-        documents.append({"doc": doc, "path": str(path), "text": read_source(path)})
+        documents.append(PostFile(doc, str(path), read_source(path)))
     return documents
 
 
@@ -385,7 +398,7 @@ def _embed(chunks: list[Chunk], embeddings: PackagedEmbeddings, progress: bool) 
     return {c.key: v for c, v in zip(chunks, vectors)}
 
 
-def _sentence_banks(fresh: list[dict], previous, embeddings, progress: bool, enabled: bool = True) -> dict:
+def _sentence_banks(fresh: list[PostFile], previous, embeddings, progress: bool, enabled: bool = True) -> dict:
     """Vectors of every sentence of every chunk of each post written anew, so answers need no embedding work:
     ``{doc: (texts, float16 matrix)}``.
 
@@ -397,12 +410,12 @@ def _sentence_banks(fresh: list[dict], previous, embeddings, progress: bool, ena
     from tqdm import tqdm
 
     if not enabled:  # big corpora: answers embed their candidate sentences on demand instead
-        return {d["doc"]: ([], np.zeros((0, 0), np.float16)) for d in fresh}
+        return {d.doc: ([], np.zeros((0, 0), np.float16)) for d in fresh}
     texts = {
-        d["doc"]: list(dict.fromkeys(
-            normalise(d["text"][c.start + s : c.start + e])
-            for c in d["chunks"]
-            for s, e in sentence_spans(d["text"][c.start : c.end])
+        d.doc: list(dict.fromkeys(
+            normalise(d.text[c.start + s : c.start + e])
+            for c in d.chunks
+            for s, e in sentence_spans(d.text[c.start : c.end])
         ))
         for d in fresh
     }
@@ -410,10 +423,10 @@ def _sentence_banks(fresh: list[dict], previous, embeddings, progress: bool, ena
     if previous is not None and previous.manifest.embedding_model == embeddings.model_name:
         for doc in fresh:
             try:
-                bank = previous.post_bank(doc["doc"])
+                bank = previous.post_bank(doc.doc)
             except StoreError:
                 continue
-            known.update((t, bank[t]) for t in texts[doc["doc"]] if t in bank)
+            known.update((t, bank[t]) for t in texts[doc.doc] if t in bank)
     todo = list(dict.fromkeys(t for got in texts.values() for t in got if t not in known))
     if todo:
         with tqdm(total=len(todo), desc="embedding sentences", unit="sent", disable=not progress, file=sys.stderr) as bar:
@@ -456,16 +469,16 @@ def _write_vectors(folder: Path, chunks: list[Chunk], vectors, previous: BaseInd
         )
 
 
-def _write_version(build_dir: Path, version: str, content: str, documents: list[dict], fresh: list[dict], old: dict[str, Chunk], vectors, settings: Settings, model: str,
+def _write_version(build_dir: Path, version: str, content: str, documents: list[PostFile], fresh: list[PostFile], old: dict[str, Chunk], vectors, settings: Settings, model: str,
                    stages: Stages, previous: BaseIndexVersion | None) -> None:
     """What spans the posts (the Chroma collection, BM25, the manifest), around the posts' folders already written."""
-    chunks = [c for doc in fresh for c in doc["chunks"]]
+    chunks = [c for doc in fresh for c in doc.chunks]
     _write_vectors(build_dir / "chroma", chunks, vectors, previous, model, old)
     stages.lap("chroma add")
     ids: list[str] = []
     tokens: list[list[str]] = []
     for doc in documents:  # each post's BM25 tokens, as its folder keeps them (linked or just written)
-        got_ids, got_tokens = segment.read_lexical(build_dir, doc["doc"])
+        got_ids, got_tokens = segment.read_lexical(build_dir, doc.doc)
         ids += got_ids
         tokens += got_tokens
     LexicalIndex.from_tokens(ids, tokens).save(build_dir / "lexical")
@@ -481,11 +494,11 @@ def _write_version(build_dir: Path, version: str, content: str, documents: list[
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.overlap_tokens,
         documents=[
-            {"doc": d["doc"], "path": d["path"], "chars": len(d["text"]),
-             "sha1": hashlib.sha1(d["text"].encode("utf-8")).hexdigest(), "key": d["key"],
-             "records": d["n_records"], "chunks": d["n_chunks"]}
+            {"doc": d.doc, "path": d.path, "chars": len(d.text),
+             "sha1": hashlib.sha1(d.text.encode("utf-8")).hexdigest(), "key": d.key,
+             "records": d.n_records, "chunks": d.n_chunks}
             for d in documents
         ],
-        chunks=sum(d["n_chunks"] for d in documents),
-        records=sum(d["n_records"] for d in documents),
+        chunks=sum(d.n_chunks for d in documents),
+        records=sum(d.n_records for d in documents),
     ).write(build_dir / "manifest.json")

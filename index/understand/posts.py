@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, Sequence
 
 from ..bundled import bundled
+from ..parse import Record
 from .annotate import Embed, annotate_post, content_sha1
 from .model import ANNOTATOR, PostModel, PostModels
 from .reviewed import apply_reviewed, load_reviewed
@@ -30,7 +31,14 @@ def default_reviewed(paths: list[Path]) -> list[Path]:
     return [p for p in found if Path(p).is_file()]
 
 
-def understand(documents: list[dict], embed: Embed, encoder: str, previous: dict | None,
+class PostText(Protocol):
+    """What the annotator reads of a post: its slug, its text and its parsed records."""
+    doc: str
+    text: str
+    records: list[Record]
+
+
+def understand(documents: Sequence[PostText], embed: Embed, encoder: str, previous: dict | None,
                files: list[dict]) -> tuple[PostModels, dict]:
     """(the models to serve, a report: which posts were computed or reused, seconds, reviewed files used)."""
     started = time.perf_counter()
@@ -41,13 +49,13 @@ def understand(documents: list[dict], embed: Embed, encoder: str, previous: dict
     served: dict[str, PostModel] = {}
     report: dict[str, Any] = {"computed": [], "reused": [], "reviewed": []}
     for doc in documents:
-        slug, text = doc["doc"], doc["text"]
+        slug, text = doc.doc, doc.text
         old = cached.get(slug)
         if old is not None and old.sha1 == content_sha1(text) and f"encoder:{encoder}" in old.made_with:
             model = old
             report["reused"].append(slug)
         else:
-            model = annotate_post(slug, text, doc["records"], embed, encoder)
+            model = annotate_post(slug, text, doc.records, embed, encoder)
             report["computed"].append(slug)
         computed[slug] = model
         mine = [f for f in files if f["doc"] == slug]
