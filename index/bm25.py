@@ -8,7 +8,7 @@ chunks, so the two can never disagree; from the tokens each post keeps
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .lexical import tokenize
@@ -42,14 +42,34 @@ class LexicalIndex:
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         return cls(bm25s.BM25.load(str(folder)), ids)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) pairs, best first; only chunks sharing a term with the query."""
+    def search(self, query: str, k: int, post: str | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) pairs, best first; only chunks sharing a term with the query. With ``post``,
+        only that post's chunks, scored as in the whole index (a blog's best hits, filtered afterwards,
+        would rarely hold any of one post's at 1,000 posts)."""
         tokens = [t for t in tokenize(query) if t in self._retriever.vocab_dict]
         if not tokens or not self.ids:
             return []
+        mask = None
+        if post is not None and len(self._rows_of_post) > 1:
+            import numpy as np
+
+            rows = self._rows_of_post.get(post, [])
+            if not rows:
+                return []
+            mask = np.zeros(len(self.ids), dtype=np.float32)
+            mask[rows] = 1.0
+            k = min(k, len(rows))
         k = min(k, len(self.ids))
-        docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False)
+        docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    @cached_property
+    def _rows_of_post(self) -> dict[str, list[int]]:
+        """Each post's rows (chunk keys are ``post/id``)."""
+        out: dict[str, list[int]] = {}
+        for row, key in enumerate(self.ids):
+            out.setdefault(key.split("/", 1)[0], []).append(row)
+        return out
 
 
 @lru_cache(maxsize=1)

@@ -489,7 +489,7 @@ class HybridRetriever:
         return np.asarray(matrix[rows], dtype=np.float32), keys, np.asarray(owner, dtype=np.int64), spans
 
     def _bm25(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
-        hits = self.lexical.search(query, self.fetch_k * 4)
+        hits = self.lexical.search(query, self.fetch_k * 4, post=filters.post)
         kept = [(key, score) for key, score in hits if key in chunks and filters.accepts(chunks[key])]
         return dict(kept[: self.fetch_k])
 

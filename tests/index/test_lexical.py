@@ -48,3 +48,18 @@ def test_search_saved_and_loaded(tmp_path):
     assert [k for k, _ in again.search("pulling away", 3)] == ["a/1"]
     assert {k for k, _ in again.search("space", 3)} == {"a/2", "b/1"}
     assert again.search("zebra", 3) == []
+
+
+def test_a_scoped_search_finds_its_posts_chunks_however_many_others_match_better():
+    """At 1,000 posts a scoped question took the blog's best 96 hits and kept its post's: 1 question in 50 kept any.
+    Scoped, the post's chunks are searched alone, with the scores the whole index gives them."""
+    ids = [f"big/{i}" for i in range(200)] + ["mine/1", "mine/2"]
+    texts = ["he pulled away pulled away after the fight"] * 200 + ["he pulled away once", "we cooked dinner"]
+    index = LexicalIndex.build(ids, texts)
+    assert all(k.startswith("big/") for k, _ in index.search("pulled away", 96))
+    scoped = index.search("pulled away", 96, post="mine")
+    whole = dict(index.search("pulled away", len(ids)))
+    assert [k for k, _ in scoped] == ["mine/1"] and scoped[0][1] == whole["mine/1"]
+    assert index.search("pulled away", 96, post="nobody") == []
+    single = LexicalIndex.build(["only/1", "only/2"], ["he pulled away", "dinner"])
+    assert single.search("pulled away", 5, post="only") == single.search("pulled away", 5)
