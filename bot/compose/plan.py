@@ -349,9 +349,28 @@ class Composer:
         # the step the best sentence is (or its words); a sentence of the paragraph under step 1 that answers best
         # leaves step 1 in the list: a list never starts at "2."
         steps = [q for q in steps if q.record_id != best.record_id or not _overlap(q, best)]
-        ordered = [best] + self._under(best, cands) + steps + [q for q in article if q is not best] + echo + [
-            q for q in comments if q is not best]
+        ordered = [best] + self._introduced(best, cands) + self._under(best, cands) + steps + [
+            q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
+
+    def _introduced(self, best: Quote, cands: list[_Candidate]) -> list[Quote]:
+        """What the best sentence's paragraph announces with a closing colon ("remember this important step
+        (no.3). ask yourself:"): the words it introduces come right after it, or the answer is only a pointer."""
+        record = self.version.records_by_id.get(f"{best.source.doc}/{best.record_id}")
+        if best.source.kind != "article" or best.step is not None or record is None:
+            return []
+        seed = self.version.sources[best.source.doc]
+        rest = normalise(seed[best.end:record.end])
+        if not (best.text.rstrip().endswith(":") or (rest.endswith(":") and len(rest.split()) <= 8)):
+            return []
+        start, end = self._step_substance(best.source.doc, record, (best.start, best.end))
+        if (start, end) == (best.start, best.end) or _masked(best.source, seed[start:end]):
+            return []
+        for source in [best.source] + [c.source for c in cands]:  # a retrieved passage holding those words
+            owner = record_at(self.version.records_by_id, source, start)
+            if owner is not None and end <= owner.end:
+                return [Quote(source, start, end, normalise(seed[start:end]), owner.id, None, "support", score=best.score)]
+        return []
 
     def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
         """The one step a reader's situation calls for ("what should I do when he finally shows back up?":

@@ -220,6 +220,36 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it_along():
     assert not any(q.text.startswith("This keeps") for q in plan.quotes)
 
 
+POINTER = """Garden Calm
+
+By Rosa Vale
+
+Weeds come back every spring, and the temptation is to pull everything at once.
+
+When the weeding feels endless, remember the one question that matters. Ask yourself:
+
+Will this weed set seed before next Monday?
+
+If not, it can wait until the weekend.
+
+  • Priya
+
+    Thanks, this helped.
+"""
+
+
+def test_a_sentence_announcing_what_follows_with_a_colon_brings_what_it_announces():
+    """ "remember this important step (no.3). ask yourself:" answered "any tip for the waiting?" as a pointer; the
+    question it announces, in the next paragraph, is the tip."""
+    posts = {"calm": POINTER}
+    plan = make_composer(posts).plan("the weeding feels endless, any tip for that?", sources_of(posts), Intent("fact"))
+    texts = [q.text for q in plan.quotes]
+    assert texts[0] == "When the weeding feels endless, remember the one question that matters."
+    assert texts[1] == "Will this weed set seed before next Monday?"
+    plain = make_composer(posts).plan("do weeds come back every spring?", sources_of(posts), Intent("fact"))
+    assert plain.quotes[0].text.startswith("Weeds come back") and "Will this weed" not in plain.quotes[1].text
+
+
 def test_a_masked_sentence_is_never_quoted():
     blanked = "Water the beds in the early morning before the sun is high."
     for question, intent in [("When should I water the beds?", Intent("fact")), ("What are the steps?", Intent("advice"))]:
