@@ -29,10 +29,10 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
+from . import segment
 from .chunk import Chunk
 from .config import FEEDBACK_FILE
 from .errors import IndexDamaged, IndexIncomplete, IndexNotFound, StoreError
-from . import segment
 from .parse import Record
 from .version import SCHEMA, BaseIndexVersion, Manifest
 
@@ -340,13 +340,6 @@ class IndexVersion(BaseIndexVersion):
             return segment.read_model(self.path, doc)
         except (OSError, ValueError) as exc:
             raise self._damaged("post models", exc) from None
-
-    def post_tokens(self, doc: str) -> tuple[list[str], list[list[str]]]:
-        """One post's chunk ids and their BM25 tokens (a build in this layout only)."""
-        try:
-            return segment.read_lexical(self.path, doc)
-        except (OSError, ValueError, KeyError) as exc:
-            raise self._damaged("lexical tokens", exc) from None
 
     def query(self, vector: list[float], n: int, where: dict | None = None) -> dict:
         """Nearest chunks by cosine distance; a vanished server becomes a StoreError."""
