@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index.lexical import tokenize
 from index.sentences import sentence_spans
 
 from bot.safety import patterns as P
@@ -54,6 +55,7 @@ EXAMPLES = Path(__file__).with_name("examples.v2.yaml")
 # self_harm p>=0.6 precision 0.91 recall 0.82, abuse p>=0.7 precision 0.96 recall 0.86).
 CLEAR = {Flag.SELF_HARM: 0.65, Flag.ABUSE: 0.70, Flag.DISTRESS: 0.62, Flag.INJECTION: 0.70}
 SENTENCE_EXTRA = 0.15  # one sentence of a longer message needs this much more
+FRAGMENT = 3  # a question of fewer content words (after stopwords) is not read alone by the classifier
 EXPLAINED = 0.95  # the bar when the other danger's patterns fired and this flag has no word of its own
 BROAD = {Flag.SELF_HARM: 0.40, Flag.ABUSE: 0.40, Flag.DISTRESS: 0.45, Flag.INJECTION: 0.50}
 POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
@@ -330,6 +332,10 @@ class Detector:
                     other = Flag.ABUSE if flag is Flag.SELF_HARM else Flag.SELF_HARM
                     if i < len(sentences) and strong_of[other][i] and not (strong_of[flag][i] or broad_of[flag][i]):
                         continue  # the other danger explains this sentence ("cutting myself again" is not abuse)
+                    if (i < len(sentences) and len(sentences) > 1 and sentence.rstrip().endswith("?")
+                            and len(tokenize(sentence)) < FRAGMENT and not (strong_of[flag][i] or broad_of[flag][i])
+                            and flag not in weak):
+                        continue  # "...after how long tho?": a question fragment asks nothing alone; the whole message is read
                 if flag is Flag.DISTRESS:
                     pos, beats = sim.get(flag.value, 0.0), sim.get(flag.value, 0.0) - sim.get("none", 0.0) >= MARGIN
                 else:  # the classifier's probability

@@ -166,6 +166,20 @@ def test_ordinary_sadness_and_idioms_have_no_danger_pattern(text):
 
 
 @pytest.mark.slow
+def test_a_question_fragment_is_not_read_alone_but_a_short_statement_is(real_detector):
+    """ "she says id get sick of a really emotional clingy guy... after how long tho?": the fragment "after how long tho?"
+    alone read as self-harm (0.81) and an article question got the crisis box (fresh round r42). A question of under
+    three content words is read only as part of the whole message; a short statement still counts alone ("After that
+    none of this matters." carries the danger of a dev case)."""
+    asked = "she says id get sick of a really emotional clingy guy... after how long tho?"
+    assert real_detector.detect("after how long tho?").scores["self_harm"] >= 0.65  # what it read into the fragment
+    assert "self_harm" not in real_detector.detect(asked).flags
+    prepared = ("I scheduled emails to go out to everyone Sunday morning. After that none of this matters. "
+                "What does 'receive him openly' actually look like?")
+    assert "self_harm" in real_detector.detect(prepared).flags
+
+
+@pytest.mark.slow
 def test_a_follow_up_with_no_word_of_risk_is_read_with_the_question_it_follows(real_detector):
     """Alone, "tell me more about the last one" scores as self-harm; after "what are the five rules?" it is a question."""
     alone = real_detector.detect("Tell me more about the last one.")
