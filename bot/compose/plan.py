@@ -40,7 +40,7 @@ from bot.answer import Source
 from bot.cite.verify import record_at
 from bot.question.intent import ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
-from bot.retrieve.hybrid import ReplyGraph, named_in
+from bot.retrieve.hybrid import ReplyGraph, in_situation, named_in
 from bot.cite.support import SupportScorer, coverage
 
 MIN_SCORE = 0.3
@@ -331,6 +331,8 @@ class Composer:
         # "what are the steps?" is the list; any other advice question is answered by its best sentence (below)
         focus = (self._focus(cands, steps) if steps and not asked_for and wants_whole_list(question) and not asks_for_list(question)
                  else None)
+        if focus is None and steps and not asked_for and wants_whole_list(question) and not asks_for_list(question):
+            focus = self._situation(cands)  # "failed my test ... what now": the "When you fail" section, then the steps
         if (steps and wants_whole_list(question) and not asked_for and not ASKED_STEP.search(question)
                 and not re.search(r"\bwhich\b", question, re.I) and focus is None):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
@@ -385,6 +387,16 @@ class Composer:
                 closest[number] = max(closest.get(number, 0.0), sim)
         number = _clear_winner(closest, FOCUS_SIM, FOCUS_MARGIN)
         return None if number is None else next(q for q in steps if q.step == number)
+
+    def _situation(self, cands: list[_Candidate]) -> Quote | None:
+        """What the article's section for the reader's situation says to do ("When you fail": "Ask the examiner to go
+        through the sheet ..."), when retrieval put that section first (``HybridRetriever._whole_list``): its advice
+        sentence, else its closest one. None when no such section leads."""
+        mine = [c for c in cands if c.source.kind == "article" and c.source.rank == 1 and in_situation(c.record.section)
+                and not c.record.id.endswith(":heading")]
+        if not mine:
+            return None
+        return self._quote(max(mine, key=lambda c: (_advises(c.text), c.score)), "answer")
 
     def _under(self, best: Quote, cands: list[_Candidate]) -> list[Quote]:
         """A step that is only a heading ("Step 4: A Tired Puppy Is a Good Puppy") says what to do in the section under

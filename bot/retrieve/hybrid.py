@@ -85,6 +85,14 @@ SentenceIndex = tuple[Any, list[str], Any, dict[str, tuple[int, int]]]
 
 
 STORY = 0.5  # an advice question whose asking sentences are at most this share of it tells a story first
+# a section of the article headed by the situation it is for ("When you fail", "When the answer is no", "Special case:
+# when one of you earns a lot more", "If he never comes back")
+SITUATION = re.compile(r"^\W*(?:when|if|what if|once|after|special case\b)\b", re.I)
+
+
+def in_situation(section: str | None) -> bool:
+    """The passage sits in a section headed by a situation (SITUATION): advice for that case, not the general steps."""
+    return bool(section) and bool(SITUATION.search(section or ""))
 OVERFETCH = 4  # an unscoped filtered dense search asks Chroma for this many times the results, unfiltered
 POST_VECTORS = 64  # scoped dense: the chunk vectors of this many posts are kept in memory (~150 KB a post)
 
@@ -178,6 +186,10 @@ class HybridRetriever:
           commenter put at least three article passages there (the article holds their answer)."""
         filters = filters or Filters()
         base = self.search(query, k=max(k * 3, 15), filters=filters)
+        # "failed my test this morning ... what now": the article's section for that situation ("When you fail"), when
+        # the question as told ranks it first of the article's passages
+        top = next((s for s in base[:2] if s.kind == "article"), None)
+        case = top if top is not None and in_situation(top.section) else None
         asked = asking_part(query) if intent is not None and intent.kind == "advice" else ""  # the sentences that ask
         if also and also != query:  # a follow-up: the new question's own words count too
             base = fuse([base, self.search(also, k=max(k * 3, 15), filters=filters)])
@@ -213,7 +225,7 @@ class HybridRetriever:
             ordinal = ASKED_STEP.search(query)
             # "should I ask him what's wrong?": the reader's plan is put to the advice, all of it
             plan = bool(JUDGE_PLAN.search(asked or query))
-            base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)) or plan)
+            base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)) or plan, case=case)
         if not intent.wants_comments and not filters.kind:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
@@ -247,10 +259,10 @@ class HybridRetriever:
                 self._post_keys.setdefault(chunk.doc, []).append(key)
         return self._post_keys.get(post, [])
 
-    def _whole_list(self, ranked: list[Source], every: bool = False) -> list[Source]:
+    def _whole_list(self, ranked: list[Source], every: bool = False, case: Source | None = None) -> list[Source]:
         """Advice: a numbered step brings the rest of its list, in order, right after it. ``every``
         ("what should I do?", "list the rules"): the best article passage's post puts its steps first, in order,
-        wherever they ranked."""
+        wherever they ranked; ``case``, the passage of the article's section for the reader's situation, before them."""
         chunks = self.version.chunks
         by_key = {s.chunk_id: s for s in ranked}
         if every:
@@ -259,7 +271,9 @@ class HybridRetriever:
                             and any(is_step_id(rid) for rid in c.record_ids)), key=lambda key: chunks[key].start)
             if steps and top is not None:  # (steps imply top) the list first, wherever its steps ranked: it is the article's answer to "what should I do?"
                 first = [by_key.get(key) or _source(0, chunks[key], top.score, None, None) for key in steps]
-                ranked = first + [s for s in ranked if s.chunk_id not in set(steps)]
+                # the section for the reader's case comes before the general steps (the list alone pushed it out)
+                before = [case] if case is not None and case.doc == top.doc and case.chunk_id not in set(steps) else []
+                ranked = before + first + [s for s in ranked if s.chunk_id not in set(steps) and s not in before]
         out: list[Source] = []
         for src in ranked:
             if src in out:

@@ -250,6 +250,25 @@ def test_a_sentence_announcing_what_follows_with_a_colon_brings_what_it_announce
     assert plain.quotes[0].text.startswith("Weeds come back") and "Will this weed" not in plain.quotes[1].text
 
 
+SITUATED = GARDEN.replace("Why Plants Wilt\n\nPlants wilt because their roots cannot reach enough water in dry, compacted soil.",
+                          "When the slugs win\n\nI lost a whole bed of lettuce to slugs once. Pick them off by torchlight after rain, "
+                          "and put a ring of grit around each plant.")
+
+
+def test_the_section_for_the_readers_situation_leads_then_the_steps():
+    """ "failed my test this morning ... what now": the article's section for that case ("When you fail"), ranked first by
+    retrieval, answers before the general steps; a plain "what should I do?" keeps the list alone."""
+    posts = {DOC: SITUATED}
+    order = ["article:slugs-win:p1"] + [STEP.format(n) for n in (1, 2, 3)]
+    plan = make_composer(posts).plan("the slugs ate my lettuce again. what now?", sources_of(posts, order=order),
+                                     Intent("advice"))
+    assert plan.quotes[0].text == "Pick them off by torchlight after rain, and put a ring of grit around each plant."
+    assert step_numbers(plan) == [1, 2, 3]
+    general = make_composer(posts).plan("What should I do?", sources_of(posts, order=[STEP.format(n) for n in (1, 2, 3)]),
+                                        Intent("advice"))
+    assert general.quotes[0].step == 1 and "torchlight" not in " ".join(q.text for q in general.quotes[:3])
+
+
 def test_a_masked_sentence_is_never_quoted():
     blanked = "Water the beds in the early morning before the sun is high."
     for question, intent in [("When should I water the beds?", Intent("fact")), ("What are the steps?", Intent("advice"))]:
