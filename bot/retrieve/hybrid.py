@@ -93,6 +93,8 @@ SITUATION = re.compile(r"^\W*(?:when|if|what if|once|after|special case\b)\b", r
 def in_situation(section: str | None) -> bool:
     """The passage sits in a section headed by a situation (SITUATION): advice for that case, not the general steps."""
     return bool(section) and bool(SITUATION.search(section or ""))
+
+
 OVERFETCH = 4  # an unscoped filtered dense search asks Chroma for this many times the results, unfiltered
 POST_VECTORS = 64  # scoped dense: the chunk vectors of this many posts are kept in memory (~150 KB a post)
 
