@@ -165,6 +165,7 @@ REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close 
 WORDED_SIM = 0.3  # ... or this close, saying back two of the words the question asks about
 PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection makes the same point
 DEFER_SIM = 0.33  # the article's "that's a topic for another article" must be about the question
+DEFER_TOP = 8  # ... and among the best this many sentences ("selfish or simply being a male is a whole other topic" was 8th)
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
@@ -676,7 +677,7 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     if kind in ("said", "thread", "opinion") or facts.names:
         return None
     asked = _topic_words(question)
-    for c in sorted(facts.candidates, key=lambda c: -c.score)[:4]:
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:DEFER_TOP]:
         if (c.kind == "article" and c.sim >= DEFER_SIM and DEFERS.search(c.text)
                 and asked & set(tokenize(c.text))):  # deferred *this*: a shared word
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))

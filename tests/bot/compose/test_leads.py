@@ -186,6 +186,14 @@ def test_the_articles_own_deferral_and_a_you_dont_have_to_answer_first():
     assert lead_for("How can I tell whether my boyfriend is just being selfish or genuinely needs some room?", "advice",
                     looser).text == "The article doesn’t answer this: it leaves it for another article."
     assert lead_for("How can I tell if he's selfish?", "advice", Facts(["p"], [replace(later, sim=0.3)], VOCAB)) is None
+    # eighth of the sentences by score (fresh round r42: "how do i tell if hes just a selfish jerk or ..."), not ninth
+    better = [cand(f"He needs his freedom to feel like a man, part {i}.", sim=0.4, score=0.6 - i / 100, start=100 * i)
+              for i in range(1, 9)]
+    eighth = Facts(["p"], better[:7] + [replace(later, sim=0.36, score=0.49)], VOCAB)
+    assert lead_for("how do i tell if hes just a selfish jerk?", "fact", eighth).text == \
+        "The article doesn’t answer this: it leaves it for another article."
+    ninth = Facts(["p"], better + [replace(later, sim=0.36, score=0.49)], VOCAB)
+    assert lead_for("how do i tell if hes just a selfish jerk?", "fact", ninth) is None
     pretend = cand("Receiving him with love doesn’t mean you have to pretend to be happy.", sim=0.6)
     facts = Facts(["p"], [pretend], VOCAB)
     assert lead_for("Do I have to pretend to be happy when he comes back?", "yesno", facts).text == \
