@@ -9,7 +9,7 @@ comment cannot fill every slot (an article section may supply several passages).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.chunk import Chunk, is_step_id
@@ -229,6 +229,11 @@ class HybridRetriever:
             plan = bool(JUDGE_PLAN.search(asked or query))
             base = self._whole_list(base, every=wants_whole_list(query) or bool(ordinal and ordinal.group(1)) or plan, case=case)
         if not intent.wants_comments and not filters.kind:
+            if intent.kind == "advice" and sum(s.kind == "article" for s in base) < 3:
+                # "he texted me after a week of nothing ... should i be cold back?": a story like the readers' ranks only
+                # their comments; the article's advice is what is asked for, so its best passages are searched apart
+                mine = self.search(query, k=3, filters=replace(filters, kind="article"))
+                base = base + [s for s in mine if s.chunk_id not in {b.chunk_id for b in base}]
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
@@ -619,6 +624,4 @@ def fuse(rankings: list[list[Source]]) -> list[Source]:
 
 
 def replace_rank(source: Source, rank: int) -> Source:
-    from dataclasses import replace
-
     return replace(source, rank=rank)

@@ -224,3 +224,19 @@ def test_the_article_passage_saying_the_words_a_question_quotes_comes_first(retr
     quoted = retriever.search_for("is the 'wait by the phone forever' idea in here?", Intent("fact"), k=6)
     bare = retriever.search_for("is the wait by the phone forever idea in here?", Intent("fact"), k=6)
     assert quoted and [s.chunk_id for s in quoted] == [s.chunk_id for s in bare]
+
+
+def test_advice_told_as_a_story_like_the_readers_still_gets_the_articles_passages(retriever, monkeypatch):
+    """"he texted me after a week of nothing ... should i be cold back?": the story ranked only readers' comments (r42);
+    an advice question always has the article's best passages among its first five."""
+    question = "he texted me after a week of nothing like everything's normal. should i be cold back so he learns his lesson??"
+    real = retriever.search
+
+    def comments_first(query, k=6, filters=None):  # the ranking that story got: comments only, unless asked for articles
+        got = real(query, k=k, filters=filters)
+        return got if filters is not None and filters.kind else [s for s in got if s.kind == "comment"]
+
+    monkeypatch.setattr(retriever, "search", comments_first)
+    got = retriever.search_for(question, Intent("advice"), k=6)
+    assert sum(1 for s in got[:5] if s.kind == "article") >= 3
+    assert [s.rank for s in got] == list(range(1, len(got) + 1))
