@@ -90,6 +90,7 @@ class PostFile:
     key: str = ""  # index/segment.py: of everything its folder depends on
     records: list[Record] = field(default_factory=list)  # posts written anew only
     chunks: list[Chunk] = field(default_factory=list)  # posts written anew only
+    tokens: list[list[str]] = field(default_factory=list)  # its chunks' BM25 tokens: posts written anew only
     n_records: int = 0
     n_chunks: int = 0
 
@@ -193,6 +194,7 @@ def _build_locked(layout, documents, settings, rebuild, embeddings, progress, st
     for post in fresh:
         post.records = parse_text(post.text, doc=post.doc, name=post.path)
         post.chunks = chunk_records(post.text, post.records, settings.chunk_tokens, settings.overlap_tokens)
+        post.tokens = [tokenize(lexical_text(c)) for c in post.chunks]
         post.n_records, post.n_chunks = len(post.records), len(post.chunks)
     chunks = [c for post in fresh for c in post.chunks]
     stages.lap("parse and chunk")
@@ -216,8 +218,8 @@ def _build_locked(layout, documents, settings, rebuild, embeddings, progress, st
         for post in kept:
             segment.link(previous.path, build_dir, post.doc)  # type: ignore[union-attr]  # kept: a local previous
         for post in fresh:
-            segment.write(build_dir, post.doc, post.text, post.records, post.chunks,
-                          [tokenize(lexical_text(c)) for c in post.chunks], banks[post.doc], models[post.doc])
+            segment.write(build_dir, post.doc, post.text, post.records, post.chunks, post.tokens, banks[post.doc],
+                          models[post.doc])
         stages.lap("write posts")
         _write_version(build_dir, version, content, documents, fresh, old, vectors, settings, model, stages, previous)
         layout.publish(build_dir, version)
@@ -477,8 +479,10 @@ def _write_version(build_dir: Path, version: str, content: str, documents: list[
     stages.lap("chroma add")
     ids: list[str] = []
     tokens: list[list[str]] = []
-    for doc in documents:  # each post's BM25 tokens, as its folder keeps them (linked or just written)
-        got_ids, got_tokens = segment.read_lexical(build_dir, doc.doc)
+    written = {post.doc for post in fresh}
+    for doc in documents:  # each post's BM25 tokens: just made, or as a linked post's folder keeps them
+        got_ids, got_tokens = (([c.key for c in doc.chunks], doc.tokens) if doc.doc in written
+                               else segment.read_lexical(build_dir, doc.doc))
         ids += got_ids
         tokens += got_tokens
     LexicalIndex.from_tokens(ids, tokens).save(build_dir / "lexical")

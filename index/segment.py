@@ -98,13 +98,23 @@ def read_source(version: Path, doc: str) -> str:
 
 
 def read_records(version: Path, doc: str) -> list[Record]:
-    lines = (folder(version, doc) / "records.jsonl").read_text(encoding="utf-8").splitlines()
-    return [Record(**json.loads(line)) for line in lines if line]
+    return records_file(folder(version, doc) / "records.jsonl")
 
 
 def read_chunks(version: Path, doc: str) -> dict[str, Chunk]:
+    return chunks_file(folder(version, doc) / "chunks.jsonl")
+
+
+def records_file(path: Path) -> list[Record]:
+    """A records.jsonl: a post's here, the whole index's in a version from before posts had folders."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [Record(**json.loads(line)) for line in lines if line]
+
+
+def chunks_file(path: Path) -> dict[str, Chunk]:
+    """A chunks.jsonl (a post's, or a whole index's as records_file), by chunk key."""
     out = {}
-    with open(folder(version, doc) / "chunks.jsonl", encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
             out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])

@@ -237,8 +237,7 @@ class IndexVersion(BaseIndexVersion):
         try:
             if self.per_post:
                 return [r for doc in self.docs for r in segment.read_records(self.path, doc)]
-            lines = (self.path / "records.jsonl").read_text(encoding="utf-8").splitlines()
-            return [Record(**json.loads(line)) for line in lines if line]
+            return segment.records_file(self.path / "records.jsonl")
         except (OSError, ValueError, TypeError) as exc:
             raise self._damaged("records", exc) from None
 
@@ -251,10 +250,7 @@ class IndexVersion(BaseIndexVersion):
                 for doc in self.docs:
                     out.update(segment.read_chunks(self.path, doc))
             else:
-                with open(self.path / "chunks.jsonl", encoding="utf-8") as fh:
-                    for line in fh:
-                        row = json.loads(line)
-                        out[row["key"]] = Chunk.from_metadata(row["key"], row["text"], row["meta"])
+                out = segment.chunks_file(self.path / "chunks.jsonl")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise self._damaged("chunks", exc) from None
         if len(out) != self.manifest.chunks:

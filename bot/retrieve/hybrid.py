@@ -232,8 +232,9 @@ class HybridRetriever:
             if intent.kind == "advice" and sum(s.kind == "article" for s in base) < 3:
                 # "he texted me after a week of nothing ... should i be cold back?": a story like the readers' ranks only
                 # their comments; the article's advice is what is asked for, so its best passages are searched apart
-                mine = self.search(query, k=3, filters=replace(filters, kind="article"))
-                base = base + [s for s in mine if s.chunk_id not in {b.chunk_id for b in base}]
+                have = {s.chunk_id for s in base}
+                base = base + [s for s in self.search(query, k=3, filters=replace(filters, kind="article"))
+                               if s.chunk_id not in have]
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
