@@ -63,7 +63,11 @@ POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
 # least this much; below it the word is an everyday one ("I'm so scared I'm going to kill my new monstera": 0.01)
 # and the person is answered, warmly, with the quiet line about where to talk to someone. Dev sets: the broad-only
 # cases under 0.10 were all safe (3: "so sexist", "twisting the knife", "lonely, so unsafe"), the lowest danger 0.21.
-BROAD_FLOOR = {Flag.ABUSE: 0.10}
+# A broad word of self-harm ("burden", "hopeless", "I'm dead") likewise below 0.40: on the dev sets the broad-only
+# self-harm messages scored 0.03-0.17 when safe ("I feel like such a burden to him", "I'm dead 💀 at deadlock's comment")
+# and 0.56 at the lowest in danger ("she's taking all her mum's tablets tonight"); a fresh round's "is it normal to feel
+# this hopeless after 6 weeks of applying" (0.397, dev r43) got "are you safe?" instead of its answer.
+BROAD_FLOOR = {Flag.ABUSE: 0.10, Flag.SELF_HARM: 0.40}
 ON_TOPIC = 0.30
 MARGIN = 0.02
 

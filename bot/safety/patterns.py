@@ -94,6 +94,9 @@ IDIOMS = rx(
     # talking to online" (a threat to the child still counts: "scared of what he'll do to my son" is not masked)
     r"\b(?:scared|afraid|terrified|frightened|worried) (?:about|of) (?:who|what) (?:my|our) (?:daughter|son|kids?|child(?:ren)?|teen\w*)\b"
     r"(?! (?:will|would|might) (?:do|say) to)",
+    # feelings hurt by what happened, not a person hurting them: "act like it didnt hurt me", "that really hurt me"
+    r"\b(?:it|that|this|which|the silence|the waiting)\s+(?:(?:didn'?t|did not|doesn'?t|does not|really|still|kind of|kinda|so|just|honestly|actually|even)\s+){0,2}hurts?\s+me\b"
+    r"(?!\s+(?:physically|so (?:bad|much) i (?:bled|bruised)))",
 )
 
 STRONG: dict[Flag, dict[str, re.Pattern]] = {

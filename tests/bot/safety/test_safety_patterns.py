@@ -76,6 +76,9 @@ def test_idioms_are_masked_so_no_strong_pattern_reads_them(idiom):
     ("i dont want this life anymore", "half the time you dont even want the thing anymore after 2 days"),
     ("i don't want these thoughts anymore", "i don't even want the jacket anymore"),
     ("i don't want it anymore", "i no longer want that sofa anymore"),
+    # feelings hurt by what happened, not a person hurting them (r43 b02 got "are you safe?")
+    ("he hurt me so bad last night", "act like it didnt hurt me"),
+    ("my dad hurts me when he drinks", "that really hurt me, him going quiet"),
 ])
 def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom):
     assert "~" in masked(idiom)
