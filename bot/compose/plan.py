@@ -30,7 +30,7 @@ import numpy as np
 from index.chunk import is_step, item_number, section_of, step_number
 from index.version import BaseIndexVersion
 from index.understand.annotate import bare_author
-from index.understand.rules import IMPERATIVE, advice_score
+from index.understand.rules import endings, IMPERATIVE, advice_score
 from index.lexical import tokenize
 from index.parse import NO_AUTHOR, STEP_WORDS, Record
 from index.sentences import normalise, sentence_spans
@@ -89,6 +89,8 @@ POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule
 DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\b|\bobject\w*|\bskeptic\w*|\bsceptic\w*"
                       r"|\bdidn[’']?t (?:like|agree|buy)|\bdid not (?:like|agree|buy)|\bargue\w*|\bother (?:side|view)|\bpushback", re.I)
 SET_OF_READERS = re.compile(r"\b(?:who|whom|which|anyone|anybody|any (?:readers?|commenters?)|readers|commenters|people|everyone|others)\b", re.I)
+# "what did dana say back to ...", "how did Renee reply": the one named is the one who answered
+SAID_BACK = re.compile(r"\bwhat did ([a-z]+) (?:say|write|reply|answer|tell)\b|\bhow did ([a-z]+) (?:reply|respond|answer)\b", re.I)
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -243,6 +245,8 @@ class Composer:
                     c.score += ENDING_WEIGHT * (c.end - c.record.start) / (c.record.end - c.record.start)
                     if c.record.start == last.get(c.record.author) and not self.version.sources[c.source.doc][c.end:c.record.end].strip():
                         c.score += ENDING_WEIGHT / 2  # her last comment's last sentence tells how it ended ("He text as I was reading this.")
+                    if any(endings(c.text)):
+                        c.score += ENDING_WEIGHT  # "It wasn't long before he phoned me": a sentence that tells an ending
                 if ADVICE_ASKED.search(question) and _advises(c.text):
                     c.score += 0.3  # "what advice did Marilyn give?": her advice, not her own story
             elif kind in ("advice", "why", "yesno") and self.version.post_models.stances().get(_key(c.record)) in ("question", "story"):
@@ -284,7 +288,7 @@ class Composer:
             return None
         # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
         replies = intent.kind == "thread" or (intent.kind in ("yesno", "fact") and leads.REPLIED.search(question))
-        if not replies and (not ENDING.search(question) or re.search(r"\b(?:who|which)\b", question, re.I)):
+        if not replies and (not ENDING.search(question) or leads.WHO_SAID.search(question)):
             return None  # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
         who = self._described(self.candidates(question, sources), _description(question))
         return replace(intent, kind="thread" if replies else "said", names=(who,)) if who else None
@@ -556,6 +560,14 @@ class Composer:
         for c in cands:  # sources arrive in graph order (bot/retrieve/hybrid.py search_for)
             if c.source.kind == "comment" and c.record.id not in order:
                 order.append(c.record.id)
+        said_back = SAID_BACK.search(question)
+        speaker = next((n for n in names if said_back and who_named(n).casefold().split()[0] == said_back.group(1).casefold()), None)
+        if speaker is not None:
+            # "what did dana say back to the man who disagreed ...?": her replies first, the one closest to the question
+            # first; the replies to her come after
+            best = {rid: max(c.score for c in by_record[rid]) for rid in order}
+            mine = sorted((rid for rid in order if (by_record[rid][0].record.author or "").casefold() == speaker), key=lambda rid: -best[rid])
+            order = mine + [rid for rid in order if rid not in mine]
         quotes: list[Quote] = []
         for rid in order:
             record = by_record[rid][0].record

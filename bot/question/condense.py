@@ -44,9 +44,20 @@ def is_challenge(question: str) -> bool:
     return bool(CHALLENGE.search(question.strip()))
 
 
+# an answer that gave a numbered list ("1. “Leave him alone.” [1]"): what "the 3rd one" points back at
+_LISTED = re.compile(r"^\s*\d{1,2}\.\s", re.M)
+_ITEM = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|final|1st|2nd|3rd|4th|5th|6th) (?:one|bit|part|step|rule|thing)\b"
+                   r"|\b(?:step|rule|no\.?) ?(?:one|two|three|four|five|six|[1-9])\b", re.I)
+
+
 def condense(question: str, history: list[tuple[str, str]] | None) -> str:
     if not history or not is_follow_up(question):
         return question
+    if _ITEM.search(question):
+        # "whats the 3rd one again" two turns after the list: it points at the last answer that gave one
+        listed = [q for q, a in history[-3:] if q and isinstance(a, str) and _LISTED.search(a)]
+        if listed:
+            return f"{listed[-1]} {question}"
     previous = [q for q, _ in history[-2:] if q]
     if is_challenge(question) and previous:
         return previous[-1]

@@ -57,6 +57,7 @@ _ADVICE = re.compile(
 # "what should I do?": the post's answer is its whole list of steps (bot/retrieve/hybrid.py fetches them, bot/compose/plan.py lists them first)
 WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|could|am) (?:i|we) (?:actually |really |even |just )?(?:do|supposed to do|meant to do|try)\b|\bwhat to do\b"
                         r"|\b(?:now what|what now)\b"
+                        r"|\bwhat (?:i'?m|i am|im|we'?re|we are|i|we) (?:should|supposed to|meant to|ought to|need to|have to) do\b"  # "i dont know what im supposed to do"
                         r"|\bwhat (?:does|do|would) (?:she|he|they|it|this|(?:the|this) (?:article|post|author|blog|writer)) (?:actually |really |even )?"
                         r"(?:(?:want|expect|tell|advise|suggest)s? (?:me|us|you|women|people|readers) (?:to )?do"
                         r"|say (?:i|we|you)(?:'m| am|'re| are)? (?:should|supposed to|meant to|need to|have to) do)\b"

@@ -210,8 +210,9 @@ class HybridRetriever:
             named = {n.casefold() for n in intent.names}
             for rid in self.graph.thread_ids(intent.names, intent.kind, post=filters.post):
                 keys = sorted(self.graph.chunks_of.get(rid, []), key=lambda key: (key not in by_key, list(by_key).index(key) if key in by_key else 0))
-                # "what did Marilyn advise ...?": her own comment whole (its advice may sit in the middle of a long story)
-                own = intent.kind == "said" and (self.graph.records[rid].author or "").casefold() in named
+                # "what did Marilyn advise ...?", "did it work out with her neighbour in the end?": her own comment whole
+                # (its advice or its ending may sit in the middle of a long story)
+                own = (self.graph.records[rid].author or "").casefold() in named
                 for key in keys[: self.per_unit * (2 if own else 1)]:
                     if filters.accepts(chunks[key]):
                         first.append(by_key.get(key) or _source(0, chunks[key], 0.0, None, None))
@@ -283,19 +284,41 @@ class HybridRetriever:
                 before = [case] if case is not None and case.doc == top.doc and case.chunk_id not in set(steps) else []
                 ranked = before + first + [s for s in ranked if s.chunk_id not in set(steps) and s not in before]
         out: list[Source] = []
+        held: set[str] = set()  # by chunk: a step brought in by its list and ranked again is one source
         for src in ranked:
-            if src in out:
+            if src.chunk_id in held:
                 continue
             out.append(src)
+            held.add(src.chunk_id)
             if any(is_step_id(rid) for rid in src.record_ids):
-                unit = unit_of(src.chunk_id)
-                siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
-                            and any(is_step_id(rid) for rid in chunks[key].record_ids)]
-                for key in sorted(siblings):
-                    sib = by_key.get(key) or _source(0, chunks[key], src.score, None, None)
-                    if sib not in out:
-                        out.append(sib)
+                for key in self._step_siblings(src):
+                    if key not in held:
+                        out.append(by_key.get(key) or _source(0, chunks[key], src.score, None, None))
+                        held.add(key)
         return out
+
+    def _step_siblings(self, src: Source) -> list[str]:
+        """The other steps of a step's list, in order: the steps of its section ("1. … 2. …" under one heading), or, for
+        a step that is a section of its own ("Step 2: Spend two weeks catching up" as a heading), the post's other
+        one-step sections (a list shown as "1., 3." reads as broken)."""
+        chunks = self.version.chunks
+
+        def steps(key: str) -> set[str]:
+            return {rid for rid in chunks[key].record_ids if is_step_id(rid)}
+
+        unit = unit_of(src.chunk_id)
+        keys = self._keys_of(src.doc)
+        in_unit = [key for key in keys if unit_of(key) == unit and key != src.chunk_id and steps(key)]
+        if in_unit or len(steps(src.chunk_id)) != 1:
+            return sorted(in_unit)
+        by_unit: dict[str, set[str]] = {}
+        first: dict[str, str] = {}
+        for key in keys:
+            if steps(key):
+                by_unit.setdefault(unit_of(key), set()).update(steps(key))
+                first.setdefault(unit_of(key), key)
+        return sorted((first[u] for u, held in by_unit.items() if len(held) == 1 and u != unit),
+                      key=lambda key: chunks[key].start)
 
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so

@@ -154,7 +154,9 @@ FOLLOWING = re.compile(r"\b(?:doing|following|trying|tried|started|using) (?:the
                        r"|\b(?:doing|started|trying) (?:steps?|rules?) \d", I)
 WORKED = re.compile(
     r"\b(?:it|this|that|the advice|the rules?|the fix(?:es)?|everything) (?:really )?worked\b|\bworked (?:for me|for us|like a charm|perfectly|beautifully)\b"
-    r"|\b(?:he|she|they) (?:came back|called|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
+    r"|\b(?:he|she|they) (?:came back|called|phoned|rang|texted|reached out|apologi[sz]ed|opened up)\b|\bwe(?:'re| are) (?:back together|engaged|married|happier|good now|fine now|closer)\b"
+    r"|\bwe (?:were|got) back (?:together|on track|to normal|having)\b"
+    r"|\b(?:got|landed) (?:the|a|my) (?:job|offer|place|role|promotion)\b|\bpassed (?:my|the) (?:test|exam)\b|\bpassed first time\b"
     r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
     r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
 FAILED = re.compile(

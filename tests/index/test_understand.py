@@ -453,3 +453,19 @@ def test_how_a_readers_story_ends_is_read_off_what_happened():
     assert ends["05-dee"] == "failed" and ends["06-mel"] == "worked"
     assert ends["07-leah"] == "failed"  # a success only wished for
     assert model.records["calm/comment:05-dee"].stance.value == "disagrees"  # she tried it and it failed
+
+
+@pytest.mark.parametrize("sentence, worked", [
+    ("It wasn’t long before he phoned me and we were back having a good time again.", True),  # r43 b16
+    ("Got the job, admin at a vets.", True),  # r43 q11
+    ("Passed first time in March and drove to my sister's on my own.", True),
+    ("We were back to square one within a week.", None),  # "back" alone is no ending
+    ("I didn't get the job.", None),
+])
+def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
+    from index.understand.rules import endings
+
+    good, bad = endings(sentence)
+    assert bool(good) is bool(worked), sentence
+    if worked is None:
+        assert not good

@@ -16,7 +16,7 @@ from bot.api import Bot
 from bot.compose.plan import Composer
 from bot.question.intent import Intent
 from index.build import build_index
-from index.config import Settings
+from index.config import PROJECT_ROOT, Settings
 from index.parse import parse_text
 from index.understand import PostModels
 from index.sentences import normalise
@@ -651,3 +651,69 @@ def test_real_a_described_reader_s_thread_is_read_as_a_named_one(tmp_path, real_
     # how a reader's story ended, the reader described: her comment, its last line
     ended = Bot(settings, embeddings=real_embeddings).ask("what happened in the end with the woman whose knee flared up on her old plan?").text
     assert ended.startswith("Greta Lind wrote: “") and "I ran my first pain-free 10k last week." in ended.split("\n\n")[0], ended
+
+
+@pytest.mark.slow
+def test_real_did_it_work_out_for_her_reads_the_ending_of_her_story_not_her_advice_again(real_bot):
+    """Fresh round r43 b16: after "what did marilyn say to ...", "did it actually work out with her neighbour guy in the end?"
+    repeated her advice; the ending sat in the middle chunk of her long comment, which a thread question left out."""
+    first = "what did marilyn say to the girl who has to see her bf once a week and he went cold"
+    history = [(first, real_bot.ask(first).text)]
+    text = real_bot.ask("ok and did it actually work out with her neighbour guy in the end?", history=history).text
+    assert text.startswith("**Marilyn Crosbie’s story ends with it working.**"), text
+    assert "It wasn’t long before he phoned me and we were back having a good time again." in text.split("\n")[1], text
+
+
+@pytest.mark.slow
+def test_real_the_articles_deferral_answers_a_question_it_leaves_for_another_article(real_bot):
+    """r43 b12: the deferral ("whether a man is selfish or simply being a male is a whole other topic") ranked 17th."""
+    text = real_bot.ask("how do i tell if hes just being selfish or if its the normal man needing freedom thing?? "
+                        "he never checks in at all").text
+    assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**\n"
+                           "The article says: “So, whether a man is selfish or simply being a male is a whole other topic"), text
+
+
+@pytest.fixture(scope="module")
+def returner_bot(tmp_path_factory, real_embeddings):
+    """A post of another shape (a fresh round's, on going back to work): its five steps are each a section of their own."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp("returner") / "store")
+    build_index([PROJECT_ROOT / "seeds" / "eval" / "judged" / "r43post.txt"], settings, embeddings=real_embeddings, progress=False)
+    return Bot(settings, embeddings=real_embeddings)
+
+
+@pytest.mark.slow
+def test_real_steps_that_are_sections_of_their_own_are_listed_whole_and_the_nth_one_is_found_later(returner_bot):
+    """r43: a list of steps that are each a heading showed "1." then "3."; "whats the 3rd one again" two turns after the
+    list was refused as not covered."""
+    text = returner_bot.ask("i have an interview on thursday and im dreading them asking why i was off for 6 years, "
+                            "what do i even say to that").text
+    numbers = re.findall(r"^(\d)\. “", text, re.M)
+    assert numbers == ["1", "2", "3", "4", "5"], text
+    history = []
+    for q in ("what are the steps in this, just give me the list", "ok thats a lot. i think i can manage the first two at least"):
+        history.append((q, returner_bot.ask(q, history=list(history)).text))
+    third = returner_bot.ask("whats the 3rd one again", history=history).text
+    assert third.startswith("The article's step 3: “Contact 10 people from your old working life"), third
+
+
+@pytest.mark.slow
+def test_real_what_the_author_said_back_leads_with_her_reply_and_a_described_readers_ending_is_stated(returner_bot):
+    """r43 q12: "what did dana say back to the man who disagreed ..." listed the replies *to* her first; q11: "the woman who
+    got the job at the vets, did it work out for her" was never read as a question about that reader ("who" in it)."""
+    text = returner_bot.ask("what did dana say back to the man who disagreed about never taking a lower job").text
+    assert text.startswith("Dana Whitfield replied to Graham Tully: “"), text
+    vets = returner_bot.ask("what happened with the woman who got the job at the vets, did it work out for her").text
+    assert vets.startswith("**Sofia Mendes’s story ends with it working.**\nSofia Mendes wrote: “Got the job, admin at a vets.”"), vets
+    no = returner_bot.ask("should i just take a lower job to get my foot in the door? yes or no").text
+    assert no.startswith("**No: the article says not to.**\nThe article says: “Everyone will tell you to take a step down"), no
+    took = returner_bot.ask("how long did it actually take her to get a job in the end").text
+    assert took.startswith("**The article gives this timeframe: “11 months”.**"), took
+
+
+@pytest.mark.slow
+def test_real_a_list_of_heading_steps_is_each_step_once(returner_bot):
+    """A whole-list question brings every step once: a step the list brought in and the ranking found again was listed
+    twice, and pushed the answer's other passage out of the sources (found on the plateau post of a judged round)."""
+    answer = returner_bot.ask("what should i do about the rehearsal and the school run?")
+    ids = [s.chunk_id for s in answer.sources]
+    assert len(ids) == len(set(ids)), ids

@@ -76,6 +76,7 @@ def test_a_commenter_who_does_not_exist_is_unknown_with_the_nearest_names():
     ("ok he's gone quiet again. what am i actually supposed to do rn", True),
     ("ok i did the ouch thing and he just bit me again like 20 sec later. now what", True),
     ("he texted back after a week, what now?", True),
+    ("do i text him or call or just what?? i dont know what im supposed to do right now", True),  # r43 b01
     ("nowhat is this", False),
     ("what does she want me to say?", False),
     ("which step is hardest?", False),
@@ -166,3 +167,19 @@ def test_a_plan_the_reader_puts_to_the_advice(question, plan):
     from bot.question.intent import JUDGE_PLAN
 
     assert bool(JUDGE_PLAN.search(question)) == plan
+
+
+def test_the_nth_one_two_turns_after_the_list_points_back_at_the_list():
+    """r43 q16: "whats the 3rd one again" after the steps and a turn about something else was refused as off topic:
+    it is joined with the question whose answer gave the list, not with the last one."""
+    from bot.question.condense import condense
+
+    steps = ("what are the steps in this, just give me the list", "**The article's advice, step by step**\n1. “Write one "
+             "sentence” [1]\n2. “Spend two weeks catching up” [2]\n3. “Contact 10 people” [3]")
+    aside = ("ok thats a lot. i think i can manage the first two at least", "The article says: “Anything more and you'll "
+             "manage two a week, not five.” [1]")
+    assert condense("whats the 3rd one again", [steps, aside]) == f"{steps[0]} whats the 3rd one again"
+    # no list in the conversation: the last question, as before
+    assert condense("whats the 3rd one again", [aside]) == f"{aside[0]} whats the 3rd one again"
+    # a follow-up that names no item of a list: the last question
+    assert condense("and why is that?", [steps, aside]) == f"{aside[0]} and why is that?"
