@@ -108,7 +108,8 @@ MUST_I = re.compile(_CLAUSE_START + r"(?:do|should|must) (?:i|we) (?:really |act
                     r"|\b(?:say|says|saying|mean|means) (?:that )?(?:i|we) (?:really |actually )?(?:have|need|got) to\b", re.I)  # not "how am I meant to react?"
 NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
 DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
-                    r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b", re.I)
+                    r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b|\b(?:deserves|needs|gets|for) (?:its|their) own (?:post|article)\b"
+                    r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:get|go) into (?:it|that|this) here\b", re.I)
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
 WHO_SAID = re.compile(r"(?:^|[.!?]\s+)\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
@@ -161,11 +162,13 @@ _META = set(tokenize(
 WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
 TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
+REFUSED_SIM = 0.5  # ... or what the next sentence refuses outright ("... your foot in the door. Don't."), this close
 REQUIRED_SIM = 0.45  # "you don't have to" answers a must-I question this close to it
 WORDED_SIM = 0.3  # ... or this close, saying back two of the words the question asks about
 PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection makes the same point
 DEFER_SIM = 0.33  # the article's "that's a topic for another article" must be about the question
 DEFER_TOP = 8  # ... and among the best this many sentences ("selfish or simply being a male is a whole other topic" was 8th)
+DEFER_NEAR = 0.25  # ... or, anywhere among them, this close and saying two of the question's topic words back ("selfish", "man")
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
@@ -348,6 +351,9 @@ def _quoted_where(question: str, kind: str, facts: Facts) -> Lead | None:
     return Lead(f"The article doesn’t say “{m.group(1).strip()}”; only {and_list(names)}’s comment does.", "quoted, not in article")
 
 
+INTENDED = re.compile(r"\b(?:meaning|meant|planning|planned|intending|intended|hoping|hoped|wanting|wanted|supposed|going) to\b(?:\s+\w+){0,2}\s*$", re.I)
+
+
 def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
@@ -362,6 +368,8 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
             found.append((c, m))
     if found and not ELAPSED_ASKED.search(question):  # how long it lasts: a point in time ("a year in") only when nothing else
         found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
+    # what was only meant ("meaning to take a year") when something took a time ("it took me 11 months")
+    found = [(c, m) for c, m in found if not INTENDED.search(c.text[max(0, m.start() - 30):m.start()])] or found
     if found:
         # of the answering sentences' durations, the one said in the question's words ("how long before I see the
         # scale go down?": "see the scale move by the end of week three", not "after six weeks" of being stuck)
@@ -428,6 +436,7 @@ def _answering(facts: Facts, n: int) -> list[Candidate]:
 
 # a question about a reader it does not name: "the one in the comments who said his phone got stolen"
 ABOUT_READER = re.compile(r"\bin the comments\b|\b(?:a|the|that|this|one|some) (?:reader|commenter|poster)\b|\bthe one (?:who|whose|in)\b"
+                          r"|\b(?:that|the|this|one|a) (?:comment|reply|story) (?:where|about|from|by|with)\b"
                           r"|\b(?:that|the|this) (?:guy|girl|woman|lady|man|person|mom|mum|dad) (?:who|whose|in|from|with)\b", re.I)
 
 
@@ -559,11 +568,24 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     if not MAY_I.search(question) or ASKS_AGAINST.search(question):
         return None
     top = max(facts.candidates, key=lambda c: c.score, default=None)
-    if top is None or top.sim < TOLD_SIM or not PROHIBITION.search(top.text):
+    if top is None or not ((top.sim >= TOLD_SIM and PROHIBITION.search(top.text))
+                           or (top.sim >= REFUSED_SIM and _then_refused(top, facts))):
         return None
     if len(_topic_words(question) & set(tokenize(top.text))) < 2:
         return None  # a prohibition about something else
     return Lead(f"No: {_who(top, facts)} says not to.", "prohibition", first=(top.start, top.end))
+
+
+REFUSED = re.compile(r"\s*(?:don['’]?t|do not|never|no)(?: do (?:it|that|this))?\s*[.!]", re.I)
+
+
+def _then_refused(c: Candidate, facts: Facts) -> bool:
+    """"Everyone will tell you to take a step down to get your foot in the door. Don't.": what the next sentence refuses."""
+    for kind, _, text in facts.passages:
+        at = text.find(c.text)
+        if at >= 0 and kind == c.kind:
+            return bool(REFUSED.match(text, at + len(c.text)))
+    return False
 
 
 def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -677,9 +699,12 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     if kind in ("said", "thread", "opinion") or facts.names:
         return None
     asked = _topic_words(question)
-    for c in sorted(facts.candidates, key=lambda c: -c.score)[:DEFER_TOP]:
-        if (c.kind == "article" and c.sim >= DEFER_SIM and DEFERS.search(c.text)
-                and asked & set(tokenize(c.text))):  # deferred *this*: a shared word
+    for rank, c in enumerate(sorted(facts.candidates, key=lambda c: -c.score)):
+        if c.kind != "article" or not DEFERS.search(c.text):
+            continue
+        words = set(tokenize(c.text))
+        shared = asked & words  # deferred *this*: a shared topic word; lower down, two shared words ("selfish", "man")
+        if shared and ((rank < DEFER_TOP and c.sim >= DEFER_SIM) or (c.sim >= DEFER_NEAR and len(set(tokenize(question)) & words) >= 2)):
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     return None
 
@@ -929,10 +954,19 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:
     """The thing, topic, remedy or reason the question names in so many words, when the post never uses it (and no
     specific word of the question is missing: _not_covered names that one)."""
-    if not _may_be_missing(kind, facts) or missing_words(question, facts.vocabulary, facts.names):
+    if not _may_be_missing(kind, facts) and not _asks_coverage(question):
+        return None
+    if missing_words(question, facts.vocabulary, facts.names):
         return None
     named = _named_things(question, facts)
+    if named and not _may_be_missing(kind, facts, named=True):
+        return None
     return Lead(f"The article and its comments don’t mention {_or(named)}.", "not covered", closest=True) if named else None
+
+
+def _asks_coverage(question: str) -> bool:
+    """"does it say anything about that?", "does the article mention X?": the question asks whether the text covers a topic."""
+    return bool(ABOUT_X.search(question) or DIRECT_X.search(question))
 
 
 def _named_things(question: str, facts: Facts) -> list[str]:
@@ -942,10 +976,13 @@ def _named_things(question: str, facts: Facts) -> list[str]:
             or asked_to_try(question, facts.vocabulary))
 
 
-def _may_be_missing(kind: str, facts: Facts) -> bool:
+def _may_be_missing(kind: str, facts: Facts, named: bool = False) -> bool:
+    """``named``: the question names what it asks about in so many words, and the post never uses them ("what if he's
+    depressed, not just rebuilding testosterone? does it say anything about that"): a passage close to the rest of the
+    question does not cover it."""
     if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.vocabulary:
         return False
-    return max((c.sim for c in facts.candidates), default=0.0) < COVERED_SIM
+    return named or max((c.sim for c in facts.candidates), default=0.0) < COVERED_SIM
 
 
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
