@@ -216,6 +216,8 @@ def is_heading(text: str) -> bool:
         return False
     if text[-1] not in ".!?:;,…)\"'”’":
         return True
+    if text[-1] == "?" and len(words) <= 7:
+        return True  # "Manual or automatic?", "What about soundproofing?": a short question standing alone heads a section
     # "Step 2: No Carbs After 3 p.m.": numbers and abbreviations are neither capitalised nor not
     titled = [w for w in words if w[0].isalpha() and not re.fullmatch(r"(?:[a-z]\.){2,}", w)] or words
     capitalised = sum(1 for w in titled if w[0].isupper())

@@ -122,6 +122,10 @@ def test_article_sections_headings_and_steps(records):
         ("How interesting! :)", False),
         ("“Do you not LOVE me anymore?”", False),
         ("1) Leave him alone", False),
+        ("Manual or automatic?", True),  # a short question standing alone heads a section (r42: its deferral was lost)
+        ("What about soundproofing?", True),
+        ("‘What, am I invisible now?’", False),  # a quoted question is the article's voice, not a heading
+        ("Is it really that bad to text him once a day when he has asked for space?", False),
     ],
 )
 def test_heading_rule(text, expected):
