@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from dataclasses import replace
 
 from index.build import build_index
 from index.errors import InputError, StoreError
@@ -287,6 +288,26 @@ def test_a_change_to_the_parsing_code_rewrites_every_post_without_embedding(tmp_
     monkeypatch.setattr(index.segment, "_CODE", "another parser")
     report = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
     assert report.changed and report.embedded == 0 and report.reused == report.chunks
+
+
+def test_a_parser_that_renames_records_recomputes_the_post_model(tmp_path, settings, fake_embeddings, monkeypatch):
+    """A post model is keyed by record ids. Reading a new heading ("Manual or automatic?") renames the records after it
+    though the text is the same: the cached model (same text, same annotator) labelled records that no longer exist."""
+    import index.build
+    import index.segment
+    from index.parse import parse_text
+
+    build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+
+    def renamed(text, doc, *args, **kwargs):  # the same text, read by a parser that names its records otherwise
+        return [replace(r, id=r.id.replace("article:", "article:x-")) for r in parse_text(text, doc, *args, **kwargs)]
+
+    monkeypatch.setattr(index.segment, "_CODE", "another parser")
+    monkeypatch.setattr(index.build, "parse_text", renamed)
+    report = build_index([SEED], settings, embeddings=fake_embeddings, progress=False)
+    assert report.understood["computed"] == [SEED.stem] and report.understood["reused"] == []
+    version = IndexVersion.open(settings.store_dir)
+    assert set(version.post_models.posts[SEED.stem].records) == {f"{SEED.stem}/{r.id}" for r in version.records}
 
 
 def _to_whole_index_layout(store_dir):
