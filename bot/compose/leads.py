@@ -194,6 +194,7 @@ class Candidate:
     author: str | None
     sim: float
     score: float
+    section: str = ""  # an article sentence's section heading ("Manual or automatic?")
 
 
 @dataclass
@@ -696,15 +697,18 @@ def _saying(says: re.Pattern, question: str, facts: Facts, n: int, worded: int =
 def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     """The article itself says the question is for another day ("a whole other topic ... for a separate
     article"): say that it does not answer it, and show where it says so."""
-    if kind in ("said", "thread", "opinion") or facts.names:
-        return None
-    asked = _topic_words(question)
+    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader:
+        return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader)
+    title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
+    own = {w for w in tokenize(question) if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
+    asked = _topic_words(question) - own
     for rank, c in enumerate(sorted(facts.candidates, key=lambda c: -c.score)):
         if c.kind != "article" or not DEFERS.search(c.text):
             continue
-        words = set(tokenize(c.text))
-        shared = asked & words  # deferred *this*: a shared topic word; lower down, two shared words ("selfish", "man")
-        if shared and ((rank < DEFER_TOP and c.sim >= DEFER_SIM) or (c.sim >= DEFER_NEAR and len(set(tokenize(question)) & words) >= 2)):
+        words = set(tokenize(f"{c.section} {c.text}"))  # "Manual or automatic?" heads "I'm not going to get into it here"
+        shared = asked & words  # deferred *this*: a shared topic word; lower down, two of them ("selfish", "man")
+        if shared and ((rank < DEFER_TOP and c.sim >= DEFER_SIM)
+                       or (c.sim >= DEFER_NEAR and len((set(tokenize(question)) - own) & words) >= 2)):
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     return None
 

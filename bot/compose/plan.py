@@ -624,7 +624,8 @@ class Composer:
         return leads.Facts(
             posts=posts,
             candidates=[leads.Candidate(c.source.doc, c.start, c.end, c.text, _key(c.record), c.source.kind,
-                                        c.record.author, c.sim, c.score) for c in cands],
+                                        c.record.author, c.sim, c.score,
+                                        c.record.section or "" if c.source.kind == "article" else "") for c in cands],
             vocabulary=vocabulary,
             author_comments=replied,
             authors={p: models.posts[p].author for p in posts if models is not None and p in models.posts},

@@ -727,3 +727,29 @@ def test_a_topic_the_question_asks_about_in_so_many_words_is_missing_however_clo
     assert lead is not None and lead.because == "not covered" and "depressed" in lead.text
     # not asked whether the text covers it: a passage that close still answers
     assert lead_for("is he pulling away because hes depressed or to rebuild testosterone?", "fact", facts) is None
+
+
+def test_a_deferral_is_about_what_its_section_heading_names():
+    """r42 p09: "Manual or automatic?" heads "People ask me this more than anything else, and I'm not going to get into it
+    here.": the heading says what is deferred."""
+    better = [cand(f"Take two lessons a week, part {i}.", sim=0.4, score=0.6 - i / 100, start=100 * i) for i in range(1, 12)]
+    deferral = cand("People ask me this more than anything else, and I'm not going to get into it here.", sim=0.26,
+                    score=0.27, start=5000)
+    q = "should i learn in an automatic or manual?? im 38 and the clutch terrifies me"
+    headed = Facts(["p"], better + [replace(deferral, section="Manual or automatic?")], VOCAB)
+    assert lead_for(q, "advice", headed).text == "The article doesn’t answer this: it leaves it for another article."
+    assert lead_for(q, "advice", Facts(["p"], better + [deferral], VOCAB)) is None  # nothing says what it defers
+    assert lead_for("should i pay for lessons with a clutch?", "advice", headed) is None  # deferred something else
+
+
+def test_a_deferral_is_no_answer_about_a_reader_nor_for_the_posts_own_subject():
+    """r42 p13 ("that woman who got into a bump right after passing... did she ever actually start driving again?") got the
+    manual-or-automatic deferral: it shared "driving", the post's own subject, and asks about a reader."""
+    deferral = cand("It depends on money, on where you live and on what car you'll actually end up driving, and it deserves "
+                    "a post of its own.", sim=0.3, score=0.5)
+    titles = {"p": "Learning to Drive as an Adult"}
+    q = "did she ever actually start driving again after the bump?"
+    assert lead_for(q, "fact", Facts(["p"], [deferral], VOCAB, titles=titles, about_reader=True)) is None
+    assert lead_for(q, "fact", Facts(["p"], [deferral], VOCAB, titles=titles)) is None  # "driving" is the post's subject
+    assert lead_for("does it depend on money where you live?", "fact", Facts(["p"], [deferral], VOCAB, titles=titles)).because \
+        == "deferred"
