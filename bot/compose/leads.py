@@ -375,7 +375,10 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         # of the answering sentences' durations, the one said in the question's words ("how long before I see the
         # scale go down?": "see the scale move by the end of week three", not "after six weeks" of being stuck)
         asked = set(tokenize(question))
-        c, m = max(found, key=lambda cm: (len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
+        # a number the reader brings ("my instructor said maybe 20??") is what they doubt, not the text's answer to it
+        theirs = set(re.findall(r"\d+", question))
+        c, m = max(found, key=lambda cm: (not set(re.findall(r"\d+", cm[1].group(0))) & theirs,
+                                          len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
                                           -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     if facts.about_reader and not facts.names:
@@ -454,7 +457,11 @@ def _duration(text: str, question: str = ""):
     partner for almost 5 years"), the one whose words around it share most with the question. A question about how
     long something lasts ("how long are the money chats supposed to go on for?") is no question about a point in
     time: "a year in", "two months later" count only when nothing else does."""
-    found = list(DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text)))
+    found = [m for m in DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
+             if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)]  # "how many hours" asks, gives none
+    if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
+        # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)
+        found += [m for m in BARE_RANGE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in found)]
     if found and not ELAPSED_ASKED.search(question):
         found = [m for m in found if not ELAPSED.match(text, m.end())] or found
         # "how long had they been together?": "with my partner for almost 5 years", not "2 months after she has ..."
@@ -462,6 +469,7 @@ def _duration(text: str, question: str = ""):
     return _asked(found, text, question, before=50)
 
 
+BARE_RANGE = re.compile(r"\bbetween \d+ and \d+\b(?!\s*(?:%|percent|[a-z]))|\b\d+\s*(?:-|–|to)\s*\d+\b(?!\s*(?:%|percent|[a-z]|[.,]\d))")
 ELAPSED = re.compile(r",?\s+(?:in\b(?!\s+(?:a|an|the|total|all)\b)|into\b|later\b|ago\b|after\b|before\b"
                      r"|on\b(?!\s+(?:end|the)\b))")  # "a year in, our talk is ...", "2 months after she ..."
 SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?$", re.I)

@@ -753,3 +753,18 @@ def test_a_deferral_is_no_answer_about_a_reader_nor_for_the_posts_own_subject():
     assert lead_for(q, "fact", Facts(["p"], [deferral], VOCAB, titles=titles)) is None  # "driving" is the post's subject
     assert lead_for("does it depend on money where you live?", "fact", Facts(["p"], [deferral], VOCAB, titles=titles)).because \
         == "deferred"
+
+
+def test_how_many_hours_reads_a_bare_range_and_not_the_number_the_reader_brings():
+    """r42 p04: "how many hours of lessons is it gonna take. my instructor said maybe 20??" led with "many hours" (from
+    "I haven't told you how many hours") and then "20 hours"; the article's answer is "between 40 and 60"."""
+    asked = cand("You'll notice I haven't told you how many hours you'll need in total.", score=0.7, key="p/article:b:p1")
+    answer = cand("Honestly, most of the adults I know needed somewhere between 40 and 60, and anyone who tells you 20 is "
+                  "either a natural or selling something.", score=0.6, key="p/article:b:p1", start=80)
+    book = cand("Book your test after 20 hours, not when you feel ready.", score=0.65, key="p/article:c:p1", start=400)
+    facts = Facts(["p"], [asked, book, answer], VOCAB)
+    q = "realistically how many hours of lessons is it gonna take. my instructor said maybe 20??"
+    assert lead_for(q, "fact", facts).text == "The article gives this timeframe: “between 40 and 60”."
+    # the reader's number, when the text says nothing else, is still what it says
+    assert "20 hours" in lead_for(q, "fact", Facts(["p"], [book], VOCAB)).text
+    assert not leads.BARE_RANGE.search("a 10-15% rise") and not leads.BARE_RANGE.search("from 9 to 5pm")
