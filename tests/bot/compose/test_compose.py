@@ -697,17 +697,21 @@ def test_real_steps_that_are_sections_of_their_own_are_listed_whole_and_the_nth_
 
 
 @pytest.mark.slow
-def test_real_what_the_author_said_back_leads_with_her_reply_and_a_described_readers_ending_is_stated(returner_bot):
-    """r43 q12: "what did dana say back to the man who disagreed ..." listed the replies *to* her first; q11: "the woman who
-    got the job at the vets, did it work out for her" was never read as a question about that reader ("who" in it)."""
-    text = returner_bot.ask("what did dana say back to the man who disagreed about never taking a lower job").text
-    assert text.startswith("Dana Whitfield replied to Graham Tully: “"), text
-    vets = returner_bot.ask("what happened with the woman who got the job at the vets, did it work out for her").text
-    assert vets.startswith("**Sofia Mendes’s story ends with it working.**\nSofia Mendes wrote: “Got the job, admin at a vets.”"), vets
-    no = returner_bot.ask("should i just take a lower job to get my foot in the door? yes or no").text
-    assert no.startswith("**No: the article says not to.**\nThe article says: “Everyone will tell you to take a step down"), no
-    took = returner_bot.ask("how long did it actually take her to get a job in the end").text
-    assert took.startswith("**The article gives this timeframe: “11 months”.**"), took
+@pytest.mark.parametrize("question, first", [
+    # r43 q12: the replies *to* her came first
+    ("what did dana say back to the man who disagreed about never taking a lower job", "Dana Whitfield replied to Graham Tully: “"),
+    # r43 q11: never read as a question about that reader (a "who" inside the description)
+    ("what happened with the woman who got the job at the vets, did it work out for her",
+     "**Sofia Mendes’s story ends with it working.**\nSofia Mendes wrote: “Got the job, admin at a vets.”"),
+    # r43 q06: "...to get your foot in the door. Don't."
+    ("should i just take a lower job to get my foot in the door? yes or no",
+     "**No: the article says not to.**\nThe article says: “Everyone will tell you to take a step down"),
+    # r43 q04: "meaning to take a year" is a plan, not how long it took
+    ("how long did it actually take her to get a job in the end", "**The article gives this timeframe: “11 months”.**"),
+])
+def test_real_fresh_round_answers_lead_with_what_the_post_says(returner_bot, question, first):
+    text = returner_bot.ask(question).text
+    assert text.startswith(first), text
 
 
 @pytest.mark.slow
