@@ -735,6 +735,7 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     asked = asking_part(question)
     if asked:  # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs.")
         question = asked
+    question = FEELING.sub(" ", question)  # "even though im gutted": how the reader feels is no topic of the post
     out = []
     for i, word in enumerate(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question)):
         stems = tokenize(word)
@@ -752,6 +753,9 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     return list(dict.fromkeys(out))
 
 
+# the reader's own state, named after "I'm" / "I feel": "im gutted", "i feel so gutted", "i'm absolutely knackered"
+FEELING = re.compile(r"\b(?:i['’]?m|im|i am|i was|i feel|i felt|feeling)\s+(?:so |really |absolutely |just |totally |completely |a bit |pretty )?"
+                     r"[^\W\d_]+\b", re.I)
 # "cant", "dont", "wouldnt", "youre", "theyve": a contraction typed without its apostrophe is no topic
 _CONTRACTED = re.compile(r"(?:ca|do|wo|did|does|is|are|was|were|have|has|had|should|would|could|must|ai|need)nt"
                          r"|(?:you|they|we)(?:re|ve|ll|d)|(?:i|you|they|we|he|she|it|that|there|what|who)(?:ve|ll)", re.I)

@@ -69,6 +69,9 @@ IDIOMS = rx(
     # "my sister will kill me if I ...", but not "at my sister's but he said he'd kill me if I left": a partner between
     r"\b(?:friends?|mum|mom|sister|brother|they|she|boss|everyone)\b(?:(?!\b(?:he|he'?d|he'?ll|him|husband|boyfriend|bf|partner|ex)\b)[^.?!]){0,25}\b(?:murder|kill) me (?:if|when) i\b",
     r"\bkill(?:ed|s)? it\b|\bdead tired\b|\bto die for\b|\bit (?:hit|hits) me\b|\bhit it off\b|\b(?:blew|blow|blown|blowing) it\b",
+    # a feeling or a thing that hits, not a person: "the cravings hit me at the bus stop", "the grief hits me at night"
+    r"\b(?:cravings?|urges?|waves?|panic|grief|sadness|loneliness|anxiety|tiredness|exhaustion|fatigue|nausea|memor(?:y|ies)"
+    r"|realit(?:y|ies)|reali[sz]ation|thought|smell|guilt|doubt|nerves|it all)\s+(?:\w+\s+)?(?:hit|hits|hitting)\s+me\b",
     # asking the article's leave to reach out to him, not being kept from people: "am I allowed to text him?"
     r"\b(?:am i|is it) (?:allowed|ok(?:ay)?) (?:for me )?to (?:tell|text|ask|call|message|contact|show) him\b",
     r"\bdriv(?:e|es|ing) me (?:crazy|mad|insane|nuts|up the wall)\b",
@@ -412,6 +415,8 @@ STORY = re.compile(
     r"|\b(?:movie|film|novel|tv show|character|documentary|true crime|thriller|lyrics?|song|episode|heroine|hero)\b"
     r"|\bthe (?:commenter|\w+ comment|last comment|first comment)\b|\b(?:comment|post) (?:by|from)\b|\b\w+'s comment\b|\bin the comments\b"
     r"|\b(?:my|a) friend (?:was|is|says|said|joked|joking|told)\b|\bmy (?:friend|sister|cousin|colleague|mum|mom)'?s? (?:bf|boyfriend|husband|partner)\b"
+    # a reader of the post described, not named: "did sarah ever say ...? the one who was scared to date again"
+    r"|\bthe (?:one|girl|guy|woman|lady|man|person|reader|poster) (?:who|whose|that) (?:was|is|got|had|said|wrote|posted|asked)\b"
 )
 # A question about what the text covers ("does the article ever talk about abuse?").
 ABOUT_TEXT = re.compile(

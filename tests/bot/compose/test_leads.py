@@ -768,3 +768,11 @@ def test_how_many_hours_reads_a_bare_range_and_not_the_number_the_reader_brings(
     # the reader's number, when the text says nothing else, is still what it says
     assert "20 hours" in lead_for(q, "fact", Facts(["p"], [book], VOCAB)).text
     assert not leads.BARE_RANGE.search("a 10-15% rise") and not leads.BARE_RANGE.search("from 9 to 5pm")
+
+
+def test_how_the_reader_feels_is_no_topic_the_post_lacks():
+    """r44 b07: "am i meant to act like everything's fine and smile even though im gutted" was told the post doesn't
+    mention "gutted"; the question is about smiling when he comes back, which the post covers."""
+    assert leads.missing_words("when he comes back am i meant to act like everything's fine and smile even though im gutted",
+                               VOCAB) == []
+    assert leads.missing_words("does it say anything about gaslighting? im so confused", VOCAB) == ["gaslighting"]

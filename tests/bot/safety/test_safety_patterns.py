@@ -79,6 +79,8 @@ def test_idioms_are_masked_so_no_strong_pattern_reads_them(idiom):
     # feelings hurt by what happened, not a person hurting them (r43 b02 got "are you safe?")
     ("he hurt me so bad last night", "act like it didnt hurt me"),
     ("my dad hurts me when he drinks", "that really hurt me, him going quiet"),
+    # a craving that hits, not a person (r44 q01 got the abuse crisis box)
+    ("he hit me at the bus stop", "the cravings hit me at the bus stop every morning"),
 ])
 def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom):
     assert "~" in masked(idiom)
