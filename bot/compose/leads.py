@@ -458,7 +458,9 @@ def _duration(text: str, question: str = ""):
     long something lasts ("how long are the money chats supposed to go on for?") is no question about a point in
     time: "a year in", "two months later" count only when nothing else does."""
     found = [m for m in DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
-             if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)]  # "how many hours" asks, gives none
+             if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)  # "how many hours" asks, gives none
+             and not (m.group(0).lower().startswith(("a ", "an ")) and re.search(r"\d\s*$", text[max(0, m.start() - 6):m.start()]))]
+    # ("another 100 to 200 a day" is a rate, not a time)
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)
         found += [m for m in BARE_RANGE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in found)]

@@ -113,6 +113,11 @@ def named_in(author: str | None, question: str) -> bool:
     return len(author) >= MIN_NAME and words_of(author) in words_of(question)
 
 
+# how a reader's story ended ("did it work out with her neighbour in the end?"): read the whole of her comment
+ENDS = re.compile(r"\bin the end\b|\bwork(?:ed|s)? out\b|\bend(?:ed)? up\b|\bhow did (?:it|things|that) (?:end|turn out|go)\b"
+                  r"|\bwhat happened (?:next|after|then|in the end)\b", re.I)
+
+
 def unit_of(chunk_key: str) -> str:
     """The comment or article section a chunk belongs to."""
     return chunk_key.split("#", 1)[0]
@@ -212,7 +217,7 @@ class HybridRetriever:
                 keys = sorted(self.graph.chunks_of.get(rid, []), key=lambda key: (key not in by_key, list(by_key).index(key) if key in by_key else 0))
                 # "what did Marilyn advise ...?", "did it work out with her neighbour in the end?": her own comment whole
                 # (its advice or its ending may sit in the middle of a long story)
-                own = (self.graph.records[rid].author or "").casefold() in named
+                own = (self.graph.records[rid].author or "").casefold() in named and (intent.kind == "said" or bool(ENDS.search(query)))
                 for key in keys[: self.per_unit * (2 if own else 1)]:
                     if filters.accepts(chunks[key]):
                         first.append(by_key.get(key) or _source(0, chunks[key], 0.0, None, None))
@@ -291,34 +296,14 @@ class HybridRetriever:
             out.append(src)
             held.add(src.chunk_id)
             if any(is_step_id(rid) for rid in src.record_ids):
-                for key in self._step_siblings(src):
+                unit = unit_of(src.chunk_id)
+                siblings = [key for key in chunks if unit_of(key) == unit and key != src.chunk_id
+                            and any(is_step_id(rid) for rid in chunks[key].record_ids)]
+                for key in sorted(siblings):
                     if key not in held:
                         out.append(by_key.get(key) or _source(0, chunks[key], src.score, None, None))
                         held.add(key)
         return out
-
-    def _step_siblings(self, src: Source) -> list[str]:
-        """The other steps of a step's list, in order: the steps of its section ("1. … 2. …" under one heading), or, for
-        a step that is a section of its own ("Step 2: Spend two weeks catching up" as a heading), the post's other
-        one-step sections (a list shown as "1., 3." reads as broken)."""
-        chunks = self.version.chunks
-
-        def steps(key: str) -> set[str]:
-            return {rid for rid in chunks[key].record_ids if is_step_id(rid)}
-
-        unit = unit_of(src.chunk_id)
-        keys = self._keys_of(src.doc)
-        in_unit = [key for key in keys if unit_of(key) == unit and key != src.chunk_id and steps(key)]
-        if in_unit or len(steps(src.chunk_id)) != 1:
-            return sorted(in_unit)
-        by_unit: dict[str, set[str]] = {}
-        first: dict[str, str] = {}
-        for key in keys:
-            if steps(key):
-                by_unit.setdefault(unit_of(key), set()).update(steps(key))
-                first.setdefault(unit_of(key), key)
-        return sorted((first[u] for u, held in by_unit.items() if len(held) == 1 and u != unit),
-                      key=lambda key: chunks[key].start)
 
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so

@@ -776,3 +776,12 @@ def test_how_the_reader_feels_is_no_topic_the_post_lacks():
     assert leads.missing_words("when he comes back am i meant to act like everything's fine and smile even though im gutted",
                                VOCAB) == []
     assert leads.missing_words("does it say anything about gaslighting? im so confused", VOCAB) == ["gaslighting"]
+
+
+def test_a_rate_is_no_duration():
+    """plateau b16: "how long does she say to give the steps before you cut calories more" led with “a day” from "drop
+    your calories by another 100 to 200 a day"; the sentence's time is "after six weeks"."""
+    stuck = cand("If you're still completely stuck after six weeks of doing all four steps honestly, then it's time to drop "
+                 "your calories by another 100 to 200 a day.", score=0.7)
+    lead = lead_for("how long does she say to give the steps before you cut calories more", "fact", Facts(["p"], [stuck], VOCAB))
+    assert lead.text == "The article gives this timeframe: “six weeks”."
