@@ -561,7 +561,8 @@ class Composer:
             if c.source.kind == "comment" and c.record.id not in order:
                 order.append(c.record.id)
         said_back = SAID_BACK.search(question)
-        speaker = next((n for n in names if said_back and who_named(n).casefold().split()[0] == said_back.group(1).casefold()), None)
+        replier = (said_back.group(1) or said_back.group(2)).casefold() if said_back else ""
+        speaker = next((n for n in names if replier and who_named(n).casefold().split()[0] == replier), None)
         if speaker is not None:
             # "what did dana say back to the man who disagreed ...?": her replies first, the one closest to the question
             # first; the replies to her come after

@@ -699,6 +699,8 @@ def test_real_steps_that_are_sections_of_their_own_are_listed_whole_and_the_nth_
 @pytest.mark.parametrize("question, first", [
     # r43 q12: the replies *to* her came first
     ("what did dana say back to the man who disagreed about never taking a lower job", "Dana Whitfield replied to Graham Tully: “"),
+    # the other wording of the same rule ("how did X reply") raised AttributeError: its name is the pattern's second group
+    ("how did dana reply to the man who disagreed about never taking a lower job", "Dana Whitfield replied to Graham Tully: “"),
     # r43 q11: never read as a question about that reader (a "who" inside the description)
     ("what happened with the woman who got the job at the vets, did it work out for her",
      "**Sofia Mendes’s story ends with it working.**\nSofia Mendes wrote: “Got the job, admin at a vets.”"),
