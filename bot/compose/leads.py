@@ -710,7 +710,8 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader:
         return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader)
     title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
-    own = {w for w in tokenize(question) if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
+    words_asked = set(tokenize(question))
+    own = {w for w in words_asked if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
     asked = _topic_words(question) - own
     for rank, c in enumerate(sorted(facts.candidates, key=lambda c: -c.score)):
         if c.kind != "article" or not DEFERS.search(c.text):
@@ -718,7 +719,7 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
         words = set(tokenize(f"{c.section} {c.text}"))  # "Manual or automatic?" heads "I'm not going to get into it here"
         shared = asked & words  # deferred *this*: a shared topic word; lower down, two of them ("selfish", "man")
         if shared and ((rank < DEFER_TOP and c.sim >= DEFER_SIM)
-                       or (c.sim >= DEFER_NEAR and len((set(tokenize(question)) - own) & words) >= 2)):
+                       or (c.sim >= DEFER_NEAR and len((words_asked - own) & words) >= 2)):
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     return None
 
@@ -972,13 +973,9 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:
     """The thing, topic, remedy or reason the question names in so many words, when the post never uses it (and no
     specific word of the question is missing: _not_covered names that one)."""
-    if not _may_be_missing(kind, facts) and not _asks_coverage(question):
-        return None
-    if missing_words(question, facts.vocabulary, facts.names):
+    if not _may_be_missing(kind, facts, named=_asks_coverage(question)) or missing_words(question, facts.vocabulary, facts.names):
         return None
     named = _named_things(question, facts)
-    if named and not _may_be_missing(kind, facts, named=True):
-        return None
     return Lead(f"The article and its comments don’t mention {_or(named)}.", "not covered", closest=True) if named else None
 
 

@@ -333,10 +333,9 @@ class Composer:
         comments = [q for q in picked if q.source.kind != "article"]
         # "what should I do when he shows back up?" is a situation one step may answer instead of the whole list;
         # "what are the steps?" is the list; any other advice question is answered by its best sentence (below)
-        focus = (self._focus(cands, steps) if steps and not asked_for and wants_whole_list(question) and not asks_for_list(question)
-                 else None)
-        if focus is None and steps and not asked_for and wants_whole_list(question) and not asks_for_list(question):
-            focus = self._situation(cands)  # "failed my test ... what now": the "When you fail" section, then the steps
+        # the step for the reader's situation, else the article's section for it ("failed my test ... what now": "When you fail")
+        focus = ((self._focus(cands, steps) or self._situation(cands))
+                 if steps and not asked_for and wants_whole_list(question) and not asks_for_list(question) else None)
         if (steps and wants_whole_list(question) and not asked_for and not ASKED_STEP.search(question)
                 and not re.search(r"\bwhich\b", question, re.I) and focus is None):
             # "what are the steps?": the whole list, in order, first (never step 3 as if it were the answer)
