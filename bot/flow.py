@@ -30,7 +30,7 @@ from bot.answer import Answer, AnswerMeta, Source
 from bot.cite.verify import CitationVerifier
 from bot.compose.plan import Composer
 from bot.question.condense import condense, is_challenge
-from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, intent_for, shown_in
+from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
 from bot.retrieve.hybrid import Filters, named_in
@@ -142,8 +142,10 @@ def prepare(turn: Turn, parts: Parts, reading: Reading | None) -> None:
         turn.query = condense(turn.text, turn.history[:-1])
     authors = reading.authors_of(post) if reading is not None else ()
     mentioned = models.mentioned() if models is not None else frozenset()
-    turn.intent = intent_for(turn.text, turn.query, authors, mentioned)
-    if turn.query != turn.text and turn.history:  # a follow-up moves on from what the last answer quoted
+    turn.intent = intent_for(turn.text, turn.query, authors, mentioned, turn.history[-1][1] if turn.history else "")
+    # a follow-up moves on from what the last answer quoted; when the turn before only told the reader's situation
+    # ("... after dinner every night for 15 years") and this one asks about it, the last answer was a guess, not an answer
+    if turn.query != turn.text and turn.history and asks_anything(turn.history[-1][0]):
         turn.intent = replace(turn.intent, shown=shown_in(turn.history[-1][1]))
     turn.timings["check"] = time.perf_counter() - turn.started
 

@@ -24,6 +24,10 @@ _STOP = set(
 _SUFFIXES = ("ing", "edly", "ed", "es", "s", "ly")
 
 
+def is_stopword(word: str) -> bool:
+    return word.casefold() in _STOP
+
+
 @lru_cache(maxsize=1 << 16)  # pure, and called for every word of every post a question reads
 def stem(word: str) -> str:
     for suffix in _SUFFIXES:

@@ -30,7 +30,7 @@ from index.understand.rules import endings
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 from bot.question.intent import QUOTED, fold
-from bot.question.intent import asking_part
+from bot.question.intent import TOOK_ASKED, TOOK_SAID, asking_part
 
 # --- question shapes -------------------------------------------------------------
 
@@ -112,15 +112,17 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
                     r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:get|go) into (?:it|that|this) here\b", re.I)
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
-WHO_SAID = re.compile(r"(?:^|[.!?]\s+)\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
-                      r"|which (?:commenter|reader|person|woman|lady|one|guy|man|girl)(?:'s|’s)?\b)(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)
+WHO_SAID = re.compile(r"(?:^|[.!?]\s+|[,;]\s*(?=who (?:was|is|'s|’s) (?:that|it|this|they|he|she)\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
+                      r"|which (?:commenter|reader|person|woman|lady|one(?! (?:of (?:those|these|them|the \w+)|was number|is number))|guy|man|girl)(?:'s|’s)?\b)"
+                      r"(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)  # ("which one of those is the hardest?" asks for a step)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
-ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
-                        r"|\bwhich (?:commenter|reader|person|woman|lady|one|guy|man|girl)\b"
-                        r"|\b(?:the|a|one) (?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
+ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|that|this|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
+                        r"|\bwhich (?:commenter|reader|person|woman|lady|one(?! of (?:those|these|them|the \w+))|guy|man|girl)\b"
+                        r"|\b(?:the|a|one) (?:\w+ )?(?:guy|man|woman|girl|lady|person|one|commenter|reader) (?:in the comments )?(?:who|that)\b", re.I)
 ABOUT_WRITER = re.compile(r"\b(?:wrote|write|written|writes) (?:the|this) (?:article|post|blog)\b|\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b", re.I)
 IN_COMMENTS = re.compile(r"\bcomments?\b|\bcommenters?\b|\breaders?\b|\bwho (?:wrote|posted)\b", re.I)
 DOUBT = re.compile(r"^\s*(?:is|are|was|does|do|did|has|where|what|which|how|isn'?t|really|but|so)\b|\?|\bsays who\b|\bmade[- ]up\b"
+                   r"|[.,;!…]\s*(?:is|are|does|did|where|what|which|how|isn'?t|really)\b"  # "... pop science. where is the proof"
                    r"|\b(?:does|did|is) (?:she|he|it|the (?:article|author|post|writer)) (?:\w+ly )?(?:cite|give|name|back|link|say)\b", re.I)
 # "three times more likely", "90 percent": a figure the article states
 STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two|three|four|five|ten|twice|half) (?:times )?(?:more|less) likely\b"
@@ -159,7 +161,10 @@ _META = set(tokenize(
     legit legitimate hype hyped myth myths bogus nonsense bs scam true truth real proof proven backed
     """))
 
+WORD_OVER_READING = 0.3  # the one reader using the asked word wins "who said ...?" unless another reads this much closer
 WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
+SAME_QUESTION = 0.65  # a reader's unanswered question this close to the user's asks the same thing ...
+SAME_MARGIN = 0.15  # ... when nothing else in the posts comes within this much of it
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
 TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 REFUSED_SIM = 0.5  # ... or what the next sentence refuses outright ("... your foot in the door. Don't."), this close
@@ -175,7 +180,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "outcome" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered"
+    because: str  # which fact: "author replies" | "outcome" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered" | "step named" | "instruction"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     also: tuple[tuple[int, int], ...] = ()  # spans of quotes that must follow it (the readers a lead names)
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
@@ -210,6 +215,7 @@ class Facts:
     stances: dict[str, str] = field(default_factory=dict)  # record key -> a comment's stance ("disagrees", "nuance", ...)
     names: tuple[str, ...] = ()  # commenters the question names
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
+    unanswered_asks: frozenset[str] = frozenset()  # keys of the readers' comments whose question nobody answered
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
@@ -223,8 +229,8 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     # a remedy or topic the question names that the text lacks comes before a reader who objects to something near it ("does
     # Renee think counseling would help, or is therapy a bad idea?" is no objection to the push/pull passage; "isn't this
     # sexist?" is one, whatever words the post lacks)
-    for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _normal, _how_long, _how_many,
-                 _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _not_covered):
+    for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _told_to, _normal, _how_long, _how_many,
+                 _which_step, _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _asked_before, _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -293,7 +299,9 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
         # "who was the lady who figured out it was her coffee creamer?": the one reader whose comment says "creamer"
         mine = [c for c in comments if c.author == alone]
         hit = max((c for c in mine if asked & set(tokenize(c.text))), key=lambda c: c.sim, default=None)
-        if hit is not None:
+        # (unless another reader's comment reads far closer: "awful" in one comment's aside does not make its writer the
+        # one who "said the weekly talks were awful at the start but got better")
+        if hit is not None and best.sim + best.score - max(c.sim + c.score for c in mine) <= WORD_OVER_READING:
             best, only_one = hit, True
     if not only_one and (best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question))):
         return None
@@ -360,6 +368,13 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
     found = []
+    if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
+        # "how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
+        took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
+        if took:
+            c, t = min(took, key=lambda ct: (ct[0].doc, ct[0].start))
+            if m := _duration(c.text[t.start():], question):
+                return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     for top in _answering(facts, 6 if facts.names or facts.about_reader else 3):  # a reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
         # a reader's story is full of incidental durations: only the sentence itself counts there
@@ -587,6 +602,25 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     return Lead(f"No: {_who(top, facts)} says not to.", "prohibition", first=(top.start, top.end))
 
 
+# "Use a patch for the steady background dose and something fast, like gum or a lozenge": an instruction
+INSTRUCTION = re.compile(r"^\W*(?:please,? |so,? |and,? |then,? |just )?(?:use|give|tell|let|leave|take|keep|make|ask|try|write|say|set|pick"
+                         r"|put|get|buy|go|call|text|wait|move|walk|sit|change|agree|drink|throw|remember|plan|book|apply|choose|read"
+                         r"|practi[cs]e|spend|add|cut|turn|show|stay|check|expect|allow|bring|send|accept|start|do|be|have|aim|push|swap)\b", re.I)
+
+
+def _told_to(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"can you use the gum and a patch at the same time?" -> "Yes: the article says to.", when one of the article's
+    best passages is an instruction to do what was asked ("Use a patch ... and something fast, like gum"): two of
+    the question's topic words in it."""
+    if not MAY_I.search(question) or ASKS_AGAINST.search(question) or facts.names:
+        return None
+    asked = _topic_words(question)
+    best = sorted((c for c in facts.candidates if c.kind == "article"), key=lambda c: -c.score)[:3]
+    c = next((c for c in best if c.sim >= REQUIRED_SIM and (verb := INSTRUCTION.search(c.text)) and not PROHIBITION.search(c.text)
+              and len((asked & set(tokenize(c.text))) - set(tokenize(verb.group(0)))) >= 2), None)  # what it is done to
+    return Lead(f"Yes: {_who(c, facts)} says to.", "instruction", first=(c.start, c.end)) if c else None
+
+
 REFUSED = re.compile(r"\s*(?:don['’]?t|do not|never|no)(?: do (?:it|that|this))?\s*[.!]", re.I)
 
 
@@ -611,7 +645,9 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
-                         r"|\bwhat happened (?:in the end|after that|next)\b|\bhow did (?:it|things) end up\b", re.I)
+                         r"|\bwhat happened\b[^?.!]{0,30}?\b(?:in the end|after that|next|eventually)\b|\bhow did (?:it|things) end up\b"
+                         r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
+                         r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b", re.I)
 YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
 
 
@@ -677,12 +713,24 @@ def _not_required(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     # "... doesn't mean you have to pretend to be happy" for "am I supposed to act happy and pretend?": the words
     # asked about, said back, answer it even when the sentence as a whole reads far from a question in slang
-    c = _saying(NOT_REQUIRED, question, facts, 8, worded=2) if must else None
+    c = (_saying(NOT_REQUIRED, question, facts, 8, worded=2) or _not_required_to(question, facts)) if must else None
     if c is None and leave:
         # "do I have to get his ok before I buy anything big?": "You don't need permission; you just need to mention it."
         c = next((c for c in sorted(facts.candidates, key=lambda c: -c.score)[:8] if NO_LEAVE_NEEDED.search(c.text)), None)
         return Lead(f"No: {_who(c, facts)} says you don’t need permission.", "not required", first=(c.start, c.end)) if c else None
     return Lead(f"No: {_who(c, facts)} says you don’t have to.", "not required", first=(c.start, c.end)) if c else None
+
+
+def _not_required_to(question: str, facts: Facts, n: int = 12) -> Candidate | None:
+    """"do i have to fake being fine? i'm not good at pretending": a sentence that says you don't have to do the very
+    thing asked about ("... doesn't mean you have to pretend to be happy"), among the ``n`` best, close enough."""
+    asked = _topic_words(question)
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:n]:
+        m = NOT_REQUIRED.search(c.text)
+        verb = re.match(r"\s*([^\W\d_]+)", c.text[m.end():]) if m else None
+        if verb and c.sim >= WORDED_SIM and set(tokenize(verb.group(1))) & asked:
+            return c
+    return None
 
 
 # leave asked for ("get his ok", "ask her permission first") and a sentence that says none is needed
@@ -707,8 +755,8 @@ def _saying(says: re.Pattern, question: str, facts: Facts, n: int, worded: int =
 def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     """The article itself says the question is for another day ("a whole other topic ... for a separate
     article"): say that it does not answer it, and show where it says so."""
-    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader:
-        return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader)
+    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or WHO_SAID.search(question):
+        return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader; "..., who was that?" for one)
     title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
     words_asked = set(tokenize(question))
     own = {w for w in words_asked if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
@@ -998,6 +1046,48 @@ def _may_be_missing(kind: str, facts: Facts, named: bool = False) -> bool:
     if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.vocabulary:
         return False
     return named or max((c.sim for c in facts.candidates), default=0.0) < COVERED_SIM
+
+
+WHICH_STEP = re.compile(r"\bwhich (?:one|step|part|bit|rule|of (?:those|these|them|the steps))\b", re.I)
+SUPERLATIVE = re.compile(r"\b(?:hardest|easiest|toughest|most (?:important|difficult|crucial)|biggest|key|make[- ]or[- ]break"
+                         r"|(?:actually )?decides? whether)\b", re.I)
+STEP_NAMED = re.compile(r"\b(?:step|part|no\.?|number)\s*\(?\s*(\d|one|two|three|four|five|six|seven|eight)\b", re.I)
+_STEP_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _which_step(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"which one of those does she say is the hardest?" -> "The article says step 2 is the hardest.": its own
+    sentence that names a step and says the same superlative ("Part 2 (above) is going to prove to be the hardest")."""
+    asked = SUPERLATIVE.search(question)
+    if not WHICH_STEP.search(question) or asked is None or facts.names:
+        return None
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:5]:
+        said, step = SUPERLATIVE.search(c.text), STEP_NAMED.search(c.text)
+        if c.kind == "article" and said and step and said.group(0).split()[-1].lower() == asked.group(0).split()[-1].lower():
+            n = step.group(1).lower()
+            return Lead(f"The article says step {_STEP_NUMBER.get(n, n)} is the {said.group(0).lower()}.", "step named",
+                        first=(c.start, c.end))
+    return None
+
+
+def _asked_before(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"our 2 year old shares a room with her brother ... how do i do the chair part without waking him?" -> "The
+    article doesn’t say: Carla Mendes asked the same in the comments, and nobody answered.": a reader's comment
+    whose question got no answer (the post model) reads much closer to the question than anything in the article."""
+    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.unanswered_asks:
+        return None
+    theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.unanswered_asks
+              and bare_author(c.author or "") != facts.authors.get(c.doc)]
+    best = max(theirs, key=lambda c: c.sim, default=None)
+    if best is None or best.sim < SAME_QUESTION:
+        return None
+    others = max((c.sim for c in facts.candidates if c.key != best.key), default=0.0)
+    if best.sim - others < SAME_MARGIN:
+        return None  # the article (or another reader) reads about as close: it may well answer it
+    if max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0) >= COVERED_SIM:
+        return None  # a passage of the article this close answers it
+    return Lead(f"The article doesn’t say directly: {who_named(best.author)} asked the same in the comments, and nobody answered.",
+                "asked, unanswered", first=(best.start, best.end), closest=True)
 
 
 def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -54,7 +54,8 @@ SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already
 ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's last sentences
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
-                    r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)", re.I)
+                    r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
+                    r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
                           r"|\btips?\b", re.I)
@@ -76,7 +77,7 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1s
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
-DESCRIBED = re.compile(r"\b(?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
+DESCRIBED = re.compile(r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
                        r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)", re.I)  # "the person asking about ..."
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
@@ -584,7 +585,8 @@ class Composer:
             advice = 0.3 if parent is not None and intent.kind == "thread" else 0.0
             top = sorted(pool, key=lambda c: -(c.score + (advice if _advises(c.text) else 0.0)))[
                 : 2 if (record.author or "").casefold() in names else 1]
-            relation = (f"{record.author} replied to {parent.author}" if parent and parent.author else
+            relation = (f"{record.author} added, in a later reply" if parent and parent.author and parent.author == record.author
+                        else f"{record.author} replied to {parent.author}" if parent and parent.author else
                         f"{record.author or 'A reader'} wrote")
             for c in sorted(top, key=lambda c: c.start):
                 role = "reply" if parent else ("asked" if _asks(c.text) else "answer")
@@ -634,6 +636,8 @@ class Composer:
             stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
+            unanswered_asks=frozenset(r.key for post in posts if models is not None and (m := models.posts.get(post)) is not None
+                                      for r in m.comments() if r.asks and not r.answered_by and not r.by_author),
             outcomes=self._outcomes(tuple(posts)),
             passages=self._passages(tuple(posts)),
             about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),
@@ -729,7 +733,9 @@ class Composer:
             article = [q for q in rest if q.source.kind == "article"][:1]  # one more of the article's, then the readers named
             quotes = head + article + named + [q for q in rest if q.source.kind != "article"]
         if lead.closest:
-            quotes = [replace(q, role="closest") for q in quotes if q.role != "step"][:2] or quotes[:2]
+            # (a reader's question the lead names stays a question asked: "Carla Mendes asked the same: ...")
+            quotes = [replace(q, role="asked" if q.role == "asked" or (q.source.kind == "comment" and _asks(q.text)) else "closest")
+                      for q in quotes if q.role != "step"][:2] or quotes[:2]
         if lead.because in ("author replies", "who said") and plan.kind == "opinion":  # not a question about views
             keep = 2 if lead.because == "author replies" else 3  # "who said ...?": their words first, not stance groups
             quotes = [replace(q, role="reader" if q.source.kind == "comment" else "support") for q in quotes[:keep]]
@@ -785,9 +791,10 @@ class Composer:
         models = self.version.post_models
         graph = self.graph
         # ("the woman who got let go ... did the author say anything back to her?": its last sentence asks yes or no)
-        yes_no = bool(YES_NO.match(question) or YES_NO.match(re.split(r"[.?!…]+\s+", question.strip())[-1]))
+        last = re.split(r"[.?!…]+\s+", question.strip())[-1]  # a follow-up joined to what it follows: its own words
+        yes_no = bool(YES_NO.match(question) or YES_NO.match(last))
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
-            r"|repl\w*|wrote back|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back|(?:say|said) (?:anything|something) back)\b"
+            r"|repl\w*|wrote back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back|(?:say|said) (?:anything|something) back)\b"
             if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
@@ -795,8 +802,8 @@ class Composer:
         lines = []
         for name in intent.names:
             first = re.escape(name.split()[0])
-            if yes_no and re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back|get back|got back)",
-                                    question, re.I) and not GOT_ANSWER.search(question):
+            if yes_no and any(re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back|get back|got back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply))",
+                                        q, re.I) and not GOT_ANSWER.search(q) for q in (question, last)):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]

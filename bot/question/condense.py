@@ -47,7 +47,7 @@ def is_challenge(question: str) -> bool:
 # an answer that gave a numbered list ("1. “Leave him alone.” [1]"): what "the 3rd one" points back at
 _LISTED = re.compile(r"^\s*\d{1,2}\.\s", re.M)
 _ITEM = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|final|1st|2nd|3rd|4th|5th|6th) (?:one|bit|part|step|rule|thing)\b"
-                   r"|\b(?:step|rule|no\.?) ?(?:one|two|three|four|five|six|[1-9])\b", re.I)
+                   r"|\b(?:step|rule|no\.?|number) ?(?:one|two|three|four|five|six|[1-9])\b", re.I)
 
 
 def condense(question: str, history: list[tuple[str, str]] | None) -> str:

@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
+from index.lexical import is_stopword
+
 from bot.question.condense import POINTS_BACK
 
 KINDS = ("advice", "why", "said", "thread", "opinion", "yesno", "fact")
@@ -83,8 +85,16 @@ ABOUT_POST = re.compile(
 # "what's the first thing she says to do?", "what does rule 2 say?": one step of the list, by its place in it
 ASKED_STEP = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|1st|2nd|3rd|4th|5th|6th|7th|8th) (?:step|thing|part|one|rule|fix|tip)"
-    r"|(?:step|part|rule|fix|tip|no\.?) ?(one|two|three|four|five|six|seven|eight|[1-9])\b"
+    r"|(?:step|part|rule|fix|tip|no\.?|number|#) ?(one|two|three|four|five|six|seven|eight|[1-9])\b(?! (?:times|nights|days|weeks|months|years|hours|minutes)\b)"
     r"|^\W*(?:ok\W*|so\W*)?(?:and )?(?:what about )?the (first|second|third|fourth|fifth|sixth|seventh|eighth|last|final)\W*$)", re.I)
+
+
+# "how long did the whole thing take her?": the time the writer's own story took, said in so many words
+TOOK_ASKED = re.compile(r"\bhow long (?:did|does|will|would|has|is) (?:it|this|that|the whole (?:thing|process)|the process|everything)"
+                        r" (?:\w+ )?(?:take|taken|taking)\b", re.I)
+TOOK_SAID = re.compile(r"\btook (?:us|me|her|him|them|you)?\s*(?:just |only |about |around |over |nearly |almost |roughly |exactly )?"
+                       r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty\w*) "
+                       r"(?:more |whole |full |long )?(?:minutes?|hours?|days?|nights?|weeks?|months?|years?)\b", re.I)
 
 
 def asks_for_list(question: str) -> bool:
@@ -151,6 +161,7 @@ class _Names:
     order: dict[str, int]  # author -> position in the list (first occurrence)
     whole: dict[str, list[str]]  # a name's words, joined by spaces (names of 3+ letters) -> authors
     first: dict[str, list[str]]  # the first word (4+ letters) of a name of several words -> authors
+    brief: dict[str, list[str]]  # the first word of two or three letters ("Jo" of "Jo Pearson") -> authors
     short: frozenset[str]  # names of one or two letters, matched only as written capitals
     longest: int  # words in the longest name
     known: frozenset[str]  # every word of every name
@@ -161,6 +172,7 @@ def _names(authors: tuple) -> _Names:
     order: dict[str, int] = {}
     whole: dict[str, list[str]] = {}
     first: dict[str, list[str]] = {}
+    brief: dict[str, list[str]] = {}
     short: set[str] = set()
     longest = 0
     known: set[str] = set()
@@ -177,7 +189,9 @@ def _names(authors: tuple) -> _Names:
         longest = max(longest, len(parts))
         if len(parts) > 1 and len(parts[0]) >= 4:
             first.setdefault(parts[0], []).append(author)
-    return _Names(order, whole, first, frozenset(short), longest, frozenset(known))
+        elif len(parts) > 1 and len(parts[0]) >= 2 and parts[0].isalpha() and not is_stopword(parts[0]):
+            brief.setdefault(parts[0], []).append(author)
+    return _Names(order, whole, first, brief, frozenset(short), longest, frozenset(known))
 
 
 def _writes_capitals(question: str) -> bool:
@@ -219,6 +233,8 @@ def named_authors(question: str, authors) -> list[str]:
         if names.first.get(word) and (not _writes_capitals(question) or word.capitalize() in question
                                       or _as_name(word, question)):
             hits.update(names.first[word])  # "Marilyn" for "Marilyn Crosbie"; "made me angry" is not "Angry and Upset"
+        elif names.brief.get(word) and (word.capitalize() in re.findall(r"\b[A-Z][a-z]+\b", question) or _as_name(word, question)):
+            hits.update(names.brief[word])  # "what happened with jo in the end?" names Jo Pearson; "so do i" names no "Do Kim"
     found = sorted(hits, key=names.order.__getitem__)  # the authors' order, as a loop over them gave
     # a short name inside a longer one found ("B" in "Dima B") is not a name of its own
     parts = {a: _words(a) for a in found}  # once each: "Veronica" may name hundreds of "Veronica N"
@@ -278,9 +294,11 @@ def shown_in(answer: str) -> tuple[str, ...]:
     return tuple(q.strip() for q in re.findall(r"“([^”]{12,}?)”(?= \[\d)", answer or ""))
 
 
-def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] = frozenset()) -> Intent:
+def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] = frozenset(), answered: str = "") -> Intent:
     """The intent of a question in a conversation: its own kind and names; a follow-up that refers to
-    someone ("did anyone reply to her?") takes the names of what it follows (``query``)."""
+    someone ("did anyone reply to her?") takes the names of what it follows (``query``), or else of the lead of
+    the answer it follows (``answered``: "who was that?" -> "**It was deadlock, in the comments.**" -> "did he
+    ever answer them?" is about deadlock)."""
     intent = classify(question, authors, mentioned)
     if query != question and intent.kind in ("fact", "yesno") and _POINTS_BACK.search(question):
         earlier = classify(query, authors, mentioned)
@@ -291,11 +309,32 @@ def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] 
         if earlier.names:
             kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
             intent = replace(intent, names=earlier.names, kind=kind)
+        elif _REFERS.search(question) and (lead := _lead_of(answered)):
+            named = tuple(named_authors(lead, authors))
+            if len(named) == 1:  # the one reader the bot itself named, not a list of them
+                intent = replace(intent, names=named, kind=intent.kind if intent.kind in ("said", "thread", "opinion") else "said")
     return replace(intent, query=query)
+
+
+def _lead_of(answer: str) -> str:
+    """The bold first line of an answer ("**It was deadlock, in the comments.**"), or ""."""
+    first = answer.lstrip().split("\n", 1)[0].strip()
+    return first.strip("*") if first.startswith("**") and first.endswith("**") else ""
 
 
 _ASKING = re.compile(r"^(?:(?:so|and|but|ok|okay|now|then|like|also|anyway)[,.]?\s+)*(?:what|how|why|when|where|who|which|whose"
                      r"|is|are|was|were|do|does|did|can|could|should|would|will|am|any|anything)\b", re.I)
+
+
+def asks_anything(text: str) -> bool:
+    """Does the message ask at all? "the one i know i'll struggle with is straight after tea" tells; it asks nothing."""
+    return "?" in text or any(_ASKING.match(t.strip()) or _REQUEST.match(t.strip())
+                              for t in re.split(r"(?<=[.!,;])\s+|\n+", text) if t.strip())
+
+
+# "give me the short version", "tell me what she says", "list the steps": a request asks too
+_REQUEST = re.compile(r"^(?:(?:so|and|but|ok|okay|now|then|also|anyway|please|pls|can you|could you)[,.]?\s+)*"
+                      r"(?:give|tell|show|list|explain|summari[sz]e|sum up|remind|walk me|break (?:it|that) down|help)\b", re.I)
 
 
 def asking_part(question: str) -> str:

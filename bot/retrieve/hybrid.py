@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, asking_part, fold, wants_whole_list
+from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, TOOK_ASKED, TOOK_SAID, asking_part, fold, wants_whole_list
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -227,6 +227,7 @@ class HybridRetriever:
         if intent.kind == "opinion":
             return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
         base = self._echo(query, base, filters)
+        base = self._took(query, base, filters, intent)
         if intent.kind == "advice":
             # "what's the first thing she says to do?": the list, wherever its steps ranked, so its first can lead
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
@@ -304,6 +305,19 @@ class HybridRetriever:
                         out.append(by_key.get(key) or _source(0, chunks[key], src.score, None, None))
                         held.add(key)
         return out
+
+    def _took(self, query: str, ranked: list[Source], filters: Filters, intent) -> list[Source]:
+        """"how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
+        (an opening line reads far from the question), second in the ranking."""
+        if intent.names or not TOOK_ASKED.search(query):
+            return ranked
+        held = {s.chunk_id for s in ranked[:2]}
+        said = next((key for key, c in sorted(self.version.chunks.items(), key=lambda kv: (kv[1].doc, kv[1].start))
+                     if c.kind == "article" and filters.accepts(c) and TOOK_SAID.search(c.text)), None)
+        if said is None or said in held:
+            return ranked
+        found = next((s for s in ranked if s.chunk_id == said), None) or _source(0, self.version.chunks[said], 0.0, None, None)
+        return ranked[:1] + [found] + [s for s in ranked[1:] if s.chunk_id != said]
 
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so

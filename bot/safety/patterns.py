@@ -417,6 +417,9 @@ STORY = re.compile(
     r"|\b(?:my|a) friend (?:was|is|says|said|joked|joking|told)\b|\bmy (?:friend|sister|cousin|colleague|mum|mom)'?s? (?:bf|boyfriend|husband|partner)\b"
     # a reader of the post described, not named: "did sarah ever say ...? the one who was scared to date again"
     r"|\bthe (?:one|girl|guy|woman|lady|man|person|reader|poster) (?:who|whose|that) (?:was|is|got|had|said|wrote|posted|asked)\b"
+    # "there was a mom with a 3 year old boy who was scared to even start, did she ever report back?"
+    r"|\bthere (?:was|is)(?: this| a| an| that| one)? (?:mom|mum|dad|girl|guy|woman|lady|man|person|reader|commenter|poster"
+    r"|mother|father|parent|wife|husband)\b"
 )
 # A question about what the text covers ("does the article ever talk about abuse?").
 ABOUT_TEXT = re.compile(

@@ -723,3 +723,25 @@ def test_real_a_list_of_heading_steps_is_each_step_once(returner_bot):
     answer = returner_bot.ask("what should i do about the rehearsal and the school run?")
     ids = [s.chunk_id for s in answer.sources]
     assert len(ids) == len(set(ids)), ids
+
+
+def test_a_readers_reply_to_herself_is_her_later_reply_not_a_reply_to_herself():
+    post = GARDEN.replace("""  • Lee
+""", """  • Jo
+
+    May 3, 2024 at 7:00 am
+
+    Starting the straw mulch habit tonight with our tomatoes. Wish us luck!
+
+    • Jo
+
+      June 3, 2024 at 7:00 am
+
+      Update: the straw mulch habit did not work for us, the slugs came back.
+
+  • Lee
+""")
+    composer = make_composer({DOC: post}, stances=STANCES)
+    plan = composer.plan("what happened with Jo in the end?", sources_of({DOC: post}), Intent("thread", ("Jo",)))
+    relations = {q.text[:7]: q.relation for q in plan.quotes if q.author == "Jo"}
+    assert relations.get("Update:") == "Jo added, in a later reply", relations

@@ -785,3 +785,70 @@ def test_a_rate_is_no_duration():
                  "your calories by another 100 to 200 a day.", score=0.7)
     lead = lead_for("how long does she say to give the steps before you cut calories more", "fact", Facts(["p"], [stuck], VOCAB))
     assert lead.text == "The article gives this timeframe: “six weeks”."
+
+
+def test_a_readers_unanswered_question_that_reads_like_the_users_is_said_first():
+    asked = cand("My 6 year old goes to bed at 8 and I have no idea how to do the chair without waking him up.", sim=0.79,
+                 score=0.5, kind="comment", author="Carla Mendes", key="p/comment:12-carla", start=500)
+    article = cand("Every three nights, I moved the chair closer to the door.", sim=0.47, score=0.6)
+    facts = Facts(["p"], [article, asked], VOCAB, unanswered_asks=frozenset({"p/comment:12-carla"}))
+    lead = lead_for("she shares a room with her brother. how do i do the chair part without waking him?", "advice", facts)
+    assert lead.text == "The article doesn’t say directly: Carla Mendes asked the same in the comments, and nobody answered."
+    assert lead.first == (asked.start, asked.end) and lead.closest
+    answered = replace(facts, unanswered_asks=frozenset())  # somebody answered her: the answer is in the thread
+    assert lead_for("how do i do the chair part without waking him?", "advice", answered) is None
+    covered = replace(facts, candidates=[replace(article, sim=0.66), asked])  # the article reads close: it may answer it
+    assert lead_for("how do i do the chair part without waking him?", "advice", covered) is None
+
+
+def test_which_step_is_hardest_names_the_step_the_article_names():
+    facts = Facts(["p"], [cand("Part 2 (above) is going to prove to be the hardest of all.", sim=0.55, score=0.7)], VOCAB)
+    lead = lead_for("and which one of those does she say is gonna be the hardest", "fact", facts)
+    assert lead.text == "The article says step 2 is the hardest." and lead.because == "step named"
+    other = lead_for("which one of those is the easiest", "fact", facts)  # the article says nothing of that
+    assert other is None or other.because != "step named"
+    assert leads.WHO_SAID.search("which one of those is the hardest?") is None  # a step, not a reader
+
+
+def test_an_instruction_to_do_what_was_asked_answers_yes():
+    facts = Facts(["p"], [cand("Use a patch for the steady background dose and something fast, like gum or a lozenge, "
+                               "for the sudden cravings.", sim=0.53, score=0.66)], VOCAB)
+    lead = lead_for("can you use the gum and a patch at the same time or is that too much nicotine", "yesno", facts)
+    assert lead.text == "Yes: the article says to." and lead.because == "instruction"
+    assert lead_for("can i use the patch overnight", "yesno", facts) is None  # one word in common: about something else
+    assert lead_for("is it bad to use gum and a patch?", "yesno", facts) is None  # its own polarity
+
+
+def test_you_dont_have_to_do_the_very_thing_asked_answers_no():
+    said = cand("Disclaimer: receiving a man openly with love doesn’t mean you have to pretend to be happy or pretend "
+                "that you are NOT hurt.", sim=0.33, score=0.45)
+    ahead = [cand(f"Filler sentence number {i} about his freedom.", sim=0.4, score=0.6 - i / 100, start=100 * i) for i in range(1, 10)]
+    facts = Facts(["p"], ahead + [said], VOCAB)
+    lead = lead_for("do i have to fake being totally fine when he comes back? i'm not good at pretending", "yesno", facts)
+    assert lead.text == "No: the article says you don’t have to." and lead.first == (said.start, said.end)
+    assert lead_for("do i have to smile when he comes back?", "yesno", facts) is None  # "pretend" was not asked
+
+
+def test_how_long_it_took_is_the_articles_own_took_sentence_wherever_it_ranked():
+    took = cand("It took us 23 nights.", sim=0.12, score=0.2, start=300)
+    planned = cand("I left my job when my son was born, meaning to take a year.", sim=0.5, score=0.6, start=10)
+    other = cand("We lost two nights to a cold in week three and picked up right where we left off.", sim=0.45, score=0.6, start=900)
+    facts = Facts(["p"], [other, planned, took], VOCAB)
+    lead = lead_for("be honest how long did the whole thing take her??", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “23 nights”." and lead.first == (took.start, took.end)
+    assert lead_for("how long should each night take?", "fact", replace(facts, candidates=[other])).text != lead.text
+
+
+def test_a_named_readers_ending_is_read_for_more_ways_of_asking():
+    for q in ("what happened with jo in the end?", "did her little guy get there", "did she ever report back?"):
+        assert leads.DID_IT_WORK.search(q), q
+
+
+def test_who_was_that_after_a_description_asks_for_one_reader():
+    assert leads.WHO_SAID.search("there's a male commenter who agrees with the article but says some men are players, who was that?")
+    assert leads.ONE_PERSON.search("a male commenter who agrees with the article, who was that?")
+    assert not leads.WHO_SAID.search("i know who i am, who cares")
+
+
+def test_doubt_may_come_after_the_claim():
+    assert leads.DOUBT.search("the oxytocin thing sounds like total pop science. where is the proof")

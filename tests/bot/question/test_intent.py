@@ -183,3 +183,34 @@ def test_the_nth_one_two_turns_after_the_list_points_back_at_the_list():
     assert condense("whats the 3rd one again", [aside]) == f"{aside[0]} whats the 3rd one again"
     # a follow-up that names no item of a list: the last question
     assert condense("and why is that?", [steps, aside]) == f"{aside[0]} and why is that?"
+
+
+def test_a_short_first_name_counts_where_it_is_used_as_a_name():
+    authors = ["Jo Pearson", "Dan Whitfield", "So Young", "Marilyn Crosbie"]
+    assert named_authors("what happened with jo in the end?", authors) == ["Jo Pearson"]
+    assert named_authors("what did Dan say", authors) == ["Dan Whitfield"]
+    assert named_authors("so do i just wait", authors) == []  # "so" is a word before it is a name
+
+
+def test_a_message_that_only_tells_asks_nothing():
+    from bot.question.intent import asks_anything
+    assert not asks_anything("the one i know im going to struggle with is straight after tea, every night for 15 years")
+    assert asks_anything("give me the short version of what she says") and asks_anything("i messaged him, what now")
+
+
+def test_a_follow_up_about_him_takes_the_reader_the_last_answer_named():
+    from bot.question.intent import intent_for
+    authors = ["deadlock", "Catt", "Linda Kemp"]
+    earlier = "there's a male commenter who says some guys are players, who was that?"
+    query = earlier + " did he ever answer the people who asked him?"
+    answered = "**It was deadlock, in the comments.**\ndeadlock wrote: “There are men ...” [1]"
+    intent = intent_for("did he ever answer the people who asked him?", query, authors, answered=answered)
+    assert intent.names == ("deadlock",)
+    assert intent_for("did he ever answer them?", query, authors, answered="deadlock wrote: ...").names == ()  # no lead
+
+
+@pytest.mark.parametrize("question", ["wait which one was number 4 again", "remind me of step 4", "whats the 4th one"])
+def test_a_step_asked_for_by_its_number(question):
+    from bot.question.intent import ASKED_STEP
+    assert ASKED_STEP.search(question)
+    assert not ASKED_STEP.search("she came in number 4 times a night")

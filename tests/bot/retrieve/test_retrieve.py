@@ -240,3 +240,19 @@ def test_advice_told_as_a_story_like_the_readers_still_gets_the_articles_passage
     got = retriever.search_for(question, Intent("advice"), k=6)
     assert sum(1 for s in got[:5] if s.kind == "article") >= 3
     assert [s.rank for s in got] == list(range(1, len(got) + 1))
+
+
+def test_how_long_it_took_brings_the_articles_own_took_sentence(tmp_path, settings, fake_embeddings):
+    """"how long did the whole thing take her?": the opening "It took us 23 nights" reads far from the question, so the
+    ranking alone left it out of the answer (a post nobody built for); it comes second, wherever it ranked."""
+    from index.build import build_index
+    from tests.conftest import write
+
+    text = STEP_SECTIONS.replace("Teenagers go quiet for a while.", "Teenagers go quiet for a while. It took us 23 nights.")
+    post = write(tmp_path, "teen.txt", text)
+    build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    got = retriever.search_for("how long did the whole thing take her?", Intent("fact"), k=6)
+    assert any("It took us 23 nights" in s.text for s in got[:2])
+    named = retriever.search_for("how long did the whole thing take Priya?", Intent("fact", ("Priya",)), k=6)
+    assert named[0].kind == "comment"  # a reader's story: her own thread, not the article's

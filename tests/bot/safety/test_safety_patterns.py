@@ -212,6 +212,8 @@ def test_clauses_split_at_commas_but_and_then():
 @pytest.mark.parametrize("text, story", [
     ("in the movie he chokes her", True), ("my friend's boyfriend hits her", True),
     ("in the comments someone says he hit her", True), ("he hits me when he drinks", False),
+    ("there was a mom with a 3 year old boy who was scared to even start, did she ever report back?", True),
+    ("there was a time i was scared he would kill me", False),
 ])
 def test_someone_elses_story(text, story):
     assert bool(P.STORY.search(text)) is story and bool(P.META.search(text)) is story
