@@ -165,6 +165,7 @@ WORD_OVER_READING = 0.3  # the one reader using the asked word wins "who said ..
 WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
 SAME_QUESTION = 0.65  # a reader's unanswered question this close to the user's asks the same thing ...
 SAME_MARGIN = 0.15  # ... when nothing else in the posts comes within this much of it
+SECTION_SIM = 0.5  # a passage this close, under a heading naming the question's situation, covers it
 COVERED_SIM = 0.6  # a sentence this close to the question answers it, whatever words it lacks (dev: r27, lead.dev)
 TOLD_SIM = 0.6  # a prohibition answers a may-I question only when this close to it
 REFUSED_SIM = 0.5  # ... or what the next sentence refuses outright ("... your foot in the door. Don't."), this close
@@ -180,7 +181,7 @@ DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) mu
 @dataclass(frozen=True)
 class Lead:
     text: str  # one sentence, the answer's first line (rendered in bold)
-    because: str  # which fact: "author replies" | "outcome" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered" | "step named" | "instruction"
+    because: str  # which fact: "author replies" | "outcome" | "normal" | "duration" | "no duration" | "number" | "no number" | "unsourced claim" | "prohibition" | "requirement" | "permission" | "not required" | "deferred" | "not covered" | "asked, unanswered" | "step named" | "instruction" | "answered before"
     first: tuple[int, int] | None = None  # the span (doc offsets) of the quote that should come first, if any
     also: tuple[tuple[int, int], ...] = ()  # spans of quotes that must follow it (the readers a lead names)
     closest: bool = False  # the quotes under it are the closest the text comes, not an answer
@@ -216,6 +217,7 @@ class Facts:
     names: tuple[str, ...] = ()  # commenters the question names
     unanswered: dict[str, str] = field(default_factory=dict)  # stem -> who asked about it and got no answer
     unanswered_asks: frozenset[str] = frozenset()  # keys of the readers' comments whose question nobody answered
+    answered_asks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a reader's asking comment -> the replies that answer it
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
@@ -230,7 +232,8 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     # Renee think counseling would help, or is therapy a bad idea?" is no objection to the push/pull passage; "isn't this
     # sexist?" is one, whatever words the post lacks)
     for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _told_to, _normal, _how_long, _how_many,
-                 _which_step, _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _asked_before, _not_covered):
+                 _which_step, _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _answered_before, _asked_before,
+                 _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
             return lead
@@ -489,7 +492,8 @@ def _duration(text: str, question: str = ""):
 BARE_RANGE = re.compile(r"\bbetween \d+ and \d+\b(?!\s*(?:%|percent|[a-z]))|\b\d+\s*(?:-|–|to)\s*\d+\b(?!\s*(?:%|percent|[a-z]|[.,]\d))")
 ELAPSED = re.compile(r",?\s+(?:in\b(?!\s+(?:a|an|the|total|all)\b)|into\b|later\b|ago\b|after\b|before\b"
                      r"|on\b(?!\s+(?:end|the)\b))")  # "a year in, our talk is ...", "2 months after she ..."
-SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?$", re.I)
+SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?"
+                  r"(?:(?:a|the) (?:full|whole|good|further|first) )?$", re.I)  # "Keep going for a full 12 weeks"
 ELAPSED_ASKED = re.compile(r"\b(?:before|until|till|since|ago|after|later|when)\b", re.I)  # "how long before he came back?"
 
 
@@ -602,6 +606,7 @@ def _told_not_to(question: str, kind: str, facts: Facts) -> Lead | None:
     return Lead(f"No: {_who(top, facts)} says not to.", "prohibition", first=(top.start, top.end))
 
 
+ALTERNATIVE = re.compile(r"\binstead\b|\brather than\b|\bversus\b|\bvs\.?\b|\bor (?:should|do|would|can) (?:i|we|you)\b", re.I)
 # "Use a patch for the steady background dose and something fast, like gum or a lozenge": an instruction
 INSTRUCTION = re.compile(r"^\W*(?:please,? |so,? |and,? |then,? |just )?(?:use|give|tell|let|leave|take|keep|make|ask|try|write|say|set|pick"
                          r"|put|get|buy|go|call|text|wait|move|walk|sit|change|agree|drink|throw|remember|plan|book|apply|choose|read"
@@ -612,12 +617,19 @@ def _told_to(question: str, kind: str, facts: Facts) -> Lead | None:
     """"can you use the gum and a patch at the same time?" -> "Yes: the article says to.", when one of the article's
     best passages is an instruction to do what was asked ("Use a patch ... and something fast, like gum"): two of
     the question's topic words in it."""
-    if not MAY_I.search(question) or ASKS_AGAINST.search(question) or facts.names:
+    if not MAY_I.search(question) or ASKS_AGAINST.search(question) or facts.names or ALTERNATIVE.search(question):
         return None
-    asked = _topic_words(question)
+    asked = _topic_words(asking_part(question) or question)
+    if any(not _known(w, facts.vocabulary) for w in asked):
+        return None  # "should I ask my GP for tablets ...?": a yes says the article tells you to do what it never names
     best = sorted((c for c in facts.candidates if c.kind == "article"), key=lambda c: -c.score)[:3]
+    may = MAY_I.search(question)
+    doing = set(tokenize(question[may.end():])) if may else set()  # what the reader asks to do: "use the gum and a patch"
+    # the instruction tells them to do that very thing ("Use a patch ..."; not "Keep going for 12 weeks" for "can I stop
+    # now?") to what they asked about: two of its topic words besides the verb
     c = next((c for c in best if c.sim >= REQUIRED_SIM and (verb := INSTRUCTION.search(c.text)) and not PROHIBITION.search(c.text)
-              and len((asked & set(tokenize(c.text))) - set(tokenize(verb.group(0)))) >= 2), None)  # what it is done to
+              and set(tokenize(verb.group(0).split()[-1])) <= doing
+              and len((asked & set(tokenize(c.text))) - set(tokenize(verb.group(0)))) >= 2), None)
     return Lead(f"Yes: {_who(c, facts)} says to.", "instruction", first=(c.start, c.end)) if c else None
 
 
@@ -1070,6 +1082,30 @@ def _which_step(question: str, kind: str, facts: Facts) -> Lead | None:
     return None
 
 
+def _answered_before(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"what time should I set the clock to?" -> "Megan Hollis (the author) answered this in the comments, when Aisha
+    Noor asked the same.": a reader's question the post model marks as answered reads much closer to the question than
+    anything in the article, and the answering reply is among the passages (it comes first)."""
+    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.answered_asks:
+        return None
+    theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.answered_asks]
+    best = max(theirs, key=lambda c: c.sim, default=None)
+    if best is None or best.sim < SAME_QUESTION:
+        return None
+    if best.sim < max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0):
+        return None  # the article reads closer: it answers it itself
+    # the post's author answering: another reader's answer is their own story ("Then something came up and we had a
+    # conflict ..."), no match for the article's advice (dev: r28 g12, r31 m22)
+    replies = [c for c in facts.candidates if c.key in facts.answered_asks[best.key]
+               and bare_author(c.author or "") == facts.authors.get(c.doc)]
+    reply = max(replies, key=lambda c: c.score, default=None)
+    if reply is None:
+        return None
+    return Lead(f"The author, {bare_author(reply.author or '')}, answered this in the comments, when {who_named(best.author)} "
+                f"asked the same.", "answered before",
+                first=(reply.start, reply.end), also=((best.start, best.end),))
+
+
 def _asked_before(question: str, kind: str, facts: Facts) -> Lead | None:
     """"our 2 year old shares a room with her brother ... how do i do the chair part without waking him?" -> "The
     article doesn’t say: Carla Mendes asked the same in the comments, and nobody answered.": a reader's comment
@@ -1096,6 +1132,8 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")
     missing = missing_words(question, facts.vocabulary, facts.names) or _named_things(question, facts)
+    if missing and _section_covers(question, facts):
+        return None  # "my flatmate smokes ... how am i meant to quit living with that": "If you live with a smoker" covers it
     if missing:
         return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     # a topic only a reader's unanswered question raises ("any tips for high altitude?")
@@ -1109,6 +1147,19 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     if aside:
         return Lead(f"The article doesn’t mention {_or(aside)}; only one comment does.", "one comment", closest=True)
     return None
+
+
+def _section_covers(question: str, facts: Facts) -> bool:
+    """One of the best passages sits under a heading that names the question's situation in its own words ("If you
+    live with a smoker" for "how am i meant to quit living with that?"), besides the post's subject (its title)."""
+    title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
+    asked = {w[:4] for w in _topic_words(asking_part(question) or question) if len(w) >= 3 and w[:4] not in title}
+    for c in sorted(facts.candidates, key=lambda c: -c.score)[:3]:
+        if c.kind == "article" and c.section and c.sim >= SECTION_SIM and not c.section.startswith("By "):
+            heading = {t[:4] for t in tokenize(c.section) if len(t) >= 3 and t[:4] not in title}
+            if any(a.startswith(h) or h.startswith(a) for a in asked for h in heading):  # "liv(ing)", "live"
+                return True
+    return False
 
 
 def _named_case(question: str) -> list[str]:

@@ -619,6 +619,8 @@ class Composer:
                     if parent and parent in graph.records:
                         replied.setdefault(post, []).append(who_named(graph.records[parent].author))
         vocabulary = frozenset().union(*(self._words_of(p, texts[p]) for p in posts if p in texts))
+        asking = [r for post in posts if models is not None and (m := models.posts.get(post)) is not None
+                  for r in m.comments() if r.asks and not r.by_author]  # readers' comments that ask something
         unanswered = {}
         if models is not None:
             for post in posts:
@@ -636,8 +638,8 @@ class Composer:
             stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
-            unanswered_asks=frozenset(r.key for post in posts if models is not None and (m := models.posts.get(post)) is not None
-                                      for r in m.comments() if r.asks and not r.answered_by and not r.by_author),
+            unanswered_asks=frozenset(r.key for r in asking if not r.answered_by),
+            answered_asks={r.key: tuple(r.answered_by) for r in asking if r.answered_by},
             outcomes=self._outcomes(tuple(posts)),
             passages=self._passages(tuple(posts)),
             about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),

@@ -193,6 +193,7 @@ class HybridRetriever:
           commenter put at least three article passages there (the article holds their answer)."""
         filters = filters or Filters()
         base = self.search(query, k=max(k * 3, 15), filters=filters)
+        best = {s.chunk_id for s in base[:ASKED_TOP]}  # what the question itself ranks first, before any routing
         # "failed my test this morning ... what now": the article's section for that situation ("When you fail"), when
         # the question as told ranks it first of the article's passages
         top = next((s for s in base[:2] if s.kind == "article"), None)
@@ -245,7 +246,8 @@ class HybridRetriever:
             chosen = with_quota(base, k, "article", 3)
             if ARTICLE_FIRST and intent.kind in ("advice", "why"):
                 chosen = sorted(chosen, key=lambda s: s.kind != "article")
-            return [replace_rank(s, n) for n, s in enumerate(chosen, 1)]
+            answers = self._answers_to([s for s in chosen if s.chunk_id in best], filters) if intent.kind == "advice" else []
+            return [replace_rank(s, n) for n, s in enumerate(chosen + answers, 1)]
         return [replace_rank(s, n) for n, s in enumerate(base[:k], 1)]
 
     def _quoted_first(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
@@ -318,6 +320,24 @@ class HybridRetriever:
             return ranked
         found = next((s for s in ranked if s.chunk_id == said), None) or _source(0, self.version.chunks[said], 0.0, None, None)
         return ranked[:1] + [found] + [s for s in ranked[1:] if s.chunk_id != said]
+
+    def _answers_to(self, chosen: list[Source], filters: Filters) -> list[Source]:
+        """A reader's question among the chosen passages (the post model's "question" stance; the caller passes those the
+        question itself ranked among its best ASKED_TOP: one ranked lower is a reader's story like the user's) that a reply answered:
+        that reply too, past ``k`` ("what time did you set the clock to?" and the author's "Set it 10 or 15 minutes
+        after he usually wakes"; a whole list of steps had filled the places it ranked for)."""
+        stances = self.version.post_models.stances()
+        chunks, have, out = self.version.chunks, {s.chunk_id for s in chosen}, []
+        for src in chosen:
+            rid = src.record_ids[0] if src.record_ids else ""
+            if src.kind != "comment" or stances.get(f"{src.doc}/{rid}") != "question":
+                continue
+            for reply in self.graph.replies.get(f"{src.doc}/{rid}", [])[:1]:
+                for key in self.graph.chunks_of.get(reply, [])[:1]:
+                    if key not in have and filters.accepts(chunks[key]):
+                        out.append(_source(0, chunks[key], src.score, None, None))
+                        have.add(key)
+        return out[:1]
 
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so
@@ -536,6 +556,9 @@ class HybridRetriever:
         hits = self.lexical.search(query, self.fetch_k * 4, post=filters.post)
         kept = [(key, score) for key, score in hits if key in chunks and filters.accepts(chunks[key])]
         return dict(kept[: self.fetch_k])
+
+
+ASKED_TOP = 3  # a reader's question ranked this high by the question itself brings the reply that answered it
 
 
 def _source(rank: int, chunk: Chunk, score: float, dense: float | None, lexical: float | None, sentence: float | None = None) -> Source:

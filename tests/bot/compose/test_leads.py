@@ -811,10 +811,14 @@ def test_which_step_is_hardest_names_the_step_the_article_names():
 
 
 def test_an_instruction_to_do_what_was_asked_answers_yes():
-    facts = Facts(["p"], [cand("Use a patch for the steady background dose and something fast, like gum or a lozenge, "
-                               "for the sudden cravings.", sim=0.53, score=0.66)], VOCAB)
+    said = ("Use a patch for the steady background dose and something fast, like gum or a lozenge, for the sudden cravings. "
+            "Nicotine replacement at the same time is fine, not too much.")
+    facts = Facts(["p"], [cand(said.split(". ")[0] + ".", sim=0.53, score=0.66)], VOCAB | leads.vocabulary_of(said))
     lead = lead_for("can you use the gum and a patch at the same time or is that too much nicotine", "yesno", facts)
     assert lead.text == "Yes: the article says to." and lead.because == "instruction"
+    # what the article never names, or something asked for instead: no yes
+    assert lead_for("can i use tablets with the patch and gum", "yesno", facts) is None
+    assert lead_for("should i use gum instead of a patch", "yesno", facts) is None
     assert lead_for("can i use the patch overnight", "yesno", facts) is None  # one word in common: about something else
     assert lead_for("is it bad to use gum and a patch?", "yesno", facts) is None  # its own polarity
 
@@ -852,3 +856,51 @@ def test_who_was_that_after_a_description_asks_for_one_reader():
 
 def test_doubt_may_come_after_the_claim():
     assert leads.DOUBT.search("the oxytocin thing sounds like total pop science. where is the proof")
+
+
+def test_an_instruction_to_do_something_else_is_no_yes():
+    said = "Keep going for a full 12 weeks, even if you feel fine at week six."
+    facts = Facts(["p"], [cand(said, sim=0.6, score=0.7)], VOCAB | leads.vocabulary_of(said + " stop patches now"))
+    lead = lead_for("how long do i keep the patches on, im on week 7 and feel fine so can i just stop now", "yesno", facts)
+    assert lead is None or not lead.text.startswith("Yes")
+
+
+def test_how_long_to_keep_on_reads_the_span_not_the_point_in_time():
+    facts = Facts(["p"], [cand("Keep going for a full 12 weeks, even if you feel fine at week six.", sim=0.6, score=0.7)], VOCAB)
+    lead = lead_for("how long do i have to keep the patches on for, im on week 7 and feel fine", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “12 weeks”."
+
+
+def test_a_heading_naming_the_situation_covers_a_word_the_post_never_uses():
+    said = cand("Ask for three things: no smoking inside the house, no cigarettes left lying around.", sim=0.58, score=0.63)
+    facts = Facts(["p"], [replace(said, section="If you live with a smoker")], VOCAB | leads.vocabulary_of(said.text + " live"),
+                  titles={"p": "Quitting Smoking After 22 Years"})
+    q = "my flatmate smokes in the kitchen all day, how am i meant to quit living with that"
+    assert lead_for(q, "advice", facts) is None
+    elsewhere = replace(facts, candidates=[replace(said, section="Step 2: Tell at least three people")])
+    assert lead_for(q, "advice", elsewhere).text == "The article and its comments don’t mention “flatmate”."
+
+
+def test_a_readers_answered_twin_question_leads_with_the_answer_given():
+    asked = cand("What time did you set the clock to turn green at first?", sim=0.74, score=0.5, kind="comment",
+                 author="Aisha Noor", key="p/comment:23-aisha", start=500)
+    reply = cand("Set it 10 or 15 minutes after he usually wakes so he gets the win.", sim=0.4, score=0.45, kind="comment",
+                 author="Megan Hollis", key="p/comment:24-megan", start=600)
+    article = cand("We bought a toddler clock and set it to 6:30.", sim=0.7, score=0.6)
+    facts = Facts(["p"], [article, asked, reply], VOCAB, authors={"p": "Megan Hollis"},
+                  answered_asks={"p/comment:23-aisha": ("p/comment:24-megan",)})
+    lead = lead_for("my kid is up at 5, what time should i even set the clock to", "advice", facts)
+    assert lead.text == "The author, Megan Hollis, answered this in the comments, when Aisha Noor asked the same."
+    assert lead.first == (reply.start, reply.end) and lead.also == ((asked.start, asked.end),)
+    closer = replace(facts, candidates=[replace(article, sim=0.8), asked, reply])  # the article reads closer: it answers
+    assert lead_for("my kid is up at 5, what time should i even set the clock to", "advice", closer) is None
+
+
+def test_another_readers_answer_to_a_twin_question_does_not_lead():
+    asked = cand("He said I was suffocating him, what do I do now?", sim=0.74, score=0.5, kind="comment",
+                 author="Confused", key="p/comment:09-confused", start=500)
+    reply = cand("Then something came up and we had a conflict.", sim=0.4, score=0.45, kind="comment",
+                 author="Marilyn Crosbie", key="p/comment:10-marilyn", start=600)
+    facts = Facts(["p"], [cand("Leave him alone.", sim=0.5), asked, reply], VOCAB, authors={"p": "Renee"},
+                  answered_asks={"p/comment:09-confused": ("p/comment:10-marilyn",)})
+    assert lead_for("he told me im suffocating him. what do i do now", "advice", facts) is None

@@ -256,3 +256,26 @@ def test_how_long_it_took_brings_the_articles_own_took_sentence(tmp_path, settin
     assert any("It took us 23 nights" in s.text for s in got[:2])
     named = retriever.search_for("how long did the whole thing take Priya?", Intent("fact", ("Priya",)), k=6)
     assert named[0].kind == "comment"  # a reader's story: her own thread, not the article's
+
+
+def test_a_readers_question_among_the_passages_brings_the_reply_that_answered_it(tmp_path, settings, fake_embeddings):
+    """The whole list of steps filled the places; the author's answer to a reader who asked the same comes too."""
+    from index.build import build_index
+    from tests.conftest import write
+
+    text = STEP_SECTIONS + """
+  • Aisha
+
+    What time should I set the kettle timer to at night?
+
+    • Dana (author)
+
+      Set it ten minutes before they usually come down, then push it later every few days.
+"""
+    post = write(tmp_path, "teen.txt", text)
+    build_index([post], settings, embeddings=fake_embeddings, progress=False)
+    retriever = HybridRetriever(IndexVersion.open(settings.store_dir), SupportScorer(fake_embeddings))
+    got = retriever.search_for("what should I do? what time should I set the kettle timer to at night?", Intent("advice"), k=4)
+    texts = [s.text for s in got]
+    assert any("What time should I set the kettle timer" in t for t in texts), texts
+    assert any("push it later every few days" in t for t in texts), texts
