@@ -36,7 +36,7 @@ from bot.question.intent import TOOK_ASKED, TOOK_SAID, asking_part
 
 HOW_LONG = re.compile(
     r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours|nights)\b|\bhow soon\b"
-    r"|\bhow much (?:time|rest|recovery|downtime|sleep|break)\b"
+    r"|\bhow much (?:time|rest|recovery|downtime|sleep|break|notice|warning|advance warning|lead time|time off)\b"
     r"|\btime ?frame\b|\buntil when\b|^\s*(?:and |so |but )?when (?:will|would|does|do|did|should|can|is|are)\b", re.I)
 HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|\bwhat number\b|\b(?:give|gives|name|names) a number\b|\bwhat percent", re.I)
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|times|a day|a week|texts?|messages?|calls?|dollars?)?|\$\d[\d,]*"
@@ -59,16 +59,18 @@ ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|
 # asking what a claim rests on: "does she back it up?", "is that legit or hype?", "any proof?"
 ASKS_BACKING = re.compile(r"\b(?:evidence|proof|proven|prove|cite[sd]?|citing|sources?|stud(?:y|ies)|research|science|scientific|data"
                           r"|back(?:s|ed)? (?:it |this |that )?up|backing|legit|hype|myth|made[- ]up|make (?:it|that|this) up"
-                          r"|based on|get (?:that|this|it) from)\b", re.I)
+                          r"|based on|get (?:that|this|it) from|stats?|statistics?|(?:just|only) (?:her|his|their|an?) (?:own )?opinion)\b", re.I)
 CLAIM_SIM = 0.5  # without a quoted phrase, the article's closest sentence is the claim asked about when this close
 # "any supplements or protein powders she recommends?": the things asked for, before the post's subject and its verb
 ASKED_ANY = (r"\b(?:any|what|which) ((?:[^\W\d_]+ ){{0,4}}?[^\W\d_]+),? (?:that |which )?(?:she|he|it|they|the author|the article"
              r"|the post{names}) (?:\w+ly )?(?:recommends?|suggests?|mentions?|uses?|likes?|swears by|advises?)\b")
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|got back"
+                     r"|push(?:ed)? back on (?:him|her|them)|(?:disagree\w*|argue\w*) with (?:him|her|them)"
                      r"|(?:say|said) (?:anything|something) back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(
-    r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?"
+    r"\b(?:evidence|proof|proven|backed|cite[sd]?|citing|sources?|true|legit|accurate|real thing|facts?|stats?|statistics?"
+    r"|(?:just|only) (?:her|his|their|the author'?s|an?) (?:own )?opinion"
     r"|make (?:that|this|it) up|made (?:that|this|it) up|made[- ]up|a stretch|exaggerat\w*|based on|says who|who says"
     r"|where (?:does|did) (?:she|he|the author|the writer|it) get|stereotyp\w*|generali[sz]\w*|sexist|clich\w*"
     r"|(?:any|which|what|real|actual|cited?) (?:stud(?:y|ies)|research|science|data)"
@@ -112,7 +114,9 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
                     r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:get|go) into (?:it|that|this) here\b", re.I)
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
-WHO_SAID = re.compile(r"(?:^|[.!?]\s+|[,;]\s*(?=who (?:was|is|'s|’s) (?:that|it|this|they|he|she)\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
+WHO_SAID = re.compile(r"^\W*(?:there(?:'s|’s| is| was)|wasn'?t there) (?:a |one |this )?(?:comment|commenter|reader|person|someone|somebody|guy|woman|girl|lady)\b"
+                      r"[^?]*\b(?:right|isn'?t (?:there|it)|wasn'?t (?:there|it))\W*$"  # "there's a comment from someone where ..., right?"
+                      r"|(?:^|[.!?]\s+|[,;]\s*(?=who (?:was|is|'s|’s) (?:that|it|this|they|he|she)\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
                       r"|which (?:commenter|reader|person|woman|lady|one(?! (?:of (?:those|these|them|the \w+)|was number|is number))|guy|man|girl)(?:'s|’s)?\b)"
                       r"(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)  # ("which one of those is the hardest?" asks for a step)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
@@ -385,7 +389,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
-    if found and not ELAPSED_ASKED.search(question):  # how long it lasts: a point in time ("a year in") only when nothing else
+    if found and not ELAPSED_ASKED.search(_how_long_part(question)):  # how long it lasts: a point in time ("a year in") only when nothing else
         found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
     # what was only meant ("meaning to take a year") when something took a time ("it took me 11 months")
     found = [(c, m) for c, m in found if not INTENDED.search(c.text[max(0, m.start() - 30):m.start()])] or found
@@ -482,7 +486,7 @@ def _duration(text: str, question: str = ""):
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)
         found += [m for m in BARE_RANGE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in found)]
-    if found and not ELAPSED_ASKED.search(question):
+    if found and not ELAPSED_ASKED.search(_how_long_part(question)):
         found = [m for m in found if not ELAPSED.match(text, m.end())] or found
         # "how long had they been together?": "with my partner for almost 5 years", not "2 months after she has ..."
         found = [m for m in found if SPAN.search(text, 0, m.start())] or found
@@ -494,6 +498,13 @@ ELAPSED = re.compile(r",?\s+(?:in\b(?!\s+(?:a|an|the|total|all)\b)|into\b|later\
                      r"|on\b(?!\s+(?:end|the)\b))")  # "a year in, our talk is ...", "2 months after she ..."
 SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?"
                   r"(?:(?:a|the) (?:full|whole|good|further|first) )?$", re.I)  # "Keep going for a full 12 weeks"
+def _how_long_part(question: str) -> str:
+    """The question from its "how long" on: "the first time he asked for space years ago, how long did she give him"
+    asks how long she gave him, not how long ago."""
+    m = HOW_LONG.search(question)
+    return question[m.start():] if m else question
+
+
 ELAPSED_ASKED = re.compile(r"\b(?:before|until|till|since|ago|after|later|when)\b", re.I)  # "how long before he came back?"
 
 
@@ -659,7 +670,8 @@ DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
                          r"|\bwhat happened\b[^?.!]{0,30}?\b(?:in the end|after that|next|eventually)\b|\bhow did (?:it|things) end up\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
-                         r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b", re.I)
+                         r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b"
+                         r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
 YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
 
 

@@ -84,6 +84,8 @@ ELABORATION = 0.05  # a paragraph under a step counts for it, this much less tha
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
+# "did anybody reply to deadlock? and did he answer them back": replies TO them asked first (the second question follows it)
+OTHERS_REPLIED = re.compile(r"\b(?:any(?:one|body)|people|someone|somebody|others?) (?:\w+ )?(?:repl|respon|answer|wr[io]te back)", re.I)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
 YES_NO = re.compile(r"^\s*(?:and |so |but )?(?:did|does|do|has|have|had|was|were|is|are)\b", re.I)
 POINTS_ELSEWHERE = re.compile(r"\((?:see )?(?:above|below)\)|\b(?:step|part|rule|no\.?)\s*\d+\s*\((?:above|below)\)|\bas (?:above|below)\b", re.I)
@@ -288,7 +290,7 @@ class Composer:
         if intent is None or intent.names or not DESCRIBED.search(question):
             return None
         # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
-        replies = intent.kind == "thread" or (intent.kind in ("yesno", "fact") and leads.REPLIED.search(question))
+        replies = intent.kind == "thread" or (intent.kind in ("yesno", "fact", "opinion") and leads.REPLIED.search(question))
         if not replies and (not ENDING.search(question) or leads.WHO_SAID.search(question)):
             return None  # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
         who = self._described(self.candidates(question, sources), _description(question))
@@ -794,8 +796,11 @@ class Composer:
         graph = self.graph
         # ("the woman who got let go ... did the author say anything back to her?": its last sentence asks yes or no)
         last = re.split(r"[.?!…]+\s+", question.strip())[-1]  # a follow-up joined to what it follows: its own words
-        yes_no = bool(YES_NO.match(question) or YES_NO.match(last))
+        # ("Veronica asked if she could text him, did she get an answer?": its last clause asks yes or no)
+        yes_no = bool(YES_NO.match(question) or YES_NO.match(last) or YES_NO.match(re.split(r"[.?!…,;]+\s*", question.strip().rstrip("?!. "))[-1]))
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
+            # "what did people say to her?": what was said back to a reader whose comment asks something
+            r"|(?:say|said|tell|told|advise\w*) (?:to |back to )?(?:her|him|them)" if intent.kind == "thread" else "") + (
             r"|repl\w*|wrote back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back|(?:say|said) (?:anything|something) back)\b"
             if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
@@ -805,7 +810,8 @@ class Composer:
         for name in intent.names:
             first = re.escape(name.split()[0])
             if yes_no and any(re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back|get back|got back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply))",
-                                        q, re.I) and not GOT_ANSWER.search(q) for q in (question, last)):
+                                        q, re.I) and not GOT_ANSWER.search(q)
+                                for q in (question, last if not OTHERS_REPLIED.search(question) else question)):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
@@ -846,6 +852,8 @@ class Composer:
                     back = [who_named(graph.records[p].author) for k in graph.comments_by(name)
                             if (p := graph.parent_of(k)) in replied_to_them and p in graph.records]
                     lines.append(f"{who} answered {and_list(list(dict.fromkeys(back)))}." if back else f"{who} did not answer them.")
+        if not yes_no:  # "what did people say to her?" is answered, not said yes or no to
+            lines = [re.sub(r"^(?:Yes|No): (\w)", lambda m: m.group(1).upper(), line) for line in lines]
         return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
 
     @staticmethod

@@ -478,6 +478,8 @@ def test_real_thread_answers_name_the_relation(real_bot):
     assert back.startswith("**No: deadlock did not reply to anyone."), back  # "get back to her" is his reply, not one to him
     soldier = real_bot.ask("which guy in the comments agreed with it and brought up the soldier example?").text
     assert soldier.startswith("**It was deadlock, in the comments.**"), soldier
+    said = real_bot.ask("veronica asked if she was allowed to text her bf or if it had to be total no contact. what did people say to her").text
+    assert said.startswith("**Nobody answered Veronica’s question; Isabel replied about something else.**"), said
     both = real_bot.ask("did anybody reply to deadlock? and did he answer them back").text
     assert both.startswith("**Yes: Catt and Linda Kemp replied to deadlock. deadlock did not answer them.**"), both
     deadlock = real_bot.ask("Did anyone answer deadlock?")

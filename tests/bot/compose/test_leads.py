@@ -904,3 +904,19 @@ def test_another_readers_answer_to_a_twin_question_does_not_lead():
     facts = Facts(["p"], [cand("Leave him alone.", sim=0.5), asked, reply], VOCAB, authors={"p": "Renee"},
                   answered_asks={"p/comment:09-confused": ("p/comment:10-marilyn",)})
     assert lead_for("he told me im suffocating him. what do i do now", "advice", facts) is None
+
+
+def test_more_ways_of_asking_read_as_their_kind():
+    assert leads.HOW_LONG.search("how much warning does the post reckon we should give each other")
+    assert leads.EVIDENCE.search("is that an actual stat from somewhere or just her opinion")
+    assert leads.ASKS_BACKING.search("is that an actual stat from somewhere or just her opinion")
+    assert leads.DID_IT_WORK.search("that greg guy, did he ever say how it went?")
+    assert leads.WHO_SAID.search("there's a comment from someone where they both want the spare room, right?")
+    assert not leads.WHO_SAID.search("there's a comment in the article about rent")
+
+
+def test_how_long_she_gave_him_is_not_how_long_ago():
+    facts = Facts(["p"], [cand("Only once before 2.5 years ago has he asked for space and I gave him a week and we resolved it.",
+                               sim=0.6, score=0.7, kind="comment", author="Joni", key="p/comment:02-joni")], VOCAB, names=("Joni",))
+    lead = lead_for("joni, the first time her bf asked for space years ago how long did she give him", "fact", facts)
+    assert lead.text == "Joni’s comment gives this timeframe: “a week”."
