@@ -68,6 +68,11 @@ POSSIBLE = {Flag.SELF_HARM: 0.60, Flag.ABUSE: 0.70}
 # and 0.56 at the lowest in danger ("she's taking all her mum's tablets tonight"); a fresh round's "is it normal to feel
 # this hopeless after 6 weeks of applying" (0.397, dev r43) got "are you safe?" instead of its answer.
 BROAD_FLOOR = {Flag.ABUSE: 0.10, Flag.SELF_HARM: 0.40}
+# One sentence of several that the classifier alone flags, with no word of risk in the message, while the whole message
+# reads below POSSIBLE, is unsure, and the reader is answered warmly with the quiet line (dev: "I'm angry at myself
+# for waiting around ... 2 years of my life" 0.88, "Ok to take two paracetamol?" 0.85) unless that one sentence is all
+# but certain: "After that none of this matters" (0.96) beside "What does 'receive him openly' mean?" stays danger.
+FRAGMENT_SURE = 0.9
 ON_TOPIC = 0.30
 MARGIN = 0.02
 
@@ -362,7 +367,15 @@ class Detector:
                 # the quiet line about where to talk), and a word of fear ("im scared we ended up with an aggressive one")
                 # counts only where the classifier sees a possible danger in it
                 subject_only = flag in DANGER and own_subject and not any(strong_of[flag]) and flag not in weak
-                if pos >= bar and beats and not (subject_only and not has_broad):
+                # one sentence of several, read alone by the classifier with no word of risk anywhere, while the whole
+                # message reads far lower ("is it wrong to tell him it hurt? i dont wanna come off clingy": 0.80 alone,
+                # 0.20 whole): unsure, so the reader is answered warmly with the quiet line, not given the crisis box
+                fragment = (flag in DANGER and part and wholes and pos < FRAGMENT_SURE and not has_broad and flag not in weak
+                            and not any(strong_of[flag]) and not any(broad_of[flag])
+                            and sims[len(sentences)].get(f"p_{flag.value}", 0.0) < POSSIBLE[flag])
+                if pos >= bar and beats and fragment:
+                    possible = True
+                elif pos >= bar and beats and not (subject_only and not has_broad):
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")
                 elif has_broad and pos >= (POSSIBLE[flag] if subject_only else BROAD[flag]) and beats:
                     fired.setdefault(flag, []).append(f"{broad[flag][i][0]} ({pos:.2f})")

@@ -267,3 +267,15 @@ def test_asking_how_long_he_will_be_gone_is_about_his_absence_not_a_death(real_d
         assert not set(det.flags) & {"self_harm", "abuse"} and not set(det.uncertain) - set(det.hunch), text
     for text in ("i'll be gone soon", "he will be gone and so will i", "soon i'll be gone and nobody will miss me"):
         assert "self_harm" in real_detector.detect(text).flags, text  # the writer's own going still counts
+
+
+@pytest.mark.slow
+def test_one_sentence_the_classifier_alone_flags_in_a_message_that_reads_low_is_a_hunch(real_detector):
+    # "i dont wanna come off clingy" alone reads 0.80 self-harm; the whole message 0.20: the reader is answered warmly
+    # (the quiet line), not handed the suicide crisis box (r47 b07)
+    det = real_detector.detect("is it wrong to tell him it hurt when he vanished on me? i dont wanna come off clingy")
+    assert "self_harm" not in det.flags and "self_harm" in det.hunch, det
+    # a sentence all but certain on its own still counts, whatever the question beside it
+    sure = real_detector.detect("I scheduled emails to go out to everyone Sunday morning. After that none of this matters. "
+                                "What does 'receive him openly' mean?")
+    assert "self_harm" in sure.flags, sure
