@@ -1095,9 +1095,10 @@ def _which_step(question: str, kind: str, facts: Facts) -> Lead | None:
 
 
 def _answered_before(question: str, kind: str, facts: Facts) -> Lead | None:
-    """"what time should I set the clock to?" -> "Megan Hollis (the author) answered this in the comments, when Aisha
-    Noor asked the same.": a reader's question the post model marks as answered reads much closer to the question than
-    anything in the article, and the answering reply is among the passages (it comes first)."""
+    """"what time should I set the clock to?" -> "The author, Megan Hollis, answered this in the comments, when Aisha
+    Noor asked the same.": a reader's question that the post model marks as answered by the post's author reads very
+    close to the question (SAME_QUESTION) and at least as close as anything in the article, and the author's reply is
+    among the passages (it comes first)."""
     if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.answered_asks:
         return None
     theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.answered_asks]
@@ -1120,8 +1121,9 @@ def _answered_before(question: str, kind: str, facts: Facts) -> Lead | None:
 
 def _asked_before(question: str, kind: str, facts: Facts) -> Lead | None:
     """"our 2 year old shares a room with her brother ... how do i do the chair part without waking him?" -> "The
-    article doesn’t say: Carla Mendes asked the same in the comments, and nobody answered.": a reader's comment
-    whose question got no answer (the post model) reads much closer to the question than anything in the article."""
+    article doesn’t say directly: Carla Mendes asked the same in the comments, and nobody answered.": a reader's comment
+    whose question got no answer (the post model) reads much closer to the question than anything else (SAME_MARGIN),
+    and no passage of the article is close enough to answer it (COVERED_SIM)."""
     if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.unanswered_asks:
         return None
     theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.unanswered_asks

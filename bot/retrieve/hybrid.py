@@ -313,9 +313,10 @@ class HybridRetriever:
         (an opening line reads far from the question), second in the ranking."""
         if intent.names or not TOOK_ASKED.search(query):
             return ranked
-        held = {s.chunk_id for s in ranked[:2]}
-        said = next((key for key, c in sorted(self.version.chunks.items(), key=lambda kv: (kv[1].doc, kv[1].start))
-                     if c.kind == "article" and filters.accepts(c) and TOOK_SAID.search(c.text)), None)
+        held, chunks = {s.chunk_id for s in ranked[:2]}, self.version.chunks
+        posts = [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:3]))  # the posts asked about
+        said = next((key for post in posts for key in sorted(self._keys_of(post), key=lambda key: chunks[key].start)
+                     if chunks[key].kind == "article" and filters.accepts(chunks[key]) and TOOK_SAID.search(chunks[key].text)), None)
         if said is None or said in held:
             return ranked
         found = next((s for s in ranked if s.chunk_id == said), None) or _source(0, self.version.chunks[said], 0.0, None, None)
