@@ -78,7 +78,9 @@ _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
 DESCRIBED = re.compile(r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
-                       r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)", re.I)  # "the person asking about ..."
+                       r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
+                       # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
+                       r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b", re.I)
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
 FOCUS_MARGIN = 0.06  # and this much closer than any other step

@@ -747,3 +747,10 @@ def test_a_readers_reply_to_herself_is_her_later_reply_not_a_reply_to_herself():
     plan = composer.plan("what happened with Jo in the end?", sources_of({DOC: post}), Intent("thread", ("Jo",)))
     relations = {q.text[:7]: q.relation for q in plan.quotes if q.author == "Jo"}
     assert relations.get("Update:") == "Jo added, in a later reply", relations
+
+
+def test_a_reader_named_by_a_hyphenated_description_is_described():
+    from bot.compose.plan import DESCRIBED, _description
+    q = "the mascara-in-the-car lady, did she ever get an answer from anyone?"
+    assert DESCRIBED.search(q) and _description(q) == "the mascara-in-the-car lady"
+    assert not DESCRIBED.search("the long-distance thing, does it apply to me?")  # no reader in it
