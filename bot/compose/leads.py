@@ -294,7 +294,7 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
     if not comments:
         return None
     best = max(comments, key=lambda c: c.sim + c.score)  # close to the question and well placed by the composer
-    article = max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0)
+    article = _article_best(facts)
     asked = _topic_words(question)
     # "which commenter is a therapist?": the one reader whose words hold every word asked about, in a long sentence
     # that reads far from the question ("I'm a licensed marriage and family therapist and I've spent ...")
@@ -628,14 +628,14 @@ def _told_to(question: str, kind: str, facts: Facts) -> Lead | None:
     """"can you use the gum and a patch at the same time?" -> "Yes: the article says to.", when one of the article's
     best passages is an instruction to do what was asked ("Use a patch ... and something fast, like gum"): two of
     the question's topic words in it."""
-    if not MAY_I.search(question) or ASKS_AGAINST.search(question) or facts.names or ALTERNATIVE.search(question):
+    may = MAY_I.search(question)
+    if may is None or ASKS_AGAINST.search(question) or facts.names or ALTERNATIVE.search(question):
         return None
     asked = _topic_words(asking_part(question) or question)
     if any(not _known(w, facts.vocabulary) for w in asked):
         return None  # "should I ask my GP for tablets ...?": a yes says the article tells you to do what it never names
     best = sorted((c for c in facts.candidates if c.kind == "article"), key=lambda c: -c.score)[:3]
-    may = MAY_I.search(question)
-    doing = set(tokenize(question[may.end():])) if may else set()  # what the reader asks to do: "use the gum and a patch"
+    doing = set(tokenize(question[may.end():]))  # what the reader asks to do: "use the gum and a patch"
     # the instruction tells them to do that very thing ("Use a patch ..."; not "Keep going for 12 weeks" for "can I stop
     # now?") to what they asked about: two of its topic words besides the verb
     c = next((c for c in best if c.sim >= REQUIRED_SIM and (verb := INSTRUCTION.search(c.text)) and not PROHIBITION.search(c.text)
@@ -665,12 +665,14 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
     return Lead(f"Yes: {_who(c, facts)} says you can.", "permission", first=(c.start, c.end)) if c else None
 
 
+# "did she ever report back?", "did he post an update?": how the reader's story went, told in the thread later on
+REPORTED_BACK = r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b"
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
                          r"|\bwhat happened\b[^?.!]{0,30}?\b(?:in the end|after that|next|eventually)\b|\bhow did (?:it|things) end up\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
-                         r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b"
+                         rf"|{REPORTED_BACK}"
                          r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
 YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
 
@@ -781,7 +783,7 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     article"): say that it does not answer it, and show where it says so."""
     if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or WHO_SAID.search(question):
         return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader; "..., who was that?" for one)
-    title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
+    title = _title_stems(facts)
     words_asked = set(tokenize(question))
     own = {w for w in words_asked if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
     asked = _topic_words(question) - own
@@ -1094,19 +1096,35 @@ def _which_step(question: str, kind: str, facts: Facts) -> Lead | None:
     return None
 
 
+def _asked_same(kind: str, facts: Facts, asks: frozenset[str]) -> Candidate | None:
+    """The sentence of a reader's asking comment (``asks``: their keys) closest to the question, when it reads as the same
+    question (SAME_QUESTION); never the post author's own, and never for a question about readers."""
+    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not asks:
+        return None
+    theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in asks
+              and bare_author(c.author or "") != facts.authors.get(c.doc)]
+    best = max(theirs, key=lambda c: c.sim, default=None)
+    return best if best is not None and best.sim >= SAME_QUESTION else None
+
+
+def _article_best(facts: Facts) -> float:
+    """How close the article's closest passage reads to the question."""
+    return max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0)
+
+
+def _title_stems(facts: Facts) -> set[str]:
+    """The posts' titles, as 4-letter stems: the post's own subject ("driving", "smoking"), which names nothing in it."""
+    return {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
+
+
 def _answered_before(question: str, kind: str, facts: Facts) -> Lead | None:
     """"what time should I set the clock to?" -> "The author, Megan Hollis, answered this in the comments, when Aisha
     Noor asked the same.": a reader's question that the post model marks as answered by the post's author reads very
     close to the question (SAME_QUESTION) and at least as close as anything in the article, and the author's reply is
     among the passages (it comes first)."""
-    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.answered_asks:
-        return None
-    theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.answered_asks]
-    best = max(theirs, key=lambda c: c.sim, default=None)
-    if best is None or best.sim < SAME_QUESTION:
-        return None
-    if best.sim < max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0):
-        return None  # the article reads closer: it answers it itself
+    best = _asked_same(kind, facts, frozenset(facts.answered_asks))
+    if best is None or best.sim < _article_best(facts):
+        return None  # (the article reads closer: it answers it itself)
     # the post's author answering: another reader's answer is their own story ("Then something came up and we had a
     # conflict ..."), no match for the article's advice (dev: r28 g12, r31 m22)
     replies = [c for c in facts.candidates if c.key in facts.answered_asks[best.key]
@@ -1124,17 +1142,13 @@ def _asked_before(question: str, kind: str, facts: Facts) -> Lead | None:
     article doesn’t say directly: Carla Mendes asked the same in the comments, and nobody answered.": a reader's comment
     whose question got no answer (the post model) reads much closer to the question than anything else (SAME_MARGIN),
     and no passage of the article is close enough to answer it (COVERED_SIM)."""
-    if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or not facts.unanswered_asks:
-        return None
-    theirs = [c for c in facts.candidates if c.kind == "comment" and c.key in facts.unanswered_asks
-              and bare_author(c.author or "") != facts.authors.get(c.doc)]
-    best = max(theirs, key=lambda c: c.sim, default=None)
-    if best is None or best.sim < SAME_QUESTION:
+    best = _asked_same(kind, facts, facts.unanswered_asks)
+    if best is None:
         return None
     others = max((c.sim for c in facts.candidates if c.key != best.key), default=0.0)
     if best.sim - others < SAME_MARGIN:
         return None  # the article (or another reader) reads about as close: it may well answer it
-    if max((c.sim for c in facts.candidates if c.kind == "article"), default=0.0) >= COVERED_SIM:
+    if _article_best(facts) >= COVERED_SIM:
         return None  # a passage of the article this close answers it
     return Lead(f"The article doesn’t say directly: {who_named(best.author)} asked the same in the comments, and nobody answered.",
                 "asked, unanswered", first=(best.start, best.end), closest=True)
@@ -1166,7 +1180,7 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
 def _section_covers(question: str, facts: Facts) -> bool:
     """One of the best passages sits under a heading that names the question's situation in its own words ("If you
     live with a smoker" for "how am i meant to quit living with that?"), besides the post's subject (its title)."""
-    title = {t[:4] for t in tokenize(" ".join(facts.titles.values())) if len(t) >= 4}
+    title = _title_stems(facts)
     asked = {w[:4] for w in _topic_words(asking_part(question) or question) if len(w) >= 3 and w[:4] not in title}
     for c in sorted(facts.candidates, key=lambda c: -c.score)[:3]:
         if c.kind == "article" and c.section and c.sim >= SECTION_SIM and not c.section.startswith("By "):

@@ -55,7 +55,7 @@ ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's l
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
-                    r"|\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b", re.I)
+                    rf"|{leads.REPORTED_BACK}", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
                           r"|\btips?\b", re.I)
@@ -623,8 +623,6 @@ class Composer:
                     if parent and parent in graph.records:
                         replied.setdefault(post, []).append(who_named(graph.records[parent].author))
         vocabulary = frozenset().union(*(self._words_of(p, texts[p]) for p in posts if p in texts))
-        asking = [r for post in posts if models is not None and (m := models.posts.get(post)) is not None
-                  for r in m.comments() if r.asks and not r.by_author]  # readers' comments that ask something
         unanswered = {}
         if models is not None:
             for post in posts:
@@ -642,14 +640,26 @@ class Composer:
             stances={k: v for c in cands if (v := models.stances().get(k := _key(c.record)))} if models is not None else {},
             names=tuple(getattr(intent, "names", ()) or ()),
             unanswered=unanswered,
-            unanswered_asks=frozenset(r.key for r in asking if not r.answered_by),
-            answered_asks={r.key: tuple(r.answered_by) for r in asking if r.answered_by},
+            unanswered_asks=self._asking(tuple(posts))[0],
+            answered_asks=self._asking(tuple(posts))[1],
             outcomes=self._outcomes(tuple(posts)),
             passages=self._passages(tuple(posts)),
             about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),
             mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
                                 if graph is None or not graph.comments_by(w)),
         )
+
+    def _asking(self, posts: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+        """The readers' comments of these posts that ask something (the post model): those nobody answered, and those
+        answered (-> the replies that answered them); read once per set of posts, not on every question."""
+        key = ("#asking", posts)
+        if key not in self._cache:
+            models = self.version.post_models
+            asking = [r for post in posts if models is not None and (m := models.posts.get(post)) is not None
+                      for r in m.comments() if r.asks and not r.by_author]
+            self._cache[key] = (frozenset(r.key for r in asking if not r.answered_by),
+                                {r.key: tuple(r.answered_by) for r in asking if r.answered_by})
+        return self._cache[key]
 
     def _outcomes(self, posts: tuple[str, ...]) -> dict[str, str]:
         """How each reader's story ends, from the post model ("worked" / "failed"), by the name they comment under:

@@ -327,32 +327,33 @@ class HybridRetriever:
         question itself ranked among its best ASKED_TOP: one ranked lower is a reader's story like the user's) that a reply answered:
         that reply too, past ``k`` ("what time did you set the clock to?" and the author's "Set it 10 or 15 minutes
         after he usually wakes"; a whole list of steps had filled the places it ranked for)."""
-        stances = self.version.post_models.stances()
         chunks, have, out = self.version.chunks, {s.chunk_id for s in chosen}, []
         for src in chosen:
-            rid = src.record_ids[0] if src.record_ids else ""
-            if src.kind != "comment" or stances.get(f"{src.doc}/{rid}") != "question":
-                continue
-            for reply in self.graph.replies.get(f"{src.doc}/{rid}", [])[:1]:
-                for key in self.graph.chunks_of.get(reply, [])[:1]:
-                    if key not in have and filters.accepts(chunks[key]):
-                        out.append(_source(0, chunks[key], src.score, None, None))
-                        have.add(key)
+            for key in self._reply_chunks(src, first_only=True):
+                if key not in have and filters.accepts(chunks[key]):
+                    out.append(_source(0, chunks[key], src.score, None, None))
+                    have.add(key)
         return out[:1]
+
+    def _reply_chunks(self, src: Source, first_only: bool = False) -> list[str]:
+        """A reader's question (the post model's "question" stance): the first chunk of each reply to it (of the first
+        reply only, with ``first_only``); nothing for any other passage."""
+        rid = src.record_ids[0] if src.record_ids else ""
+        key = f"{src.doc}/{rid}"
+        if src.kind != "comment" or self.version.post_models.stances().get(key) != "question":
+            return []
+        replies = self.graph.replies.get(key, [])
+        return [chunk for reply in (replies[:1] if first_only else replies) for chunk in self.graph.chunks_of.get(reply, [])[:1]]
 
     def _echo(self, query: str, ranked: list[Source], filters: Filters) -> list[Source]:
         """A reader asked the same thing in a comment: the replies to that comment answer it, so
         they come up right behind it (the asking comment is context, not the answer)."""
-        stances = self.version.post_models.stances()
         chunks = self.version.chunks
         out: list[Source] = []
         for src in ranked[:3]:
-            rid = src.record_ids[0] if src.record_ids else ""
-            if src.kind == "comment" and stances.get(f"{src.doc}/{rid}") == "question":
-                for reply in self.graph.replies.get(f"{src.doc}/{rid}", []):
-                    for key in self.graph.chunks_of.get(reply, [])[:1]:
-                        if filters.accepts(chunks[key]):
-                            out.append(_source(0, chunks[key], src.score, None, None))
+            for key in self._reply_chunks(src):
+                if filters.accepts(chunks[key]):
+                    out.append(_source(0, chunks[key], src.score, None, None))
         if not out:
             return ranked
         seen = {s.chunk_id for s in out}

@@ -370,7 +370,8 @@ class Detector:
                 # one sentence of several, read alone by the classifier with no word of risk anywhere, while the whole
                 # message reads far lower ("is it wrong to tell him it hurt? i dont wanna come off clingy": 0.80 alone,
                 # 0.20 whole): unsure, so the reader is answered warmly with the quiet line, not given the crisis box
-                fragment = (flag in DANGER and part and wholes and pos < FRAGMENT_SURE and not has_broad and flag not in weak
+                # (one sentence of several: ``sims`` holds the whole message right after the sentences)
+                fragment = (flag in DANGER and part and pos < FRAGMENT_SURE and flag not in weak
                             and not any(strong_of[flag]) and not any(broad_of[flag])
                             and sims[len(sentences)].get(f"p_{flag.value}", 0.0) < POSSIBLE[flag])
                 if pos >= bar and beats and fragment:
