@@ -149,14 +149,18 @@ class Bot:
     def _open(self, version: BaseIndexVersion) -> Reading:
         # the scorer embeds queries (cached), so the composer reuses the retrieval's vector
         retriever = self._retriever
+        mapped = None  # an injected retriever ranks as it likes; the composer then scores by the raw closeness
         if retriever is None:
-            retriever = HybridRetriever(version, self.scorer, mode=self.retriever_mode)
+            from bot.retrieve.query_map import for_model
+
+            mapped = for_model(self.embeddings.model_name, self.settings.query_map)
+            retriever = HybridRetriever(version, self.scorer, mode=self.retriever_mode, query_map=mapped)
             # Its indexes (BM25, sentence rows, commenter names, word counts, reply graph) load on first
             # use; load them now, under the lock, so threads answering at once never build them side by side.
             retriever.search(version.post_models.title() or "what does the article say", k=1)
             retriever.coverage("why", [])
             version.sources, version.records_by_id, version.heading_starts  # noqa: B018  what answers read
-        return Reading(version, retriever, Composer(self.scorer, version, retriever.graph))
+        return Reading(version, retriever, Composer(self.scorer, version, retriever.graph, query_map=mapped))
 
     def _reading_or_none(self) -> Reading | None:
         try:

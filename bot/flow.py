@@ -33,7 +33,7 @@ from bot.question.condense import condense, is_challenge
 from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
-from bot.retrieve.hybrid import Filters, named_in
+from bot.retrieve.hybrid import Filters, HybridRetriever, named_in
 from bot.safety.flags import is_danger
 from bot.cite.support import SupportScorer
 from bot.turn import Turn
@@ -163,7 +163,7 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     about_commenters = turn.intent is not None and bool(turn.intent.names or turn.intent.unknown)
 
     def covered() -> bool:
-        return decide_covered(turn.query, sources, turn.intent, parts, reading).answer
+        return decide_covered(turn.query, sources, turn.intent, parts, reading, turn.filters).answer
 
     if parts.safety.still_off_topic(turn.report, about_commenters, covered):  # the policy decides
         return
@@ -182,7 +182,7 @@ def settle(turn: Turn, parts: Parts, reading: Reading | None, meta: AnswerMeta) 
     if turn.intent is not None and turn.intent.unknown:
         meta.abstained = True
         return Answer(no_such_commenter(turn.intent), question, sources=sources, safety=report, meta=meta)
-    decision = decide_covered(turn.query, sources, turn.intent, parts, reading if turn.looked_up else None)
+    decision = decide_covered(turn.query, sources, turn.intent, parts, reading if turn.looked_up else None, turn.filters)
     if not decision.answer and turn.intent is not None and turn.intent.kind == "opinion" and any(s.kind == "comment" for s in sources):
         decision = Decision(True, decision.similarity, "asks what readers think")  # the stances answer it
     meta.similarity, meta.answered_because = round(decision.similarity, 4), decision.because
@@ -246,13 +246,20 @@ def search(reading: Reading, query: str, k: int = 5, filters=None) -> list[Sourc
     return reading.retriever.search(text, k=k, filters=parsed)
 
 
-def decide_covered(query: str, sources: list[Source], intent: Intent | None, parts: Parts, reading: Reading | None) -> Decision:
-    """Does the text cover the question (bot/retrieve/abstain.py)? ``reading``: None when nothing was looked up."""
+def decide_covered(query: str, sources: list[Source], intent: Intent | None, parts: Parts, reading: Reading | None,
+                   filters=None) -> Decision:
+    """Does the text cover the question (bot/retrieve/abstain.py)? ``reading``: None when nothing was looked up;
+    ``filters``: the question's (parsed), for the passages nearest it as asked."""
     names = set(intent.names if intent is not None else ()) | {s.author for s in sources if s.author and named_in(s.author, query)}
     if sources and not any(s.dense is not None or s.sentence is not None for s in sources):
         sims = parts.scorer.similarity(query, [s.text for s in sources])  # a retriever that gives no vectors
         sources = [replace(s, dense=float(x)) for s, x in zip(sources, sims)]
     decision = decide(query, sources, tuple(names), reading.retriever.coverage if reading is not None else None)
+    if not decision.answer and sources and reading is not None and isinstance(reading.retriever, HybridRetriever):
+        # the learned query map ranks what answers; the abstain bars read the passages nearest the question as asked
+        nearest = reading.retriever.nearest(query, filters if isinstance(filters, Filters) else None)
+        if nearest:
+            decision = decide(query, sources + nearest, tuple(names), reading.retriever.coverage)
     if not decision.answer and sources and ABOUT_POST.search(query):
         return Decision(True, decision.similarity, "asks about the post itself")  # "what's the main point?"
     if not decision.answer and sources and intent is not None and intent.kind == "thread" and (intent.names or ABOUT_AUTHOR.search(query)):

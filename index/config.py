@@ -9,6 +9,8 @@ Precedence: explicit argument (a CLI flag) > environment variable > default.
     BOT_GENERATOR   generator spec                      (default: extractive)
     BOT_EMBEDDER    embedder for `bot index`: torch | onnx-int8 (default: torch); answering uses
                     the one recorded in the index's manifest
+    BOT_QUERY_MAP   0/false/off: rank passages by the question's raw vector, without the learned
+                    query map (bot/retrieve/query_map.py; default on)
     BOT_MODELS_DIR  cache of assembled local GGUF models (default: $XDG_CACHE_HOME/pullaway-bot/models,
                     i.e. ~/.cache/pullaway-bot/models)
     OPENAI_API_KEY  key for `openai:` generators (not needed for loopback servers); read by openai_api_key()
@@ -57,6 +59,7 @@ class Settings:
     chunk_tokens: int = 180
     overlap_tokens: int = 30
     sentence_vectors: bool = True  # embed every sentence at index time (fast answers; ~2x index time)
+    query_map: bool = True  # rank passages through the learned map on question vectors (bot/retrieve/query_map.py)
     models_dir: Path | None = None  # None: the default cache folder (see default_models_dir)
     reviewed: tuple[Path, ...] = ()  # reviewed-label files for `bot index` (--reviewed), over the computed post model
     reviewed_defaults: bool = True  # also the bundled reviewed files and <post>.reviewed.yaml beside each post
@@ -82,6 +85,7 @@ def load_settings(**overrides) -> Settings:
         generator=env.get("BOT_GENERATOR") or "extractive",
         embedder=env.get("BOT_EMBEDDER") or "torch",
         sentence_vectors=env.get("BOT_SENTENCE_VECTORS", "1").strip().lower() not in _OFF,
+        query_map=env.get("BOT_QUERY_MAP", "1").strip().lower() not in _OFF,
         models_dir=Path(env["BOT_MODELS_DIR"]) if env.get("BOT_MODELS_DIR") else default_models_dir(),
         api_key=env.get("BOT_API_KEY") or None,
         rate_limit=_int_env("BOT_RATE_LIMIT", 30, minimum=0),

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
 from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, TOOK_ASKED, TOOK_SAID, asking_part, fold, wants_whole_list
+
+if TYPE_CHECKING:
+    from bot.retrieve.query_map import QueryMap
 
 RRF_K = 60
 ARTICLE_FIRST = True
@@ -124,8 +127,10 @@ def unit_of(chunk_key: str) -> str:
 
 
 class HybridRetriever:
-    def __init__(self, version: BaseIndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2):
-        """``per_unit``: at most this many chunks of one comment (article sections are not capped)."""
+    def __init__(self, version: BaseIndexVersion, embeddings, mode: str = "hybrid", fetch_k: int = 24, per_unit: int = 2,
+                 query_map: QueryMap | None = None):
+        """``per_unit``: at most this many chunks of one comment (article sections are not capped). ``query_map``: the
+        learned map on question vectors for the cosine rankings (bot/retrieve/query_map.py); None ranks by the raw vector."""
         if mode not in MODES:
             raise ValueError(f"retriever mode must be one of {', '.join(MODES)}")
         self.version = version
@@ -133,6 +138,7 @@ class HybridRetriever:
         self.mode = mode
         self.fetch_k = fetch_k
         self.per_unit = per_unit
+        self.query_map = query_map
         self._lexical = None
         self._authors: tuple[dict[str, set[str]], dict[str, list[str]], int] | None = None
         self._df: dict[str, int] | None = None
@@ -441,13 +447,38 @@ class HybridRetriever:
                 found |= names.get(" ".join(words[i : i + size]), set())
         return found
 
-    def _dense(self, query: str, filters: Filters) -> dict[str, float]:
+    def _question(self, query: str, mapped: bool = True):
+        """The question's vectors: (raw, for ranking). The ranking one goes through the query map when there is one (and
+        ``mapped``); the scores a source reports stay the raw cosine (the abstain and coverage bars were set on it)."""
+        import numpy as np
+
+        raw = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        return raw, (self.query_map.apply(raw) if self.query_map is not None and mapped else raw)
+
+    def nearest(self, query: str, filters: Filters | None = None) -> list[Source]:
+        """The passages nearest the question as asked (the raw vector, no query map), for deciding whether the text
+        covers it: the abstain bars were set on the raw closeness, and the map's ranking may leave the nearest passage
+        out. Without a map, none: the ranking's own passages are the nearest."""
+        if self.query_map is None:
+            return []
+        filters = filters or Filters()
+        chunks = self.version.chunks
+        dense = self._dense(query, filters, mapped=False) if self.mode != "bm25" else {}
+        sentence = self._sentences(query, filters, chunks, mapped=False) if self.mode == "hybrid" else {}
+        keys = list(dict.fromkeys(list(dense)[:3] + list(sentence)[:3]))
+        return [_source(rank, chunks[key], 0.0, dense.get(key), None, sentence.get(key)) for rank, key in enumerate(keys, start=1)]
+
+    def _dense(self, query: str, filters: Filters, mapped: bool = True) -> dict[str, float]:
+        import numpy as np
+
         n = min(self.fetch_k, len(self.version.chunks))
         if n == 0:
             return {}
         if filters.post:
-            return self._dense_in_post(query, filters, n)
-        vector = self.embeddings.embed_query(query)
+            return self._dense_in_post(query, filters, n, mapped)
+        raw, ranking = self._question(query, mapped)
+        vector = ranking.tolist()
+        found: dict[str, float] | None = None
         if filters.where() is not None:  # "kind": "comment" (the perspectives' readers, every unscoped answer that has them)
             # Chroma's query with a metadata filter took ~400 ms at 1,000 posts against ~3 ms without: ask unfiltered
             # for OVERFETCH times as many and keep the accepted; only when too few pass, the filtered query
@@ -457,11 +488,17 @@ class HybridRetriever:
             kept = {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])
                     if key in chunks and filters.accepts(chunks[key])}
             if len(kept) >= n or wide == len(chunks) or len(got["ids"][0]) < wide:  # enough, or every chunk looked at
-                return dict(list(kept.items())[:n])
-        got = self.version.query(vector, n, filters.where())
-        return {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
+                found = dict(list(kept.items())[:n])
+        if found is None:
+            got = self.version.query(vector, n, filters.where())
+            found = {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
+        if ranking is raw:
+            return found
+        # ranked by the mapped question; each keeps its cosine to the question as asked
+        vectors = self.version.embeddings_for(list(found))
+        return {key: float(np.dot(vectors[key], raw)) if key in vectors else cos for key, cos in found.items()}
 
-    def _dense_in_post(self, query: str, filters: Filters, n: int) -> dict[str, float]:
+    def _dense_in_post(self, query: str, filters: Filters, n: int, mapped: bool = True) -> dict[str, float]:
         """A question scoped to one post: the cosine to each of that post's chunk vectors, exactly, instead of Chroma's
         HNSW query with a metadata filter (91 ms a question at 1,000 posts, the largest answer-time cost). The post's
         vectors are read once and kept (the last POST_VECTORS posts)."""
@@ -480,18 +517,19 @@ class HybridRetriever:
         keys, matrix = self._post_vectors[post]
         if not keys:
             return {}
-        q = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        sims = matrix @ (q / (np.linalg.norm(q) or 1.0))
+        raw, ranking = self._question(query, mapped)
+        sims = matrix @ (raw / (np.linalg.norm(raw) or 1.0))
+        order = sims if ranking is raw else matrix @ ranking  # ranked by the mapped question, scored as asked
         chunks = self.version.chunks
         out: dict[str, float] = {}
-        for i in np.argsort(-sims, kind="stable"):
+        for i in np.argsort(-order, kind="stable"):
             if filters.accepts(chunks[keys[i]]):
                 out[keys[i]] = float(sims[i])
                 if len(out) == n:
                     break
         return out
 
-    def _sentences(self, query: str, filters: Filters, chunks: dict[str, Chunk]) -> dict[str, float]:
+    def _sentences(self, query: str, filters: Filters, chunks: dict[str, Chunk], mapped: bool = True) -> dict[str, float]:
         """Chunks ranked by their best sentence's cosine to the query (the index's sentence vectors).
 
         One matrix product, then numpy: the best sentence of each chunk, best chunks first (ties in
@@ -507,14 +545,16 @@ class HybridRetriever:
         lo, hi = (0, len(owner)) if not filters.post else spans.get(filters.post, (0, 0))
         if hi <= lo:
             return {}
-        sims = matrix[lo:hi] @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        raw, ranking = self._question(query, mapped)
         own = owner[lo:hi]
         starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])  # a chunk's rows are consecutive
-        best, ids = np.maximum.reduceat(sims, starts), own[starts]
+        best, ids = np.maximum.reduceat(matrix[lo:hi] @ raw, starts), own[starts]
+        # ranked by the mapped question's best sentence; each chunk reports its best cosine to the question as asked
+        order = best if ranking is raw else np.maximum.reduceat(matrix[lo:hi] @ ranking, starts)
         keep = best > -1.0
-        best, ids = best[keep], ids[keep]
+        best, ids, order = best[keep], ids[keep], order[keep]
         out: dict[str, float] = {}
-        for i in np.lexsort((ids, -best)):
+        for i in np.lexsort((ids, -order)):
             key = keys[ids[i]]
             if filters.accepts(chunks[key]):
                 out[key] = float(best[i])
