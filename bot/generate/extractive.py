@@ -34,10 +34,10 @@ class ExtractiveGenerator:
 
 def render(plan: Plan) -> Iterator[str]:
     quotes = plan.quotes
+    if plan.note:  # a lead read off the index stands alone when no passage reads close enough to quote under it
+        yield plan.note + "\n"
     if not quotes:
         return
-    if plan.note:
-        yield plan.note + "\n"
     steps = [q for q in quotes if q.role == "step"]
     lead = quotes[0]
     led = steps and lead.role != "step"

@@ -380,3 +380,14 @@ def test_an_article_quote_under_the_readers_heading_names_the_article():
     lines = "".join(render(plan)).splitlines()
     assert lines[0].startswith("The article says: “Take four hours") and lines[2] == "**What readers said in the comments**"
     assert lines[3].startswith("Greg wrote:") and lines[4].startswith("The article adds: “Four hours, once a week")
+
+
+def test_a_lead_read_off_the_index_stands_alone_when_nothing_reads_close_enough_to_quote():
+    """"did the blogger ever reply to anyone?" -> "No: the article's author did not reply to any comment.": a fact of
+    the reply graph is the whole answer even when no passage clears the quote bar; a plan with neither says nothing."""
+    from bot.compose.plan import Plan
+    from bot.generate.extractive import render
+
+    note = "**No: the article’s author did not reply to any comment.**"
+    assert "".join(render(Plan("thread", [], note=note))).strip() == note
+    assert "".join(render(Plan("thread", []))) == ""
