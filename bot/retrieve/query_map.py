@@ -113,19 +113,22 @@ def _post_of(path: Path) -> Path:
 
 
 def training_pairs() -> list[tuple[Path, str, list[str]]]:
-    """(post, question, gold quotes) for each dev question with gold quotes. Left out: "not covered" questions (their
-    quotes are only the closest passage) and follow-ups ("what was the 2nd one again?" says what it asks only with the
-    turns before it)."""
+    """(post, question, gold quotes) for each dev question with gold quotes, from every training file."""
+    return [pair for path in training_files() for pair in training_pairs_of(path)]
+
+
+def training_pairs_of(path: Path) -> list[tuple[Path, str, list[str]]]:
+    """One question file's pairs. Left out: "not covered" questions (their quotes are only the closest passage) and
+    follow-ups ("what was the 2nd one again?" says what it asks only with the turns before it)."""
     import yaml
 
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    post = _post_of(path)
     pairs = []
-    for path in training_files():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        post = _post_of(path)
-        for case in data.get("questions") or data.get("cases") or []:
-            quotes = case.get("gold_quotes") or (case.get("gold") or {}).get("quotes") or []
-            if quotes and case.get("kind") != "not_covered" and not case.get("history"):
-                pairs.append((post, case["question"], [str(q) for q in quotes]))
+    for case in data.get("questions") or data.get("cases") or []:
+        quotes = case.get("gold_quotes") or (case.get("gold") or {}).get("quotes") or []
+        if quotes and case.get("kind") != "not_covered" and not case.get("history"):
+            pairs.append((post, case["question"], [str(q) for q in quotes]))
     return pairs
 
 
