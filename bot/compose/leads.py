@@ -135,8 +135,10 @@ STATISTIC = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)|\b(?:\d+|two
 # --- what the text says -------------------------------------------------------------
 
 _NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and a half"  # "three and a half hours"
-           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-           r"|thirty|a few|a couple of|couple of|several|half an?|a half|many|some)")
+           r"|\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+           r"|(?:thir|four|fif|six|seven|eigh|nine)teen"  # "fourteen months" (dev r48)
+           r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+           r"|a few|a couple of|couple of|several|half an?|a half|many|some)")
 DURATION = re.compile(
     rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
     r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
@@ -380,7 +382,9 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
         if took:
             c, t = min(took, key=lambda ct: (ct[0].doc, ct[0].start))
-            if m := _duration(c.text[t.start():], question):
+            # the time it says it took, not another duration later in the sentence ("It then took us fourteen months
+            # to get from that first text to ... more than the six years did": fourteen months, dev r48 q05)
+            if m := _duration(c.text[t.start():t.end()], question):
                 return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     for top in _answering(facts, 6 if facts.names or facts.about_reader else 3):  # a reader's story: read more of it
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");

@@ -841,6 +841,18 @@ def test_how_long_it_took_is_the_articles_own_took_sentence_wherever_it_ranked()
     lead = lead_for("be honest how long did the whole thing take her??", "fact", facts)
     assert lead.text == "The article gives this timeframe: “23 nights”." and lead.first == (took.start, took.end)
     assert lead_for("how long should each night take?", "fact", replace(facts, candidates=[other])).text != lead.text
+    # the time it took, in words, not a later duration of the same sentence (dev r48 q05)
+    story = cand("It then took us fourteen months to get from that first text to the same table, and honestly, those "
+                 "fourteen months taught me more than the six years did.", sim=0.5, score=0.6, start=40)
+    lead = lead_for("how long did it take her and her brother to go from that first text to a holiday together",
+                    "fact", Facts(["p"], [story], VOCAB))
+    assert lead.text == "The article gives this timeframe: “fourteen months”."
+
+
+def test_durations_in_words_count_from_one_to_ninety_nine():
+    for said, read in (("for fourteen months", "fourteen months"), ("about twenty-one days", "twenty-one days"),
+                       ("in seventeen years", "seventeen years"), ("fifty minutes", "fifty minutes")):
+        assert [m.group(0) for m in leads.DURATION.finditer(said)] == [read]
 
 
 def test_a_named_readers_ending_is_read_for_more_ways_of_asking():
