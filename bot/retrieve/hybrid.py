@@ -146,6 +146,7 @@ class HybridRetriever:
         self._graph: ReplyGraph | None = None
         self._post_vectors: dict[str, tuple[list[str], Any]] = {}  # post -> its chunk keys and unit vectors (scoped dense)
         self._post_keys: dict[str, list[str]] | None = None  # post -> its chunk keys
+        self._chunk_vectors: dict[str, Any] = {}  # chunk key -> its vector, as the query map's unscoped ranking read them
 
     @property
     def lexical(self):
@@ -494,9 +495,16 @@ class HybridRetriever:
             found = {key: 1.0 - float(dist) for key, dist in zip(got["ids"][0], got["distances"][0])}
         if ranking is raw:
             return found
-        # ranked by the mapped question; each keeps its cosine to the question as asked
-        vectors = self.version.embeddings_for(list(found))
-        return {key: float(np.dot(vectors[key], raw)) if key in vectors else cos for key, cos in found.items()}
+        # ranked by the mapped question; each keeps its cosine to the question as asked (the chunk vectors read once)
+        missing = [key for key in found if key not in self._chunk_vectors]
+        if missing:
+            got = self.version.embeddings_for(missing)
+            if len(self._chunk_vectors) < CHUNK_VECTORS:
+                self._chunk_vectors.update({key: np.asarray(vec, dtype=np.float32) for key, vec in got.items()})
+        else:
+            got = {}
+        return {key: float(np.dot(vec, raw)) if (vec := self._chunk_vectors.get(key, got.get(key))) is not None else cos
+                for key, cos in found.items()}
 
     def _dense_in_post(self, query: str, filters: Filters, n: int, mapped: bool = True) -> dict[str, float]:
         """A question scoped to one post: the cosine to each of that post's chunk vectors, exactly, instead of Chroma's
@@ -600,6 +608,7 @@ class HybridRetriever:
         return dict(kept[: self.fetch_k])
 
 
+CHUNK_VECTORS = 20_000  # chunk vectors kept for the raw cosines of an unscoped mapped ranking (~30 MB at most)
 ASKED_TOP = 3  # a reader's question ranked this high by the question itself brings the reply that answered it
 
 
