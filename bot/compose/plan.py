@@ -211,10 +211,13 @@ class Composer:
         if not cands:
             return
         sims = self.scorer.similarity(question, [c.vector_text for c in cands])
-        ranks = self._mapped(question, [c.vector_text for c in cands], sims) if self.query_map is not None else sims
         n = max(len(sources), 1)
         kind = getattr(intent, "kind", "fact")
         names = set(getattr(intent, "names", ()) or ())
+        # a named reader's own words ("wait the P one, he came back and then what??") are ordered by where her story
+        # goes, not by what answered questions like it: the query map's closeness is for the others
+        mapped = self.query_map is not None and not (kind in ("said", "thread") and names)
+        ranks = self._mapped(question, [c.vector_text for c in cands], sims) if mapped else sims
         asked = ASKED_STEP.search(asked_in) or ASKED_STEP.search(question)
         word = (asked.group(1) or asked.group(2) or asked.group(3)).lower() if asked else ""
         numbers = [number for c in cands if (number := step_number(c.record.id)) is not None]
