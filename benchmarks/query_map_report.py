@@ -31,13 +31,11 @@ FOLDS = 4
 
 
 def test_pairs() -> list[tuple[Path, str, list[str]]]:
-    import yaml
+    """The frozen split's single-turn questions with gold quotes, as the map's pairs."""
+    from bot.eval.dataset import load_qa
 
-    from index.bundled import bundled
-
-    data = yaml.safe_load(bundled("seeds", "eval", "qa.test.v1.yaml").read_text(encoding="utf-8"))
-    return [(DEFAULT_SEED, c["question"], c["gold"]["quotes"]) for c in data["cases"]
-            if (c.get("gold") or {}).get("quotes") and not c.get("history")]
+    return [(DEFAULT_SEED, c.question, list(c.gold_quotes)) for c in load_qa("qa.test.v1").cases
+            if c.gold_quotes and not c.history]
 
 
 def ranks(embeddings, pairs, delta: np.ndarray | None, banks: dict) -> list[int]:

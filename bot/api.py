@@ -32,6 +32,7 @@ from bot.flow import Parts, Reading, answer_turn, scoped, search
 from bot.interfaces import Embedder, Generator, Retriever, SafetyPolicy
 from bot.posts import Post, posts_in
 from bot.retrieve.hybrid import Filters, HybridRetriever
+from bot.retrieve.query_map import for_model
 from bot.cite.support import SupportScorer
 from bot.turn import Turn
 
@@ -151,8 +152,6 @@ class Bot:
         retriever = self._retriever
         mapped = None  # an injected retriever ranks as it likes; the composer then scores by the raw closeness
         if retriever is None:
-            from bot.retrieve.query_map import for_model
-
             mapped = for_model(self.embeddings.model_name, self.settings.query_map)
             retriever = HybridRetriever(version, self.scorer, mode=self.retriever_mode, query_map=mapped)
             # Its indexes (BM25, sentence rows, commenter names, word counts, reply graph) load on first

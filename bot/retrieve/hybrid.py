@@ -497,12 +497,9 @@ class HybridRetriever:
             return found
         # ranked by the mapped question; each keeps its cosine to the question as asked (the chunk vectors read once)
         missing = [key for key in found if key not in self._chunk_vectors]
-        if missing:
-            got = self.version.embeddings_for(missing)
-            if len(self._chunk_vectors) < CHUNK_VECTORS:
-                self._chunk_vectors.update({key: np.asarray(vec, dtype=np.float32) for key, vec in got.items()})
-        else:
-            got = {}
+        got = self.version.embeddings_for(missing) if missing else {}
+        if len(self._chunk_vectors) < CHUNK_VECTORS:
+            self._chunk_vectors.update({key: np.asarray(vec, dtype=np.float32) for key, vec in got.items()})
         return {key: float(np.dot(vec, raw)) if (vec := self._chunk_vectors.get(key, got.get(key))) is not None else cos
                 for key, cos in found.items()}
 
