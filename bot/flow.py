@@ -157,6 +157,11 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     also = turn.text if turn.query != turn.text and not is_challenge(turn.text) else None
     sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)
     named = reading.composer.described_reader(turn.text, sources, turn.intent)
+    if named is None and reading.composer.describes_reader(turn.text, turn.intent):
+        # "what ended up happening with the guy who did every step by the book?": his comment may not rank among the
+        # article's passages, so when they show nobody clearly, the comments are searched for who that is
+        readers = reading.retriever.search(turn.text, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
+        named = reading.composer.described_reader(turn.text, sources + readers, turn.intent)
     if named is not None:  # "did anyone answer the guy who works nights?": now his thread, as for a reader named
         turn.intent = named
         sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)

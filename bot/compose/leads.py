@@ -20,16 +20,19 @@ The facts come in as data (``Facts``), so each rule is a small pure function, te
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import re
 from dataclasses import dataclass, field, replace
 
 from index.lexical import tokenize
 from index.packaged_model import whole_words
 from index.understand.annotate import bare_author
-from index.understand.rules import endings
+from index.understand.rules import DEFERS, endings, plain
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 from bot.question.intent import QUOTED, fold
+from bot.question.topic import META as _META
+from bot.question.topic import topic_words as _topic_words
 from bot.question.intent import TOOK_ASKED, TOOK_SAID, asking_part
 
 # --- question shapes -------------------------------------------------------------
@@ -109,14 +112,11 @@ MUST_I = re.compile(_CLAUSE_START + r"(?:do|should|must) (?:i|we) (?:really |act
                     r"|(?<!\bhow )(?<!\bwhat )(?<!\bwhen )\bam i (?:supposed|meant|expected) to\b"
                     r"|\b(?:say|says|saying|mean|means) (?:that )?(?:i|we) (?:really |actually )?(?:have|need|got) to\b", re.I)  # not "how am I meant to react?"
 NOT_REQUIRED = re.compile(r"\b(?:doesn[’']?t|does not|don[’']?t|do not) (?:mean (?:that )?)?(?:you )?(?:have|need) to\b|\bno need to\b", re.I)
-DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post|story)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
-                    r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b|\b(?:deserves|needs|gets|for) (?:its|their) own (?:post|article)\b"
-                    r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:get|go) into (?:it|that|this) here\b", re.I)
 # "who was it that compared ...", "which commenter blamed women ...": a question whose answer is a reader
 # (one person: not "which of the commenters were ...", nor "who is Renee?")
 WHO_SAID = re.compile(r"^\W*(?:there(?:'s|’s| is| was)|wasn'?t there) (?:a |one |this )?(?:comment|commenter|reader|person|someone|somebody|guy|woman|girl|lady)\b"
                       r"[^?]*\b(?:right|isn'?t (?:there|it)|wasn'?t (?:there|it))\W*$"  # "there's a comment from someone where ..., right?"
-                      r"|(?:^|[.!?]\s+|[,;]\s*(?=who (?:was|is|'s|’s) (?:that|it|this|they|he|she)\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
+                      r"|(?:^|[.!?]\s+|[,;]\s*(?=(?:who (?:was|is|'s|’s) (?:that|it|this|they|he|she)|which (?:one|commenter|reader|person) (?:was|is) (?:it|that|this|they))\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
                       r"|which (?:commenter|reader|person|woman|lady|one(?! (?:of (?:those|these|them|the \w+)|was number|is number))|guy|man|girl)(?:'s|’s)?\b)"
                       r"(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)  # ("which one of those is the hardest?" asks for a step)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
@@ -144,6 +144,10 @@ DURATION = re.compile(
     r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
     r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
     r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
+# before "a day" / "a week": a count of things, so the time is a rate ("forty-odd messages a day", "3 texts a week")
+RATE_BEFORE = re.compile(r"(?:\d|\b(?:once|twice|thrice|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|(?:thir|four|fif|six|seven|eigh|nine)teen"
+                         r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:-odd|-ish)?)"
+                         r"(?:\s+[^\W\d_]+){0,2}\s*$", re.I)
 DAY_TO_DAY = re.compile(r"\bday[\s-]*(?:to|by)[\s-]*day\b|\bevery ?day\b|\bone day\b|\bsome ?day\b", re.I)
 # a passage that names where a claim comes from (a study, a journal, a link): then "no source" is false
 SOURCED = re.compile(r"\b(?:journal|university|according to|et al|published (?:in|by)|https?://|www\.|(?:study|survey|research|paper) (?:by|from|at|of|in) (?:the )?(?-i:[A-Z])|institute|cent(?:er|re) for"
@@ -153,22 +157,11 @@ VAGUE = re.compile(r"\b(?:(?:studies|research|science|scientists|experts|evidenc
                    r"|(?:a lot of|lots of|plenty of|much) (?:research|scientific evidence|evidence|studies)"
                    r"|research(?:ers)? (?:has|have) (?:found|shown)|it(?:['’]s| is| has been) (?:scientifically )?proven)\b", re.I)
 
-# words of a question that ask about the text itself, not about a topic in it
-_META = set(tokenize(
-    """article author post blog writer coach text page comment comments commenter commenters reader readers people
-    anyone anybody someone somebody everyone say says said think thinks mention mentions mentioned talk talks
-    write writes wrote recommend recommends suggest suggests advise advises advice explain explains mean means
-    tell tells told describe describes discuss discusses cover covers covered give gives gave anything something
-    really actually also ever even exactly specific specifically kind sort thing things way ways much many
-    know need needs want wants get got make makes like just still else good bad best better right wrong guy
-    man men woman women girl girls boy boys lady ladies person partner relationship relationships help
-    does doing happen happens happened work works worked yes okay ok please thanks hey hi question questions
-    chime chimed weigh weighed pipe piped share shared post posted bring brought
-    legit legitimate hype hyped myth myths bogus nonsense bs scam true truth real proof proven backed
-    """))
 
 WORD_OVER_READING = 0.3  # the one reader using the asked word wins "who said ...?" unless another reads this much closer
 WHO_SIM = 0.45  # the sentence that makes a reader the answer to "who said ...?" is at least this close to it
+WHO_SIM_READER = 0.35  # ... or this close, when the question says it is a reader and one reader is ahead of the rest
+WHO_MARGIN = 0.05  # ... by this much (closeness plus the composer's score)
 SAME_QUESTION = 0.65  # a reader's unanswered question this close to the user's asks the same thing ...
 SAME_MARGIN = 0.15  # ... when nothing else in the posts comes within this much of it
 SECTION_SIM = 0.5  # a passage this close, under a heading naming the question's situation, covers it
@@ -229,6 +222,7 @@ class Facts:
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
     about_reader: bool = False  # the question (or what it follows) is about a reader it does not name ("the one in the comments who ...")
     titles: dict[str, str] = field(default_factory=dict)  # post -> its title
+    left_out: tuple[tuple[int, int, float], ...] = ()  # (start, end, closeness) of the article's sentences saying it leaves out what is asked
 
 
 def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -238,7 +232,7 @@ def lead_for(question: str, kind: str, facts: Facts) -> Lead | None:
     # Renee think counseling would help, or is therapy a bad idea?" is no objection to the push/pull passage; "isn't this
     # sexist?" is one, whatever words the post lacks)
     for rule in (_author_replied, _outcome, _who_said, _quoted_where, _told_not_to, _required, _allowed, _told_to, _normal, _how_long, _how_many,
-                 _which_step, _other_side, _named_missing, _pushback, _unsourced, _not_required, _deferred, _answered_before, _asked_before,
+                 _which_step, _other_side, _other_relation, _named_missing, _pushback, _unsourced, _not_required, _deferred, _answered_before, _asked_before,
                  _not_covered):
         lead = rule(question, kind, facts)
         if lead is not None:
@@ -313,7 +307,12 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
         if hit is not None and best.sim + best.score - max(c.sim + c.score for c in mine) <= WORD_OVER_READING:
             best, only_one = hit, True
     if not only_one and (best.sim < WHO_SIM or (article > best.sim and not IN_COMMENTS.search(question))):
-        return None
+        # the question says the answer is a reader ("someone in the comments had a cute idea about a childhood pic, who was
+        # that"): a weaker closeness will do when one reader reads clearly closer than every other (dev r48 q08, q09)
+        others = [c.sim + c.score for c in comments if c.author != best.author]
+        if not (IN_COMMENTS.search(question) and ONE_PERSON.search(question) and best.sim >= WHO_SIM_READER
+                and best.sim + best.score - max(others, default=0.0) >= WHO_MARGIN):
+            return None
     return Lead(f"It was {_who(best, facts).rstrip(',')}, in the comments.", "who said", first=(best.start, best.end))
 
 
@@ -376,7 +375,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
-    found = []
+    found, direct = [], set()  # direct: durations the answering sentence itself says, not another of its paragraph
     if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
         # "how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
         took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
@@ -386,13 +385,17 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
             # to get from that first text to ... more than the six years did": fourteen months, dev r48 q05)
             if m := _duration(c.text[t.start():t.end()], question):
                 return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
-    for top in _answering(facts, 6 if facts.names or facts.about_reader else 3):  # a reader's story: read more of it
-        # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes");
-        # a reader's story is full of incidental durations: only the sentence itself counts there
-        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top] if top.kind == "article" else [])
+    answering = _answering(facts, 6 if facts.names or facts.about_reader else 3)  # a reader's story: read more of it
+    for top in answering:
+        # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes") that is not
+        # itself among the answering (it is read there, as said directly); a reader's story is full of incidental
+        # durations: only the sentence itself counts there
+        same = [top] + ([c for c in facts.candidates if c.key == top.key and c is not top and c not in answering]
+                        if top.kind == "article" else [])
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
+            direct.add(id(c)) if c is top else None
     if found and not ELAPSED_ASKED.search(_how_long_part(question)):  # how long it lasts: a point in time ("a year in") only when nothing else
         found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
     # what was only meant ("meaning to take a year") when something took a time ("it took me 11 months")
@@ -403,9 +406,11 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         asked = set(tokenize(question))
         # a number the reader brings ("my instructor said maybe 20??") is what they doubt, not the text's answer to it
         theirs = set(re.findall(r"\d+", question))
+        # an answering sentence's own duration before one its paragraph has ("Within a month of that conversation, invite
+        # ...", not "over about five months" beside the best sentence, r49 q05)
         c, m = max(found, key=lambda cm: (not set(re.findall(r"\d+", cm[1].group(0))) & theirs,
                                           len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
-                                          -found.index(cm)))
+                                          id(cm[0]) in direct, -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     if facts.about_reader and not facts.names:
         return None  # which reader is meant is not known for sure: no claim that nobody gives one
@@ -485,8 +490,8 @@ def _duration(text: str, question: str = ""):
     time: "a year in", "two months later" count only when nothing else does."""
     found = [m for m in DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
              if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)  # "how many hours" asks, gives none
-             and not (m.group(0).lower().startswith(("a ", "an ")) and re.search(r"\d\s*$", text[max(0, m.start() - 6):m.start()]))]
-    # ("another 100 to 200 a day" is a rate, not a time)
+             and not (m.group(0).lower().startswith(("a ", "an ")) and RATE_BEFORE.search(text[max(0, m.start() - 40):m.start()]))]
+    # ("another 100 to 200 a day", "forty-odd messages a day" are rates, not times)
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)
         found += [m for m in BARE_RANGE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in found)]
@@ -675,6 +680,7 @@ REPORTED_BACK = r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an u
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
                          r"|\bwhat happened\b[^?.!]{0,30}?\b(?:in the end|after that|next|eventually)\b|\bhow did (?:it|things) end up\b"
+                         r"|\bwhat (?:ended up|eventually) happen(?:ing|ed)\b|\bhow did (?:it|things|that) (?:end|go) for\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
                          rf"|{REPORTED_BACK}"
                          r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
@@ -787,12 +793,16 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     article"): say that it does not answer it, and show where it says so."""
     if kind in ("said", "thread", "opinion") or facts.names or facts.about_reader or WHO_SAID.search(question):
         return None  # ("that woman who got into a bump ... did she ever start driving again?" asks about a reader; "..., who was that?" for one)
+    for s, e, _ in facts.left_out:  # the post model's deferrals the question reads close to (bot/retrieve/left_out.py)
+        c = next((c for c in facts.candidates if c.start <= s < c.end or s <= c.start < e), None)
+        if c is not None:
+            return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     title = _title_stems(facts)
     words_asked = set(tokenize(question))
     own = {w for w in words_asked if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
     asked = _topic_words(question) - own
     for rank, c in enumerate(sorted(facts.candidates, key=lambda c: -c.score)):
-        if c.kind != "article" or not DEFERS.search(c.text):
+        if c.kind != "article" or not DEFERS.search(plain(c.text)):
             continue
         words = set(tokenize(f"{c.section} {c.text}"))  # "Manual or automatic?" heads "I'm not going to get into it here"
         shared = asked & words  # deferred *this*: a shared topic word; lower down, two of them ("selfish", "man")
@@ -800,11 +810,6 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
                        or (c.sim >= DEFER_NEAR and len((words_asked - own) & words) >= 2)):
             return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
     return None
-
-
-def _topic_words(question: str) -> set[str]:
-    """The question's word stems that name a topic, not the asking ("what does the article say about")."""
-    return set(tokenize(question)) - _META
 
 
 def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[str]:
@@ -1015,15 +1020,17 @@ def _readers_named(facts: Facts) -> list[str]:
 # Two sides of one relation: a post about one side ("Why do men pull away?", "a noisy upstairs neighbour") does not cover
 # the other ("my girlfriend is the one going distant", "my downstairs neighbour complains about me")
 SIDES = (
-    (frozenset("men man guy guys boyfriend boyfriends husband husbands male males boy boys".split()),
-     frozenset("women woman girl girls girlfriend girlfriends wife wives female females".split())),
+    (frozenset("men man guy guys boyfriend boyfriends bf husband husbands hubby male males boy boys".split()),
+     frozenset("women woman girl girls girlfriend girlfriends gf wife wives female females".split())),
     (frozenset({"upstairs"}), frozenset({"downstairs"})),
     (frozenset({"landlord", "landlords"}), frozenset({"tenant", "tenants", "renter", "renters"})),
 )
-_SELF = re.compile(r"\b(?:i'?m|i am|im|as) an? (?:\w+ )?(?:guy|man|woman|girl|male|female)\b|\bnot an? (?:\w+ )?(?:guy|man|woman|girl)\b", re.I)
+_SELF = re.compile(r"\b(?:i'?m|i am|im|as) an? (?:\w+ )?(?:guy|man|woman|girl|male|female)\b|\bnot an? (?:\w+ )?(?:guy|man|woman|girl)\b"
+                   r"|^\W*(?:\w+ )?(?:guy|man|woman|girl|dude|male|female) here\b", re.I)  # "guy here, my girlfriend is the one ..."
 _IS_THE_ONE = re.compile(r"\b(?:is|are|was|were) the ones? (?:who|that|going|doing|pulling|being|getting)\b", re.I)
 _COVERS = re.compile(r"\b(?:does|do|did|would|will) (?:any of )?(?:this|it|that|the (?:article|post|advice))\b[^?.!]{0,20}\b"
-                     r"(?:cover|apply|work|explain|say|talk|mention|include)\w*\b", re.I)
+                     r"(?:cover|apply|work|explain|say|talk|mention|include|have anything)\w*\b"
+                     r"|\banything (?:in (?:here|this|there|it) )?(?:for|about) (?:me|us|my|our|that|this|the other)\b", re.I)
 
 
 def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -1036,16 +1043,91 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
     title_words = {w.lower() for w in re.findall(r"[^\W\d_]+", title)}
     asked = _SELF.sub(" ", QUOTED.sub(" ", question))  # the article's own words, quoted back ("another woman"), are no case
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", asked)}
+    def rest_of(side) -> set[str]:  # the title's other words ("pull away", "neighbour")
+        return set(tokenize(title)) - set(tokenize(" ".join(side)))
+
     for a, b in SIDES:
         for ours, theirs in ((a, b), (b, a)):
             if not title_words & ours or not words & theirs or words & ours:
                 continue
-            rest = set(tokenize(title)) - set(tokenize(" ".join(ours)))  # the title's other words ("pull away", "neighbour")
+            rest = rest_of(ours)
             if not (_COVERS.search(asked) or _IS_THE_ONE.search(asked) or rest & set(tokenize(asked))):
                 continue
             said, other = sorted(title_words & ours)[0], sorted(words & theirs)[0]
+            other = _WRITTEN_OUT.get(other, other)
             return Lead(f"The article doesn’t cover this: it is about “{said}”, not “{other}”.", "not covered", closest=True)
+        # "what if it's flipped and I'm the one who needs space and my boyfriend gets hurt?": the reader does what the
+        # title's side does, to someone of that side
+        one = _READER_IS_THE_ONE.search(question)  # (the question as written: its apostrophes are no quotes)
+        if title_words & a and words & a and one and (one.group("flipped") or set(tokenize(one.group("does") or "")) & rest_of(a)):
+            said = sorted(title_words & a)[0]
+            return Lead(f"The article doesn’t cover this: it is about when “{said}” do it, not when you do.", "not covered", closest=True)
     return None
+
+
+
+# the people a post is about, by relation: a post about friend groups does not cover sisters
+RELATIONS = {
+    "siblings": frozenset("sister sisters brother brothers sibling siblings sis bro half-brother half-sister stepbrother stepsister".split()),
+    "parents": frozenset("mom moms mum mums mother mothers dad dads father fathers parent parents".split()),
+    "children": frozenset("son sons daughter daughters kid kids child children toddler toddlers teen teens teenager teenagers "
+                          "stepson stepdaughter stepkids stepchildren".split()),
+    "partners": frozenset("boyfriend boyfriends girlfriend girlfriends bf gf husband husbands wife wives partner partners spouse "
+                          "fiance fiancee".split()),
+    "friends": frozenset("friend friends bestie besties".split()),
+    "coworkers": frozenset("boss bosses coworker coworkers co-worker co-workers colleague colleagues manager".split()),
+    "relatives": frozenset("cousin cousins aunt aunts uncle uncles in-laws relatives".split()),
+}
+RELATION_SUBJECT = 4  # the post is about a relation its article names this often ...
+RELATION_RARE = 1  # ... and not about one it names at most this often
+# "does this work with siblings too?", "would any of this apply to my sister?", "what if it's my brother?", "mine isn't friends, it's my sisters"
+APPLIES_TO_WHO = re.compile(r"\b(?:work|works|apply|applies|the same|same thing|any different|different)\s+(?:\w+\s+){0,2}?(?:with|for|to|if it'?s)\s+(?:(?:my|our|your|a|an|the)\s+)?(?P<who>[\w-]+)"
+                        r"|\bwhat (?:about|if it'?s|if its)\s+(?:(?:my|our|your|a|an)\s+)?(?P<who2>[\w-]+)"
+                        r"|\b(?:it'?s|its|they'?re|theyre) (?:my|our) (?P<who3>[\w-]+)", re.I)
+
+
+def _other_relation(question: str, kind: str, facts: Facts) -> Lead | None:
+    """"mine isn't friends, it's my sisters ... does this stuff work with siblings too?" on a post about friend groups:
+    the post's article is about one relation (it names it again and again) and the question asks whether it applies to
+    another it hardly names."""
+    if kind in ("said", "thread", "opinion") or _readers_named(facts) or not facts.passages:
+        return None
+    asked = [w.lower() for m in APPLIES_TO_WHO.finditer(question) for w in m.groups() if w]
+    wanted = next(((group, w) for w in asked for group, words in RELATIONS.items() if w in words), None)
+    if wanted is None:
+        return None
+    group, word = wanted
+    subject = _relation_of(facts)
+    if subject is None or subject == group or _relation_counts(facts).get(group, 0) > RELATION_RARE:
+        return None
+    return Lead(f"The article doesn’t cover this: it is about {subject}, not {_WRITTEN_OUT.get(word, word)}.", "not covered", closest=True)
+
+
+def _relation_of(facts: Facts) -> str | None:
+    """The relation the post is about: the one its title names ("Estranged from your sibling?"), else the one its article
+    names at least RELATION_SUBJECT times and twice as often as any other; None for a post about no relation."""
+    if len(facts.titles) != 1:
+        return None
+    title = {w.lower() for w in re.findall(r"[\w-]+", next(iter(facts.titles.values())))}
+    named = [group for group, words in RELATIONS.items() if title & words]
+    if len(named) == 1:
+        return named[0]
+    counts = sorted(_relation_counts(facts).items(), key=lambda kv: -kv[1])
+    if counts and counts[0][1] >= RELATION_SUBJECT and (len(counts) == 1 or counts[0][1] >= 2 * counts[1][1]):
+        return counts[0][0]
+    return None
+
+
+def _relation_counts(facts: Facts) -> dict[str, int]:
+    """How often the posts' articles name each relation."""
+    words = Counter(w.lower() for kind, _, text in facts.passages if kind == "article" for w in re.findall(r"[\w-]+", text))
+    return {group: n for group, names in RELATIONS.items() if (n := sum(words[w] for w in names))}
+
+
+_WRITTEN_OUT = {"gf": "girlfriend", "bf": "boyfriend", "hubby": "husband"}
+# the reader is the one doing it: "I'm the one who needs space", "it's flipped", "it's the other way round"
+_READER_IS_THE_ONE = re.compile(r"\b(?:i'?m|i am|im|it'?s me|its me) (?:actually |really )?the one (?:who |that )?(?P<does>(?:\w+\W+){0,3}\w+)"
+                                r"|\b(?:it'?s|its) (?:all )?(?P<flipped>flipped|reversed|the other way (?:a)?round)\b", re.I)
 
 
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:

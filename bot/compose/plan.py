@@ -41,6 +41,7 @@ from bot.cite.verify import record_at
 from bot.question.intent import ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, in_situation, named_in
+from bot.retrieve.left_out import LeftOut, left_out
 from bot.retrieve.query_map import QueryMap
 from bot.cite.support import SupportScorer, coverage
 
@@ -306,14 +307,25 @@ class Composer:
         """The question as if it named the reader it describes, when the retrieved comments show clearly who: "what
         did people say to the guy who said the plan was too conservative?" is his thread (the replies to him, from the
         reply graph); "what happened in the end with the lady whose husband was hiding debt?" is what she said."""
-        if intent is None or intent.names or not DESCRIBED.search(question):
+        if not self.describes_reader(question, intent):
             return None
-        # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
-        replies = intent.kind == "thread" or (intent.kind in ("yesno", "fact", "opinion") and leads.REPLIED.search(question))
-        if not replies and (not ENDING.search(question) or leads.WHO_SAID.search(question)):
-            return None  # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
+        assert intent is not None
+        replies = self._asks_replies(question, intent)
         who = self._described(self.candidates(question, sources), _description(question))
         return replace(intent, kind="thread" if replies else "said", names=(who,)) if who else None
+
+    def describes_reader(self, question: str, intent: Intent | None) -> bool:
+        """The question is about the replies to, or the ending of, a reader it describes without naming ("the guy who did
+        every step by the book with his younger brother"): the flow then searches the comments for who that is."""
+        if intent is None or intent.names or not DESCRIBED.search(question):
+            return False
+        # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
+        return self._asks_replies(question, intent) or (bool(ENDING.search(question)) and not leads.WHO_SAID.search(question))
+
+    @staticmethod
+    def _asks_replies(question: str, intent: Intent) -> bool:
+        # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
+        return intent.kind == "thread" or (intent.kind in ("yesno", "fact", "opinion") and bool(leads.REPLIED.search(question)))
 
     def _described(self, cands: list[_Candidate], description: str = "") -> str | None:
         """The reader whose own sentence is closest to the question (to ``description``, the words that describe
@@ -664,7 +676,14 @@ class Composer:
             about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),
             mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
                                 if graph is None or not graph.comments_by(w)),
+            left_out=tuple((o.deferral.start, o.deferral.end, o.sim) for o in self._left_out(question, posts)),
         )
+
+    def _left_out(self, question: str, posts: list[str]) -> list[LeftOut]:
+        """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
+        models = self.version.post_models
+        deferrals = [d for post in posts if models is not None and (m := models.posts.get(post)) is not None for d in m.deferred]
+        return left_out(question, deferrals, self._vectors) if deferrals else []
 
     def _asking(self, posts: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         """The readers' comments of these posts that ask something (the post model): those nobody answered, and those
@@ -965,8 +984,11 @@ def _description(question: str) -> str:
         return ""
     # "the person asking about the leash": what they asked about describes them
     ends = r"and|but|or|when|if|because|did|does|do|has|ever" if m.group("doing") else r"about|and|but|or|when|if|because|did|does|do|has|ever"
-    rest = re.split(rf"[?.!,;]|\s(?:{ends})\s", question[m.start():], maxsplit=1)[0]
-    return rest.strip()
+    # (the first word after "who" is theirs: "the guy who did every step by the book" did it, asked nothing)
+    head = re.match(r"\s*[\w'’-]+", question[m.end():]) if not m.group("doing") else None
+    cut = m.end() + (head.end() if head else 0)
+    rest = re.split(rf"[?.!,;]|\s(?:{ends})\s", question[cut:], maxsplit=1)[0]
+    return (question[m.start():cut] + rest).strip()
 
 
 def _asks(text: str) -> bool:

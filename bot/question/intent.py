@@ -310,10 +310,24 @@ def intent_for(question: str, query: str, authors=(), mentioned: frozenset[str] 
             kind = intent.kind if intent.kind in ("said", "thread", "opinion") else earlier.kind
             intent = replace(intent, names=earlier.names, kind=kind)
         elif _REFERS.search(question) and (lead := _lead_of(answered)):
-            named = tuple(named_authors(lead, authors))
-            if len(named) == 1:  # the one reader the bot itself named, not a list of them
-                intent = replace(intent, names=named, kind=intent.kind if intent.kind in ("said", "thread", "opinion") else "said")
+            intent = _about_the_one_named(intent, lead, authors)
+    elif not intent.names and _ASKS_ABOUT_THEM.match(question) and (lead := _lead_of(answered)):
+        # a longer question that opens on the reader just named ("It was Marcus D., in the comments." -> "so did he end up
+        # finding new people or just give up on friends altogether"): about that reader, however many words it has
+        intent = _about_the_one_named(intent, lead, authors)
     return replace(intent, query=query)
+
+
+def _about_the_one_named(intent: Intent, lead: str, authors) -> Intent:
+    named = tuple(named_authors(lead, authors))
+    if len(named) != 1:  # the one reader the bot itself named, not a list of them
+        return intent
+    return replace(intent, names=named, kind=intent.kind if intent.kind in ("said", "thread", "opinion") else "said")
+
+
+# "so did he end up ...", "and has she ever ...", "what did they say back": a question whose subject is someone just named
+_ASKS_ABOUT_THEM = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|then|oh)[,.]?\s+)*(?:(?:did|does|has|had|is|was|will|would)\s+(?:he|she|they)"
+                              r"|(?:what|how|why|when)\s+(?:did|does|has|had|is|was)\s+(?:he|she|they))\b", re.I)
 
 
 def _lead_of(answer: str) -> str:

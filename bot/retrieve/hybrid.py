@@ -16,6 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
+from bot.retrieve.left_out import LeftOut, left_out
 from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, TOOK_ASKED, TOOK_SAID, asking_part, fold, wants_whole_list
 
 if TYPE_CHECKING:
@@ -236,6 +237,7 @@ class HybridRetriever:
             return with_quota(self._by_stance(query, base, filters), k, "comment", 3)
         base = self._echo(query, base, filters)
         base = self._took(query, base, filters, intent)
+        base = self._left_out(query, base, filters, intent)
         if intent.kind == "advice":
             # "what's the first thing she says to do?": the list, wherever its steps ranked, so its first can lead
             # ("when step 2 gets hard, what should I ask myself?" names a step as the setting, not as the answer)
@@ -328,6 +330,37 @@ class HybridRetriever:
             return ranked
         found = next((s for s in ranked if s.chunk_id == said), None) or _source(0, self.version.chunks[said], 0.0, None, None)
         return ranked[:1] + [found] + [s for s in ranked[1:] if s.chunk_id != said]
+
+    def left_out(self, query: str, posts: list[str]) -> list[LeftOut]:
+        """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
+        models = self.version.post_models
+        deferrals = [d for post in posts if models is not None and (m := models.posts.get(post)) is not None for d in m.deferred]
+        return left_out(query, deferrals, self._unit_vectors) if deferrals else []
+
+    def _unit_vectors(self, texts: list[str]):
+        import numpy as np
+
+        vectors = getattr(self.embeddings, "vectors", None)  # the Bot's scorer keeps what it embedded
+        matrix = np.asarray(vectors(texts) if vectors is not None else self.embeddings.embed_documents(texts), dtype=np.float32)
+        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+    def _left_out(self, query: str, ranked: list[Source], filters: Filters, intent) -> list[Source]:
+        """"should I learn in a manual or an automatic?" where the article says "Manual or automatic? ... I'm not going to get
+        into it here": that sentence, wherever it ranked, second in the ranking (the answer says the article leaves it out)."""
+        if intent.names:
+            return ranked
+        posts = [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:3]))
+        found = self.left_out(query, posts)
+        if not found:
+            return ranked
+        d = found[0].deferral
+        chunks = self.version.chunks
+        key = next((key for key in self._keys_of(d.key.split("/", 1)[0]) if chunks[key].start <= d.start < chunks[key].end
+                    and filters.accepts(chunks[key])), None)
+        if key is None or key in {s.chunk_id for s in ranked[:2]}:
+            return ranked
+        found_src = next((s for s in ranked if s.chunk_id == key), None) or _source(0, chunks[key], 0.0, None, None)
+        return ranked[:1] + [found_src] + [s for s in ranked[1:] if s.chunk_id != key]
 
     def _answers_to(self, chosen: list[Source], filters: Filters) -> list[Source]:
         """A reader's question among the chosen passages (the post model's "question" stance; the caller passes those the

@@ -9,6 +9,6 @@ reads the stored model. Every label says where it came from (reviewed, rule, emb
 sure it is; safety treats an unsure label as unsafe.
 """
 
-from .model import ANNOTATOR, Label, PostModel, PostModels, RecordModel
+from .model import ANNOTATOR, Deferral, Label, PostModel, PostModels, RecordModel
 
-__all__ = ["ANNOTATOR", "Label", "PostModel", "PostModels", "RecordModel"]
+__all__ = ["ANNOTATOR", "Deferral", "Label", "PostModel", "PostModels", "RecordModel"]

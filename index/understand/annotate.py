@@ -16,7 +16,7 @@ from ..parse import _STOPWORDS as STOPWORDS
 from ..parse import NO_AUTHOR, Record
 from ..sentences import sentence_spans
 from . import rules
-from .model import ANNOTATOR, DISSENT, Label, PostModel, RecordModel, Source
+from .model import ANNOTATOR, DISSENT, Deferral, Label, PostModel, RecordModel, Source
 
 Embed = Callable[[list[str]], "object"]  # -> numpy array (n, d), rows normalised
 
@@ -110,7 +110,25 @@ def annotate_post(doc: str, text: str, records: Sequence[Record], embed: Embed, 
                                 if r.kind == "comment" and r.author and r.author != NO_AUTHOR))
     mentioned = tuple(sorted(set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))))
     return PostModel(doc, title, author, names, _topic(records), out, content_sha1(text),
-                     (ANNOTATOR, f"encoder:{encoder}" if encoder else "encoder"), mentioned=mentioned)
+                     (ANNOTATOR, f"encoder:{encoder}" if encoder else "encoder"), mentioned=mentioned,
+                     deferred=_deferred(doc, records))
+
+
+def _deferred(doc: str, records: Sequence[Record]) -> tuple[Deferral, ...]:
+    """The article's sentences that leave a topic out, each with what it leaves out (rules.deferred_topic)."""
+    out, seen_sections = [], set()
+    for r in records:
+        if r.kind != "article" or r.id == "article:title" or r.id.endswith(":heading"):
+            continue
+        opens = r.section not in seen_sections  # the first paragraph under its heading
+        seen_sections.add(r.section)
+        spans = sentence_spans(r.text)
+        sentences = [r.text[s:e] for s, e in spans]
+        for i, (s, e) in enumerate(spans):
+            topics = rules.deferred_topic(sentences, i, r.section or "", opens and i < 3)
+            if topics:
+                out.append(Deferral(f"{doc}/{r.id}", r.start + s, r.start + e, topics))
+    return tuple(out)
 
 
 def _prototypes(table: dict[str, list[str]], embed: Embed):

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-ANNOTATOR = "rules-embeddings-14"  # bump when the computed labels change: cached models are redone
+ANNOTATOR = "rules-embeddings-15"  # bump when the computed labels change: cached models are redone
 
 Source = Literal["reviewed", "rule", "embedding", "structure", "none"]
 ROLES = ("heading", "claim", "advice", "story", "question", "aside", "filler")
@@ -57,6 +57,23 @@ class RecordModel:
 
 
 @dataclass(frozen=True)
+class Deferral:
+    """A sentence of the article saying it leaves a topic out ("a whole other topic, for a separate article")."""
+
+    key: str  # its record, "post/record_id"
+    start: int  # the sentence, as offsets in the post's text
+    end: int
+    topics: tuple[str, ...]  # what it leaves out, as texts a question is compared with (index/understand/rules.py)
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "start": self.start, "end": self.end, "topics": list(self.topics)}
+
+    @classmethod
+    def from_dict(cls, row: dict) -> "Deferral":
+        return cls(row["key"], int(row["start"]), int(row["end"]), tuple(row.get("topics", ())))
+
+
+@dataclass(frozen=True)
 class PostModel:
     post: str  # the post's slug (``Record.doc``)
     title: str
@@ -68,11 +85,12 @@ class PostModel:
     made_with: tuple[str, ...] = ()  # what computed it: annotator version, encoder, reviewed files
     labels: dict[str, str] = field(default_factory=dict)  # claim kind -> what it claims (reviewed files may add)
     mentioned: tuple[str, ...] = ()  # capitalised words of the post (the author, people in its stories)
+    deferred: tuple[Deferral, ...] = ()  # the topics the article says it leaves out
 
     def to_dict(self) -> dict:
         return {"post": self.post, "title": self.title, "author": self.author, "names": list(self.names),
                 "topic": list(self.topic), "sha1": self.sha1, "made_with": list(self.made_with), "labels": self.labels,
-                "mentioned": list(self.mentioned),
+                "mentioned": list(self.mentioned), "deferred": [d.to_dict() for d in self.deferred],
                 "records": {k: r.to_dict() for k, r in self.records.items()}}
 
     @classmethod
@@ -80,7 +98,7 @@ class PostModel:
         return cls(row["post"], row["title"], row.get("author"), tuple(row.get("names", ())), tuple(row.get("topic", ())),
                    {k: RecordModel.from_dict(r) for k, r in row.get("records", {}).items()},
                    row.get("sha1", ""), tuple(row.get("made_with", ())), dict(row.get("labels") or {}),
-                   tuple(row.get("mentioned", ())))
+                   tuple(row.get("mentioned", ())), tuple(Deferral.from_dict(d) for d in row.get("deferred", ())))
 
     def comments(self) -> list[RecordModel]:
         return [r for r in self.records.values() if r.stance is not None]

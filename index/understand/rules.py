@@ -164,7 +164,11 @@ FAILED = re.compile(
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
     r"|\bwas (?:seeing|cheating|sleeping with)\b|\bcheated\b|\bended (?:it|things)\b|\bwaste of time\b|\bno (?:luck|change|difference)\b"
     r"|\bwent flat\b|\bcollapsed\b|\bstill (?:dense|gummy|spreading|spreads)\b|\bnot (?:that )?into (?:this|you|it|me)\b|\bgained\b"
-    r"|\b(?:i|we) (?:finally )?(?:left|got out|walked out|moved out)\b", I)
+    r"|\b(?:i|we) (?:finally )?(?:left|got out|walked out|moved out)\b"
+    # "He said he didn't want contact and asked me not to message again.", "I never heard back."
+    r"|\b(?:didn'?t|doesn'?t|did not|does not) want (?:any )?(?:contact|to (?:talk|see me|hear from me|be friends))\b"
+    r"|\basked me not to (?:message|contact|text|call|write|reach out)\b|\bnever (?:heard back|got (?:a |an )?(?:reply|answer|response))\b"
+    r"|\bwants? nothing (?:more )?to do with me\b", I)
 WISHED = re.compile(r"\b(?:wish(?:ed)?|if only|hoped|hoping|was supposed to|would love to say|can'?t say|cannot say)\b[^.!?]*$", I)
 
 
@@ -237,3 +241,60 @@ def unsafe_tags(sentence: str) -> list[str]:
     if "minimises" not in found and excuses_anger(bare):
         found.append("minimises")
     return found
+
+
+# --- topics the article leaves out ----------------------------------------------
+# "a whole other topic, perhaps for a separate article", "I'm not going to get into night terrors here", "I'll cover
+# strength training in another post": the article says it does not answer something
+DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(?:topic|article|post)\b[^.?!]{0,40}\b(?:itself|altogether|entirely|time|day)?"
+                    r"|\bbeyond the scope\b|\bfor another (?:day|time|post|article)\b|\b(?:deserves|needs|gets|for) (?:its|their) own (?:post|article)\b"
+                    r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:get|go) into\b(?P<into>[^.;!?]{0,40}?)\bhere\b"
+                    r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:answer|cover|discuss|tackle|talk about)\b(?P<about>[^.;!?]{0,40}?)\bhere\b"
+                    r"|\bin (?:another|a (?:separate|future|later|different)) (?:post|article)\b"
+                    r"|\b(?:don'?t|do not) want to cram (?:it|that|this|them) in(?:to this one)? here\b", I)
+# what is left of a deferring sentence once the deferral is taken out: words about asking and telling, not a topic
+_DEFER_FILLER = re.compile(r"\b(?:people|readers|you all|everyone) (?:also )?ask(?:s|ed)? me (?:this|that|about (?:this|that))?"
+                           r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|\bi (?:get|got) asked (?:this|that)"
+                           r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|^\W*(?:honestly|frankly|so|but|and|also|though)\b"
+                           r"|\b(?:that|this|it)(?:'s| is| was)\s*$|\b(?:is|are|was|were|and|which|,)\s*$|\bi(?:'ll| will) cover\b|\bi get why\b", I)
+_FUNCTION = frozenset("""a an the and or but so of to in on at for with by from as is are was were be been it its this that these those
+there here i me my we our you your he him his she her they them their what which who whom whether how if then than
+one ones just really very not no do does did done have has had will would can could should may might must up out
+about into over more most much many also too only own same other another whole different separate topic post article
+perhaps itself honestly deserves paragraph tacked end anything else""".split())
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", plain(text).lower()) if w not in _FUNCTION and len(w) > 2}
+
+
+def _bare(piece: str) -> str:
+    """A piece of a deferring sentence without the words about asking ("People ask me this all the time")."""
+    for _ in range(3):  # "..., and it's" ends in two fillers
+        piece = _DEFER_FILLER.sub(" ", piece).strip(" ,;:–-")
+    return re.sub(r"\s+", " ", piece).strip()
+
+
+def deferred_topic(sentences: list[str], i: int, heading: str = "", opens_section: bool = False) -> tuple[str, ...]:
+    """What the article's sentence ``i`` says it leaves out, as texts a question can be compared with: what the sentence
+    names before its deferral ("whether a man is selfish or simply being a male") or inside it ("not going to get into
+    night terrors here"); the sentence before, when it names the same thing or the
+    sentence names nothing ("People also ask me whether you should be engaged first ... I'm not going to get into that
+    here."); the section's heading when the sentence opens its section ("What about vaping?"). Empty when sentence
+    ``i`` defers nothing."""
+    text = plain(sentences[i])
+    found = list(DEFERS.finditer(text))
+    if not found:
+        return ()
+    inside = [m.group("into") or m.group("about") or "" for m in found]
+    pieces = [_bare(text[: found[0].start()])] + [_bare(p) for p in inside]
+    named = [p for p in pieces if len(_content(p)) >= 2]
+    if not named and i > 0 and DEFERS.search(plain(sentences[i - 1])):
+        return deferred_topic(sentences, i - 1, heading, opens_section)  # "... a whole other post. I'm not going to get into that here."
+    topics = list(named)
+    words = set().union(*(_content(p) for p in named)) if named else set()
+    if i > 0 and (not named or words & _content(sentences[i - 1])):
+        topics.append(sentences[i - 1].strip())
+    if heading and opens_section:
+        topics.append(heading.strip())
+    return tuple(dict.fromkeys(t for t in topics if t))

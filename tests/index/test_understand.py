@@ -469,3 +469,63 @@ def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
     assert bool(good) is bool(worked), sentence
     if worked is None:
         assert not good
+
+
+@pytest.mark.parametrize("sentence", [
+    "He answered the follow-up. He said he didn't want contact and asked me not to message again.",  # r48 q10
+    "I never heard back.",
+    "She said she wants nothing to do with me.",
+])
+def test_the_endings_a_story_tells_when_it_did_not_work(sentence):
+    from index.understand.rules import endings
+
+    good, bad = endings(sentence)
+    assert bad and not good, sentence
+
+
+LEAVES_OUT = """Learning to Drive at 34
+
+By Imogen Szabo
+
+I passed my test at thirty-four. Your connective tissue is a different story, my instructor said.
+
+Manual or automatic?
+
+People ask me this more than anything else, and I'm not going to get into it here. It depends on money.
+
+When you fail
+
+Nightmares about the test are normal. I'm not going to get into test anxiety pills here; that's for your doctor.
+
+Some learners are simply scared of motorways, and some just hate driving. Whether you should give up driving is a whole other topic, perhaps for a separate article.
+
+  • Priya
+
+    Manual all the way for me.
+"""
+
+
+def test_the_model_says_what_the_article_leaves_out_and_round_trips_it():
+    """What a deferring sentence leaves out, as texts a question is compared with: the heading it opens, what it names
+    inside ("test anxiety pills") or before ("Whether you should give up"); "a different story" leaves nothing out."""
+    model = annotate_post("drive", LEAVES_OUT, parse_text(LEAVES_OUT, doc="drive"), embed_array, "fake")
+    topics = [d.topics for d in model.deferred]
+    assert topics[0] == ("Manual or automatic?",)
+    # the sentence before names the same thing ("test"), and the sentence opens its section
+    assert topics[1] == ("test anxiety pills", "Nightmares about the test are normal.", "When you fail")
+    assert topics[2] == ("Whether you should give up driving", "Some learners are simply scared of motorways, and some just hate driving.")
+    assert len(topics) == 3
+    first = model.deferred[0]
+    assert LEAVES_OUT[first.start:first.end].startswith("People ask me this") and first.key.startswith("drive/article:")
+    back = PostModels.from_dict(json.loads(json.dumps(PostModels({"drive": model}).to_dict())))
+    assert back.posts["drive"].deferred == model.deferred
+
+
+def test_a_deferral_right_after_one_names_what_the_first_named():
+    from index.understand.rules import deferred_topic
+
+    said = ["People also ask me whether you should be engaged first.", "I'm not going to get into that here.",
+            "Honestly, that's a whole other post."]
+    assert deferred_topic(said, 1) == ("People also ask me whether you should be engaged first.",)
+    assert deferred_topic(said, 2) == deferred_topic(said, 1)
+    assert deferred_topic(["Give the post a read and take your own time."], 0) == ()

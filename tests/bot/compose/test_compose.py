@@ -560,6 +560,9 @@ def test_a_reader_is_described_by_who_they_are_or_what_they_were_asking():
     assert (_description("did the author ever reply to the person asking about their puppy biting the leash on walks?")
             == "the person asking about their puppy biting the leash on walks")
     assert _description("did the author reply to anything?") == ""
+    # the word right after "who" is what they did, not where the question goes on (r48 q10: "did")
+    assert (_description("what ended up happening w the guy who did every step by the book with his younger brother?")
+            == "the guy who did every step by the book with his younger brother")
 
 
 HEADING_STEPS = """Calm Evenings With a New Puppy

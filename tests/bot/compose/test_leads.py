@@ -58,6 +58,19 @@ def test_a_reader_story_lends_no_duration_to_the_article():
     assert "“two weeks”" in lead_for("How long should I give him space?", "advice", facts).text  # same article paragraph
 
 
+def test_a_count_of_things_a_day_is_a_rate_and_an_answering_sentence_s_own_duration_comes_first():
+    """Fresh round r49 q05: "forty-odd messages a day" is no timeframe; "Within a month of that conversation, invite ..."
+    (an answering sentence's own) comes before "over about five months" (said beside the best sentence)."""
+    assert leads._duration("The chat went from forty-odd messages a day to nothing.", "how long") is None
+    assert leads._duration("We spoke twice a week.", "how long") is None
+    assert leads._duration("I texted him three times a week for a month.", "how long").group(0) == "a month"
+    best = cand("The chat went from forty-odd messages a day to almost nothing.", score=0.55, key="p/article:a:p2")
+    beside = cand("Then, over about five months, the invitations thinned out.", score=0.46, key="p/article:a:p2", start=70)
+    step = cand("Within a month of that conversation, invite two or three people.", score=0.51, key="p/article:s4:p1", start=300)
+    lead = lead_for("how soon after that am i supposed to organise something myself", "advice", Facts(["p"], [best, step, beside], VOCAB))
+    assert lead.text == "The article gives this timeframe: “a month”." and lead.first == (300, 300 + len(step.text))
+
+
 def test_a_count_is_of_things_never_a_time():
     facts = Facts(["p"], [cand("Two minutes is plenty; a memory doesn’t last much longer.", score=0.7),
                           cand("Most need only six or seven time-outs before the penny drops.", score=0.6, start=80)], VOCAB)
@@ -292,6 +305,23 @@ def test_who_said_names_the_reader_whose_comment_answers_and_only_when_close_eno
     assert lead_for("who compared him to a soldier?", "fact", closer_article) is None  # the article says it better
     assert lead_for("which commenter compared him to a soldier?", "fact", closer_article).text.startswith("It was deadlock")
     assert lead_for("who replied to the soldier comment?", "thread", facts) is None  # the reply graph answers that
+
+
+def test_who_said_in_the_comments_takes_the_one_reader_clearly_ahead_at_a_weaker_closeness():
+    """Fresh round r48 q08/q09: the question says it is a reader; the one reader ahead of every other is named even
+    though the article's passage reads closer and theirs is under WHO_SIM."""
+    olu = cand("My brother and I hadn't spoken in 11 years.", sim=0.38, score=0.43, kind="comment", author="Olu B.",
+               key="p/comment:3", start=100)
+    tom = cand("I followed this pretty closely with my younger brother.", sim=0.36, score=0.38, kind="comment",
+               author="Tom R.", key="p/comment:6", start=200)
+    article = cand("Since then I've heard from a lot of you who are somewhere in that same silence.", sim=0.47, score=0.46)
+    q = "there was a commenter whose brother rang them back literally the day after they reached out, which one was it?"
+    lead = lead_for(q, "fact", Facts(["p"], [article, olu, tom], VOCAB))
+    assert lead is not None and lead.text == "It was Olu B., in the comments." and lead.first == (100, olu.end)
+    # two readers as close: no name guessed; nor without a word that it is a reader
+    close = Facts(["p"], [article, olu, replace_sim(tom, 0.4)], VOCAB)
+    assert lead_for(q, "fact", close) is None
+    assert lead_for("whose brother rang back the day after?", "fact", Facts(["p"], [article, olu, tom], VOCAB)) is None
 
 
 def replace_sim(c, sim):
@@ -657,11 +687,52 @@ def test_an_unsourced_figure_names_the_authors_own_word_on_it_when_that_comment_
     ("Why do men pull away?", "what does the article tell women to do when men pull away?", None),
     ("Why do men pull away?", "how do i stop my wife from worrying about it?", None),
     ("Why do men pull away?", "what does she mean by 'do I want to be in a relationship with another woman'??", None),
+    # "guy here" and "gf" (fresh round r49 b13, r47 b13)
+    ("Why do men pull away?", "guy here, my girlfriend is the one going distant on me. is there anything in this for my side of it?",
+     "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
+    ("Why do men pull away?", "im a guy and it's my gf who keeps going distant on me. does the article have anything for my situation?",
+     "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
+    # the reader does what the title's side does, to one of that side (r48 b13); not a reader who only texts first
+    ("Why do men pull away?", "what if it's flipped and i'm the one who needs space and my boyfriend gets all hurt about it?",
+     "The article doesn’t cover this: it is about when “men” do it, not when you do."),
+    ("Why do men pull away?", "im the one who pulled away from my boyfriend and now he wont talk to me, what do i do",
+     "The article doesn’t cover this: it is about when “men” do it, not when you do."),
+    ("Why do men pull away?", "my boyfriend pulled away and i'm the one who always texts first, should i stop?", None),
 ])
 def test_a_post_about_one_side_of_a_relation_does_not_cover_the_other(title, question, lead):
     facts = Facts(["p"], [cand("Give him space.", sim=0.4)], VOCAB, titles={"p": title})
     got = lead_for(question, "fact", facts)
     assert (got.text if got else None) == lead
+
+
+FRIENDS = ("article", None, "Your friends drifted. Pick one of the friends you trust; friends forgive. My mum said the same. Friends matter.")
+
+
+@pytest.mark.parametrize("title, question, lead", [
+    ("When Your Friend Group Fades You Out", "mine isnt friends its my sisters. does this stuff work with siblings too?",
+     "The article doesn’t cover this: it is about friends, not sisters."),
+    ("They Stopped Inviting Me", "would any of this apply to my coworkers? same thing at the office",
+     "The article doesn’t cover this: it is about friends, not coworkers."),
+    # a relation the article names too ("mum" once is rare; friends is the subject), or one only mentioned: no lead
+    ("When Your Friend Group Fades You Out", "does it work with friends from school too?", None),
+    ("When Your Friend Group Fades You Out", "my sister sent me this. how long should i wait before i react?", None),
+])
+def test_a_post_about_one_relation_does_not_cover_another_the_question_asks_about(title, question, lead):
+    facts = Facts(["p"], [cand("Pick one of the friends you trust.", sim=0.4)], VOCAB, titles={"p": title}, passages=(FRIENDS,))
+    got = lead_for(question, "fact", facts)
+    assert (got.text if got and "it is about" in got.text else None) == lead
+
+
+def test_the_post_model_s_deferral_the_question_reads_close_to_leads_with_the_sentence_that_says_it():
+    """bot/retrieve/left_out.py found the question close to what the article leaves out: the lead says so and its
+    sentence (whichever candidate holds it) comes first."""
+    said = cand("People ask me this more than anything else, and I'm not going to get into it here.", sim=0.2, score=0.3, start=500)
+    other = cand("Commit to 10 lessons.", sim=0.5, score=0.7)
+    facts = Facts(["p"], [other, said], VOCAB, left_out=((500, 500 + len(said.text), 0.56),))
+    lead = lead_for("should i learn in an automatic or a manual?", "advice", facts)
+    assert lead.text == "The article doesn’t answer this: it leaves it for another article." and lead.first == (said.start, said.end)
+    assert lead_for("should i learn in an automatic or a manual?", "advice", replace(facts, left_out=())) is None
+    assert lead_for("what did Ken say about manuals?", "said", facts) is None  # a question about a reader's words
 
 
 def test_a_deferral_further_down_counts_when_it_says_two_of_the_questions_words_back():

@@ -1,0 +1,59 @@
+"""Topics the article says it leaves out ("a whole other topic, for a separate article"), and whether a question asks
+about one of them.
+
+    left_out(question, deferrals, vectors) -> the deferrals the question asks about, closest first
+
+The deferrals come from the post model (index/understand: each with the texts that name what it leaves out); a
+question asks about one when it reads close to one of those texts and shares a topic word with it. The retriever
+brings such a sentence into the answer's passages; the composer's lead says the article does not answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.lexical import tokenize
+from index.understand.model import Deferral
+
+from bot.question.topic import topic_words
+
+LEFT_OUT_SIM = 0.45  # this close to what the article leaves out, sharing a topic word with it ...
+LEFT_OUT_NEAR = 0.3  # ... or this close, sharing two ("sits up screaming and thrashing" / "a child screams and thrashes")
+# (dev, every judged question of a post that leaves a topic out: 17 of the 18 asking about it, 1 other, itself about it)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    deferral: Deferral
+    sim: float  # the question's cosine to the closest text naming what is left out
+    shared: frozenset[str]  # the topic words they share
+
+
+def left_out(question: str, deferrals: Sequence[Deferral], vectors: Callable[[list[str]], np.ndarray | None]) -> list[LeftOut]:
+    """The deferrals ``question`` asks about, closest first. ``vectors``: unit vectors of texts, or None when there are none."""
+    if not deferrals:
+        return []
+    texts = [t for d in deferrals for t in d.topics]
+    if not texts:
+        return []
+    raw = vectors([question] + texts)
+    if raw is None:  # a scorer without vectors: nothing is known to be left out
+        return []
+    matrix = np.asarray(raw, dtype=np.float32)
+    sims = matrix[1:] @ matrix[0]
+    asked = topic_words(question)
+    out, i = [], 0
+    for d in deferrals:
+        best: LeftOut | None = None
+        for text in d.topics:
+            sim, shared = float(sims[i]), frozenset(asked & set(tokenize(text)))
+            i += 1
+            if (sim >= LEFT_OUT_SIM and shared) or (sim >= LEFT_OUT_NEAR and len(shared) >= 2):
+                if best is None or sim > best.sim:
+                    best = LeftOut(d, sim, shared)
+        if best is not None:
+            out.append(best)
+    return sorted(out, key=lambda o: -o.sim)

@@ -1,0 +1,97 @@
+"""bot/retrieve/left_out.py: a question about what the article says it leaves out, and the answer that says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.retrieve.left_out import LEFT_OUT_NEAR, LEFT_OUT_SIM, left_out
+from index.understand.model import Deferral
+
+
+def _vectors(sims: dict[str, float]):
+    """Unit vectors whose cosine to the question (the first text) is ``sims[text]``."""
+    def vectors(texts):
+        out = [np.array([1.0, 0.0])]
+        for t in texts[1:]:
+            c = sims[t]
+            out.append(np.array([c, np.sqrt(1 - c * c)]))
+        return np.stack(out)
+    return vectors
+
+
+SELFISH = Deferral("p/article:a:p7", 100, 200, ("whether a man is selfish or simply being a male",))
+TERRORS = Deferral("p/article:b:p2", 300, 400, ("night terrors", "Nightmares are different from night terrors, where a child screams and thrashes."))
+
+
+def test_a_close_question_sharing_a_topic_word_asks_about_what_is_left_out():
+    q = "how do i tell if hes a selfish jerk or just normal?"
+    got = left_out(q, [SELFISH], _vectors({SELFISH.topics[0]: LEFT_OUT_SIM + 0.01}))
+    assert [o.deferral for o in got] == [SELFISH] and got[0].shared == {"selfish"}
+    # as close, sharing no topic word ("man" asks about the text's subject, not a topic): no
+    assert left_out("what does she say about a man who texts?", [SELFISH], _vectors({SELFISH.topics[0]: 0.7})) == []
+    # sharing the word, not close enough: no
+    assert left_out(q, [SELFISH], _vectors({SELFISH.topics[0]: LEFT_OUT_SIM - 0.01})) == []
+
+
+def test_two_shared_words_are_enough_at_a_weaker_closeness_and_the_closest_text_counts():
+    q = "my 3yo sits up screaming and thrashing at night, what do i do?"
+    sims = {TERRORS.topics[0]: 0.1, TERRORS.topics[1]: LEFT_OUT_NEAR + 0.01}
+    got = left_out(q, [SELFISH, TERRORS], _vectors({**sims, SELFISH.topics[0]: 0.2}))
+    assert [o.deferral for o in got] == [TERRORS] and {"scream", "thrash"} <= got[0].shared
+    assert left_out(q, [TERRORS], _vectors({TERRORS.topics[0]: 0.1, TERRORS.topics[1]: LEFT_OUT_NEAR - 0.01})) == []
+
+
+def test_nothing_is_left_out_without_deferrals_or_vectors():
+    assert left_out("anything", [], _vectors({})) == []
+    assert left_out("is he selfish", [SELFISH], lambda texts: None) == []
+
+
+NEW_POST = """Learning to Drive at 34
+
+By Imogen Szabo
+
+I passed my test at thirty-four, on my second attempt, after 31 lessons.
+
+The steps that worked
+
+1) Commit to 10 lessons before you decide anything.
+
+2) Book your test after 20 hours, not when you feel ready.
+
+Manual or automatic?
+
+People ask me this more than anything else, and I'm not going to get into it here. It depends on money, on where you live and on what car you'll drive.
+
+When you fail
+
+Failing is normal. Book the next test the same week.
+
+  • Priya
+
+    I failed twice and passed on the third go. Booking straight away helped.
+
+    • Imogen Szabo
+
+      Well done Priya!
+"""
+
+
+@pytest.mark.slow
+def test_asked_what_the_article_leaves_out_the_answer_says_so_first(tmp_path, real_embeddings):
+    """Real model, a post nobody built for: the heading "Manual or automatic?" opens a paragraph that declines to answer.
+    A question about it is told the article leaves it out, with that sentence quoted first; one the steps answer is not."""
+    from bot.api import Bot
+    from index.build import build_index
+    from index.config import Settings
+    from tests.conftest import write
+
+    settings = Settings(store_dir=tmp_path / "store")
+    build_index([write(tmp_path, "drive.txt", NEW_POST)], settings, embeddings=real_embeddings, progress=False)
+    bot = Bot(settings, embeddings=real_embeddings)
+    got = bot.ask("should i learn in an automatic or a manual?? the clutch terrifies me")
+    lines = got.text.splitlines()
+    assert lines[0] == "**The article doesn’t answer this: it leaves it for another article.**", got.text
+    assert "not going to get into it here" in lines[1]
+    other = bot.ask("when should i book my driving test?")
+    assert "another article" not in other.text and "20 hours" in other.text
