@@ -83,6 +83,8 @@ DESCRIBED = re.compile(r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)
                        r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
                        # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
                        r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b", re.I)
+UNDER_MAX = 3  # a heading-only step brings at most this many sentences of its section ...
+UNDER_BAND = 0.08  # ... each about as close to the question as its closest (this much less at most)
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
@@ -443,7 +445,15 @@ class Composer:
             return []  # a step that says what to do in a sentence of its own
         under = [c for c in cands if c.source.kind == "article" and c.record.id != best.record_id
                  and not c.record.id.endswith(":heading") and self._step_of(c.source.doc, c.record.id) == best.step]
-        return [self._quote(max(under, key=lambda c: c.sim), "under")] if under else []
+        if not under:
+            return []
+        # its closest sentence, then the section's other instructions about as close, in the article's order ("Don't ask
+        # them to speak for the whole group." and "When you see them, wait ... twenty minutes, then ask once."): the
+        # step's instructions, not one line of them (r49 q02)
+        best_under = max(under, key=lambda c: c.sim)
+        more = [c for c in under if c is not best_under and c.sim >= best_under.sim - UNDER_BAND and _instructs(c.text)]
+        more = sorted(sorted(more, key=lambda c: -c.sim)[: UNDER_MAX - 1], key=lambda c: c.start)
+        return [self._quote(c, "under") for c in [best_under] + more]
 
     def _step_of(self, doc: str, record_id: str) -> int | None:
         """The step a passage of the article belongs to: the step itself, a paragraph after it before the next
@@ -1050,6 +1060,12 @@ SUGGESTS = re.compile(r"\byou (?:could|might|may want to|should|need to|have to|
 def _advises(text: str) -> bool:
     """Advice in a sentence: the post model's imperative or "should", or a reader's gentler suggestion."""
     return bool(advice_score(text)) or bool(SUGGESTS.search(text))
+
+
+def _instructs(text: str) -> bool:
+    """Advice, or advice after the clause that sets it up ("When you see them, wait until ... then ask once.")."""
+    setup = re.match(r"\W*(?:when|if|once|after|before|whenever|as soon as)\b[^,]{0,80},\s*", text, re.I)
+    return _advises(text) or (setup is not None and _advises(text[setup.end():]))
 
 
 def _key(record) -> str:

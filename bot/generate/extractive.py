@@ -49,9 +49,10 @@ def render(plan: Plan) -> Iterator[str]:
         else:
             yield f"{_reader_lead(lead, quotes)}{_quote(lead)} [{lead.source.rank}]\n"
         quotes = quotes[1:]
-        if quotes and quotes[0].role == "under":  # what a step named only by its heading says to do
-            yield f"It says: {_quote(quotes[0])} [{quotes[0].source.rank}]\n"
-            quotes = quotes[1:]
+        said = 0
+        while quotes and quotes[0].role == "under":  # what a step named only by its heading says to do
+            yield f"{'It says' if not said else 'It goes on'}: {_quote(quotes[0])} [{quotes[0].source.rank}]\n"
+            quotes, said = quotes[1:], said + 1
     if steps:
         yield ("**The article's other steps, in order**\n" if led and lead.step else "**The article's advice, step by step**\n")
         for q in steps:

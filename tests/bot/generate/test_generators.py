@@ -391,3 +391,27 @@ def test_a_lead_read_off_the_index_stands_alone_when_nothing_reads_close_enough_
     note = "**No: the article’s author did not reply to any comment.**"
     assert "".join(render(Plan("thread", [], note=note))).strip() == note
     assert "".join(render(Plan("thread", []))) == ""
+
+
+def test_a_heading_only_step_is_followed_by_its_sections_instructions_in_order():
+    """Fresh round r49 q02: "Ask once, gently, in person" and one line under it left out the twenty minutes and the
+    script; the step's other instructions about as close follow it."""
+    from bot.answer import Source
+    from bot.compose.plan import Plan, Quote, _instructs
+    from bot.generate.extractive import render
+
+    def quote(rank, text, role, step=None):
+        src = Source(rank, f"p/article#{rank}", "p", "article", text, 0, len(text), 1.0)
+        return Quote(src, 0, len(text), text, f"article:s{rank}", None, role, step=step)
+
+    plan = Plan("advice", [quote(1, "Ask once, gently, in person", "answer", 3),
+                           quote(2, "Don't ask them to speak for the whole group.", "under"),
+                           quote(3, "When you see them, wait twenty minutes, then ask once.", "under"),
+                           quote(4, "Host one small thing yourself", "step", 4)])
+    lines = "".join(render(plan)).splitlines()
+    assert lines[:4] == ["The article's step 3: “Ask once, gently, in person” [1]",
+                         "It says: “Don't ask them to speak for the whole group.” [2]",
+                         "It goes on: “When you see them, wait twenty minutes, then ask once.” [3]",
+                         "**The article's other steps, in order**"], lines
+    assert _instructs("When you see them, wait until you've been talking for twenty minutes, then ask once.")
+    assert not _instructs("Most biting happens because our hands are the most interesting thing in the room.")
