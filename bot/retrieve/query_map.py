@@ -19,11 +19,13 @@ hand, applied to the question's vector before the retriever's cosine rankings (c
   are about the bundled article, so the map also learns that article's answers: the frozen test
   split gains far more there than a new post does (see README, "Retrieval").
 
-    python -m bot.retrieve.query_map     # retrain after editing the judged rounds or qa.dev.v2
+    python -m bot.retrieve.query_map     # retrain on every judged round and qa.dev.v2 as they are now
 
 Training runs offline (torch, a dependency of sentence-transformers), seeded, full batch; it writes
-``query_map.v1.npz`` (the change as float16, the training files' hash, the embedding model).
-Answering needs numpy only. A test checks the weights match the training files.
+``query_map.v1.npz`` (the change as float16, the names and hash of the files it learned from, the embedding
+model). Answering needs numpy only. A test checks the weights match those files: editing one means retraining; a
+judged round added later joins the map only when it is retrained, and a retrained map ships only if it measures
+better (README, "Retrieval").
 """
 
 from __future__ import annotations
@@ -86,17 +88,28 @@ def _judged_dir() -> Path:
     return bundled("seeds", "eval", "judged")
 
 
-def training_files() -> list[Path]:
-    """The question files learned from, in a fixed order: every judged dev round, then DEV_SETS."""
+def training_files(names: list[str] | None = None) -> list[Path]:
+    """The question files to learn from, in a fixed order: every judged dev round, then DEV_SETS; with ``names``
+    (the packaged map's own list, ``trained_on()``), those files only."""
     from index.bundled import bundled
 
     judged = sorted(_judged_dir().glob("*.questions.yaml"))
-    return judged + [bundled("seeds", "eval", f"{name}.yaml") for name in DEV_SETS]
+    files = judged + [bundled("seeds", "eval", f"{name}.yaml") for name in DEV_SETS]
+    if names is None:
+        return files
+    by_name = {path.name: path for path in files}
+    return [by_name.get(name, _judged_dir() / name) for name in names]
 
 
-def training_hash() -> str:
+def trained_on(path: Path = WEIGHTS) -> list[str]:
+    """The names of the question files the packaged map was learned from (a judged round added since is not among
+    them until the map is retrained)."""
+    return list(json.loads(str(np.load(path)["meta"]))["files"])
+
+
+def training_hash(files: list[Path] | None = None) -> str:
     h = hashlib.sha1()
-    for path in training_files():
+    for path in training_files() if files is None else files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
         post = _post_of(path)
@@ -194,10 +207,11 @@ def main(argv=None) -> int:
     from index.embed import PackagedEmbeddings
 
     embeddings = PackagedEmbeddings()
-    pairs = training_pairs()
+    files = training_files()
+    pairs = [pair for path in files for pair in training_pairs_of(path)]
     delta = train(embeddings, pairs)
-    meta = {"hash": training_hash(), "model": embeddings.model_name, "lambda": LAMBDA, "tau": TAU, "epochs": EPOCHS,
-            "pairs": len(pairs)}
+    meta = {"hash": training_hash(files), "model": embeddings.model_name, "lambda": LAMBDA, "tau": TAU, "epochs": EPOCHS,
+            "pairs": len(pairs), "files": [path.name for path in files]}
     np.savez_compressed(WEIGHTS, delta=delta.astype(np.float16), meta=np.array(json.dumps(meta)))
     print(f"wrote {WEIGHTS.name}: {meta}")
     return 0
