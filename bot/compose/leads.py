@@ -144,6 +144,8 @@ DURATION = re.compile(
     r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
     r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
     r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
+# after a time: the name it is part of ("the 10-Day Rule", "the 30-Day Challenge")
+NAMED_AFTER = re.compile(r"\s+(?:rule|challenge|plan|method|program|programme|reset|detox)\b", re.I)
 # before "a day" / "a week": a count of things, so the time is a rate ("forty-odd messages a day", "3 texts a week")
 RATE_BEFORE = re.compile(r"(?:\d|\b(?:once|twice|thrice|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|(?:thir|four|fif|six|seven|eigh|nine)teen"
                          r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:-odd|-ish)?)"
@@ -490,7 +492,8 @@ def _duration(text: str, question: str = ""):
     time: "a year in", "two months later" count only when nothing else does."""
     found = [m for m in DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
              if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)  # "how many hours" asks, gives none
-             and not (m.group(0).lower().startswith(("a ", "an ")) and RATE_BEFORE.search(text[max(0, m.start() - 40):m.start()]))]
+             and not (m.group(0).lower().startswith(("a ", "an ")) and RATE_BEFORE.search(text[max(0, m.start() - 40):m.start()]))
+             and not NAMED_AFTER.match(text, m.end())]  # "Follow the 10-Day Rule": a name, not a time
     # ("another 100 to 200 a day", "forty-odd messages a day" are rates, not times)
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)

@@ -1003,3 +1003,10 @@ def test_how_long_she_gave_him_is_not_how_long_ago():
                                sim=0.6, score=0.7, kind="comment", author="Joni", key="p/comment:02-joni")], VOCAB, names=("Joni",))
     lead = lead_for("joni, the first time her bf asked for space years ago how long did she give him", "fact", facts)
     assert lead.text == "Joni’s comment gives this timeframe: “a week”."
+
+
+def test_a_time_that_names_a_rule_is_no_timeframe():
+    """friends f03 after the map was retrained: "Follow the 10-Day Rule" gave “10-Day” for "how long do I have to stay?"."""
+    assert leads._duration("Follow the 10-Day Rule", "how long") is None
+    assert leads._duration("the 30-day challenge is hard", "how long") is None
+    assert leads._duration("Give it 2 weeks I promise", "how long").group(0) == "2 weeks"
