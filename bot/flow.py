@@ -33,12 +33,13 @@ from bot.question.condense import condense, is_challenge
 from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
-from bot.retrieve.hybrid import Filters, HybridRetriever, named_in
+from bot.retrieve.hybrid import Filters, HybridRetriever, named_in, replace_rank
 from bot.safety.flags import is_danger
 from bot.cite.support import SupportScorer
 from bot.turn import Turn
 
 DEFAULT_K = 6
+WHICH_READER_K = 3  # "which commenter ...?": this many of the closest comments join the passages
 
 
 class Reading:
@@ -165,6 +166,11 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     if named is not None:  # "did anyone answer the guy who works nights?": now his thread, as for a reader named
         turn.intent = named
         sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)
+    elif reading.composer.asks_which_reader(turn.text, turn.intent):
+        # "who was the commenter that broke down in a grocery store?": the comments that read closest join the passages
+        have = {s.chunk_id for s in sources}
+        readers = reading.retriever.search(turn.text, k=WHICH_READER_K, filters=replace(filters or Filters(), kind="comment"))
+        sources = [replace_rank(s, n) for n, s in enumerate(sources + [r for r in readers if r.chunk_id not in have], 1)]
     about_commenters = turn.intent is not None and bool(turn.intent.names or turn.intent.unknown)
 
     def covered() -> bool:

@@ -683,6 +683,7 @@ REPORTED_BACK = r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an u
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
                          r"|\bwhat happened\b[^?.!]{0,30}?\b(?:in the end|after that|next|eventually)\b|\bhow did (?:it|things) end up\b"
+                         r"|\bwhat (?:ever )?happened (?:with|to) (?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|one|mom|mum|dad)\b"
                          r"|\bwhat (?:ended up|eventually) happen(?:ing|ed)\b|\bhow did (?:it|things|that) (?:end|go) for\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
                          rf"|{REPORTED_BACK}"

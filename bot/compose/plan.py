@@ -55,7 +55,7 @@ OPINION_FLOOR = 0.1
 SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already quoted
 ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's last sentences
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
-                    r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat happened (?:next|after|then|in the end)|\band then\b"
+                    r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat (?:ever )?happened (?:next|after|then|in the end|with|to)\b|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
                     rf"|{leads.REPORTED_BACK}", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
@@ -323,6 +323,13 @@ class Composer:
             return False
         # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
         return self._asks_replies(question, intent) or (bool(ENDING.search(question)) and not leads.WHO_SAID.search(question))
+
+    @staticmethod
+    def asks_which_reader(question: str, intent: Intent | None) -> bool:
+        """"who was the commenter that broke down in a grocery store?": the answer is one reader, whom the article's
+        passages (the ranking's first places) may crowd out: the flow adds the comments that read closest."""
+        return (intent is not None and not intent.names and bool(leads.WHO_SAID.search(question))
+                and bool(leads.IN_COMMENTS.search(question)) and bool(leads.ONE_PERSON.search(question)))
 
     @staticmethod
     def _asks_replies(question: str, intent: Intent) -> bool:

@@ -757,3 +757,18 @@ def test_a_reader_named_by_a_hyphenated_description_is_described():
     q = "the mascara-in-the-car lady, did she ever get an answer from anyone?"
     assert DESCRIBED.search(q) and _description(q) == "the mascara-in-the-car lady"
     assert not DESCRIBED.search("the long-distance thing, does it apply to me?")  # no reader in it
+
+
+def test_which_commenter_questions_and_what_happened_with_a_described_reader_are_recognised():
+    """Fresh round r51 q08/q10: "who was the commenter that ...?" brings the closest comments into the passages (the
+    article's crowded them out); "what happened with the girl whose boyfriend was in korea" asks how her story ended."""
+    from bot.compose import leads
+    from bot.compose.plan import ENDING, Composer
+
+    assert Composer.asks_which_reader("who was the commenter that broke down in a grocery store over something tiny lol",
+                                      Intent("fact"))
+    assert not Composer.asks_which_reader("who does the article say should call first?", Intent("fact"))
+    assert not Composer.asks_which_reader("which commenter is Greg?", Intent("fact", ("Greg P",)))
+    q = "what happened with the girl whose boyfriend was in korea and kept saying we'll see"
+    assert ENDING.search(q) and leads.DID_IT_WORK.search(q)
+    assert not leads.DID_IT_WORK.search("what happened with the oxytocin thing, is that real?")
