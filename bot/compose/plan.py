@@ -41,7 +41,7 @@ from bot.cite.verify import record_at
 from bot.question.intent import ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, in_situation, named_in
-from bot.retrieve.left_out import LeftOut, left_out
+from bot.retrieve.left_out import LeftOut, deferrals_of, left_out
 from bot.retrieve.query_map import QueryMap
 from bot.cite.support import SupportScorer, coverage
 
@@ -698,8 +698,7 @@ class Composer:
 
     def _left_out(self, question: str, posts: list[str]) -> list[LeftOut]:
         """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
-        models = self.version.post_models
-        deferrals = [d for post in posts if models is not None and (m := models.posts.get(post)) is not None for d in m.deferred]
+        deferrals = deferrals_of(self.version.post_models, posts)
         return left_out(question, deferrals, self._vectors) if deferrals else []
 
     def _asking(self, posts: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:

@@ -16,7 +16,7 @@ from index.chunk import Chunk, is_step_id
 from index.version import BaseIndexVersion
 
 from bot.answer import Source
-from bot.retrieve.left_out import LeftOut, left_out
+from bot.retrieve.left_out import LeftOut, deferrals_of, left_out
 from bot.question.intent import ASKED_STEP, JUDGE_PLAN, QUOTED, TOOK_ASKED, TOOK_SAID, asking_part, fold, wants_whole_list
 
 if TYPE_CHECKING:
@@ -333,8 +333,7 @@ class HybridRetriever:
 
     def left_out(self, query: str, posts: list[str]) -> list[LeftOut]:
         """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
-        models = self.version.post_models
-        deferrals = [d for post in posts if models is not None and (m := models.posts.get(post)) is not None for d in m.deferred]
+        deferrals = deferrals_of(self.version.post_models, posts)
         return left_out(query, deferrals, self._unit_vectors) if deferrals else []
 
     def _unit_vectors(self, texts: list[str]):

@@ -1,6 +1,7 @@
 """Topics the article says it leaves out ("a whole other topic, for a separate article"), and whether a question asks
 about one of them.
 
+    deferrals_of(models, posts) -> the deferrals of these posts' articles, from the post models
     left_out(question, deferrals, vectors) -> the deferrals the question asks about, closest first
 
 The deferrals come from the post model (index/understand: each with the texts that name what it leaves out); a
@@ -30,6 +31,11 @@ class LeftOut:
     deferral: Deferral
     sim: float  # the question's cosine to the closest text naming what is left out
     shared: frozenset[str]  # the topic words they share
+
+
+def deferrals_of(models, posts: Sequence[str]) -> list[Deferral]:
+    """What these posts' articles say they leave out (``models``: the index version's PostModels, or None)."""
+    return [d for post in posts if models is not None and (m := models.posts.get(post)) is not None for d in m.deferred]
 
 
 def left_out(question: str, deferrals: Sequence[Deferral], vectors: Callable[[list[str]], np.ndarray | None]) -> list[LeftOut]:
