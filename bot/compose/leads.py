@@ -377,7 +377,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
-    found, direct = [], set()  # direct: durations the answering sentence itself says, not another of its paragraph
+    found = []
     if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
         # "how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
         took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
@@ -397,7 +397,6 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
-            direct.add(id(c)) if c is top else None
     if found and not ELAPSED_ASKED.search(_how_long_part(question)):  # how long it lasts: a point in time ("a year in") only when nothing else
         found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
     # what was only meant ("meaning to take a year") when something took a time ("it took me 11 months")
@@ -408,11 +407,12 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         asked = set(tokenize(question))
         # a number the reader brings ("my instructor said maybe 20??") is what they doubt, not the text's answer to it
         theirs = set(re.findall(r"\d+", question))
-        # an answering sentence's own duration before one its paragraph has ("Within a month of that conversation, invite
-        # ...", not "over about five months" beside the best sentence, r49 q05)
+        # an answering sentence's own duration (a paragraph's other sentences are never among the answering, above) before
+        # one its paragraph has ("Within a month of that conversation, invite ...", not "over about five months" beside
+        # the best sentence, r49 q05)
         c, m = max(found, key=lambda cm: (not set(re.findall(r"\d+", cm[1].group(0))) & theirs,
                                           len(asked & set(tokenize(cm[0].text[max(0, cm[1].start() - 50):cm[1].end() + 15]))),
-                                          id(cm[0]) in direct, -found.index(cm)))
+                                          cm[0] in answering, -found.index(cm)))
         return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     if facts.about_reader and not facts.names:
         return None  # which reader is meant is not known for sure: no claim that nobody gives one
@@ -1032,6 +1032,10 @@ SIDES = (
 _SELF = re.compile(r"\b(?:i'?m|i am|im|as) an? (?:\w+ )?(?:guy|man|woman|girl|male|female)\b|\bnot an? (?:\w+ )?(?:guy|man|woman|girl)\b"
                    r"|^\W*(?:\w+ )?(?:guy|man|woman|girl|dude|male|female) here\b", re.I)  # "guy here, my girlfriend is the one ..."
 _IS_THE_ONE = re.compile(r"\b(?:is|are|was|were) the ones? (?:who|that|going|doing|pulling|being|getting)\b", re.I)
+_WRITTEN_OUT = {"gf": "girlfriend", "bf": "boyfriend", "hubby": "husband"}  # a lead names what the reader wrote short in full
+# the reader is the one doing it: "I'm the one who needs space", "it's flipped", "it's the other way round"
+_READER_IS_THE_ONE = re.compile(r"\b(?:i'?m|i am|im|it'?s me|its me) (?:actually |really )?the one (?:who |that )?(?P<does>(?:\w+\W+){0,3}\w+)"
+                                r"|\b(?:it'?s|its) (?:all )?(?P<flipped>flipped|reversed|the other way (?:a)?round)\b", re.I)
 _COVERS = re.compile(r"\b(?:does|do|did|would|will) (?:any of )?(?:this|it|that|the (?:article|post|advice))\b[^?.!]{0,20}\b"
                      r"(?:cover|apply|work|explain|say|talk|mention|include|have anything)\w*\b"
                      r"|\banything (?:in (?:here|this|there|it) )?(?:for|about) (?:me|us|my|our|that|this|the other)\b", re.I)
@@ -1047,6 +1051,7 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
     title_words = {w.lower() for w in re.findall(r"[^\W\d_]+", title)}
     asked = _SELF.sub(" ", QUOTED.sub(" ", question))  # the article's own words, quoted back ("another woman"), are no case
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", asked)}
+
     def rest_of(side) -> set[str]:  # the title's other words ("pull away", "neighbour")
         return set(tokenize(title)) - set(tokenize(" ".join(side)))
 
@@ -1067,7 +1072,6 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
             said = sorted(title_words & a)[0]
             return Lead(f"The article doesn’t cover this: it is about when “{said}” do it, not when you do.", "not covered", closest=True)
     return None
-
 
 
 # the people a post is about, by relation: a post about friend groups does not cover sisters
@@ -1101,24 +1105,26 @@ def _other_relation(question: str, kind: str, facts: Facts) -> Lead | None:
     if wanted is None:
         return None
     group, word = wanted
-    subject = _relation_of(facts)
-    if subject is None or subject == group or _relation_counts(facts).get(group, 0) > RELATION_RARE:
+    counts = _relation_counts(facts)
+    subject = _relation_of(facts, counts)
+    if subject is None or subject == group or counts.get(group, 0) > RELATION_RARE:
         return None
     return Lead(f"The article doesn’t cover this: it is about {subject}, not {_WRITTEN_OUT.get(word, word)}.", "not covered", closest=True)
 
 
-def _relation_of(facts: Facts) -> str | None:
+def _relation_of(facts: Facts, counts: dict[str, int]) -> str | None:
     """The relation the post is about: the one its title names ("Estranged from your sibling?"), else the one its article
-    names at least RELATION_SUBJECT times and twice as often as any other; None for a post about no relation."""
+    names (``counts``: _relation_counts) at least RELATION_SUBJECT times and twice as often as any other; None for a post
+    about no relation."""
     if len(facts.titles) != 1:
         return None
     title = {w.lower() for w in re.findall(r"[\w-]+", next(iter(facts.titles.values())))}
     named = [group for group, words in RELATIONS.items() if title & words]
     if len(named) == 1:
         return named[0]
-    counts = sorted(_relation_counts(facts).items(), key=lambda kv: -kv[1])
-    if counts and counts[0][1] >= RELATION_SUBJECT and (len(counts) == 1 or counts[0][1] >= 2 * counts[1][1]):
-        return counts[0][0]
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= RELATION_SUBJECT and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
     return None
 
 
@@ -1126,12 +1132,6 @@ def _relation_counts(facts: Facts) -> dict[str, int]:
     """How often the posts' articles name each relation."""
     words = Counter(w.lower() for kind, _, text in facts.passages if kind == "article" for w in re.findall(r"[\w-]+", text))
     return {group: n for group, names in RELATIONS.items() if (n := sum(words[w] for w in names))}
-
-
-_WRITTEN_OUT = {"gf": "girlfriend", "bf": "boyfriend", "hubby": "husband"}
-# the reader is the one doing it: "I'm the one who needs space", "it's flipped", "it's the other way round"
-_READER_IS_THE_ONE = re.compile(r"\b(?:i'?m|i am|im|it'?s me|its me) (?:actually |really )?the one (?:who |that )?(?P<does>(?:\w+\W+){0,3}\w+)"
-                                r"|\b(?:it'?s|its) (?:all )?(?P<flipped>flipped|reversed|the other way (?:a)?round)\b", re.I)
 
 
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:

@@ -698,8 +698,7 @@ class Composer:
 
     def _left_out(self, question: str, posts: list[str]) -> list[LeftOut]:
         """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
-        deferrals = deferrals_of(self.version.post_models, posts)
-        return left_out(question, deferrals, self._vectors) if deferrals else []
+        return left_out(question, deferrals_of(self.version.post_models, posts), self._vectors)
 
     def _asking(self, posts: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         """The readers' comments of these posts that ask something (the post model): those nobody answered, and those

@@ -322,19 +322,27 @@ class HybridRetriever:
         (an opening line reads far from the question), second in the ranking."""
         if intent.names or not TOOK_ASKED.search(query):
             return ranked
-        held, chunks = {s.chunk_id for s in ranked[:2]}, self.version.chunks
-        posts = [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:3]))  # the posts asked about
-        said = next((key for post in posts for key in sorted(self._keys_of(post), key=lambda key: chunks[key].start)
+        chunks = self.version.chunks
+        said = next((key for post in self._asked_posts(ranked, filters) for key in sorted(self._keys_of(post), key=lambda key: chunks[key].start)
                      if chunks[key].kind == "article" and filters.accepts(chunks[key]) and TOOK_SAID.search(chunks[key].text)), None)
-        if said is None or said in held:
+        return self._second(ranked, said)
+
+    @staticmethod
+    def _asked_posts(ranked: list[Source], filters: Filters) -> list[str]:
+        """The posts a question asks about: its scope, else those of its three best passages."""
+        return [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:3]))
+
+    def _second(self, ranked: list[Source], key: str | None) -> list[Source]:
+        """The ranking with chunk ``key`` second, wherever it ranked (or not at all); as it was when ``key`` is None or
+        already among the first two."""
+        if key is None or key in {s.chunk_id for s in ranked[:2]}:
             return ranked
-        found = next((s for s in ranked if s.chunk_id == said), None) or _source(0, self.version.chunks[said], 0.0, None, None)
-        return ranked[:1] + [found] + [s for s in ranked[1:] if s.chunk_id != said]
+        found = next((s for s in ranked if s.chunk_id == key), None) or _source(0, self.version.chunks[key], 0.0, None, None)
+        return ranked[:1] + [found] + [s for s in ranked[1:] if s.chunk_id != key]
 
     def left_out(self, query: str, posts: list[str]) -> list[LeftOut]:
         """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
-        deferrals = deferrals_of(self.version.post_models, posts)
-        return left_out(query, deferrals, self._unit_vectors) if deferrals else []
+        return left_out(query, deferrals_of(self.version.post_models, posts), self._unit_vectors)
 
     def _unit_vectors(self, texts: list[str]):
         import numpy as np
@@ -348,18 +356,14 @@ class HybridRetriever:
         into it here": that sentence, wherever it ranked, second in the ranking (the answer says the article leaves it out)."""
         if intent.names:
             return ranked
-        posts = [filters.post] if filters.post else list(dict.fromkeys(s.doc for s in ranked[:3]))
-        found = self.left_out(query, posts)
+        found = self.left_out(query, self._asked_posts(ranked, filters))
         if not found:
             return ranked
         d = found[0].deferral
         chunks = self.version.chunks
         key = next((key for key in self._keys_of(d.key.split("/", 1)[0]) if chunks[key].start <= d.start < chunks[key].end
                     and filters.accepts(chunks[key])), None)
-        if key is None or key in {s.chunk_id for s in ranked[:2]}:
-            return ranked
-        found_src = next((s for s in ranked if s.chunk_id == key), None) or _source(0, chunks[key], 0.0, None, None)
-        return ranked[:1] + [found_src] + [s for s in ranked[1:] if s.chunk_id != key]
+        return self._second(ranked, key)
 
     def _answers_to(self, chosen: list[Source], filters: Filters) -> list[Source]:
         """A reader's question among the chosen passages (the post model's "question" stance; the caller passes those the

@@ -125,9 +125,9 @@ def _post_of(path: Path) -> Path:
     return own if path.parent == _judged_dir() and own.is_file() else DEFAULT_SEED
 
 
-def training_pairs() -> list[tuple[Path, str, list[str]]]:
-    """(post, question, gold quotes) for each dev question with gold quotes, from every training file."""
-    return [pair for path in training_files() for pair in training_pairs_of(path)]
+def training_pairs(files: list[Path] | None = None) -> list[tuple[Path, str, list[str]]]:
+    """(post, question, gold quotes) for each dev question with gold quotes, from ``files`` (default: every training file)."""
+    return [pair for path in (training_files() if files is None else files) for pair in training_pairs_of(path)]
 
 
 def training_pairs_of(path: Path) -> list[tuple[Path, str, list[str]]]:
@@ -208,7 +208,7 @@ def main(argv=None) -> int:
 
     embeddings = PackagedEmbeddings()
     files = training_files()
-    pairs = [pair for path in files for pair in training_pairs_of(path)]
+    pairs = training_pairs(files)
     delta = train(embeddings, pairs)
     meta = {"hash": training_hash(files), "model": embeddings.model_name, "lambda": LAMBDA, "tau": TAU, "epochs": EPOCHS,
             "pairs": len(pairs), "files": [path.name for path in files]}
