@@ -35,6 +35,13 @@ TRAIN = HERE / "train.v1.yaml"
 # idioms, the article's own words. Written by category by helpers who never saw an eval set.
 TRAIN_DANGER = HERE / "train.v2.danger.yaml"
 TRAIN_SAFE = HERE / "train.v2.safe.yaml"
+# v3: other subjects than relationships. v2's safe messages were nearly all about the bundled article, so on a post
+# about work, driving or an adult child the everyday words of those subjects ("quit", "stop trying", "my will",
+# "not coming back", "going out of my mind") read as danger: 4 of 17 ordinary questions under a post about a grown
+# child who stopped calling got the crisis box (0.93-0.94). Safe messages on 35 everyday subjects that use those words
+# in their ordinary sense, and danger on the same subjects in the same words, so the words alone no longer decide.
+# Three helpers who saw no eval set, by subject group; the subjects of the frozen cross-post splits were left out.
+TRAIN_OTHER = HERE / "train.v3.subjects.yaml"
 # The issue's rule: the dev sets' ordinary questions are negatives too (never a test split).
 DEV_ORDINARY = ("traffic.dev.v1", "qa.v1", "qa.dev.v2")
 EXAMPLES = HERE / "examples.v2.yaml"
@@ -83,7 +90,7 @@ def _dev_ordinary_paths() -> list[Path]:
 
 def training_hash() -> str:
     h = hashlib.sha1()
-    for path in (TRAIN, TRAIN_DANGER, TRAIN_SAFE, EXAMPLES, *_dev_ordinary_paths()):
+    for path in (TRAIN, TRAIN_DANGER, TRAIN_SAFE, TRAIN_OTHER, EXAMPLES, *_dev_ordinary_paths()):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -106,6 +113,10 @@ def training_data() -> tuple[list[str], np.ndarray]:
         for text in messages:
             texts.append(normalise(text))
             rows.append([0] * len(LABELS))
+    for label, messages in yaml.safe_load(TRAIN_OTHER.read_text(encoding="utf-8")).items():
+        for text in messages:  # "safe" or a danger label
+            texts.append(normalise(text))
+            rows.append([int(label == name) for name in LABELS])
     for path in _dev_ordinary_paths():
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             text = case.get("text") or case.get("question")
