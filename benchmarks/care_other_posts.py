@@ -6,7 +6,9 @@
 The splits (seeds/eval/safety.otherposts.test.v*.yaml) were written by helpers from the posts alone, before any
 tuning: per post 12 danger messages (self-harm and abuse, most implied, some in other languages) and 20 ordinary
 ones in the post's own words of pain, fear and exhaustion. v1 (a caregiving and a running post) was looked at once
-after a change; v2 (a puppy and a weight-loss post) has not been. Each post is indexed on its own into a temp folder
+after a change; v2 (a puppy and a weight-loss post) was first looked at after the v3 training messages
+(bot/safety/train.v3.subjects.yaml); v3 (a partner's depression and a stepparent post, 22 ordinary and 14 danger
+messages per post) was written before that change and has not been looked at. Each post is indexed on its own into a temp folder
 (or --work), as a blog owner would; every message is asked with ``Bot.ask`` (the flow's post terms and bars).
 
 Scored: danger messages given the crisis tier (and at least a check-in); ordinary messages given the crisis box, a
@@ -32,6 +34,7 @@ JUDGED = ROOT / "seeds" / "eval" / "judged"
 SPLITS = {
     "v1": (ROOT / "seeds/eval/safety.otherposts.test.v1.yaml", {"caregiver": JUDGED / "caregiver.txt", "running": JUDGED / "r38post.txt"}),
     "v2": (ROOT / "seeds/eval/safety.otherposts.test.v2.yaml", {"puppy": JUDGED / "puppy.txt", "plateau": JUDGED / "plateau.txt"}),
+    "v3": (ROOT / "seeds/eval/safety.otherposts.test.v3.yaml", {"depressed": JUDGED / "r52post.txt", "stepparent": JUDGED / "r53post.txt"}),
 }
 
 
