@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/care_other_posts.py                          # this code
     .venv/bin/python benchmarks/care_other_posts.py --compare /path/to/old   # and an older checkout, same indexes
 
-The splits (seeds/eval/safety.otherposts.test.v*.yaml) were written by helpers from the posts alone, before any
+The dev split (safety.otherposts.dev.v1.yaml: 4 posts, 12 danger and 16 ordinary messages each) is tuned on. The test
+splits (seeds/eval/safety.otherposts.test.v*.yaml) were written by helpers from the posts alone, before any
 tuning: per post 12 danger messages (self-harm and abuse, most implied, some in other languages) and 20 ordinary
 ones in the post's own words of pain, fear and exhaustion. v1 (a caregiving and a running post) was looked at once
 after a change; v2 (a puppy and a weight-loss post) was first looked at after the v3 training messages
@@ -31,10 +32,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _checkout import child_json  # noqa: E402
 
 JUDGED = ROOT / "seeds" / "eval" / "judged"
-SPLITS = {
+SPLITS = {  # dev is tuned on; the test splits are frozen
+    "dev": (ROOT / "seeds/eval/safety.otherposts.dev.v1.yaml", {"driving": JUDGED / "r42post.txt", "smoking": JUDGED / "r44post.txt",
+                                                              "grownchild": JUDGED / "r50post.txt", "toddler": JUDGED / "r45post.txt"}),
     "v1": (ROOT / "seeds/eval/safety.otherposts.test.v1.yaml", {"caregiver": JUDGED / "caregiver.txt", "running": JUDGED / "r38post.txt"}),
     "v2": (ROOT / "seeds/eval/safety.otherposts.test.v2.yaml", {"puppy": JUDGED / "puppy.txt", "plateau": JUDGED / "plateau.txt"}),
     "v3": (ROOT / "seeds/eval/safety.otherposts.test.v3.yaml", {"depressed": JUDGED / "r52post.txt", "stepparent": JUDGED / "r53post.txt"}),
+    "v4": (ROOT / "seeds/eval/safety.otherposts.test.v4.yaml", {"backtowork": JUDGED / "r43post.txt", "divorce": JUDGED / "r47post.txt"}),
 }
 
 
@@ -69,11 +73,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", help="folder for the posts' indexes, kept and reused (default: a temp folder)")
     ap.add_argument("--compare", metavar="DIR", help="another checkout of this project to score in the same run")
+    ap.add_argument("--splits", default=",".join(SPLITS), help="which splits, comma-separated (default: all)")
+    ap.add_argument("--show", action="store_true", help="list each split's mistakes (dev only, unless tuning is over)")
     args = ap.parse_args()
+    splits = {k: SPLITS[k] for k in args.splits.split(",")}
     with tempfile.TemporaryDirectory(prefix="care-posts-") as tmp:
         work = Path(args.work or tmp)
         stores: dict[str, Path] = {}
-        for _, posts in SPLITS.values():
+        for _, posts in splits.values():
             for name, post in posts.items():
                 stores[name] = work / name
                 if not (stores[name] / "CURRENT").exists():
@@ -81,12 +88,21 @@ def main() -> None:
                     subprocess.run([str(Path(sys.executable).with_name("bot")), "index", str(post), "--quiet"], env=env,
                                    check=True, cwd=str(ROOT), stdout=subprocess.DEVNULL)
         codes = {"this code": ROOT} | ({"compared": Path(args.compare).resolve()} if args.compare else {})
-        table = {(name, split): score(path, tiers(code, {p: stores[p] for p in posts}, path))
-                 for name, code in codes.items() for split, (path, posts) in SPLITS.items()}
+        got = {(name, split): tiers(code, {p: stores[p] for p in posts}, path)
+               for name, code in codes.items() for split, (path, posts) in splits.items()}
+        table = {key: score(splits[key[1]][0], tiers_of) for key, tiers_of in got.items()}
     print("| measure | " + " | ".join(f"{name}, {split}" for name, split in table) + " |")
     print("|---|" + "---:|" * len(table))
     for key in next(iter(table.values())):
         print(f"| {key} | " + " | ".join(row[key] for row in table.values()) + " |")
+    if args.show:
+        import yaml
+
+        for (name, split), tiers_of in got.items():
+            for c in yaml.safe_load(splits[split][0].read_text(encoding="utf-8"))["cases"]:
+                said = tiers_of[c["id"]]
+                if (c["expect"] == "danger") != (said in ("danger", "check_in")):
+                    print(f"- {name}, {split} {c['id']}: expect {c['expect']} got {said}: {c['text']!r}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,16 @@ BROAD_FLOOR = {Flag.ABUSE: 0.10, Flag.SELF_HARM: 0.40}
 # for waiting around ... 2 years of my life" 0.88, "Ok to take two paracetamol?" 0.85) unless that one sentence is all
 # but certain: "After that none of this matters" (0.96) beside "What does 'receive him openly' mean?" stays danger.
 FRAGMENT_SURE = 0.9
+# Under a post whose own article raised a flag's bar (bot/safety/calibrate.py: a subject the classifier over-reads for that
+# flag), the classifier alone, with no word of risk anywhere in the message, replaces the answer only when all but sure. Between the
+# post's bar and SUBJECT_SURE the reader is answered, warmly, with the quiet line. The classifier learnt its middle range
+# on writing about relationships; on other subjects the middle range reads the subject: under a post about a grown child
+# who stopped calling, "going out of my mind. how long am i supposed to hold off" (0.84) and "got nothing back. so what
+# now, just sit here?" (0.92) got the crisis box, while the dev disclosures under other posts that no pattern caught
+# read 0.95-1.00 ("my ex still has a key to my place and ... he was just standing in" 1.00, "my boss ... grabbed my arm").
+# Only the raised flag: applied to abuse too wherever self-harm was raised, it answered control and threats that its
+# article never over-read ("he'll take it out on me instead", under a puppy post: cross-post v2, and fresh v4 lost 3).
+SUBJECT_SURE = 0.95
 ON_TOPIC = 0.30
 MARGIN = 0.02
 
@@ -262,7 +272,8 @@ class Detector:
         own bars for the classifier alone, where their article raises them (bot/safety/calibrate.py)."""
         # the post's own bar holds for a message in the post's language ("painkillers before a run" under a running
         # post): its English prose measured the classifier; a message in another language keeps the dev-tuned bars
-        clear = {**CLEAR, **{Flag(f): bar for f, bar in bars}} if bars and _english(text) else dict(CLEAR)
+        over_read = {Flag(f) for f, _ in bars} if bars and _english(text) else set()  # flags this subject raises (SUBJECT_SURE)
+        clear = {**CLEAR, **{Flag(f): bar for f, bar in bars}} if over_read else dict(CLEAR)
         det = Detection()
         norm = normalise(text)
         sentences = [norm[s:e] for s, e in sentence_spans(norm)] or [norm]
@@ -374,7 +385,10 @@ class Detector:
                 fragment = (flag in DANGER and part and pos < FRAGMENT_SURE and flag not in weak
                             and not any(strong_of[flag]) and not any(broad_of[flag])
                             and sims[len(sentences)].get(f"p_{flag.value}", 0.0) < POSSIBLE[flag])
-                if pos >= bar and beats and fragment:
+                # the classifier alone on a subject it over-reads (SUBJECT_SURE)
+                subject_unsure = (flag in over_read and pos < SUBJECT_SURE and flag not in weak
+                                  and not any(strong_of[flag]) and not any(broad_of[flag]))
+                if pos >= bar and beats and (fragment or subject_unsure):
                     possible = True
                 elif pos >= bar and beats and not (subject_only and not has_broad):
                     fired.setdefault(flag, []).append(f"classifier {flag.value} ({pos:.2f})" if flag is not Flag.DISTRESS else f"similar to distress examples ({pos:.2f})")

@@ -85,6 +85,9 @@ IDIOMS = rx(
     r"|(?:he|she)(?:'s| is| will be|'ll be| has been| be)) (?:gone|away)(?: forever| for good)?\b"
     r"(?= (?:for|forever|this|usually|when|before|after|again|so)\b|\s*\?|\s*$)",
     r"\bover my dead body\b|\bscared to death\b|\bbored to death\b",
+    r"\b(?:at|reached|reaching|near) the end of my (?:rope|tether)\b|\bdead on (?:my|our) feet\b",
+    # a sharp word, not a blow: "snapping at my kids, hating myself for it"
+    r"\bsnap(?:s|ped|ping)? at\b",
     # a thing no longer wanted, not a life: "half the time you dont even want the thing anymore" (the classifier alone read
     # it as "don't want to be here anymore", 0.84); not "this life", "this pain", "these thoughts", "to ...", "it"
     r"\b(?:don'?t|do not|no longer)\s+(?:even\s+|really\s+)?want\s+(?:the|that|this|those|these|a|an|it)\s+"
@@ -136,6 +139,10 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:goodbye|suicide|farewell) (?:letters?|notes?|messages?|videos?)\b|\bsaying (?:my )?goodbyes?\b|\bsaid (?:my )?goodbyes?\b",
             r"\b(?:gave|giving|give|given) (?:away )?my (?:cat|dog|pets?|puppy|kitten|things|stuff|belongings|jewell?ery|clothes|plants|books)\b",
             r"\bwho gets my (?:things|stuff|cat|dog|jewell?ery)\b|\b(?:made|making|wrote|updated|sorted) (?:a|my) will\b",
+            # the cross-post dev split: "ive sorted who gets the dog", "sorted the life insurance and told my sister where the passwords are"
+            r"\b(?:sorted|decided|worked out|arranged)(?: out)? who (?:gets|will have|takes) (?:the|my)\b|\bwhere (?:the|my) passwords are\b",
+            r"\b(?:sorted|checked|arranged|set up)(?: out)? (?:the|my) life insurance\b|\bbetter off with (?:the )?(?:insurance|life insurance|payout)\b",
+            r"\bwenn ich nicht mehr (?:da|hier) bin\b|\bquand je ne serai plus l[àa]\b|\bcuando ya no (?:est[ée]|estar[ée]) (?:aqu[ií])?\b",
             r"\b(?:wrote|written|writing|left) (?:all )?my passwords\b|\bso (?:they|he|she|nobody|no one) (?:doesn'?t|don'?t|won'?t) have (?:a mess|to sort|to deal)\b",
             r"\bwon'?t be needing (?:them|it|any of it)\b|\bwon'?t need (?:them|it) (?:anymore|where i'?m going)\b",
             r"\bthank you for everything\b[^.?!]{0,40}\b(?:thought i was|wasn'?t|goodbye)\b|\blast one is (?:him|her)\b",
@@ -173,7 +180,10 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
         "implied": rx(
             r"\b(?:on|at|up on|standing on|sitting on) (?:the |my |a )?(?:balcony|bridge|roof|rooftop|ledge|railing|edge|platform|tracks)\b[^.?!]{0,60}\b(?:floor|drop|down|jump|step|water|how high|edge|easy|thinking|tonight|now)\b",
             r"\bhow (?:many|high) (?:floors|storeys|stories|metres|meters|feet)\b[^.?!]{0,30}\b(?:enough|to die|would it)\b|\bone step forward\b|\bwalk into the (?:sea|river|water|traffic)\b",
-            r"\b(?:found|finding) a (?:new )?home for my (?:dog|cat|pets?)\b|\b(?:deleted|deleting) (?:all )?my (?:accounts|socials|instagram|facebook)\b[^.?!]{0,80}\b(?:gave|giving|letters?|goodbye|dog|cat|home)\b",
+            r"\b(?:found|finding) a (?:new )?home for my (?:dog|cat|pets?)\b|\b(?:deleted|deleting) (?:all )?(?:my|her|his|their) (?:accounts|socials|instagram|facebook)\b[^.?!]{0,80}\b(?:gave|giving|letters?|notes?|goodbye|dog|cat|home)\b",
+            # someone else's goodbyes: "posted 'thank you all for everything' and gave me her favourite necklace"
+            r"\bposted\b[^.?!]{0,10}\bthank you (?:all )?for everything\b|\bgave (?:me|away) (?:her|his|their) (?:favou?rite|most precious|prized)\b",
+            r"\b(?:na|no) (?:laje|telhado|beiral|parapeito|terra[çc]o)\b[^.?!]{0,40}\b(?:andar(?:es)?|agora|pular)\b",
             r"\bpills? (?:lined up|laid out|counted)\b|\b(?:lined|laid) up (?:all )?(?:my |the )?pills\b|\bsticky notes on (?:all )?my (?:stuff|things)\b|\bwho gets what\b",
         ),
         "relapse": rx(
@@ -190,12 +200,16 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:hope|wish|pray)\b[^.?!]{0,10}\bi (?:just )?(?:don'?t|do not|never|wouldn'?t) wake up\b",
             r"\b(?:if i (?:got ill and )?died|if i was gone|if i disappeared)\b[^.?!]{0,40}\b(?:no one|nobody|no-one|wouldn'?t)\b",
             r"\b(?:if|when) i(?:'?m| was| were) gone\b|\bnobody would (?:even )?(?:notice|care|miss me)\b|\bno one would (?:even )?(?:notice|care|miss me|be (?:that )?sad)\b",
-            r"\bhow easy it would be to (?:just )?(?:not|crash|swerve|step|let go|drive)\b",
+            r"\bhow easy it would be to (?:just )?(?:not|crash|swerve|step|let go|drive|turn the wheel)\b",
+            r"\b(?:thinking|thought|think|thinks) about (?:just )?(?:not (?:braking|stopping|steering|turning the wheel)|(?:driving|swerving|steering) (?:into|off))\b",
+            r"\bonce i'?m (?:not|gone|not here|not around)\b(?! (?:at|in|with|on|so|as|that|too|sure|allowed|able|there|home|working|smoking)\b)"
+            r"|\bif i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?! (?:to|for|when)\b)",
             r"\bpoint (?:of|in) me (?:existing|being here|being alive)\b|\bstop existing\b|\bnot exist(?:ing)?\b",
             r"\bdon'?t care (?:what happens to me|if i (?:live|die|wake up))\b",
         ),
         "plan": rx(
             r"\bi (?:have|made|got|'?ve got|'?ve made) a plan\b|\bi know (?:how|exactly how) i'?d do it\b",
+            r"\b(?:thought|thinking|think) (?:\w+ )?(?:a lot |lots |so much )?about how i'?d do it\b",
             r"\bi know (?:which|what|where)\b[^.?!]{0,20}\b(?:bridge|building|pills|gun|rope|roof|tracks)\b",
             r"\b(?:bought|got|ordered) (?:a |some )?rope\b|\beverything i need is (?:in|at|ready)\b",
             r"\bwhere (?:my |his )?(?:dad|father|husband|he|brother) (?:kept|keeps) (?:his|the|a) (?:gun|rifle|pistol|pills)\b",
@@ -241,6 +255,8 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:bruises?|marks?|black eye|split lip)\b[^.?!]{0,30}\b(?:he|from him|my (?:arm|neck|face))\b",
             r"\b(?:he'?s|he is|he was|is being|been) (?:so |really |very |getting )?(?:abusive|violent)\b|\babus(?:es|ed|ing) me\b",
             r"\b(?:punched|smashed|kicked) (?:a hole in )?(?:the )?(?:wall|door)\b[^.?!]{0,30}\b(?:next to|by|beside|near) my\b",
+            r"\b(?:put|punched|smashed|drove) (?:his|her) fist through (?:the|a) (?:wall|door|window)\b",
+            r"\b(?:held|holds|grabbed|squeezed|twisted) my (?:wrist|arm|hand)\b[^.?!]{0,30}\b(?:till|until|so hard|purple|bruised?|marks?)\b",
         ),
         "strangulation": rx(
             r"\b(?:chok\w*|strangl\w*|throttl\w*)\b[^.?!]{0,30}\b(?:me|my)\b",
@@ -258,6 +274,7 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:you'?ll|you will|you'?re going to) regret (?:it|this|leaving)\b|\bno one will (?:ever )?find you\b",
             r"\baccidents happen\b|\bnothing (?:left )?to lose\b|\bscared to go home\b|\b(?:afraid|scared|terrified) to (?:go home|leave|tell him)\b",
             r"\b(?:scared|afraid|terrified|frightened) of (?:him|what he)\b|\bfear for my (?:life|safety)\b",
+            r"\b(?:scared|afraid|terrified|frightened) of (?:mine|my (?:husband|boyfriend|bf|partner|ex|wife|girlfriend|gf|dad|father|stepdad))\b",
             r"\b(?:gun|guns|knife|knives|rifle|shotgun|pistol|bullets?|machete|axe|blade|weapon)\b[^.?!]{0,60}\b(?:argue|argument|fight|looks? at|cleaned|cleaning|pillow|leave|shoot|told me|threat|nightstand|bedside|waved|pointed|picked up|said|scared|go on)\b",
             r"\b(?:picked up|grabbed|pulled|waved|pointed|held) (?:a|the|his) (?:kitchen )?(?:knife|gun|bat|hammer)\b",
         ),
@@ -308,6 +325,7 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:rings?|calls?|texts?) (?:me )?\d+ times\b",
             r"\b(?:has|demands|made me give|knows) (?:all )?my (?:passwords?|passcode|pin)\b",
             r"\b(?:always )?(?:needs|wants|has) to know where i am\b|\bknows (?:exactly )?where i (?:am|go|was)\b",
+            r"\btracks? (?:the|my) (?:car|phone|location)\b|\b(?:don'?t|won'?t|can'?t) get my (?:phone|keys|card|passport) back\b",
         ),
         "children_pets": rx(
             r"\b(?:hurt|kill|drown|snap|harm|strangle|beat|poison|get rid of|kick|kicked|hit|threw|throw|smack)\w*\b[^.?!]{0,40}\b(?:the|my|our|her|his) (?:kids?|children|son|daughter|baby|cat|dog|puppy|kitten|pets?)\b",
@@ -315,7 +333,17 @@ STRONG: dict[Flag, dict[str, re.Pattern]] = {
             r"\b(?:he'?ll|he will|threat\w* to|going to|he'?d|he would) take (?:the|my|our) (?:kids|children|baby)\b|\btake (?:the|my|our) (?:kids|children|baby) (?:away|from me)\b",
             r"\b(?:the|my|our) (?:kids?|children|son|daughter|baby|cat|dog|puppy|kitten|pets?)\b[^.?!]{0,20}\b(?:bruises?|hiding|scared of him)\b",
             r"\bnever see (?:the|my) (?:kids|children) again\b|\bmake sure they hate me\b",
+            r"\b(?:he'?ll|he will|he'?d|he would|she'?ll|she will|says he'?ll|said he'?d)\b[^.?!]{0,50}\bkeep (?:the|my|our) (?:kids|children|baby)\b",
             r"\bgrabbed my (?:son|daughter|kid|child)\b|\bscreams at the kids\b",
+        ),
+        # punishment by deprivation, found on the cross-post v2 split (after it was looked at): "if im over 1200 i have to
+        # sleep in the car", "doesnt let me eat dinner", "he'll take it out on me instead", "my dad gets rough"
+        "deprivation": rx(
+            r"\b(?:makes?|made|forces?|forced) me (?:to )?sleep (?:in the (?:car|garage|shed|yard|garden|hallway|bath)|on the (?:floor|porch|doorstep))\b",
+            r"\b(?:have|had) to sleep (?:in the (?:car|garage|shed)|on the floor)\b[^.?!]{0,30}\b(?:if|unless|when)\b|\b(?:if|unless|when) i\b[^.?!]{0,40}\b(?:have|had) to sleep (?:in the (?:car|garage|shed)|on the floor)\b",
+            r"\b(?:doesn'?t|won'?t|didn'?t|does not|will not) let me (?:eat|sleep|shower|wash|use the (?:bathroom|toilet))\b|\b(?:lock|locks|padlock) on the (?:fridge|cupboards?|food)\b",
+            r"\b(?:says|said) i (?:don'?t|do not) deserve (?:dinner|food|to eat|to sleep)\b",
+            r"\btake it out on me\b|\b(?:gets|got|getting) rough (?:with me|when he'?s been drinking|when (?:he|she)'?s drunk)\b|\blucky that'?s all (?:he|she) (?:does|did)\b",
         ),
         "stalking": rx(
             r"\b(?:show(?:s|ed)?|turn(?:s|ed)?|came|comes|wait(?:s|ed|ing)?|keeps? (?:turning|showing))\s+(?:up\s+)?(?:at|outside|to)\s+my\s+(?:door|house|home|work|job|place|apartment|flat|office|car|gym|uni|school)\b",

@@ -220,9 +220,10 @@ def test_a_statement_of_safety_is_no_new_danger_unless_it_says_one(real_detector
 
 @pytest.mark.slow
 def test_a_post_whose_subject_is_an_everyday_harm_is_answered_when_only_the_classifier_objects(real_detector):
-    # under "Why Your Puppy Won't Stop Biting", the classifier alone read these as self-harm (0.72, 0.85) and abuse (0.75)
+    # under "Why Your Puppy Won't Stop Biting", the classifier alone read these as self-harm (0.81, 0.86) and abuse (0.81)
+    # (the first was "realistically how long till the biting stops ...", until the classifier learnt other subjects: 0.32)
     subject = frozenset({"puppy", "won't", "stop", "biting", "steps", "end", "two", "weeks"})
-    for text, flag in (("realistically how long till the biting stops if we're actually consistent with all of it", "self_harm"),
+    for text, flag in (("im so done with the biting, it never ends. when does it stop for good", "self_harm"),
                        ("honestly how long until the biting stops for good", "self_harm"),
                        ("my 10 wk old lab chomps my hand every single time i try to pet him. what am i supposed to do in the "
                         "actual moment he bites", "abuse")):
@@ -251,7 +252,7 @@ def test_an_earlier_turn_is_read_under_the_same_post_subject(real_detector):
 
     layer = SafetyLayer(detector=real_detector)
     terms = PostTerms(subject=frozenset({"puppy", "won't", "stop", "biting", "steps", "end", "two", "weeks"}))
-    first = "realistically how long till the biting stops if we're actually consistent with all of it"
+    first = "im so done with the biting, it never ends. when does it stop for good"
     assert layer.check("ok and what is step 2?", [(first, "...")], terms=terms).tier not in (Tier.CHECK_IN, Tier.DANGER)
     assert layer.check("ok and what is step 2?", [(first, "...")]).tier == Tier.CHECK_IN  # no post subject: as before
     said = "my puppy bites and i want to die"  # words of risk said earlier still count under that post
