@@ -679,6 +679,8 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
 
 # "did she ever report back?", "did he post an update?": how the reader's story went, told in the thread later on
 REPORTED_BACK = r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b"
+# "did the mom whose 27 yr old went silent ever get a call back?": whether what she waited for came, told later on
+HEARD_BACK = r"\b(?:ever|finally|eventually) (?:get|got|hear|heard)\b[^?.!]{0,20}\bback\b"
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
@@ -686,7 +688,7 @@ DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)
                          r"|\bwhat (?:ever )?happened (?:with|to) (?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|one|mom|mum|dad)\b"
                          r"|\bwhat (?:ended up|eventually) happen(?:ing|ed)\b|\bhow did (?:it|things|that) (?:end|go) for\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
-                         rf"|{REPORTED_BACK}"
+                         rf"|{REPORTED_BACK}|{HEARD_BACK}"
                          r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
 YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
 

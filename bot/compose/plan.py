@@ -57,6 +57,8 @@ ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's l
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat (?:ever )?happened (?:next|after|then|in the end|with|to)\b|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
+                    # "did the mom whose 27 yr old went silent ever get a call back?": how her story ended
+                    r"|\b(?:ever|finally|eventually) (?:get|got|hear|heard)\b[^?.!]{0,20}\bback\b"
                     rf"|{leads.REPORTED_BACK}", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
@@ -90,6 +92,7 @@ ELABORATION = 0.05  # a paragraph under a step counts for it, this much less tha
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
+DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a number the description gives ("27")
 # "did anybody reply to deadlock? and did he answer them back": replies TO them asked first (the second question follows it)
 OTHERS_REPLIED = re.compile(r"\b(?:any(?:one|body)|people|someone|somebody|others?) (?:\w+ )?(?:repl|respon|answer|wr[io]te back)", re.I)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
@@ -301,8 +304,10 @@ class Composer:
         if not plan.note and intent is not None and intent.names and YES_NO.match(question):
             plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
         lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(question, cands, sources, intent))
-        if lead is None or (plan.note and lead.because not in ("author replies", "who said")):
-            return plan  # the thread and stance leads (below) already state the answer
+        # the thread and stance leads (below) already state the answer; how the reader's story ended ("did carol ever hear
+        # back from her daughter?") is what was asked, not whether someone replied to her
+        if lead is None or (plan.note and lead.because not in ("author replies", "who said", "outcome")):
+            return plan
         return self._led(plan, lead, cands)
 
     def described_reader(self, question: str, sources: list[Source], intent: Intent | None) -> Intent | None:
@@ -343,8 +348,14 @@ class Composer:
         best: dict[str, float] = {}
         sims = self.scorer.similarity(description, [c.vector_text for c in cands]) if description and cands else None
         readers = {}
+        # "the mom whose 27 yr old went silent after her birthday": a number she gave ("My daughter Jess is 27") names
+        # her better than a closer-sounding sentence without it ("mailed my grandson a birthday card", dev r50 q11); a
+        # number of two digits or more (the 5 of "bf of 5 years" is in too many stories to name one)
+        numbers = set(re.findall(r"\b\d{2,}\b", description))
         for i, c in enumerate(cands):
             sim = float(sims[i]) if sims is not None else c.sim
+            if numbers & set(re.findall(r"\b\d{2,}\b", c.vector_text)):
+                sim += DESCRIBED_NUMBER
             a = c.record.author
             m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
             if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):

@@ -772,3 +772,32 @@ def test_which_commenter_questions_and_what_happened_with_a_described_reader_are
     q = "what happened with the girl whose boyfriend was in korea and kept saying we'll see"
     assert ENDING.search(q) and leads.DID_IT_WORK.search(q)
     assert not leads.DID_IT_WORK.search("what happened with the oxytocin thing, is that real?")
+
+
+@pytest.fixture(scope="module")
+def grownchild_bot(tmp_path_factory, real_embeddings):
+    """A judged round's post (a parent whose grown child stopped calling), with a reader who reports back in her thread."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp("grownchild") / "store")
+    build_index([PROJECT_ROOT / "seeds" / "eval" / "judged" / "r50post.txt"], settings, embeddings=real_embeddings, progress=False)
+    return Bot(settings, embeddings=real_embeddings)
+
+
+@pytest.mark.slow
+def test_real_a_number_she_gave_names_the_described_reader_and_hearing_back_is_how_her_story_ended(grownchild_bot):
+    """r50 q11: "the mom whose 27 yr old went silent after her birthday" is Carol P ("My daughter Jess is 27"), not Tasha R
+    (a sentence about a birthday card that read closer); "ever get a call back?" asks how her story ended, which her
+    later reply in the thread tells; asked by her name, it is not "Denise answered her question"."""
+    text = grownchild_bot.ask("did the mom whose 27 yr old went silent after her birthday ever get a call back?").text
+    assert text.startswith("**Yes: Carol P’s story ends with it working.**\nCarol P replied to Denise Harlow: “Update, three "
+                           "weeks later:"), text
+    named = grownchild_bot.ask("did carol ever hear back from her daughter?").text
+    assert named.startswith("**Yes: Carol P’s story ends with it working.**\n"), named
+
+
+def test_hearing_back_is_asked_as_an_ending():
+    from bot.compose import leads
+    from bot.compose.plan import ENDING
+
+    for q in ("did the mom whose son went silent ever get a call back?", "did she finally hear back from him?"):
+        assert ENDING.search(q) and leads.DID_IT_WORK.search(q), q
+    assert not ENDING.search("how do i get him back?") and not leads.DID_IT_WORK.search("will he come back?")
