@@ -96,6 +96,10 @@ IDIOMS = rx(
     r"\b(?:scared|afraid|terrified|frightened) (?:of|to) (?:get(?:ting)?|be(?:ing)?) (?:hurt|rejected|dumped|left|ghosted|abandoned|played)"
     r"(?: again| like that)?\b(?!\s+(?:by|from|when he|if he)\b)",
     r"\b(?:scared|afraid|terrified|frightened) of (?:rejection|commitment|heartbreak|being (?:single|alone)|ending up alone|losing (?:him|her|them))\b",
+    # fear about a thing, not of a person: "my husband just got prescribed something and im scared about the side effects"
+    # (r52 q12 got "are you safe?"); not "scared about what he'll do", "scared about going home"
+    r"\b(?:scared|afraid|terrified|frightened|nervous) about (?:the|a|an|this|that|these|those|my|our|his|her)\s+"
+    r"(?!(?:husband|boyfriend|bf|partner|ex|wife|girlfriend|gf|dad|father|stepdad|mum|mom|brother|son|family)\b)[a-z]+",
     # a parent's worry about a child's own life, not fear of a person at home: "scared about who my daughter is
     # talking to online" (a threat to the child still counts: "scared of what he'll do to my son" is not masked)
     r"\b(?:scared|afraid|terrified|frightened|worried) (?:about|of) (?:who|what) (?:my|our) (?:daughter|son|kids?|child(?:ren)?|teen\w*)\b"

@@ -678,12 +678,17 @@ def test_real_the_articles_deferral_answers_a_question_it_leaves_for_another_art
                            "The article says: “So, whether a man is selfish or simply being a male is a whole other topic"), text
 
 
+def _judged_post_bot(tmp_path_factory, real_embeddings, name: str) -> Bot:
+    """A Bot over one judged round's post (seeds/eval/judged/<name>.txt), indexed on its own."""
+    settings = Settings(store_dir=tmp_path_factory.mktemp(name) / "store")
+    build_index([PROJECT_ROOT / "seeds" / "eval" / "judged" / f"{name}.txt"], settings, embeddings=real_embeddings, progress=False)
+    return Bot(settings, embeddings=real_embeddings)
+
+
 @pytest.fixture(scope="module")
 def returner_bot(tmp_path_factory, real_embeddings):
     """A post of another shape (a fresh round's, on going back to work): its five steps are each a section of their own."""
-    settings = Settings(store_dir=tmp_path_factory.mktemp("returner") / "store")
-    build_index([PROJECT_ROOT / "seeds" / "eval" / "judged" / "r43post.txt"], settings, embeddings=real_embeddings, progress=False)
-    return Bot(settings, embeddings=real_embeddings)
+    return _judged_post_bot(tmp_path_factory, real_embeddings, "r43post")
 
 
 @pytest.mark.slow
@@ -777,9 +782,7 @@ def test_which_commenter_questions_and_what_happened_with_a_described_reader_are
 @pytest.fixture(scope="module")
 def grownchild_bot(tmp_path_factory, real_embeddings):
     """A judged round's post (a parent whose grown child stopped calling), with a reader who reports back in her thread."""
-    settings = Settings(store_dir=tmp_path_factory.mktemp("grownchild") / "store")
-    build_index([PROJECT_ROOT / "seeds" / "eval" / "judged" / "r50post.txt"], settings, embeddings=real_embeddings, progress=False)
-    return Bot(settings, embeddings=real_embeddings)
+    return _judged_post_bot(tmp_path_factory, real_embeddings, "r50post")
 
 
 @pytest.mark.slow

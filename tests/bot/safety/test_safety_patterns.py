@@ -81,6 +81,11 @@ def test_idioms_are_masked_so_no_strong_pattern_reads_them(idiom):
     ("my dad hurts me when he drinks", "that really hurt me, him going quiet"),
     # a craving that hits, not a person (r44 q01 got the abuse crisis box)
     ("he hit me at the bus stop", "the cravings hit me at the bus stop every morning"),
+    # fear about a thing, not of a person (r52 q12 got "are you safe?")
+    ("im scared about my husband coming home tonight", "im scared about the side effects"),
+    # a sharp word and a tired body, not a blow or a death (cross-post dev split)
+    ("he hit my kids", "snapping at my kids, hating myself for it"),
+    ("i'm dead inside", "im dead on my feet. how do i do step 4 alone?"),
 ])
 def test_a_fear_of_him_or_his_threat_is_not_masked_as_an_idiom(statement, idiom):
     assert "~" in masked(idiom)
@@ -270,3 +275,31 @@ def test_asking_the_articles_leave_to_reach_out_to_him_is_not_being_controlled()
     assert not P.IDIOMS.search("he says i'm not allowed to text my sister")  # kept from people: not masked
     assert not pattern_hits("am i allowed to tell him it hurt me", "abuse", "broad")  # hurt feelings
     assert pattern_hits("he hurt me again last night", "abuse", "broad")  # a person hurting you
+
+
+@pytest.mark.parametrize("text, hit", [
+    # what the classifier alone had been catching under posts it over-reads (cross-post dev split), as words of risk
+    ("if he wont call while im here maybe hell understand once im not. ive thought about how id do it a lot this week",
+     ("self_harm", "plan")),
+    ("drove the long way home and kept thinking about not braking at the bend", ("self_harm", "passive")),
+    ("i think they'd all sleep better if i just wasnt here", ("self_harm", "passive")),
+    ("3 weeks off them. ive sorted who gets the dog and left the spare key with my neighbour", ("self_harm", "preparation")),
+    ("ive sorted the life insurance and told my sister where the passwords are", ("self_harm", "preparation")),
+    ("my best friend posted 'thank you all for everything' and gave me her favourite necklace", ("self_harm", "implied")),
+    ("if im over 1200 i have to sleep in the car", ("abuse", "deprivation")),
+    ("my husband weighs me every morning and if its up he doesnt let me eat dinner", ("abuse", "deprivation")),
+    ("when i asked for it back he put his fist through the wall next to my head", ("abuse", "violence")),
+    ("my husband says if i make her go outside he'll send me back to my family and keep the kids", ("abuse", "children_pets")),
+    ("partner tracks the car on an app and i dont get my phone back till the next day", ("abuse", "monitoring")),
+    ("the one who was scared of her husband, did anyone answer? im scared of mine too", ("abuse", "threat")),
+])
+def test_implied_plans_preparations_and_punishment_are_words_of_risk(text, hit):
+    assert hit in strong(text), strong(text)
+
+
+@pytest.mark.parametrize("text", [
+    "once im not so busy at work ill start the plan", "if i wasnt here for the first session can i catch up?",
+    "who gets the dog on weekends after the divorce?", "do i have to sleep in the spare room when the baby comes?",
+])
+def test_the_same_words_in_everyday_plans_are_no_risk(text):
+    assert strong(text) == set(), strong(text)
