@@ -855,7 +855,19 @@ _CONTRACTED = re.compile(r"(?:ca|do|wo|did|does|is|are|was|were|have|has|had|sho
 
 def _known(stem: str, vocabulary: frozenset[str]) -> bool:
     """A word the posts use (or a variant of one), or a word about the text itself ("article", "say")."""
-    return stem in _META or stem in vocabulary or _variant_in(stem, vocabulary)
+    return stem in _META or stem in vocabulary or _variant_in(stem, vocabulary) or _compound_of(stem, vocabulary)
+
+
+def _compound_of(stem: str, vocabulary: frozenset[str]) -> bool:
+    """"stepkids" under a post of "stepson", "stepdad" and "kids": a word made of the start of the posts' own compounds
+    (4+ letters, begun by at least two of their words) and a word they use (3+ letters) names nothing new (r53: "The
+    article and its comments don’t mention “stepkids”" for the stepdad of three in its comments)."""
+    for cut in range(4, len(stem) - 2):
+        head, tail = stem[:cut], stem[cut:]
+        if (tail in vocabulary or any(v.startswith(tail) and len(tail) >= 4 for v in vocabulary)) \
+                and sum(v.startswith(head) and v != head for v in vocabulary) >= 2:
+            return True
+    return False
 
 
 def _typo_of(stem: str, vocabulary: frozenset[str]) -> bool:

@@ -1010,3 +1010,13 @@ def test_a_time_that_names_a_rule_is_no_timeframe():
     assert leads._duration("Follow the 10-Day Rule", "how long") is None
     assert leads._duration("the 30-day challenge is hard", "how long") is None
     assert leads._duration("Give it 2 weeks I promise", "how long").group(0) == "2 weeks"
+
+
+def test_a_compound_of_the_posts_own_words_is_not_missing():
+    """r53 (a stepparent post): "there was a guy with three stepkids ..." got "The article and its comments don’t mention
+    “stepkids”" though its comments have a "Stepdad of three"; the post says "stepson", "stepdad" and "kids"."""
+    vocab = leads.vocabulary_of("My stepson and my stepdad came round. The kids were fine. Step one: wait.")
+    assert leads.missing_words("there was a guy with three stepkids, whats his name?", vocab) == []
+    assert leads.missing_words("does it say anything about narcissists?", vocab) == ["narcissists"]
+    # without two of the post's words that begin the same way, it is no compound of them
+    assert leads.missing_words("there was a guy with three stepkids", leads.vocabulary_of("She was stepping out. The kids were fine.")) == ["stepkids"]
