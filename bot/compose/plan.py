@@ -57,9 +57,7 @@ ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's l
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat (?:ever )?happened (?:next|after|then|in the end|with|to)\b|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
-                    # "did the mom whose 27 yr old went silent ever get a call back?": how her story ended
-                    r"|\b(?:ever|finally|eventually) (?:get|got|hear|heard)\b[^?.!]{0,20}\bback\b"
-                    rf"|{leads.REPORTED_BACK}", re.I)
+                    rf"|{leads.REPORTED_BACK}|{leads.HEARD_BACK}", re.I)
 ADVICE_ASKED = re.compile(r"\badvi[cs]e\b|\bsuggest\w*|\brecommend\w*|\b(?:tell|told|tells) (?:\w+ ){1,2}to\b|\bto do\b|\bwhat should\b"
                           r"|\bwhat did (?:\w+ ){1,3}tell\b"  # "what did Marilyn tell the girl whose bf ...?": what she told her to do
                           r"|\btips?\b", re.I)
