@@ -105,18 +105,11 @@ def training_data() -> tuple[list[str], np.ndarray]:
     for case in yaml.safe_load(TRAIN.read_text(encoding="utf-8"))["cases"]:
         texts.append(normalise(case["text"]))
         rows.append([int(label in case["flags"]) for label in LABELS])
-    for label, messages in yaml.safe_load(TRAIN_DANGER.read_text(encoding="utf-8")).items():
-        for text in messages:
-            texts.append(normalise(text))
-            rows.append([int(label == name) for name in LABELS])
-    for _kind, messages in yaml.safe_load(TRAIN_SAFE.read_text(encoding="utf-8")).items():
-        for text in messages:
-            texts.append(normalise(text))
-            rows.append([0] * len(LABELS))
-    for label, messages in yaml.safe_load(TRAIN_OTHER.read_text(encoding="utf-8")).items():
-        for text in messages:  # "safe" or a danger label
-            texts.append(normalise(text))
-            rows.append([int(label == name) for name in LABELS])
+    for path in (TRAIN_DANGER, TRAIN_SAFE, TRAIN_OTHER):  # written by category: {label or kind of safe message: [text]}
+        for label, messages in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            for text in messages:  # a danger label flags its messages; "hurting", "ordinary", "safe" flag nothing
+                texts.append(normalise(text))
+                rows.append([int(label == name) for name in LABELS])
     for path in _dev_ordinary_paths():
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             text = case.get("text") or case.get("question")
