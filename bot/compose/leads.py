@@ -864,7 +864,7 @@ def _compound_of(stem: str, vocabulary: frozenset[str]) -> bool:
     article and its comments don’t mention “stepkids”" for the stepdad of three in its comments)."""
     for cut in range(4, len(stem) - 2):
         head, tail = stem[:cut], stem[cut:]
-        if (tail in vocabulary or any(v.startswith(tail) and len(tail) >= 4 for v in vocabulary)) \
+        if (tail in vocabulary or (len(tail) >= 4 and any(v.startswith(tail) for v in vocabulary))) \
                 and sum(v.startswith(head) and v != head for v in vocabulary) >= 2:
             return True
     return False

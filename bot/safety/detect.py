@@ -341,6 +341,8 @@ class Detector:
             key = flag.value if flag is Flag.DISTRESS else f"p_{flag.value}"
             det.scores[flag.value] = round(max(s.get(key, 0.0) for s in sims), 3)
             possible, worded = False, flag in weak
+            # no word of this danger anywhere in the message: only the classifier reads it (fragment, subject_unsure)
+            unworded = flag not in weak and not any(strong_of.get(flag, ())) and not any(broad_of.get(flag, ()))
             for i, sim in enumerate(sims):
                 sentence = sentences[i] if i < len(sentences) else norm
                 if flag in DANGER:
@@ -382,12 +384,10 @@ class Detector:
                 # message reads far lower ("is it wrong to tell him it hurt? i dont wanna come off clingy": 0.80 alone,
                 # 0.20 whole): unsure, so the reader is answered warmly with the quiet line, not given the crisis box
                 # (one sentence of several: ``sims`` holds the whole message right after the sentences)
-                fragment = (flag in DANGER and part and pos < FRAGMENT_SURE and flag not in weak
-                            and not any(strong_of[flag]) and not any(broad_of[flag])
+                fragment = (flag in DANGER and part and pos < FRAGMENT_SURE and unworded
                             and sims[len(sentences)].get(f"p_{flag.value}", 0.0) < POSSIBLE[flag])
                 # the classifier alone on a subject it over-reads (SUBJECT_SURE)
-                subject_unsure = (flag in over_read and pos < SUBJECT_SURE and flag not in weak
-                                  and not any(strong_of[flag]) and not any(broad_of[flag]))
+                subject_unsure = flag in over_read and pos < SUBJECT_SURE and unworded
                 if pos >= bar and beats and (fragment or subject_unsure):
                     possible = True
                 elif pos >= bar and beats and not (subject_only and not has_broad):
