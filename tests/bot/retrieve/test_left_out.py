@@ -95,3 +95,31 @@ def test_asked_what_the_article_leaves_out_the_answer_says_so_first(tmp_path, re
     assert "not going to get into it here" in lines[1]
     other = bot.ask("when should i book my driving test?")
     assert "another article" not in other.text and "20 hours" in other.text
+
+
+ADOPTION = Deferral("p/article:c:p9", 500, 600, ("People have asked me about the legal side: custody, step-parent adoption, wills.",))
+
+
+def test_the_asking_sentence_is_read_without_the_story_and_a_word_start_is_shared():
+    """"can i adopt my stepdaughter?" is close to the legal side the article leaves out; the story after it ("her real dad
+    hasn't been around ...") keeps the whole message below the bar. "adopt" shares its start with "adoption"."""
+    q = "can i adopt my stepdaughter? her real dad hasn't been around since she was 2"
+    asking, topic = "can i adopt my stepdaughter?", ADOPTION.topics[0]
+
+    def vectors(texts):  # the question, then its asking sentence, then the topic texts
+        assert texts[:2] == [q, asking] and texts[2:] == [topic]
+        whole, alone = LEFT_OUT_SIM - 0.05, LEFT_OUT_SIM + 0.02  # the topic's closeness to each
+        rest = np.sqrt(1 - whole ** 2 - alone ** 2)
+        return np.stack([np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), np.array([whole, alone, rest])])
+
+    got = left_out(q, [ADOPTION], vectors)
+    assert [o.deferral for o in got] == [ADOPTION] and got[0].shared == {"adopt"}
+    assert abs(got[0].sim - (LEFT_OUT_SIM + 0.02)) < 1e-6
+
+
+def test_a_word_start_is_shared_only_when_long_enough():
+    from bot.retrieve.left_out import SHARED_START, _shared
+
+    assert _shared({"adopt"}, {"adoption", "legal"}) == {"adopt"}
+    assert _shared({"runn"}, {"runner"}) == frozenset()  # "running" -> "runn": four letters start too many words
+    assert SHARED_START == 5
