@@ -30,7 +30,7 @@ from bot.answer import Answer, AnswerMeta, Source
 from bot.cite.verify import CitationVerifier
 from bot.compose.plan import Composer
 from bot.question.condense import condense, is_challenge
-from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, shown_in
+from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, named_authors, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
 from bot.retrieve.hybrid import Filters, HybridRetriever, named_in, replace_rank
@@ -163,6 +163,8 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
         # article's passages, so when they show nobody clearly, the comments are searched for who that is
         readers = reading.retriever.search(turn.text, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
         named = reading.composer.described_reader(turn.text, sources + readers, turn.intent)
+    if named is None:
+        named = _reader_referred(turn, reading, filters)
     if named is not None:  # "did anyone answer the guy who works nights?": now his thread, as for a reader named
         turn.intent = named
         sources = reading.retriever.search_for(turn.query, turn.intent, k=turn.k or DEFAULT_K, filters=filters, also=also)
@@ -180,6 +182,23 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
         return
     turn.sources = parts.safety.screen_sources(sources, turn.report, reading.version)
     turn.timings["retrieve"] = time.perf_counter() - t
+
+
+def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
+    """"there was a woman in the comments whose partner stays up till 4am" -> "did anybody answer her?": a follow-up that
+    says only "her" is about the one reader the question before named or described."""
+    previous = turn.history[-1][0] if turn.history else ""
+    if not previous or not reading.composer.refers_back(turn.text, turn.intent):
+        return None
+    assert turn.intent is not None
+    named = named_authors(previous, reading.authors_of(post_of(turn)))
+    if len(named) == 1:
+        return reading.composer.about_reader(turn.text, turn.intent, named[0])
+    if named:
+        return None  # several readers: "her" is not known
+    readers = reading.retriever.search(previous, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
+    who = reading.composer.reader_described(previous, readers)
+    return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
 
 
 def settle(turn: Turn, parts: Parts, reading: Reading | None, meta: AnswerMeta) -> Answer | None:

@@ -140,7 +140,7 @@ _NUMBER = (r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
            r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
            r"|a few|a couple of|couple of|several|half an?|a half|many|some)")
 DURATION = re.compile(
-    rf"\b{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?[\s-]*(?:more |whole |full |long |short )?"
+    rf"\b(?:between {_NUMBER} and {_NUMBER}|{_NUMBER}(?:\s*(?:-|–|to|or)\s*{_NUMBER})?)[\s-]*(?:more |whole |full |long |short )?"
     r"(?:minutes?|hours?|days?|nights?|weeks?|weekends?|months?|years?|yrs?|decades?)\b"
     r"|\b(?:overnight|forever|a while|for days|for weeks|for months|for years|half (?:a|the) day)\b"
     r"|\b(?:week|day|month|year)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)  # "by week three"
@@ -176,6 +176,7 @@ PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection
 DEFER_SIM = 0.33  # the article's "that's a topic for another article" must be about the question
 DEFER_TOP = 8  # ... and among the best this many sentences ("selfish or simply being a male is a whole other topic" was 8th)
 DEFER_NEAR = 0.25  # ... or, anywhere among them, this close and saying two of the question's topic words back ("selfish", "man")
+WINDOW_MARGIN = 0.1  # the article's own "it took" gives way to a timed sentence reading this much closer (_timed)
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
 
@@ -202,6 +203,10 @@ class Candidate:
     sim: float
     score: float
     section: str = ""  # an article sentence's section heading ("Manual or automatic?")
+    # a how-long question: the sentence read with the ones either side of it, as close to the question's "how long" part
+    # ("If they say no, don't turn it into a weekly fight. Wait about two weeks, then ask again" for "how long do i leave
+    # it before i try again?"); 0.0 otherwise
+    window: float = 0.0
 
 
 @dataclass
@@ -377,17 +382,28 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     m = HOW_LONG.search(question)
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
+    # of the article's sentences that give a time, the one whose passage reads closest to what is timed
+    timed = [c for c in facts.candidates if c.window and c.sim >= DURATION_SIM and _duration(c.text, question)]
+    best = max(timed, key=_timed) if timed and not (facts.names or facts.about_reader) else None
     found = []
     if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
         # "how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
         took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
         if took:
             c, t = min(took, key=lambda ct: (ct[0].doc, ct[0].start))
+            if best is not None and best is not c and _timed(c) < _timed(best) - WINDOW_MARGIN:
+                took = []  # "how long does it take before a stepfamily feels like a family?": the therapists' "four and
+                # seven years" reads far closer than the author's own "It took 14 months before Josh hugged me"
+        if took:
             # the time it says it took, not another duration later in the sentence ("It then took us fourteen months
             # to get from that first text to ... more than the six years did": fourteen months, dev r48 q05)
             if m := _duration(c.text[t.start():t.end()], question):
                 return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     answering = _answering(facts, 6 if facts.names or facts.about_reader else 3)  # a reader's story: read more of it
+    if best is not None:
+        # the article's sentence whose passage reads closest to what is timed, first, wherever it ranked ("Wait about two
+        # weeks, then ask again" was 6th for "how long do i leave it before i try again?", behind "seven months" of recovery)
+        answering = [best] + [c for c in answering if c is not best]
     for top in answering:
         # the answering sentence, or another sentence of its article paragraph ("...in those 90 minutes") that is not
         # itself among the answering (it is read there, as said directly); a reader's story is full of incidental
@@ -397,7 +413,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
         c, m = next(((c, m) for c in same if (m := _duration(c.text, question))), (top, None))
         if m:
             found.append((c, m))
-    if found and not ELAPSED_ASKED.search(_how_long_part(question)):  # how long it lasts: a point in time ("a year in") only when nothing else
+    if found and not ELAPSED_ASKED.search(how_long_part(question)):  # how long it lasts: a point in time ("a year in") only when nothing else
         found = [(c, m) for c, m in found if not ELAPSED.match(c.text, m.end())] or found
     # what was only meant ("meaning to take a year") when something took a time ("it took me 11 months")
     found = [(c, m) for c, m in found if not INTENDED.search(c.text[max(0, m.start() - 30):m.start()])] or found
@@ -498,7 +514,7 @@ def _duration(text: str, question: str = ""):
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)
         found += [m for m in BARE_RANGE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in found)]
-    if found and not ELAPSED_ASKED.search(_how_long_part(question)):
+    if found and not ELAPSED_ASKED.search(how_long_part(question)):
         found = [m for m in found if not ELAPSED.match(text, m.end())] or found
         # "how long had they been together?": "with my partner for almost 5 years", not "2 months after she has ..."
         found = [m for m in found if SPAN.search(text, 0, m.start())] or found
@@ -510,7 +526,12 @@ ELAPSED = re.compile(r",?\s+(?:in\b(?!\s+(?:a|an|the|total|all)\b)|into\b|later\
                      r"|on\b(?!\s+(?:end|the)\b))")  # "a year in, our talk is ...", "2 months after she ..."
 SPAN = re.compile(r"\b(?:for|lasts?|lasting|takes?|taking)\s+(?:about |almost |nearly |over |around |roughly |just |only |at least |up to )?"
                   r"(?:(?:a|the) (?:full|whole|good|further|first) )?$", re.I)  # "Keep going for a full 12 weeks"
-def _how_long_part(question: str) -> str:
+def _timed(c: Candidate) -> float:
+    """How well a sentence that gives a time answers a how-long question: its passage's closeness and its own score."""
+    return c.window + c.score
+
+
+def how_long_part(question: str) -> str:
     """The question from its "how long" on: "the first time he asked for space years ago, how long did she give him"
     asks how long she gave him, not how long ago."""
     m = HOW_LONG.search(question)
@@ -678,7 +699,8 @@ def _allowed(question: str, kind: str, facts: Facts) -> Lead | None:
 
 
 # "did she ever report back?", "did he post an update?": how the reader's story went, told in the thread later on
-REPORTED_BACK = r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us)\b"
+REPORTED_BACK = (r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an update|update us|post(?:ed)? (?:a |any )?follow[- ]?up"
+                 r"|c[oa]me back (?:and|to) (?:say|tell|update|let|post|share))\b")  # "did she ever come back and say how it went?"
 # "did the mom whose 27 yr old went silent ever get a call back?": whether what she waited for came, told later on
 HEARD_BACK = r"\b(?:ever|finally|eventually) (?:get|got|hear|heard)\b[^?.!]{0,20}\bback\b"
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"

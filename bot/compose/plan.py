@@ -80,6 +80,7 @@ _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
 DESCRIBED = re.compile(r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
+                       r"(?: (?:in|from|down in) the comments?(?: section)?)?"  # "there was a woman in the comments whose partner ..."
                        r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
                        # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
                        r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b", re.I)
@@ -91,6 +92,7 @@ FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
 DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a number the description gives ("27")
+PERSON = re.compile(r"\b(?:he|him|she|her)\b", re.I)  # someone the question names only as "he" or "she"
 # "did anybody reply to deadlock? and did he answer them back": replies TO them asked first (the second question follows it)
 OTHERS_REPLIED = re.compile(r"\b(?:any(?:one|body)|people|someone|somebody|others?) (?:\w+ )?(?:repl|respon|answer|wr[io]te back)", re.I)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
@@ -290,7 +292,7 @@ class Composer:
         cands = self.candidates(query, sources)
         self.score(query, cands, intent, sources, asked_in=question)
         replies = intent is not None and (intent.kind == "thread" or (intent.kind == "yesno" and leads.REPLIED.search(question)))
-        if replies and not intent.names and DESCRIBED.search(question):
+        if replies and not intent.names and DESCRIBED.search(question) and not leads.WHO_SAID.search(question):
             # "did anyone answer the girl whose boyfriend called her a burden?", "did the author ever reply to the person
             # asking about the leash?": the reader the words describe, the words that describe them first ("the guy who
             # works nights"), else the whole question; then it is a question about that reader's thread
@@ -322,10 +324,28 @@ class Composer:
     def describes_reader(self, question: str, intent: Intent | None) -> bool:
         """The question is about the replies to, or the ending of, a reader it describes without naming ("the guy who did
         every step by the book with his younger brother"): the flow then searches the comments for who that is."""
-        if intent is None or intent.names or not DESCRIBED.search(question):
-            return False
         # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
-        return self._asks_replies(question, intent) or (bool(ENDING.search(question)) and not leads.WHO_SAID.search(question))
+        if intent is None or intent.names or not DESCRIBED.search(question) or leads.WHO_SAID.search(question):
+            return False
+        return self._asks_replies(question, intent) or bool(ENDING.search(question))
+
+    def refers_back(self, question: str, intent: Intent | None) -> bool:
+        """"did anybody answer her?", "did she ever come back and say how thursday went?": a question about the replies
+        to, or the ending of, someone it names only as "he" or "she": the reader the turn before was about."""
+        if intent is None or intent.names or not PERSON.search(question) or leads.WHO_SAID.search(question):
+            return False
+        return self._asks_replies(question, intent) or bool(ENDING.search(question))
+
+    def reader_described(self, text: str, sources: list[Source]) -> str | None:
+        """The one reader ``text`` describes ("there was a woman in the comments whose partner stays up till 4am"),
+        when ``sources`` show clearly who; None when it describes nobody."""
+        if not (DESCRIBED.search(text) or leads.ABOUT_READER.search(text)):
+            return None
+        return self._described(self.candidates(text, sources), _description(text) or text)
+
+    def about_reader(self, question: str, intent: Intent, who: str) -> Intent:
+        """The question as if it named ``who``: their thread when it asks about replies, else what they said."""
+        return replace(intent, kind="thread" if self._asks_replies(question, intent) else "said", names=(who,))
 
     @staticmethod
     def asks_which_reader(question: str, intent: Intent | None) -> bool:
@@ -678,6 +698,7 @@ class Composer:
                     if parent and parent in graph.records:
                         replied.setdefault(post, []).append(who_named(graph.records[parent].author))
         vocabulary = frozenset().union(*(self._words_of(p, texts[p]) for p in posts if p in texts))
+        window = self._windows(question, cands) if leads.HOW_LONG.search(question) else {}
         unanswered = {}
         if models is not None:
             for post in posts:
@@ -686,7 +707,8 @@ class Composer:
             posts=posts,
             candidates=[leads.Candidate(c.source.doc, c.start, c.end, c.text, _key(c.record), c.source.kind,
                                         c.record.author, c.sim, c.score,
-                                        c.record.section or "" if c.source.kind == "article" else "") for c in cands],
+                                        c.record.section or "" if c.source.kind == "article" else "", window.get(id(c), 0.0))
+                        for c in cands],
             vocabulary=vocabulary,
             author_comments=replied,
             authors={p: models.posts[p].author for p in posts if models is not None and p in models.posts},
@@ -704,6 +726,29 @@ class Composer:
                                 if graph is None or not graph.comments_by(w)),
             left_out=tuple((o.deferral.start, o.deferral.end, o.sim) for o in self._left_out(question, posts)),
         )
+
+    def _windows(self, question: str, cands: list[_Candidate]) -> dict[int, float]:
+        """A how-long question: each article sentence that gives a time, read with the sentences either side of it in its
+        passage, as close to the question's "how long" part (keyed by ``id`` of the candidate). The sentences' vectors
+        are the index's; only the question part is embedded."""
+        timed = [c for c in cands if c.source.kind == "article" and leads.DURATION.search(c.text)]
+        if not timed:
+            return {}
+        seed = self.version.sources
+        windows: list[list[str]] = []
+        for c in timed:
+            spans = sentence_spans(seed[c.source.doc][c.record.start : c.record.end], c.record.start)
+            at = next((i for i, (s, e) in enumerate(spans) if s <= c.start < e), None)
+            near = spans[max(0, at - 1) : at + 2] if at is not None else []
+            windows.append([normalise(seed[c.source.doc][s:e]) for s, e in near] or [c.vector_text or c.text])
+        texts = list(dict.fromkeys(t for w in windows for t in w))
+        vectors = dict(zip(texts, self.scorer.vectors(texts)))
+        asked = self.scorer.vectors([leads.how_long_part(question)])[0]
+        out = {}
+        for c, w in zip(timed, windows):
+            v = np.sum([vectors[t] for t in w], axis=0)
+            out[id(c)] = float(v @ asked / (np.linalg.norm(v) * np.linalg.norm(asked) or 1.0))
+        return out
 
     def _left_out(self, question: str, posts: list[str]) -> list[LeftOut]:
         """The topics these posts' articles leave out that the question asks about (bot/retrieve/left_out.py)."""
@@ -873,7 +918,7 @@ class Composer:
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
             # "what did people say to her?": what was said back to a reader whose comment asks something
             r"|(?:say|said|tell|told|advise\w*) (?:to |back to )?(?:her|him|them)" if intent.kind == "thread" else "") + (
-            r"|repl\w*|wrote back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back|(?:say|said) (?:anything|something) back)\b"
+            r"|repl\w*|wrote back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back from (?:any|some|the author|the writer)\w*|(?:say|said) (?:anything|something) back)\b"
             if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
@@ -881,6 +926,12 @@ class Composer:
         lines = []
         for name in intent.names:
             first = re.escape(name.split()[0])
+            if yes_no and re.search(leads.REPORTED_BACK, question, re.I):
+                # "did she ever come back and say how thursday went?": a later comment of theirs, or none
+                later = graph.comments_by(name)[1:]
+                lines.append(f"Yes: {who_named(name)} came back in a later comment." if later else
+                             f"No: {who_named(name)} never came back with an update; that comment is the only one they posted.")
+                continue
             if yes_no and any(re.search(rf"^\W*(?:and |so |but )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}\b(?:answer|repl|respon|write back|wrote back|get back|got back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply))",
                                         q, re.I) and not GOT_ANSWER.search(q)
                                 for q in (question, last if not OTHERS_REPLIED.search(question) else question)):

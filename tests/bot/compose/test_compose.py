@@ -804,3 +804,65 @@ def test_hearing_back_is_asked_as_an_ending():
     for q in ("did the mom whose son went silent ever get a call back?", "did she finally hear back from him?"):
         assert ENDING.search(q) and leads.DID_IT_WORK.search(q), q
     assert not ENDING.search("how do i get him back?") and not leads.DID_IT_WORK.search("will he come back?")
+
+
+@pytest.mark.slow
+def test_real_a_reader_who_never_came_back_is_said_to_have_posted_nothing_more(real_bot):
+    """r52 b15: after "there's a really long comment from joni ...", "did she ever come back and say how the thursday meet
+    up went?" quoted P and Marilyn; "she" is Joni, who posted one comment: the page does not say how it went."""
+    history = [("there's a really long comment from joni about her boyfriend asking for space after her parents split up", "")]
+    text = real_bot.ask("did she ever come back and say how the thursday meet up went?", history=history).text
+    assert text.startswith("**No: Joni never came back with an update; that comment is the only one they posted.**\nJoni wrote: “"), text
+    # "so did anybody at least answer what she asked?" after a question naming Veronica (r53 b16): her thread, not Joni's
+    history = [("did veronica, the one whose bf hadn't spoken to her for a week, ever come back and say what happened?", "")]
+    text = real_bot.ask("ugh. so did anybody at least answer what she asked about whether to text him?", history=history).text
+    assert text.startswith("**No: nobody answered Veronica’s question; Isabel replied about something else.**"), text
+
+
+@pytest.fixture(scope="module")
+def depressed_bot(tmp_path_factory, real_embeddings):
+    """A judged round's post (a partner's depression): a reader described, not named, and a wait before asking again."""
+    return _judged_post_bot(tmp_path_factory, real_embeddings, "r52post")
+
+
+@pytest.mark.slow
+def test_real_her_in_a_follow_up_is_the_reader_the_question_before_described(depressed_bot):
+    """r52 q16: "did anybody answer her?" after "there was a woman in the comments whose partner stays up till 4am ..."
+    quoted the article; she is Kendra W., and Tomasz answered her."""
+    first = "there was a woman in the comments whose partner stays up till 4am on his phone and she asked about separate bedrooms"
+    history = [(first, depressed_bot.ask(first).text)]
+    text = depressed_bot.ask("did anybody answer her?", history=history).text
+    assert text.startswith("**Tomasz answered Kendra W.’s question.**\nTomasz replied to Kendra W.: “"), text
+
+
+@pytest.mark.slow
+def test_real_how_long_gives_the_time_of_the_passage_that_reads_closest(depressed_bot):
+    """r52 q5: "how long do i leave it before i try again?" (after a no to therapy) led with "seven months" of recovery,
+    the best-ranked sentence with a time; the paragraph about a no ("Wait about two weeks, then ask again") answers it."""
+    text = depressed_bot.ask("he flat out said no to seeing a therapist. how long do i leave it before i try again? i dont want to nag him").text
+    assert text.startswith("**The article gives this timeframe: “two weeks”.**\nThe article says: “Wait about two weeks, then ask again"), text
+
+
+@pytest.fixture(scope="module")
+def stepparent_bot(tmp_path_factory, real_embeddings):
+    """A judged round's post (a stepparent's first year): a time range, and a legal side it leaves out."""
+    return _judged_post_bot(tmp_path_factory, real_embeddings, "r53post")
+
+
+@pytest.mark.slow
+def test_real_a_general_how_long_is_not_the_authors_own_it_took_and_a_range_is_read_whole(stepparent_bot):
+    """r53 q4: "how long does it take before a stepfamily actually feels like a family?" led with the author's "It took 14
+    months before Josh hugged me"; the therapists' range answers it, read whole ("between four and seven years")."""
+    text = stepparent_bot.ask("4 months in and it still feels like im a guest in my own house. how long does it take before "
+                              "a stepfamily actually feels like a family?? please dont say years").text
+    assert text.startswith("**The article gives this timeframe: “between four and seven years”.**\nThe article says: “Family therapists"), text
+
+
+@pytest.mark.slow
+def test_real_the_asking_sentence_alone_finds_what_the_article_leaves_out(stepparent_bot):
+    """r53 q13: the reader's story after "can i adopt my stepdaughter?" kept the whole question below the bar; the article
+    leaves the legal side, step-parent adoption included, to a family solicitor."""
+    text = stepparent_bot.ask("can i adopt my stepdaughter? her real dad hasn't been in the picture since she was 2 and she "
+                              "already calls me dad").text
+    assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**"), text
+    assert "one for a family solicitor" in text.split("\n")[1], text

@@ -1020,3 +1020,20 @@ def test_a_compound_of_the_posts_own_words_is_not_missing():
     assert leads.missing_words("does it say anything about narcissists?", vocab) == ["narcissists"]
     # without two of the post's words that begin the same way, it is no compound of them
     assert leads.missing_words("there was a guy with three stepkids", leads.vocabulary_of("She was stepping out. The kids were fine.")) == ["stepkids"]
+
+
+def test_a_range_between_two_numbers_is_one_duration_and_coming_back_to_say_is_reporting_back():
+    import re as _re
+
+    from bot.compose import leads as L
+    from bot.compose.plan import DESCRIBED, ENDING, _description
+
+    said = "Family therapists put it at somewhere between four and seven years for a stepfamily."
+    assert [m.group(0) for m in L.DURATION.finditer(said)] == ["between four and seven years"]
+    assert [m.group(0) for m in L.DURATION.finditer("I was 25 and 2 years later he left")] == ["2 years"]
+    for q in ("did she ever come back and say how the thursday meet up went?", "did he post a follow-up?"):
+        assert _re.search(L.REPORTED_BACK, q, _re.I) and ENDING.search(q), q
+    assert not _re.search(L.REPORTED_BACK, "will he come back?", _re.I)
+    # a reader described "in the comments": the words that describe her, up to where the question goes on
+    q = "there was a woman in the comments whose partner stays up till 4am on his phone and she asked about bedrooms"
+    assert DESCRIBED.search(q) and _description(q) == "there was a woman in the comments whose partner stays up till 4am on his phone"
