@@ -118,7 +118,9 @@ WHO_SAID = re.compile(r"^\W*(?:there(?:'s|’s| is| was)|wasn'?t there) (?:a |on
                       r"[^?]*\b(?:right|isn'?t (?:there|it)|wasn'?t (?:there|it))\W*$"  # "there's a comment from someone where ..., right?"
                       r"|(?:^|[.!?]\s+|[,;]\s*(?=(?:who (?:was|is|'s|’s) (?:that|it|this|they|he|she)|which (?:one|commenter|reader|person) (?:was|is) (?:it|that|this|they))\W*$))\W*(?:so,? |and |but |ok,? |okay,? )?(?:who\b(?!\s*(?:is|are|were|was|'s|’s)\s+(?-i:[A-Z])|\s*(?:is|are|were|was|'s|’s)\s+(?:he|she|they|you)\b)"
                       r"|which (?:commenter|reader|person|woman|lady|one(?! (?:of (?:those|these|them|the \w+)|was number|is number))|guy|man|girl)(?:'s|’s)?\b)"
-                      r"(?![^?]{0,40}\b(?:were|are|have)\b)", re.I)  # ("which one of those is the hardest?" asks for a step)
+                      r"(?![^?]{0,40}\b(?:were|are|have)\b)"  # ("which one of those is the hardest?" asks for a step)
+                      # "there was a guy with three stepkids ..., whats his name?", "what was his username"
+                      r"|\bwhat(?:['’]?s| is| was) (?:his|her|their|the (?:guy|girl|woman|man|lady|person|reader|commenter)['’]s) (?:user ?)?name\b", re.I)
 STANCE = re.compile(r"\b(?:dis)?agree\w*|\bpush\w* back|\bcriticis\w*|\bcriticiz\w*|\bliked\b|\bagainst\b|\bsupport\w*", re.I)
 ONE_PERSON = re.compile(r"\bwho (?:was|is|'s|’s) (?:it|that|this|the (?:guy|man|woman|girl|lady|person|one|commenter|reader))\b"
                         r"|\bwhich (?:commenter|reader|person|woman|lady|one(?! of (?:those|these|them|the \w+))|guy|man|girl)\b"

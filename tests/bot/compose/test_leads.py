@@ -1037,3 +1037,11 @@ def test_a_range_between_two_numbers_is_one_duration_and_coming_back_to_say_is_r
     # a reader described "in the comments": the words that describe her, up to where the question goes on
     q = "there was a woman in the comments whose partner stays up till 4am on his phone and she asked about bedrooms"
     assert DESCRIBED.search(q) and _description(q) == "there was a woman in the comments whose partner stays up till 4am on his phone"
+
+
+def test_asking_for_a_readers_name_is_a_who_said_question():
+    """r53 q9: "there was a guy with three stepkids who had a good tip ..., whats his name?" got no lead naming him."""
+    for q in ("there was a guy with three stepkids who had a good tip, whats his name?", "what was his username",
+              "what's the woman's name who had the twins?"):
+        assert leads.WHO_SAID.search(q), q
+    assert not leads.WHO_SAID.search("what is the name of the second step?")
