@@ -187,18 +187,22 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
 def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
     """"there was a woman in the comments whose partner stays up till 4am" -> "did anybody answer her?": a follow-up that
     says only "her" is about the one reader the question before named or described."""
-    previous = turn.history[-1][0] if turn.history else ""
-    if not previous or not reading.composer.refers_back(turn.text, turn.intent):
+    if not turn.history or not reading.composer.refers_back(turn.text, turn.intent):
         return None
     assert turn.intent is not None
-    named = named_authors(previous, reading.authors_of(post_of(turn)))
-    if len(named) == 1:
-        return reading.composer.about_reader(turn.text, turn.intent, named[0])
-    if named:
-        return None  # several readers: "her" is not known
-    readers = reading.retriever.search(previous, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
-    who = reading.composer.reader_described(previous, readers)
-    return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
+    # the question before, or the one before that when it named nobody ("... whose guy vanished for a month" -> "and then
+    # he claimed his phone got stolen right?" -> "did she take him back in the end?")
+    for previous, _ in reversed(turn.history[-2:]):
+        named = named_authors(previous or "", reading.authors_of(post_of(turn)))
+        if len(named) > 1:
+            return None  # several readers: "her" is not known
+        if named:
+            return reading.composer.about_reader(turn.text, turn.intent, named[0])
+        if previous and reading.composer.describes_someone(previous):
+            readers = reading.retriever.search(previous, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
+            who = reading.composer.reader_described(previous, readers)
+            return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
+    return None
 
 
 def settle(turn: Turn, parts: Parts, reading: Reading | None, meta: AnswerMeta) -> Answer | None:

@@ -336,12 +336,14 @@ class Composer:
             return False
         return self._asks_replies(question, intent) or bool(ENDING.search(question))
 
+    @staticmethod
+    def describes_someone(text: str) -> bool:
+        """"there was a woman in the comments whose partner stays up till 4am": a reader described, not named."""
+        return bool(DESCRIBED.search(text) or leads.ABOUT_READER.search(text))
+
     def reader_described(self, text: str, sources: list[Source]) -> str | None:
-        """The one reader ``text`` describes ("there was a woman in the comments whose partner stays up till 4am"),
-        when ``sources`` show clearly who; None when it describes nobody."""
-        if not (DESCRIBED.search(text) or leads.ABOUT_READER.search(text)):
-            return None
-        return self._described(self.candidates(text, sources), _description(text) or text)
+        """The one reader ``text`` describes (``describes_someone``), when ``sources`` show clearly who."""
+        return self._described(self.candidates(text, sources), _description(text) or text) if self.describes_someone(text) else None
 
     def about_reader(self, question: str, intent: Intent, who: str) -> Intent:
         """The question as if it named ``who``: their thread when it asks about replies, else what they said."""

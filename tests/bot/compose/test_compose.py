@@ -866,3 +866,16 @@ def test_real_the_asking_sentence_alone_finds_what_the_article_leaves_out(steppa
                               "already calls me dad").text
     assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**"), text
     assert "one for a family solicitor" in text.split("\n")[1], text
+
+
+@pytest.mark.slow
+def test_real_she_is_the_reader_described_two_turns_back_when_the_last_named_nobody(real_bot):
+    """r50 b16: "did she take him back in the end?" after a description of P and "and then he claimed his phone got
+    stolen right?" quoted the article's "receive him openly with love"; her comment tells how it ended."""
+    history = []
+    for q in ("there's someone in the comments whose guy vanished for a month, came back saying he wanted to marry her, then "
+              "disappeared again", "and then he claimed his phone got stolen right?"):
+        history.append((q, real_bot.ask(q, history=list(history)).text))
+    text = real_bot.ask("did she take him back in the end?", history=history).text
+    assert text.startswith("P wrote: “") and "I blocked him. He showed up on my door but I locked it." in text, text
+    assert "The article says" not in text, text
