@@ -68,7 +68,7 @@ CLAIM_SIM = 0.5  # without a quoted phrase, the article's closest sentence is th
 ASKED_ANY = (r"\b(?:any|what|which) ((?:[^\W\d_]+ ){{0,4}}?[^\W\d_]+),? (?:that |which )?(?:she|he|it|they|the author|the article"
              r"|the post{names}) (?:\w+ly )?(?:recommends?|suggests?|mentions?|uses?|likes?|swears by|advises?)\b")
 REPLIED = re.compile(r"\b(?:repl\w*|respon\w*|answer\w*|(?:wrote|write|writes|written) back|comment\w* back|get back|got back"
-                     r"|push(?:ed)? back on (?:him|her|them)|(?:disagree\w*|argue\w*) with (?:him|her|them)"
+                     r"|push(?:ed)? back on (?:him|her|them|the (?!(?:article|post|author|advice|idea|rules?|steps?|blog|writer)\b)\w+)|(?:disagree\w*|argue\w*) with (?:him|her|them)"
                      r"|(?:say|said) (?:anything|something) back|engag\w*)\b", re.I)
 # doubt about a claim: "is that proven?", "where does she get that?", "isn't that a stereotype?"
 EVIDENCE = re.compile(

@@ -79,11 +79,14 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1s
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
-DESCRIBED = re.compile(r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father)"
-                       r"(?: (?:in|from|down in) the comments?(?: section)?)?"  # "there was a woman in the comments whose partner ..."
-                       r"\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
-                       # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
-                       r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b", re.I)
+_DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father"
+              r"|bloke|fella|dude|gal|wife|husband|step(?:dad|mum|mom|mother|father|parent)|grand(?:ma|mother|dad|pa|father|parent)|nan)"
+              r"{in_comments}\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
+              # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
+              r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b")
+DESCRIBED = re.compile(_DESCRIBED.replace("{in_comments}", ""), re.I)
+# ... or "there was a woman in the comments whose partner ...": how a question before a follow-up describes her (flow.py)
+DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?"), re.I)
 UNDER_MAX = 3  # a heading-only step brings at most this many sentences of its section ...
 UNDER_BAND = 0.08  # ... each about as close to the question as its closest (this much less at most)
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
@@ -302,7 +305,7 @@ class Composer:
         if not (plan.quotes or cands):
             return plan
         if not plan.note and intent is not None and intent.names and YES_NO.match(question):
-            plan = replace(plan, note=self._answered_lead(question, intent))  # "did Veronica ever get told ...?"
+            plan = replace(plan, note=self._answered_lead(question, intent, {s.doc for s in sources}))  # "did Veronica ever get told ...?"
         lead = leads.lead_for(question, getattr(intent, "kind", "fact"), self._facts(question, cands, sources, intent))
         # the thread and stance leads (below) already state the answer; how the reader's story ended ("did carol ever hear
         # back from her daughter?") is what was asked, not whether someone replied to her
@@ -339,11 +342,13 @@ class Composer:
     @staticmethod
     def describes_someone(text: str) -> bool:
         """"there was a woman in the comments whose partner stays up till 4am": a reader described, not named."""
-        return bool(DESCRIBED.search(text) or leads.ABOUT_READER.search(text))
+        return bool(DESCRIBED_THERE.search(text) or leads.ABOUT_READER.search(text))
 
     def reader_described(self, text: str, sources: list[Source]) -> str | None:
         """The one reader ``text`` describes (``describes_someone``), when ``sources`` show clearly who."""
-        return self._described(self.candidates(text, sources), _description(text) or text) if self.describes_someone(text) else None
+        if not self.describes_someone(text):
+            return None
+        return self._described(self.candidates(text, sources), _description(text, DESCRIBED_THERE) or text)
 
     def about_reader(self, question: str, intent: Intent, who: str) -> Intent:
         """The question as if it named ``who``: their thread when it asks about replies, else what they said."""
@@ -674,8 +679,9 @@ class Composer:
                 quotes.append(self._quote(c, role, relation))
             if len(quotes) >= MAX_QUOTES:
                 break
-        note = self._no_replies(question, self.graph, names) if intent.kind == "thread" and self.graph is not None else ""
-        note = self._answered_lead(question, intent) or note
+        posts = {c.source.doc for c in cands}  # a name may comment under other posts too
+        note = self._no_replies(question, self.graph, names, posts) if intent.kind == "thread" and self.graph is not None else ""
+        note = self._answered_lead(question, intent, posts) or note
         if not quotes:
             return Plan(intent.kind, self._pick(cands, []), note)
         if intent.kind == "thread" and any(q.role == "reply" for q in quotes):
@@ -906,7 +912,7 @@ class Composer:
             parts.append(f"Readers who agreed only in part: {and_list(partly)}.")
         return "**" + " ".join(parts) + "**"
 
-    def _answered_lead(self, question: str, intent) -> str:
+    def _answered_lead(self, question: str, intent, posts: set[str]) -> str:
         """"Did anyone answer Veronica?" -> yes or no first, from the post model and the reply graph: who
         answered the question her comment asks, or that nobody did (and who replied about something
         else); for a comment that asks nothing, who replied to it. "Did the author reply to X?" counts
@@ -920,7 +926,7 @@ class Composer:
         asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
             # "what did people say to her?": what was said back to a reader whose comment asks something
             r"|(?:say|said|tell|told|advise\w*) (?:to |back to )?(?:her|him|them)" if intent.kind == "thread" else "") + (
-            r"|repl\w*|wrote back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back from (?:any|some|the author|the writer)\w*|(?:say|said) (?:anything|something) back)\b"
+            r"|repl\w*|wrote back|push\w* back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back from (?:any|some|the author|the writer)\w*|(?:say|said) (?:anything|something) back)\b"
             if yes_no else r")\b")
         if models is None or graph is None or not re.search(asks_for, question, re.I):
             return ""
@@ -930,7 +936,7 @@ class Composer:
             first = re.escape(name.split()[0])
             if yes_no and re.search(leads.REPORTED_BACK, question, re.I):
                 # "did she ever come back and say how thursday went?": a later comment of theirs, or none
-                later = graph.comments_by(name)[1:]
+                later = graph.comments_by(name, posts)[1:]
                 lines.append(f"Yes: {who_named(name)} came back in a later comment." if later else
                              f"No: {who_named(name)} never came back with an update; that comment is the only one they posted.")
                 continue
@@ -938,12 +944,12 @@ class Composer:
                                         q, re.I) and not GOT_ANSWER.search(q)
                                 for q in (question, last if not OTHERS_REPLIED.search(question) else question)):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
-                mine = [k for k in graph.comments_by(name) if graph.parent_of(k)]
+                mine = [k for k in graph.comments_by(name, posts) if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
                 lines.append(f"Yes: {who_named(name)} replied to {and_list(list(dict.fromkeys(to)))}." if to
                              else f"No: {who_named(name)} did not reply to anyone.")
                 continue
-            keys = [k for k in graph.comments_by(name) if (m := models.get(k)) is not None and not m.by_author]
+            keys = [k for k in graph.comments_by(name, posts) if (m := models.get(k)) is not None and not m.by_author]
             asking = [k for k in keys if models.get(k).asks]
             for key in (asking or keys)[:1] if yes_no else keys:  # "did anyone answer Hollie?": her question, once
                 r = models.get(key)
@@ -973,8 +979,8 @@ class Composer:
                 if replies and re.search(rf"[?.,;]\s*(?:and |but |so )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}"
                                          r"\b(?:answer|repl|respon|write back|wrote back)", question, re.I):
                     # "did anybody reply to deadlock? and did he answer them back": the second question, off the graph too
-                    replied_to_them = {k for key in graph.comments_by(name) for k in graph.replies.get(key, [])}
-                    back = [who_named(graph.records[p].author) for k in graph.comments_by(name)
+                    replied_to_them = {k for key in graph.comments_by(name, posts) for k in graph.replies.get(key, [])}
+                    back = [who_named(graph.records[p].author) for k in graph.comments_by(name, posts)
                             if (p := graph.parent_of(k)) in replied_to_them and p in graph.records]
                     lines.append(f"{who} answered {and_list(list(dict.fromkeys(back)))}." if back else f"{who} did not answer them.")
         if not yes_no:  # "what did people say to her?" is answered, not said yes or no to
@@ -982,13 +988,13 @@ class Composer:
         return "**" + " ".join(dict.fromkeys(lines)) + "**" if lines else ""
 
     @staticmethod
-    def _no_replies(question: str, graph, names: set[str]) -> str:
+    def _no_replies(question: str, graph, names: set[str], posts: set[str]) -> str:
         """"Nobody replied to Angry and Upset's comment.", read off the reply graph (bot/retrieve/hybrid.py
         ReplyGraph), when the question asks for replies to a commenter nobody answered (otherwise their
         own words would pass for a reply)."""
         if not re.search(r"\b(?:repl|respon|answer|wrote back)", question, re.I):
             return ""
-        named = {rid: graph.records[rid].author for name in names for rid in graph.comments_by(name)}
+        named = {rid: graph.records[rid].author for name in names for rid in graph.comments_by(name, posts)}
         answered = {named[rid] for rid in named if graph.replies.get(rid)}
         lonely = sorted(set(named.values()) - answered)
         if not lonely:
@@ -1053,10 +1059,10 @@ def _clear_winner(scores: dict, floor: float, margin: float):
     return ranked[0][0]
 
 
-def _description(question: str) -> str:
+def _description(question: str, described: re.Pattern = DESCRIBED) -> str:
     """"the guy who works nights" in "did the author ever answer the guy who works nights about his cutoff?": the
     words that describe a reader, up to where the question goes on (empty when none do)."""
-    m = DESCRIBED.search(question)
+    m = described.search(question)
     if not m:
         return ""
     # "the person asking about the leash": what they asked about describes them

@@ -691,9 +691,11 @@ class ReplyGraph:
         r = self.records.get(key)
         return f"{r.doc}/{r.parent}" if r is not None and r.parent else None
 
-    def comments_by(self, author: str) -> list[str]:
-        """Their comment keys in reading order; looked up, not a pass over every comment (~17 calls a question)."""
-        return list(self._by_author.get(author.casefold(), ()))
+    def comments_by(self, author: str, posts=None) -> list[str]:
+        """Their comment keys in reading order; looked up, not a pass over every comment (~17 calls a question).
+        ``posts``: only under these posts (a name may comment under several)."""
+        keys = self._by_author.get(author.casefold(), ())
+        return [k for k in keys if self.records[k].doc in posts] if posts is not None else list(keys)
 
     def thread_ids(self, names: tuple[str, ...], kind: str, post: str | None = None) -> list[str]:
         """Comment keys (``post/record_id``) that answer a question about these commenters, most direct first.

@@ -879,3 +879,13 @@ def test_real_she_is_the_reader_described_two_turns_back_when_the_last_named_nob
     text = real_bot.ask("did she take him back in the end?", history=history).text
     assert text.startswith("P wrote: “") and "I blocked him. He showed up on my door but I locked it." in text, text
     assert "The article says" not in text, text
+
+
+@pytest.mark.slow
+def test_real_pushing_back_on_a_described_stepdad_is_his_thread_with_who_replied(stepparent_bot):
+    """r53 q11: "did anyone push back on the stepdad who pays half the mortgage ...?" listed the readers who disagreed
+    with the article; it asks who replied to him (Dan Whitfield), and the reply graph says."""
+    text = stepparent_bot.ask("did anyone push back on the stepdad who pays half the mortgage and wants to tell the kids off "
+                              "himself? did he budge at all").text
+    assert text.startswith("**Yes: Megan Rourke and Hannah K replied to Dan Whitfield.**\nMegan Rourke replied to Dan Whitfield: “"), text
+    assert "I'll try leaving it to my wife for a month" in text, text

@@ -1026,7 +1026,7 @@ def test_a_range_between_two_numbers_is_one_duration_and_coming_back_to_say_is_r
     import re as _re
 
     from bot.compose import leads as L
-    from bot.compose.plan import DESCRIBED, ENDING, _description
+    from bot.compose.plan import DESCRIBED, DESCRIBED_THERE, ENDING, _description
 
     said = "Family therapists put it at somewhere between four and seven years for a stepfamily."
     assert [m.group(0) for m in L.DURATION.finditer(said)] == ["between four and seven years"]
@@ -1034,9 +1034,11 @@ def test_a_range_between_two_numbers_is_one_duration_and_coming_back_to_say_is_r
     for q in ("did she ever come back and say how the thursday meet up went?", "did he post a follow-up?"):
         assert _re.search(L.REPORTED_BACK, q, _re.I) and ENDING.search(q), q
     assert not _re.search(L.REPORTED_BACK, "will he come back?", _re.I)
-    # a reader described "in the comments": the words that describe her, up to where the question goes on
+    # a reader described "in the comments" (the question before a follow-up): the words that describe her, up to where
+    # the question goes on; a question about her own thread does not read her so (dev r48post q11 found the wrong reader)
     q = "there was a woman in the comments whose partner stays up till 4am on his phone and she asked about bedrooms"
-    assert DESCRIBED.search(q) and _description(q) == "there was a woman in the comments whose partner stays up till 4am on his phone"
+    assert _description(q, DESCRIBED_THERE) == "there was a woman in the comments whose partner stays up till 4am on his phone"
+    assert not DESCRIBED.search(q) and DESCRIBED.search("did anyone answer the stepdad who pays half the mortgage?")
 
 
 def test_asking_for_a_readers_name_is_a_who_said_question():
