@@ -303,3 +303,12 @@ def test_implied_plans_preparations_and_punishment_are_words_of_risk(text, hit):
 ])
 def test_the_same_words_in_everyday_plans_are_no_risk(text):
     assert strong(text) == set(), strong(text)
+
+
+def test_asking_not_to_be_the_only_one_is_masked_but_not_someone_he_hurts():
+    """r53 q16: "did it go badly for anyone in the comments? i need to know i'm not the only one" got the crisis box
+    (the classifier alone, 0.79 self-harm); the rest of a message is still read."""
+    assert P.IDIOMS.search("i need to know i'm not the only one")
+    assert P.IDIOMS.search("am i the only one who feels like this?").group() == "am i the only one "
+    assert not P.IDIOMS.search("i need to know i'm not the only one he hurts")
+    assert not P.IDIOMS.search("i'm the only one who can stop him")
