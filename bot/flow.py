@@ -30,7 +30,7 @@ from bot.answer import Answer, AnswerMeta, Source
 from bot.cite.verify import CitationVerifier
 from bot.compose.plan import Composer
 from bot.question.condense import condense, is_challenge
-from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, intent_for, named_authors, shown_in
+from bot.question.intent import ABOUT_AUTHOR, ABOUT_POST, Intent, asks_anything, first_reader, intent_for, named_authors, shown_in
 from bot.interfaces import Generator, Retriever, SafetyPolicy
 from bot.question.clean import clean_question
 from bot.retrieve.hybrid import Filters, HybridRetriever, named_in, replace_rank
@@ -187,6 +187,12 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
 def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
     """"there was a woman in the comments whose partner stays up till 4am" -> "did anybody answer her?": a follow-up that
     says only "her" is about the one reader the question before named or described."""
+    if turn.history and turn.intent is not None and reading.composer.answers_them(turn.text, turn.intent):
+        # "did megan say anything back to her?" after "did it go badly for anyone?" answered with Louise M first
+        them = first_reader(turn.history[-1][1], reading.authors_of(post_of(turn)))
+        if them and them not in turn.intent.names:
+            return replace(turn.intent, kind="thread", names=turn.intent.names + (them,))
+        return None
     if not turn.history or not reading.composer.refers_back(turn.text, turn.intent):
         return None
     assert turn.intent is not None

@@ -96,6 +96,8 @@ DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11:
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
 DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a number the description gives ("27")
 PERSON = re.compile(r"\b(?:he|him|she|her)\b", re.I)  # someone the question names only as "he" or "she"
+TO_THEM = re.compile(r"\b(?:back to|to|answer(?:ed)?|repl(?:y|ied) to) (?:her|him)\b|\b(?:say|said|write|wrote|tell|told) (?:anything |something )?(?:back )?to (?:her|him)\b"
+                     r"|\b(?:say|said) (?:anything|something) back to (?:her|him)\b", re.I)
 # "did anybody reply to deadlock? and did he answer them back": replies TO them asked first (the second question follows it)
 OTHERS_REPLIED = re.compile(r"\b(?:any(?:one|body)|people|someone|somebody|others?) (?:\w+ )?(?:repl|respon|answer|wr[io]te back)", re.I)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
@@ -338,6 +340,11 @@ class Composer:
         if intent is None or intent.names or not PERSON.search(question) or leads.WHO_SAID.search(question):
             return False
         return self._asks_replies(question, intent) or bool(ENDING.search(question))
+
+    @staticmethod
+    def answers_them(question: str, intent: Intent) -> bool:
+        """"did megan say anything back to her?": one reader named as the one who replies, to someone named only "her"."""
+        return len(intent.names) == 1 and bool(TO_THEM.search(question)) and bool(leads.REPLIED.search(question))
 
     @staticmethod
     def describes_someone(text: str) -> bool:

@@ -330,6 +330,19 @@ _ASKS_ABOUT_THEM = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|then|oh)[,.]?\
                               r"|(?:what|how|why|when)\s+(?:did|does|has|had|is|was)\s+(?:he|she|they))\b", re.I)
 
 
+_QUOTED_BY = re.compile(r"^(?:\*\*)?(.+?) (?:wrote|also wrote|replied to .+?|added, in a later reply): “", re.M)
+
+
+def first_reader(answer: str, authors) -> str:
+    """The reader an earlier answer quoted first ("Louise M wrote: “I don't think it was anyone's fault.”"), as the
+    index spells them; "" when it quoted none."""
+    for m in _QUOTED_BY.finditer(answer or ""):
+        named = named_authors(m.group(1), authors)
+        if len(named) == 1:
+            return named[0]
+    return ""
+
+
 def _lead_of(answer: str) -> str:
     """The bold first line of an answer ("**It was deadlock, in the comments.**"), or ""."""
     first = answer.lstrip().split("\n", 1)[0].strip()

@@ -889,3 +889,23 @@ def test_real_pushing_back_on_a_described_stepdad_is_his_thread_with_who_replied
                               "himself? did he budge at all").text
     assert text.startswith("**Yes: Megan Rourke and Hannah K replied to Dan Whitfield.**\nMegan Rourke replied to Dan Whitfield: “"), text
     assert "I'll try leaving it to my wife for a month" in text, text
+
+
+@pytest.mark.slow
+def test_real_her_after_a_named_replier_is_the_reader_the_last_answer_quoted_first(stepparent_bot):
+    """r53 q16: "did megan say anything back to her" after "did it go badly for anyone in the comments?" (answered with
+    Louise M first): Megan's reply to Louise, not her replies to others."""
+    first = "did it go badly for anyone in the comments? i need to know i'm not the only one"
+    history = [(first, stepparent_bot.ask(first).text)]
+    assert history[0][1].split("\n")[1].startswith("Louise M wrote: “"), history[0][1]  # (no crisis box: an idiom)
+    text = stepparent_bot.ask("god that's grim. did megan say anything back to her", history=history).text
+    assert text.startswith("**Yes: Megan Rourke replied to Louise M.**\nMegan Rourke replied to Louise M: “"), text
+
+
+def test_the_reader_an_answer_quoted_first():
+    from bot.question.intent import first_reader
+
+    answer = "**Other readers**\nLouise M wrote: “I don't think it was anyone's fault.” [1]\nRachel T wrote: “Does anyone ...” [2]"
+    assert first_reader(answer, ["Rachel T", "Louise M"]) == "Louise M"
+    assert first_reader("Megan Rourke replied to Priya S: “Oh, the food thing.” [1]", ["Priya S", "Megan Rourke"]) == "Megan Rourke"
+    assert first_reader("The article says: “Be patient.” [1]", ["Louise M"]) == ""
