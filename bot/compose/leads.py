@@ -390,16 +390,15 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     found = []
     if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
         # "how long did the whole thing take her?": the article's own "It took us 23 nights", wherever it ranked
-        took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text))]
+        took = [(c, t) for c in facts.candidates if c.kind == "article" and (t := TOOK_SAID.search(c.text)) is not None]
         if took:
             c, t = min(took, key=lambda ct: (ct[0].doc, ct[0].start))
-            if best is not None and best is not c and _timed(c) < _timed(best) - WINDOW_MARGIN:
-                took = []  # "how long does it take before a stepfamily feels like a family?": the therapists' "four and
-                # seven years" reads far closer than the author's own "It took 14 months before Josh hugged me"
-        if took:
+            # (unless a timed sentence reads far closer: "how long does it take before a stepfamily feels like a family?"
+            # is the therapists' "four and seven years", not the author's own "It took 14 months before Josh hugged me")
+            closer = best is not None and best is not c and _timed(c) < _timed(best) - WINDOW_MARGIN
             # the time it says it took, not another duration later in the sentence ("It then took us fourteen months
             # to get from that first text to ... more than the six years did": fourteen months, dev r48 q05)
-            if m := _duration(c.text[t.start():t.end()], question):
+            if not closer and t is not None and (m := _duration(c.text[t.start():t.end()], question)):
                 return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
     answering = _answering(facts, 6 if facts.names or facts.about_reader else 3)  # a reader's story: read more of it
     if best is not None:
