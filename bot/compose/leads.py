@@ -57,7 +57,8 @@ COUNTED = re.compile(rf"\b{_SPELLED}(?:\s*(?:-|–|to|or)\s*{_SPELLED})?\s+(?!{_
                      r"(?:(?:[a-z]+-)*[a-z]{2,}s|people|men|women|children)\b", re.I)
 # "what foods or supplements does the article recommend?": the thing asked for, before the verb and its
 # subject (a pronoun, the article, or a name the post mentions: asked_for adds those)
-ASKED_THING = (r"\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
+# ("at what point does this stop being normal?", "by what age should ...": when, asked, not a thing asked for)
+ASKED_THING = (r"(?<!\bat )(?<!\bby )(?<!\bfrom )\b(?:what|which|any) ((?:[^\W\d_]+ ){{0,2}}?[^\W\d_]+) (?:does|do|did|is|are|would|should|can) "
                r"(?:the|this|she|he|it|they|the author|the article|the post{names})\b")
 # asking what a claim rests on: "does she back it up?", "is that legit or hype?", "any proof?"
 ASKS_BACKING = re.compile(r"\b(?:evidence|proof|proven|prove|cite[sd]?|citing|sources?|stud(?:y|ies)|research|science|scientific|data"

@@ -1047,3 +1047,11 @@ def test_asking_for_a_readers_name_is_a_who_said_question():
               "what's the woman's name who had the twins?"):
         assert leads.WHO_SAID.search(q), q
     assert not leads.WHO_SAID.search("what is the name of the second step?")
+
+
+def test_at_what_point_asks_when_not_for_a_thing():
+    """A fresh round's "at what point does this stop being normal and i should get help" led "The article and its
+    comments don’t mention “point”." (seen in the web chat, r54post)."""
+    q = "im still barely sleeping. at what point does this stop being normal and i should get help"
+    assert leads.asked_for(q, frozenset({"sleep"}), frozenset()) == []
+    assert leads.asked_for("what supplements does the article recommend?", frozenset(), frozenset()) == ["supplements"]
