@@ -820,15 +820,24 @@ def test_real_a_reader_who_never_came_back_is_said_to_have_posted_nothing_more(r
 
 
 @pytest.fixture(scope="module")
-def depressed_bot(tmp_path_factory, real_embeddings):
-    """A judged round's post (a partner's depression): a reader described, not named, and a wait before asking again."""
-    return _judged_post_bot(tmp_path_factory, real_embeddings, "r52post")
+def judged_bots(tmp_path_factory, real_embeddings):
+    """Bots over judged rounds' posts, each indexed once, on first use: r52post (a partner's depression: a reader
+    described, not named, and a wait before asking again), r53post (a stepparent's first year: a time range, a legal
+    side it leaves out, a stepdad pushed back on)."""
+    bots: dict[str, Bot] = {}
+
+    def bot(name: str) -> Bot:
+        if name not in bots:
+            bots[name] = _judged_post_bot(tmp_path_factory, real_embeddings, name)
+        return bots[name]
+    return bot
 
 
 @pytest.mark.slow
-def test_real_her_in_a_follow_up_is_the_reader_the_question_before_described(depressed_bot):
+def test_real_her_in_a_follow_up_is_the_reader_the_question_before_described(judged_bots):
     """r52 q16: "did anybody answer her?" after "there was a woman in the comments whose partner stays up till 4am ..."
     quoted the article; she is Kendra W., and Tomasz answered her."""
+    depressed_bot = judged_bots("r52post")
     first = "there was a woman in the comments whose partner stays up till 4am on his phone and she asked about separate bedrooms"
     history = [(first, depressed_bot.ask(first).text)]
     text = depressed_bot.ask("did anybody answer her?", history=history).text
@@ -836,32 +845,29 @@ def test_real_her_in_a_follow_up_is_the_reader_the_question_before_described(dep
 
 
 @pytest.mark.slow
-def test_real_how_long_gives_the_time_of_the_passage_that_reads_closest(depressed_bot):
+def test_real_how_long_gives_the_time_of_the_passage_that_reads_closest(judged_bots):
     """r52 q5: "how long do i leave it before i try again?" (after a no to therapy) led with "seven months" of recovery,
     the best-ranked sentence with a time; the paragraph about a no ("Wait about two weeks, then ask again") answers it."""
+    depressed_bot = judged_bots("r52post")
     text = depressed_bot.ask("he flat out said no to seeing a therapist. how long do i leave it before i try again? i dont want to nag him").text
     assert text.startswith("**The article gives this timeframe: “two weeks”.**\nThe article says: “Wait about two weeks, then ask again"), text
 
 
-@pytest.fixture(scope="module")
-def stepparent_bot(tmp_path_factory, real_embeddings):
-    """A judged round's post (a stepparent's first year): a time range, and a legal side it leaves out."""
-    return _judged_post_bot(tmp_path_factory, real_embeddings, "r53post")
-
-
 @pytest.mark.slow
-def test_real_a_general_how_long_is_not_the_authors_own_it_took_and_a_range_is_read_whole(stepparent_bot):
+def test_real_a_general_how_long_is_not_the_authors_own_it_took_and_a_range_is_read_whole(judged_bots):
     """r53 q4: "how long does it take before a stepfamily actually feels like a family?" led with the author's "It took 14
     months before Josh hugged me"; the therapists' range answers it, read whole ("between four and seven years")."""
+    stepparent_bot = judged_bots("r53post")
     text = stepparent_bot.ask("4 months in and it still feels like im a guest in my own house. how long does it take before "
                               "a stepfamily actually feels like a family?? please dont say years").text
     assert text.startswith("**The article gives this timeframe: “between four and seven years”.**\nThe article says: “Family therapists"), text
 
 
 @pytest.mark.slow
-def test_real_the_asking_sentence_alone_finds_what_the_article_leaves_out(stepparent_bot):
+def test_real_the_asking_sentence_alone_finds_what_the_article_leaves_out(judged_bots):
     """r53 q13: the reader's story after "can i adopt my stepdaughter?" kept the whole question below the bar; the article
     leaves the legal side, step-parent adoption included, to a family solicitor."""
+    stepparent_bot = judged_bots("r53post")
     text = stepparent_bot.ask("can i adopt my stepdaughter? her real dad hasn't been in the picture since she was 2 and she "
                               "already calls me dad").text
     assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**"), text
@@ -882,9 +888,10 @@ def test_real_she_is_the_reader_described_two_turns_back_when_the_last_named_nob
 
 
 @pytest.mark.slow
-def test_real_pushing_back_on_a_described_stepdad_is_his_thread_with_who_replied(stepparent_bot):
+def test_real_pushing_back_on_a_described_stepdad_is_his_thread_with_who_replied(judged_bots):
     """r53 q11: "did anyone push back on the stepdad who pays half the mortgage ...?" listed the readers who disagreed
     with the article; it asks who replied to him (Dan Whitfield), and the reply graph says."""
+    stepparent_bot = judged_bots("r53post")
     text = stepparent_bot.ask("did anyone push back on the stepdad who pays half the mortgage and wants to tell the kids off "
                               "himself? did he budge at all").text
     assert text.startswith("**Yes: Megan Rourke and Hannah K replied to Dan Whitfield.**\nMegan Rourke replied to Dan Whitfield: “"), text
@@ -892,9 +899,10 @@ def test_real_pushing_back_on_a_described_stepdad_is_his_thread_with_who_replied
 
 
 @pytest.mark.slow
-def test_real_her_after_a_named_replier_is_the_reader_the_last_answer_quoted_first(stepparent_bot):
+def test_real_her_after_a_named_replier_is_the_reader_the_last_answer_quoted_first(judged_bots):
     """r53 q16: "did megan say anything back to her" after "did it go badly for anyone in the comments?" (answered with
     Louise M first): Megan's reply to Louise, not her replies to others."""
+    stepparent_bot = judged_bots("r53post")
     first = "did it go badly for anyone in the comments? i need to know i'm not the only one"
     history = [(first, stepparent_bot.ask(first).text)]
     assert history[0][1].split("\n")[1].startswith("Louise M wrote: “"), history[0][1]  # (no crisis box: an idiom)
