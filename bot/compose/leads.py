@@ -179,6 +179,8 @@ PUSHBACK_SIM = 0.4  # a disagreeing reader's sentence this close to an objection
 DEFER_SIM = 0.33  # the article's "that's a topic for another article" must be about the question
 DEFER_TOP = 8  # ... and among the best this many sentences ("selfish or simply being a male is a whole other topic" was 8th)
 DEFER_NEAR = 0.25  # ... or, anywhere among them, this close and saying two of the question's topic words back ("selfish", "man")
+WINDOW_SIM = 0.3  # a timed sentence's passage this close to the how-long part at least ("90 minutes" of calm, 0.22, for
+# "how long should a couple try these rules before counselling?", which the post gives no time for: dev lead split kp-12)
 WINDOW_MARGIN = 0.1  # the article's own "it took" gives way to a timed sentence reading this much closer (_timed)
 DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
 
@@ -386,7 +388,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
     if not m or re.search(r"\b(?:(?:tell|ask|remind) (?:him|her|them)|mention|bring up)\s*$", question[: m.start()], re.I):
         return None  # "should I tell him how long it's been?" asks what to say, not how long
     # of the article's sentences that give a time, the one whose passage reads closest to what is timed
-    timed = [c for c in facts.candidates if c.window and c.sim >= DURATION_SIM and _duration(c.text, question)]
+    timed = [c for c in facts.candidates if c.window >= WINDOW_SIM and c.sim >= DURATION_SIM and _duration(c.text, question)]
     best = max(timed, key=_timed) if timed and not (facts.names or facts.about_reader) else None
     found = []
     if TOOK_ASKED.search(question) and not facts.names and not facts.about_reader:
