@@ -55,6 +55,7 @@ OPINION_FLOOR = 0.1
 SHOWN = 0.25  # a follow-up's penalty for a sentence the previous answer already quoted
 ENDING_WEIGHT = 0.3  # "how did it end?": up to this much for a named reader's last sentences
 ENDING = re.compile(r"\bhow did (?:it|things|that|this|everything) (?:end|turn out|go|work out)|\b(?:did|has) (?:it|things|that) (?:ever )?work(?:ed)? out"
+                    r"|\b(?:did|have|has) (?:it|things|that|everything) (?:ever |eventually |finally )?turn(?:ed)? (?:around|out)\b"  # "did things ever turn around for him?"
                     r"|\bin the end\b|\bend(?:ed)? up\b|\bwhat (?:ever )?happened (?:next|after|then|in the end|with|to)\b|\band then\b"
                     r"|\bdid (?:she|he|they) (?:ever |finally )?(?:forgive|get back|go back|take him back|text|call|hear|leave|stay|break up)"
                     rf"|{leads.REPORTED_BACK}|{leads.HEARD_BACK}", re.I)

@@ -804,6 +804,9 @@ def test_hearing_back_is_asked_as_an_ending():
     for q in ("did the mom whose son went silent ever get a call back?", "did she finally hear back from him?"):
         assert ENDING.search(q) and leads.DID_IT_WORK.search(q), q
     assert not ENDING.search("how do i get him back?") and not leads.DID_IT_WORK.search("will he come back?")
+    # seen in the web chat (r55post): "the dad who tried all the steps ... did things ever turn around for him?" got the steps
+    assert ENDING.search("the dad who tried all the steps and got nowhere - did things ever turn around for him?")
+    assert not ENDING.search("how do i turn things around?")
 
 
 @pytest.mark.slow
