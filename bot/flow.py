@@ -161,7 +161,7 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     if named is None and reading.composer.describes_reader(turn.text, turn.intent):
         # "what ended up happening with the guy who did every step by the book?": his comment may not rank among the
         # article's passages, so when they show nobody clearly, the comments are searched for who that is
-        readers = reading.retriever.search(turn.text, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
+        readers = _comments_like(turn.text, reading, filters, DEFAULT_K)
         named = reading.composer.described_reader(turn.text, sources + readers, turn.intent)
     if named is None:
         named = _reader_referred(turn, reading, filters)
@@ -171,7 +171,7 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
     elif reading.composer.asks_which_reader(turn.text, turn.intent):
         # "who was the commenter that broke down in a grocery store?": the comments that read closest join the passages
         have = {s.chunk_id for s in sources}
-        readers = reading.retriever.search(turn.text, k=WHICH_READER_K, filters=replace(filters or Filters(), kind="comment"))
+        readers = _comments_like(turn.text, reading, filters, WHICH_READER_K)
         sources = [replace_rank(s, n) for n, s in enumerate(sources + [r for r in readers if r.chunk_id not in have], 1)]
     about_commenters = turn.intent is not None and bool(turn.intent.names or turn.intent.unknown)
 
@@ -187,9 +187,10 @@ def look_up(turn: Turn, parts: Parts, reading: Reading) -> None:
 def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
     """"there was a woman in the comments whose partner stays up till 4am" -> "did anybody answer her?": a follow-up that
     says only "her" is about the one reader the question before named or described."""
+    authors = reading.authors_of(post_of(turn))
     if turn.history and turn.intent is not None and reading.composer.answers_them(turn.text, turn.intent):
         # "did megan say anything back to her?" after "did it go badly for anyone?" answered with Louise M first
-        them = first_reader(turn.history[-1][1], reading.authors_of(post_of(turn)))
+        them = first_reader(turn.history[-1][1], authors)
         if them and them not in turn.intent.names:
             return replace(turn.intent, kind="thread", names=turn.intent.names + (them,))
         return None
@@ -199,16 +200,20 @@ def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
     # the question before, or the one before that when it named nobody ("... whose guy vanished for a month" -> "and then
     # he claimed his phone got stolen right?" -> "did she take him back in the end?")
     for previous, _ in reversed(turn.history[-2:]):
-        named = named_authors(previous or "", reading.authors_of(post_of(turn)))
+        named = named_authors(previous or "", authors)
         if len(named) > 1:
             return None  # several readers: "her" is not known
         if named:
             return reading.composer.about_reader(turn.text, turn.intent, named[0])
         if previous and reading.composer.describes_someone(previous):
-            readers = reading.retriever.search(previous, k=DEFAULT_K, filters=replace(filters or Filters(), kind="comment"))
-            who = reading.composer.reader_described(previous, readers)
+            who = reading.composer.reader_described(previous, _comments_like(previous, reading, filters, DEFAULT_K))
             return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
     return None
+
+
+def _comments_like(text: str, reading: Reading, filters, k: int) -> list[Source]:
+    """The ``k`` comments that read closest to ``text``, under the question's filters (who a description is)."""
+    return reading.retriever.search(text, k=k, filters=replace(filters or Filters(), kind="comment"))
 
 
 def settle(turn: Turn, parts: Parts, reading: Reading | None, meta: AnswerMeta) -> Answer | None:

@@ -323,22 +323,23 @@ class Composer:
         if not self.describes_reader(question, intent):
             return None
         assert intent is not None
-        replies = self._asks_replies(question, intent)
         who = self._described(self.candidates(question, sources), _description(question))
-        return replace(intent, kind="thread" if replies else "said", names=(who,)) if who else None
+        return self.about_reader(question, intent, who) if who else None
 
     def describes_reader(self, question: str, intent: Intent | None) -> bool:
         """The question is about the replies to, or the ending of, a reader it describes without naming ("the guy who did
         every step by the book with his younger brother"): the flow then searches the comments for who that is."""
-        # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
-        if intent is None or intent.names or not DESCRIBED.search(question) or leads.WHO_SAID.search(question):
-            return False
-        return self._asks_replies(question, intent) or bool(ENDING.search(question))
+        return self._about_unnamed(question, intent, DESCRIBED)
 
     def refers_back(self, question: str, intent: Intent | None) -> bool:
         """"did anybody answer her?", "did she ever come back and say how thursday went?": a question about the replies
         to, or the ending of, someone it names only as "he" or "she": the reader the turn before was about."""
-        if intent is None or intent.names or not PERSON.search(question) or leads.WHO_SAID.search(question):
+        return self._about_unnamed(question, intent, PERSON)
+
+    def _about_unnamed(self, question: str, intent: Intent | None, unnamed: re.Pattern) -> bool:
+        """The replies to, or the ending of, a reader the question names no other way than ``unnamed`` reads them."""
+        # ("who was the commenter whose dad ended up ...?" asks for the name: the who-said lead gives it)
+        if intent is None or intent.names or not unnamed.search(question) or leads.WHO_SAID.search(question):
             return False
         return self._asks_replies(question, intent) or bool(ENDING.search(question))
 
@@ -758,8 +759,8 @@ class Composer:
             near = spans[max(0, at - 1) : at + 2] if at is not None else []
             windows.append([normalise(seed[c.source.doc][s:e]) for s, e in near] or [c.vector_text or c.text])
         texts = list(dict.fromkeys(t for w in windows for t in w))
-        vectors = dict(zip(texts, self.scorer.vectors(texts)))
-        asked = self.scorer.vectors([leads.how_long_part(question)])[0]
+        *found, asked = self.scorer.vectors(texts + [leads.how_long_part(question)])
+        vectors = dict(zip(texts, found))
         out = {}
         for c, w in zip(timed, windows):
             v = np.sum([vectors[t] for t in w], axis=0)
@@ -942,9 +943,10 @@ class Composer:
         lines = []
         for name in intent.names:
             first = re.escape(name.split()[0])
+            theirs = graph.comments_by(name, posts)  # a name may comment under other posts too
             if yes_no and re.search(leads.REPORTED_BACK, question, re.I):
                 # "did she ever come back and say how thursday went?": a later comment of theirs, or none
-                later = graph.comments_by(name, posts)[1:]
+                later = theirs[1:]
                 lines.append(f"Yes: {who_named(name)} came back in a later comment." if later else
                              f"No: {who_named(name)} never came back with an update; that comment is the only one they posted.")
                 continue
@@ -952,12 +954,12 @@ class Composer:
                                         q, re.I) and not GOT_ANSWER.search(q)
                                 for q in (question, last if not OTHERS_REPLIED.search(question) else question)):
                 # "did he answer the women who asked him?": replies BY this reader, not to them
-                mine = [k for k in graph.comments_by(name, posts) if graph.parent_of(k)]
+                mine = [k for k in theirs if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
                 lines.append(f"Yes: {who_named(name)} replied to {and_list(list(dict.fromkeys(to)))}." if to
                              else f"No: {who_named(name)} did not reply to anyone.")
                 continue
-            keys = [k for k in graph.comments_by(name, posts) if (m := models.get(k)) is not None and not m.by_author]
+            keys = [k for k in theirs if (m := models.get(k)) is not None and not m.by_author]
             asking = [k for k in keys if models.get(k).asks]
             for key in (asking or keys)[:1] if yes_no else keys:  # "did anyone answer Hollie?": her question, once
                 r = models.get(key)
@@ -987,8 +989,8 @@ class Composer:
                 if replies and re.search(rf"[?.,;]\s*(?:and |but |so )?(?:did|has|does) (?:he|she|they|{first})\b[^?]{{0,20}}"
                                          r"\b(?:answer|repl|respon|write back|wrote back)", question, re.I):
                     # "did anybody reply to deadlock? and did he answer them back": the second question, off the graph too
-                    replied_to_them = {k for key in graph.comments_by(name, posts) for k in graph.replies.get(key, [])}
-                    back = [who_named(graph.records[p].author) for k in graph.comments_by(name, posts)
+                    replied_to_them = {k for key in theirs for k in graph.replies.get(key, [])}
+                    back = [who_named(graph.records[p].author) for k in theirs
                             if (p := graph.parent_of(k)) in replied_to_them and p in graph.records]
                     lines.append(f"{who} answered {and_list(list(dict.fromkeys(back)))}." if back else f"{who} did not answer them.")
         if not yes_no:  # "what did people say to her?" is answered, not said yes or no to

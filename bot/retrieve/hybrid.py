@@ -704,7 +704,7 @@ class ReplyGraph:
         the comments. Two names, one replying to the other ("what did Isabel say to Veronica?"): the
         reply, then what it answered. Otherwise each name's comments, then their replies. ``post``: a question
         scoped to one post reads only its comments (at 1,000 posts a name's comments elsewhere cost ~1 s)."""
-        own = {n: [k for k in self.comments_by(n) if post is None or k.startswith(f"{post}/")] for n in names}
+        own = {n: self.comments_by(n, None if post is None else {post}) for n in names}
         out: list[str] = []
         if len(names) >= 2:  # a's replies to b, for each b after the other in the names' order
             # one pass over each name's comments, not one per pair: "Veronica" may name hundreds of "Veronica N"
