@@ -50,6 +50,7 @@ PARTNER_SHARE = 0.15  # of the article's sentences name a partner: a relationshi
 TARGET_MIN = 0.30  # a dissenting comment "answers" an article passage at least this similar
 ANSWER_MIN = 0.25  # a reply further down that advises answers a question at least this similar (a direct one always)
 ANSWER_SURE = 0.5  # any reply this similar answers it
+ANSWER_OPENS = re.compile(r"\W*(?:(?:honest|short|quick|simple|the) answers?\b|to answer your question\b|(?:yes|yep|yeah|no|nope)\b\s?[,.!:;—–-])", re.I)
 AUTHOR_SUFFIX = re.compile(r"\s*\((?:author|the author|admin|post author)\)\s*$", re.I)
 def bare_author(name: str) -> str:
     """"Maggie" for "Maggie (author)": a commenter's name without the mark that they wrote the post."""
@@ -352,7 +353,9 @@ def _answers(doc, records, out, sents, vec_of):
                 rows = [vec_of[(c.id, i)] for i, s in enumerate(sents[c.id]) if (c.id, i) in vec_of and not rules.QUESTION.search(rules.plain(s))]
                 sim = float(np.max(np.stack(rows) @ qv)) if rows else 0.0
             advises = any(rules.advice_score(g) for g in gives)
-            if (advises and (sim >= ANSWER_MIN or c.parent == r.id)) or sim >= ANSWER_SURE:
+            # a direct reply that opens as an answer ("Honest answer: it's my experience ..., not a study.", "Yes, ...")
+            opens = c.parent == r.id and ANSWER_OPENS.match(rules.plain(gives[0])) is not None
+            if (advises and (sim >= ANSWER_MIN or c.parent == r.id)) or sim >= ANSWER_SURE or opens:
                 found.append(f"{doc}/{c.id}")
         if found:
             out[m.key] = replace(m, answered_by=tuple(found))

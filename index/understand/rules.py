@@ -252,8 +252,12 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
                     r"|\b(?:i'?m|i am) not (?:going to|gonna) (?:answer|cover|discuss|tackle|talk about)\b(?P<about>[^.;!?]{0,40}?)\bhere\b"
                     r"|\bin (?:another|a (?:separate|future|later|different)) (?:post|article)\b"
                     r"|\b(?:don'?t|do not) want to cram (?:it|that|this|them) in(?:to this one)? here\b", I)
+# "This post is what I wish ... It isn't about the stages of grief or the funeral.": what the article is not about,
+# when it or the sentence before it speaks of the post itself (not "It isn't about blame" in a step's advice)
+NOT_ABOUT = re.compile(r"\b(?:this (?:post|article|piece|guide)|it) (?:isn'?t|is not|won'?t be) about\b(?P<topic>[^.;!?]{3,80})", I)
+SPEAKS_OF_POST = re.compile(r"\bth(?:is|e) (?:post|article|piece|guide)\b", I)
 # what is left of a deferring sentence once the deferral is taken out: words about asking and telling, not a topic
-_DEFER_FILLER = re.compile(r"\b(?:people|readers|you all|everyone) (?:also )?ask(?:s|ed)? me (?:this|that|about (?:this|that))?"
+_DEFER_FILLER = re.compile(r"\b(?:people|readers|you all|everyone) (?:also )?ask(?:s|ed)? me (?:this|that|about (?:this|that)|about)?"
                            r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|\bi (?:get|got) asked (?:this|that)"
                            r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|^\W*(?:honestly|frankly|so|but|and|also|though)\b"
                            r"|\b(?:that|this|it)(?:'s| is| was)\s*$|\b(?:is|are|was|were|and|which|,)\s*$|\bi(?:'ll| will) cover\b|\bi get why\b", I)
@@ -285,7 +289,7 @@ def deferred_topic(sentences: list[str], i: int, heading: str = "", opens_sectio
     text = plain(sentences[i])
     found = list(DEFERS.finditer(text))
     if not found:
-        return ()
+        return _not_about(sentences, i)
     inside = [m.group("into") or m.group("about") or "" for m in found]
     pieces = [_bare(text[: found[0].start()])] + [_bare(p) for p in inside]
     named = [p for p in pieces if len(_content(p)) >= 2]
@@ -295,6 +299,19 @@ def deferred_topic(sentences: list[str], i: int, heading: str = "", opens_sectio
     words = set().union(*(_content(p) for p in named)) if named else set()
     if i > 0 and (not named or words & _content(sentences[i - 1])):
         topics.append(sentences[i - 1].strip())
+        if len(_content(bare := _bare(sentences[i - 1]))) >= 2:  # "wills, probate and ...", without "People also ask me about"
+            topics.append(bare)
     if heading and opens_section:
         topics.append(heading.strip())
     return tuple(dict.fromkeys(t for t in topics if t))
+
+
+def _not_about(sentences: list[str], i: int) -> tuple[str, ...]:
+    """What the article says it is not about ("It isn't about the stages of grief or the funeral."), when the sentence
+    or the one before it speaks of the post itself; empty otherwise."""
+    text = plain(sentences[i])
+    m = NOT_ABOUT.search(text)
+    if m is None or not (SPEAKS_OF_POST.search(text) or (i > 0 and SPEAKS_OF_POST.search(plain(sentences[i - 1])))):
+        return ()
+    topic = _bare(m.group("topic"))
+    return (topic,) if len(_content(topic)) >= 2 else ()

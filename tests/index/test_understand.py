@@ -526,6 +526,33 @@ def test_a_deferral_right_after_one_names_what_the_first_named():
 
     said = ["People also ask me whether you should be engaged first.", "I'm not going to get into that here.",
             "Honestly, that's a whole other post."]
-    assert deferred_topic(said, 1) == ("People also ask me whether you should be engaged first.",)
+    # the sentence as written, and what it names without the words about asking
+    assert deferred_topic(said, 1) == ("People also ask me whether you should be engaged first.", "whether you should be engaged first.")
     assert deferred_topic(said, 2) == deferred_topic(said, 1)
     assert deferred_topic(["Give the post a read and take your own time."], 0) == ()
+    asked = ["People also ask me about wills, probate and family rows over the estate.", "I'm not going to get into that here."]
+    assert deferred_topic(asked, 1)[1] == "wills, probate and family rows over the estate."
+
+
+def test_what_the_post_says_it_is_not_about_is_left_out():
+    from index.understand.rules import deferred_topic
+
+    opening = ["This post is what I wish someone had handed me.", "It isn't about the stages of grief or the funeral.",
+               "It's about the heavy middle part."]
+    assert deferred_topic(opening, 1) == ("the stages of grief or the funeral",)
+    assert deferred_topic(["This article is not about choosing a lawyer or filing papers."], 0) == ("choosing a lawyer or filing papers",)
+    # advice that "it isn't about" something, with no word of the post itself, leaves nothing out
+    assert deferred_topic(["Say sorry first.", "It isn't about who was right or wrong."], 1) == ()
+    assert deferred_topic(["This post is short.", "It isn't about it."], 1) == ()  # names nothing
+
+
+def test_a_direct_reply_that_opens_as_an_answer_answers_the_question():
+    """r55: Dana's "Honest answer: it's my experience ..., not a study." gives no advice and reads far from "Where does
+    the 6 to 8 weeks come from though?", yet answers it."""
+    from index.understand.annotate import ANSWER_OPENS
+
+    for said in ("Honest answer: it's my experience, not a study.", "Yes, you can start at 10 days.", "No - not really.",
+                 "Short answer, no.", "To answer your question, we waited."):
+        assert ANSWER_OPENS.match(said), said
+    for said in ("Yesterday I tried it.", "Nobody told me that.", "Honestly I think this is too soft.", "Now I know."):
+        assert not ANSWER_OPENS.match(said), said
