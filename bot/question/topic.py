@@ -8,6 +8,8 @@ Read by the leads (bot/compose/leads.py) and by the retriever's check for topics
 
 from __future__ import annotations
 
+import re
+
 from index.lexical import tokenize
 
 # words of a question that ask about the text itself, not about a topic in it
@@ -25,6 +27,12 @@ META = set(tokenize(
     """))
 
 
+# "will" the document, which the tokenizer drops with the verb: after a possessive or "the", and ending its clause
+# ("me and my brother are at war over mums will.", "what did her will say"; not "my mum will be fine")
+NOUN_WILL = re.compile(r"\b(?:the|a|his|her|my|their|our|your|[a-z]+['’]?s)\s+will\b"
+                       r"(?=\s*(?:[.,;:?!)]|$|(?:and|or|is|was|says?|said|left|leaves|but|so|though)\b))", re.I)
+
+
 def topic_words(question: str) -> set[str]:
     """The question's word stems that name a topic, not the asking ("what does the article say about")."""
-    return set(tokenize(question)) - META
+    return (set(tokenize(question)) - META) | ({"will"} if NOUN_WILL.search(question) else set())

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import re
+
 import numpy as np
 
 from index.lexical import tokenize
@@ -28,6 +30,13 @@ LEFT_OUT_NEAR = 0.3  # ... or this close, sharing two ("sits up screaming and th
 # (dev, every judged question of a post that leaves a topic out: 17 of the 18 asking about it, 1 other, itself about it;
 # with the asking sentence and shared word starts, 5 more of the 35 not-covered questions, and no other question)
 SHARED_START = 5  # a stem this long that starts another shares a word with it ("adopt", "adoption"; not "runn", "runner")
+# telling two things apart: a question that asks how to tell A from B ("how do i tell if he's playing me or just needs
+# space?") asks about a deferral that is such a choice ("whether a man is selfish or simply being a male") at this
+# closeness, whatever words they share
+LEFT_OUT_CHOICE = 0.2
+CHOICE_ASKED = re.compile(r"\b(?:tell|know|figure out|work out|be sure|distinguish|spot|see)\b(?: (?:the )?difference)?[^?.!]{0,70}?"
+                          r"\b(?:or|vs\.?|versus)\b|\bdifference between\b", re.I)
+CHOICE_LEFT = re.compile(r"\bwhether\b[^.;:]{3,80}?\bor\b|\bdifference between\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -57,13 +66,15 @@ def left_out(question: str, deferrals: Sequence[Deferral], vectors: Callable[[li
     matrix = np.asarray(raw, dtype=np.float32)
     sims = (matrix[len(asks):] @ matrix[: len(asks)].T).max(axis=1)
     asked = topic_words(question)
+    choice = CHOICE_ASKED.search(question) is not None
     out, i = [], 0
     for d in deferrals:
         best: LeftOut | None = None
         for text in d.topics:
             sim, shared = float(sims[i]), _shared(asked, set(tokenize(text)))
             i += 1
-            if (sim >= LEFT_OUT_SIM and shared) or (sim >= LEFT_OUT_NEAR and len(shared) >= 2):
+            if ((sim >= LEFT_OUT_SIM and shared) or (sim >= LEFT_OUT_NEAR and len(shared) >= 2)
+                    or (choice and sim >= LEFT_OUT_CHOICE and CHOICE_LEFT.search(text))):
                 if best is None or sim > best.sim:
                     best = LeftOut(d, sim, shared)
         if best is not None:
