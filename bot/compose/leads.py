@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from index.lexical import tokenize
 from index.packaged_model import whole_words
 from index.understand.annotate import bare_author
-from index.understand.rules import DEFERS, endings, plain
+from index.understand.rules import DEFERS, NOT_ABOUT, endings, plain
 
 from bot.question.intent import ABOUT_AUTHOR as AUTHOR
 from bot.question.intent import QUOTED, fold
@@ -182,7 +182,9 @@ DEFER_NEAR = 0.25  # ... or, anywhere among them, this close and saying two of t
 WINDOW_SIM = 0.3  # a timed sentence's passage this close to the how-long part at least ("90 minutes" of calm, 0.22, for
 # "how long should a couple try these rules before counselling?", which the post gives no time for: dev lead split kp-12)
 WINDOW_MARGIN = 0.1  # the article's own "it took" gives way to a timed sentence reading this much closer (_timed)
-DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question
+DURATION_SIM = 0.25  # the duration's sentence (or the last of a joined span) must be this close to the question ...
+DURATION_SCORE = 0.5  # ... or ranked this high by the answer ("Yes, you may – for a couple of days at best." reads 0.09
+# close to "how long would that last before i got sick of it": it answers the article's question before it)
 
 
 @dataclass(frozen=True)
@@ -403,7 +405,7 @@ def _how_long(question: str, kind: str, facts: Facts) -> Lead | None:
             # to get from that first text to ... more than the six years did": fourteen months, dev r48 q05)
             if not closer and t is not None and (m := _duration(c.text[t.start():t.end()], question)):
                 return Lead(f"{_whose(c)} gives this timeframe: “{m.group(0).strip()}”.", "duration", first=(c.start, c.end))
-    answering = _answering(facts, 6 if facts.names or facts.about_reader else 3)  # a reader's story: read more of it
+    answering = _answering(facts, 6 if facts.names or facts.about_reader else 3, ranked=True)  # a reader's story: read more of it
     if best is not None:
         # the article's sentence whose passage reads closest to what is timed, first, wherever it ranked ("Wait about two
         # weeks, then ask again" was 6th for "how long do i leave it before i try again?", behind "seven months" of recovery)
@@ -476,12 +478,12 @@ def _number(text: str, question: str):
 TIMES = re.compile(r"once|twice|three times|every (?:day|other day|week|night)", re.I)
 
 
-def _answering(facts: Facts, n: int) -> list[Candidate]:
+def _answering(facts: Facts, n: int, ranked: bool = False) -> list[Candidate]:
     """The best ``n`` sentences that may hold a timeframe or a number: a named reader's own ("how long had
     Munchkins been with him?"), a reader's a question describes ("the guy in the comments whose phone got stolen"),
     otherwise the article's (readers' stories are full of durations of their own: "he wants to be alone for two
-    weeks!" is no rule)."""
-    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM]
+    weeks!" is no rule). ``ranked``: a sentence the answer ranks high counts however few words it shares (DURATION_SCORE)."""
+    pool = [c for c in facts.candidates if c.sim >= DURATION_SIM or (ranked and c.score >= DURATION_SCORE)]
     if facts.names:
         pool = [c for c in pool if c.author in facts.names]
     elif facts.about_reader:
@@ -560,9 +562,14 @@ def _unsourced(question: str, kind: str, facts: Facts) -> Lead | None:
     # "where does that 70 percent number come from?": the post's author answered a reader about it in the comments
     figures = [f for f in re.findall(r"\d+(?:[.,]\d+)?", question) if len(f) >= 2]
     asked = _topic_words(question)
+    # ... or in reply to a reader who asked the same ("Where does the 6 to 8 weeks come from though?": "Honest answer:
+    # it's my experience ..., not a study", r55 q14)
+    same = _asked_same("fact", facts, frozenset(facts.answered_asks))
+    to_same = set(facts.answered_asks.get(same.key, ())) if same is not None else set()
     word = next((c for c in sorted(facts.candidates, key=lambda c: -c.score)
                  if c.kind == "comment" and c.author and bare_author(c.author) == facts.authors.get(c.doc)
-                 and SOURCE_WORDS.search(c.text) and (any(f in c.text for f in figures) or asked & set(tokenize(c.text)))), None)
+                 and SOURCE_WORDS.search(c.text)
+                 and (any(f in c.text for f in figures) or asked & set(tokenize(c.text)) or c.key in to_same)), None)
     if word is None:
         return lead
     return replace(lead, text=f"{lead.text[:-1]}; the author, {bare_author(word.author or '')}, answered a reader about it in the comments.",
@@ -714,9 +721,13 @@ DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)
                          r"|\bwhat (?:ever )?happened (?:with|to) (?:the|that|this) (?:girl|guy|man|woman|lady|person|reader|commenter|one|mom|mum|dad)\b"
                          r"|\bwhat (?:ended up|eventually) happen(?:ing|ed)\b|\bhow did (?:it|things|that) (?:end|go) for\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
+                         r"|\b(?:did|has|have) (?:it|things|that|this) (?:ever |actually |finally )?(?:get better|improve)\b"
+                         r"|\bdid (?:he|she|they|it) (?:ever |eventually |finally )?end up\b"
                          rf"|{REPORTED_BACK}|{HEARD_BACK}"
                          r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
-YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b", re.I)
+# a yes/no question, at its start or as the clause that ends it ("the woman who went back full time, did it get better?")
+YES_NO_Q = re.compile(r"^\W*(?:and |so |but |ok,? )?(?:did|does|do|has|have|had|was|were|is|are|will|would|could|can)\b"
+                      r"|[,;:]\s+(?:and |so |but )?(?:did|does|has|have|was|were|is|are)\b[^,;:.!?]*\?\s*$", re.I)
 
 
 def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
@@ -734,7 +745,7 @@ def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
         return None  # the ending is stated only with their own sentence that tells it under it
     text = f"{who_named(name)}’s story ends with it working." if end == "worked" else \
         f"{who_named(name)}’s story ends with it not working."
-    if YES_NO_Q.match(question):  # "did it work for her?"; not "what happened in the end with her?"
+    if YES_NO_Q.search(question):  # "did it work for her?"; not "what happened in the end with her?"
         text = ("Yes: " if end == "worked" else "No: ") + text
     return Lead(text, "outcome", first=(said.start, said.end))
 
@@ -828,7 +839,9 @@ def _deferred(question: str, kind: str, facts: Facts) -> Lead | None:
     for s, e, _ in facts.left_out:  # the post model's deferrals the question reads close to (bot/retrieve/left_out.py)
         c = next((c for c in facts.candidates if c.start <= s < c.end or s <= c.start < e), None)
         if c is not None:
-            return Lead("The article doesn’t answer this: it leaves it for another article.", "deferred", first=(c.start, c.end))
+            said = ("it says that isn’t what it is about" if NOT_ABOUT.search(plain(c.text)) and not DEFERS.search(plain(c.text))
+                    else "it leaves it for another article")  # "It isn't about the stages of grief or the funeral."
+            return Lead(f"The article doesn’t answer this: {said}.", "deferred", first=(c.start, c.end))
     title = _title_stems(facts)
     words_asked = set(tokenize(question))
     own = {w for w in words_asked if w[:4] in title}  # the post's own subject ("driving", "drive") names nothing deferred
@@ -928,6 +941,9 @@ ABOUT_X = re.compile(
     r"\b(?:is there|are there|(?:say|says|said|mention|mentions|talk|talks|cover|covers|discuss|discusses|address|addresses))"
     r"\s+(?:anything|something|much)\s+(?:at all\s+)?(?:here\s+|in (?:the|this) (?:article|post)\s+)?(?:about|on|regarding)"
     r"\s+(?P<x>[^?.!;:,—–-]+)", re.I)
+# "any tips in here for long distance?": the topic advice is asked for
+TIPS_X = re.compile(r"\b(?:any|some)\s+(?:tips|advice|help|ideas|guidance|pointers)\s+(?:in here\s+|in (?:the|this) (?:article|post)\s+|here\s+)?"
+                    r"(?:for|on|about|regarding)\s+(?P<x>[^?.!;:,—–-]+)", re.I)
 # "does the post mention attachment styles?", "does it consider that?": the topic named right after the verb
 DIRECT_X = re.compile(
     r"\b(?:does|did|do) (?:she|he|it|they|the (?:article|author|writer|blogger|post|text)|(?-i:[A-Z][a-z]+))(?: \w+ly| ever| even)? "
@@ -992,7 +1008,7 @@ def asked_about(question: str, vocabulary: frozenset[str]) -> list[str]:
     asks whether the text covers X. The reader names the topic, so an everyday word counts here ("long distance":
     a post that never says "distance"). A topic only pointed at ("what if he's depressed? does it say anything
     about that?") is read off the rest of the question: its longer words the post never uses."""
-    m = ABOUT_X.search(question) or DIRECT_X.search(question) or APPLIES_TO.search(question)
+    m = ABOUT_X.search(question) or DIRECT_X.search(question) or TIPS_X.search(question) or APPLIES_TO.search(question)
     if not m:
         w = SAYS_WHEN.search(question)
         if not w:
@@ -1071,6 +1087,7 @@ SIDES = (
 )
 _SELF = re.compile(r"\b(?:i'?m|i am|im|as) an? (?:\w+ )?(?:guy|man|woman|girl|male|female)\b|\bnot an? (?:\w+ )?(?:guy|man|woman|girl)\b"
                    r"|^\W*(?:\w+ )?(?:guy|man|woman|girl|dude|male|female) here\b", re.I)  # "guy here, my girlfriend is the one ..."
+SIDE_DOES = 4  # "my girlfriend (is the one) pulling away": the title's verb within this many words of a side's word
 _IS_THE_ONE = re.compile(r"\b(?:is|are|was|were) the ones? (?:who|that|going|doing|pulling|being|getting)\b", re.I)
 _WRITTEN_OUT = {"gf": "girlfriend", "bf": "boyfriend", "hubby": "husband"}  # a lead names what the reader wrote short in full
 # the reader is the one doing it: "I'm the one who needs space", "it's flipped", "it's the other way round"
@@ -1095,11 +1112,23 @@ def _other_side(question: str, kind: str, facts: Facts) -> Lead | None:
     def rest_of(side) -> set[str]:  # the title's other words ("pull away", "neighbour")
         return set(tokenize(title)) - set(tokenize(" ".join(side)))
 
+    sequence = [w.lower() for w in re.findall(r"[^\W\d_]+", asked)]
+
+    def does(side, rest, one: bool = False) -> bool:
+        """A word of this side soon followed by the title's verb ("his girlfriend pulls away"); ``one``: a word for one
+        person ("do women pull away as well?" asks what the article says of women: it says they do, sometimes)."""
+        return any(w in side and not (one and (w.endswith("s") or w in ("men", "women")))
+                   and any(set(tokenize(x)) & rest for x in sequence[i + 1:i + 1 + SIDE_DOES]) for i, w in enumerate(sequence))
+
     for a, b in SIDES:
         for ours, theirs in ((a, b), (b, a)):
-            if not title_words & ours or not words & theirs or words & ours:
+            if not title_words & ours or not words & theirs:
                 continue
             rest = rest_of(ours)
+            # both named ("what should a man do when his girlfriend pulls away?"): about the other side when it is the
+            # one doing what the title says and ours is not
+            if words & ours and not (does(theirs, rest, one=True) and not does(ours, rest)):
+                continue
             if not (_COVERS.search(asked) or _IS_THE_ONE.search(asked) or rest & set(tokenize(asked))):
                 continue
             said, other = sorted(title_words & ours)[0], sorted(words & theirs)[0]
@@ -1177,15 +1206,16 @@ def _relation_counts(facts: Facts) -> dict[str, int]:
 def _named_missing(question: str, kind: str, facts: Facts) -> Lead | None:
     """The thing, topic, remedy or reason the question names in so many words, when the post never uses it (and no
     specific word of the question is missing: _not_covered names that one)."""
-    if not _may_be_missing(kind, facts, named=_asks_coverage(question)) or missing_words(question, facts.vocabulary, facts.names):
-        return None
+    if (not _may_be_missing(kind, facts, named=_asks_coverage(question)) or missing_words(question, facts.vocabulary, facts.names)
+            or _asked_unanswered(question, facts)):
+        return None  # (a topic only a reader's unanswered question raises: _not_covered says who asked)
     named = _named_things(question, facts)
     return Lead(f"The article and its comments don’t mention {_or(named)}.", "not covered", closest=True) if named else None
 
 
 def _asks_coverage(question: str) -> bool:
     """"does it say anything about that?", "does the article mention X?": the question asks whether the text covers a topic."""
-    return bool(ABOUT_X.search(question) or DIRECT_X.search(question))
+    return bool(ABOUT_X.search(question) or DIRECT_X.search(question) or TIPS_X.search(question))
 
 
 def _named_things(question: str, facts: Facts) -> list[str]:
@@ -1292,19 +1322,24 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
     missing = missing_words(question, facts.vocabulary, facts.names) or _named_things(question, facts)
     if missing and _section_covers(question, facts):
         return None  # "my flatmate smokes ... how am i meant to quit living with that": "If you live with a smoker" covers it
-    if missing:
-        return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
-    # a topic only a reader's unanswered question raises ("any tips for high altitude?")
-    asked = [w for w in re.findall(r"[^\W\d_]+", question)
-             if len(w) >= 4 and (t := tokenize(w)) and t[0] in facts.unanswered and not _common(w)]
-    if asked:
+    # a topic only a reader's unanswered question raises ("any tips for a stiff levain?"), before any other word it lacks
+    asked = _asked_unanswered(question, facts)
+    if asked and not missing_words(question, facts.vocabulary, facts.names):
         who = facts.unanswered[tokenize(asked[0])[0]]
         return Lead(f"The article doesn’t cover {_or([w.lower() for w in asked])}: {who} asked about it in the comments "
                     f"and nobody answered.", "asked, unanswered", closest=True)
+    if missing:
+        return Lead(f"The article and its comments don’t mention {_or(missing)}.", "not covered", closest=True)
     aside = [w for w in _named_case(question) if _in_one_comment(w, facts)]
     if aside:
         return Lead(f"The article doesn’t mention {_or(aside)}; only one comment does.", "one comment", closest=True)
     return None
+
+
+def _asked_unanswered(question: str, facts: Facts) -> list[str]:
+    """The question's words (four letters or more, not everyday ones) that only a reader's unanswered question uses."""
+    return [w for w in re.findall(r"[^\W\d_]+", question)
+            if len(w) >= 4 and (t := tokenize(w)) and t[0] in facts.unanswered and not _common(w)]
 
 
 def _section_covers(question: str, facts: Facts) -> bool:

@@ -38,7 +38,7 @@ from index.sentences import normalise, sentence_spans
 from bot.compose import leads
 from bot.answer import Source
 from bot.cite.verify import record_at
-from bot.question.intent import ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
+from bot.question.intent import ABOUT_AUTHOR, ASKED_STEP, QUOTED, Intent, asks_for_list, fold, wants_whole_list
 from bot.compose.leads import and_list, who_named
 from bot.retrieve.hybrid import ReplyGraph, in_situation, named_in
 from bot.retrieve.left_out import LeftOut, deferrals_of, left_out
@@ -108,7 +108,8 @@ DISAGREE = re.compile(r"\bdisagree\w*|\bpush\w* back|\bcritici[sz]\w*|\bagainst\
                       r"|\bdidn[’']?t (?:like|agree|buy)|\bdid not (?:like|agree|buy)|\bargue\w*|\bother (?:side|view)|\bpushback", re.I)
 SET_OF_READERS = re.compile(r"\b(?:who|whom|which|anyone|anybody|any (?:readers?|commenters?)|readers|commenters|people|everyone|others)\b", re.I)
 # "what did dana say back to ...", "how did Renee reply": the one named is the one who answered
-SAID_BACK = re.compile(r"\bwhat did ([a-z]+) (?:say|write|reply|answer|tell)\b|\bhow did ([a-z]+) (?:reply|respond|answer)\b", re.I)
+SAID_BACK = re.compile(r"\bwhat did (?:the )?([a-z]+) (?:say|write|reply|answer|tell)\b|\bhow did (?:the )?([a-z]+) (?:reply|respond|answer)\b", re.I)
+SPOKEN_REPLY = 3  # the sentences quoted of a reply by the one a question asks about ("what did the author say to the guy ...?")
 BECAUSE = re.compile(r"\b(?:because|reason|that'?s why|due to|in order to|causes?|so that)\b", re.I)
 
 
@@ -323,7 +324,9 @@ class Composer:
         if not self.describes_reader(question, intent):
             return None
         assert intent is not None
-        who = self._described(self.candidates(question, sources), _description(question))
+        cands = self.candidates(question, sources)
+        # the words that describe them first ("the woman who went straight back full time"), else the whole question
+        who = self._described(cands, _description(question)) or self._described(cands, question)
         return self.about_reader(question, intent, who) if who else None
 
     def describes_reader(self, question: str, intent: Intent | None) -> bool:
@@ -664,6 +667,14 @@ class Composer:
             best = {rid: max(c.score for c in by_record[rid]) for rid in order}
             mine = sorted((rid for rid in order if (by_record[rid][0].record.author or "").casefold() == speaker), key=lambda rid: -best[rid])
             order = mine + [rid for rid in order if rid not in mine]
+        models = self.version.post_models
+        by_post_author = bool(replier) and ABOUT_AUTHOR.fullmatch(replier) is not None  # "what did the author say to ...?"
+
+        def spoken(rid: str, record) -> bool:  # a reply by the one whose words are asked for: more than its first line
+            if speaker is not None:
+                return (record.author or "").casefold() == speaker
+            m = models.get(_key(record)) if by_post_author and models is not None else None
+            return m is not None and m.by_author
         quotes: list[Quote] = []
         for rid in order:
             record = by_record[rid][0].record
@@ -679,11 +690,14 @@ class Composer:
             # not the replier's own story
             advice = 0.3 if parent is not None and intent.kind == "thread" else 0.0
             top = sorted(pool, key=lambda c: -(c.score + (advice if _advises(c.text) else 0.0)))[
-                : 2 if (record.author or "").casefold() in names else 1]
+                : SPOKEN_REPLY if parent is not None and intent.kind == "thread" and spoken(rid, record)
+                else 2 if (record.author or "").casefold() in names else 1]
             relation = (f"{record.author} added, in a later reply" if parent and parent.author and parent.author == record.author
                         else f"{record.author} replied to {parent.author}" if parent and parent.author else
                         f"{record.author or 'A reader'} wrote")
-            for c in sorted(top, key=lambda c: c.start):
+            # (a reply quoted at more length: its best sentence first, the rest in the order written)
+            shown = top[:1] + sorted(top[1:], key=lambda c: c.start) if len(top) > 2 else sorted(top, key=lambda c: c.start)
+            for c in shown:
                 role = "reply" if parent else ("asked" if _asks(c.text) else "answer")
                 quotes.append(self._quote(c, role, relation))
             if len(quotes) >= MAX_QUOTES:
@@ -932,7 +946,8 @@ class Composer:
         last = re.split(r"[.?!…]+\s+", question.strip())[-1]  # a follow-up joined to what it follows: its own words
         # ("Veronica asked if she could text him, did she get an answer?": its last clause asks yes or no)
         yes_no = bool(YES_NO.match(question) or YES_NO.match(last) or YES_NO.match(re.split(r"[.?!…,;]+\s*", question.strip().rstrip("?!. "))[-1]))
-        asks_for = r"\b(?:answer\w*|help(?:ed)?|respond\w*" + (
+        # ("did he end up getting help?" asks about her story, not who helped her)
+        asks_for = r"\b(?:answer\w*|(?<!getting )(?<!get )(?<!got )(?<!seek )(?<!seeking )help(?:ed)?|respond\w*" + (
             # "what did people say to her?": what was said back to a reader whose comment asks something
             r"|(?:say|said|tell|told|advise\w*) (?:to |back to )?(?:her|him|them)" if intent.kind == "thread" else "") + (
             r"|repl\w*|wrote back|push\w* back|c[oa]me back (?:and |to )(?:say|tell|post|update|answer|reply)|(?:get|got|gets) (?:told|an answer|a reply|back)|hear\w* back from (?:any|some|the author|the writer)\w*|(?:say|said) (?:anything|something) back)\b"

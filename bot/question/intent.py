@@ -140,8 +140,10 @@ class Intent:
         return self.kind in COMMENT_KINDS or bool(self.names)
 
 
-# a phrase the question quotes: "the 'give two choices' thing", "what does she mean by “polarized”?"
-QUOTED = re.compile(r"[\"“‘']([^\"”’']{6,80})[\"”’']")
+# a phrase the question quotes: "the 'give two choices' thing", "what does she mean by “polarized”?"; a single quote
+# opens only where no letter comes before it and closes only where none comes after ("if it's the woman who's pulling
+# away" quotes nothing)
+QUOTED = re.compile(r"(?:[\"“]|(?<![^\W\d_])[‘'])([^\"”’']{6,80})(?:[\"”]|[’'](?![^\W\d_]))")
 
 
 def fold(text: str) -> str:

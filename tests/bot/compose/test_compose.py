@@ -826,7 +826,7 @@ def test_real_a_reader_who_never_came_back_is_said_to_have_posted_nothing_more(r
 def judged_bots(tmp_path_factory, real_embeddings):
     """Bots over judged rounds' posts, each indexed once, on first use: r52post (a partner's depression: a reader
     described, not named, and a wait before asking again), r53post (a stepparent's first year: a time range, a legal
-    side it leaves out, a stepdad pushed back on)."""
+    side it leaves out, a stepdad pushed back on), r54post (the first year after losing a parent: an ending, a will)."""
     bots: dict[str, Bot] = {}
 
     def bot(name: str) -> Bot:
@@ -911,6 +911,40 @@ def test_real_her_after_a_named_replier_is_the_reader_the_last_answer_quoted_fir
     assert history[0][1].split("\n")[1].startswith("Louise M wrote: “"), history[0][1]  # (no crisis box: an idiom)
     text = stepparent_bot.ask("god that's grim. did megan say anything back to her", history=history).text
     assert text.startswith("**Yes: Megan Rourke replied to Louise M.**\nMegan Rourke replied to Louise M: “"), text
+
+
+@pytest.mark.slow
+def test_real_what_the_author_said_to_a_reader_is_more_than_the_first_line_of_her_reply(judged_bots):
+    """r55 q11: "what did the author say to the guy who basically called her approach too soft" quoted only Dana's "I hear
+    you, Rob, and I'm not arguing for no rules."; her point is two sentences on."""
+    teen_bot = judged_bots("r55post")
+    text = teen_bot.ask("what did the author say to the guy who basically called her approach too soft").text
+    assert text.startswith("Dana Whitlock replied to Rob Fenner: “I hear you, Rob"), text
+    assert "making a teenager talk to you and getting them to want to talk to you aren't the same thing" in text.split("\n[")[0], text
+
+
+@pytest.mark.slow
+def test_real_getting_help_in_a_described_reader_s_story_is_no_question_of_who_helped_her(judged_bots):
+    """r52 q10: "the girl whose boyfriend said ... did he end up getting help or not?" once her words named Priya S.,
+    "help" read as "did anyone help her?" and led "Yes: Maren Holt replied to Priya S."; her own update answers."""
+    depressed_bot = judged_bots("r52post")
+    text = depressed_bot.ask('the girl whose boyfriend said "im fine stop making it a thing"... did he end up getting help or not?').text
+    assert text.startswith("Priya S. wrote: “") and "Update for anyone who finds this later" in text, text
+
+
+@pytest.mark.slow
+def test_real_a_described_reader_s_ending_and_what_the_post_leaves_out(judged_bots):
+    """r54 q10: "the woman who went straight back full time ..., did it get better for her?" quoted Joanna's advice to
+    Gemma Rourke, not Gemma's "Sadly it didn't work out" (her words named her only read against the whole question).
+    r54 q12: "mums will" is the will the article leaves to a solicitor ("wills, probate ..."), not the verb."""
+    grief_bot = judged_bots("r54post")
+    text = grief_bot.ask("the woman who went straight back full time and said she was fine, did it get better for her once "
+                         "she talked to her manager?").text
+    assert text.startswith("**No: Gemma Rourke’s story ends with it not working.**\nGemma Rourke replied to Joanna Pryce: "
+                           "“Sadly it didn't work out.”"), text
+    text = grief_bot.ask("me and my brother are basically at war over mums will. how do we split the house fairly without "
+                         "it getting nasty?").text
+    assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**"), text
 
 
 def test_the_reader_an_answer_quoted_first():

@@ -47,6 +47,21 @@ def test_how_long_reads_the_duration_off_the_answering_sentence_or_says_there_is
     assert lead_for("How long should I wait?", "advice", none).text == "The article gives no timeframe for that."
 
 
+def test_a_sentence_ranked_high_answers_how_long_however_few_words_it_shares():
+    """Dev r54 b04: "Yes, you may – for a couple of days at best." answers the article's own question before it; it
+    reads 0.09 close to "how long would that last before i got sick of it" but the answer ranks it first."""
+    said = cand("Yes, you may – for a couple of days at best.", sim=0.09, score=leads.DURATION_SCORE + 0.04, key="p/article:b:p3", start=500)
+    facts = Facts(["p"], [said, cand("He has to withdraw into his own space.", sim=0.33, score=0.41)], VOCAB)
+    lead = lead_for("i'd love a guy who cuddles all day. how long would that last before i got sick of it?", "fact", facts)
+    assert lead.text == "The article gives this timeframe: “a couple of days”." and lead.first == (said.start, said.end)
+    low = Facts(["p"], [replace(said, score=leads.DURATION_SCORE - 0.1), facts.candidates[1]], VOCAB)
+    assert lead_for("how long would that last before i got sick of it?", "fact", low).text == "The article gives no timeframe for that."
+    # a number asked for is read off sentences close to the question only ("how much does it cost?" is no "99% sure")
+    sure = cand("I'm 99% sure my brain is making this up.", sim=0.1, score=0.6, kind="comment", author="Mo", key="p/comment:2")
+    assert lead_for("how much does the programme Mo joined cost?", "said", Facts(["p"], [sure], VOCAB, names=("Mo",))).text != \
+        "Mo’s comment gives this number: “99%”."
+
+
 def test_a_reader_story_lends_no_duration_to_the_article():
     story = cand("Whenever he got angry I waited two months.", kind="comment", author="Dee", key="p/comment:1")
     facts = Facts(["p"], [cand("Give him space.", score=0.7, key="p/article:a:p2"), story], VOCAB)
@@ -120,6 +135,9 @@ def test_did_it_work_for_a_named_reader_is_read_off_how_their_story_ends():
     assert lead_for("did the time-outs work for Mel?", "yesno", mel).text == "Yes: Mel’s story ends with it working."
     # asked what happened, not whether it worked: the ending, with no yes or no
     assert lead_for("what happened in the end with Dee?", "said", facts).text == "Dee’s story ends with it not working."
+    # the reader described first, the yes/no clause last (dev r54 q10); "did it get better" asks whether it worked
+    assert lead_for("the woman who stayed quiet through the angry spells, did it get better for her?", "thread", facts).text == \
+        "No: Dee’s story ends with it not working."
     untold = Facts(["p"], facts.candidates, VOCAB, names=("Mel",), outcomes=facts.outcomes)
     assert lead_for("did the time-outs work for Mel?", "yesno", untold) is None  # no sentence of hers says so
     unknown = Facts(["p"], facts.candidates, VOCAB, names=("Ana",), outcomes=facts.outcomes)
@@ -276,6 +294,9 @@ def test_the_thing_a_question_asks_for_counts_as_missing_however_everyday_the_wo
     ("does the article say anything about overthinking?", []),
     ("we see each other twice a year. Does any of this change for long distance?", ["long distance"]),
     ("does the article say whether i should push him to see a therapist?", ["therapist"]),
+    # advice asked for a topic (dev r29 h19)
+    ("any tips in here for long distance? he lives a couple hours away", ["long distance"]),
+    ("any tips for giving him space when he goes quiet?", []),
 ])
 def test_a_question_asking_whether_the_text_covers_a_topic_reads_the_topic_it_names(question, missing):
     vocabulary = leads.vocabulary_of("Give him space when he pulls away. Men need to rebuild. Relationships take work. "
@@ -673,6 +694,21 @@ def test_an_unsourced_figure_names_the_authors_own_word_on_it_when_that_comment_
         "The article gives the figure “70 percent” without citing a study or any source."
 
 
+def test_an_unsourced_claim_names_the_authors_answer_to_a_reader_who_asked_the_same():
+    """Dev r55 q14: Dana's "Honest answer: it's my experience ..., not a study." shares no word with "where's this 6-8
+    weeks number even from? is there research behind it" but answers Simon's "Where does the 6 to 8 weeks come from?"."""
+    claim = cand("Other parents I've talked to say 6 to 8 weeks is typical, and there's a lot of research on this.", sim=0.4, score=0.6)
+    simon = cand("Where does the 6 to 8 weeks come from though?", sim=leads.SAME_QUESTION + 0.02, score=0.4, kind="comment",
+                 author="Simon P", key="p/comment:09-simon", start=200)
+    reply = cand("Honest answer: it's my experience and what other parents have told me, not a study.", sim=0.2, score=0.3,
+                 kind="comment", author="Dana Whitlock", key="p/comment:10-dana", start=300)
+    facts = Facts(["p"], [claim, simon, reply], VOCAB, authors={"p": "Dana Whitlock"}, answered_asks={simon.key: (reply.key,)})
+    lead = lead_for("where's this 6-8 weeks number even from? is there research behind it or did she just make it up", "fact", facts)
+    assert lead.text.endswith("; the author, Dana Whitlock, answered a reader about it in the comments.") and lead.also[-1] == (300, reply.end)
+    unanswered = replace(facts, answered_asks={})
+    assert "answered a reader" not in lead_for("where's this 6-8 weeks number even from? is there research behind it", "fact", unanswered).text
+
+
 @pytest.mark.parametrize("title, question, lead", [
     ("Why do men pull away?", "does any of this apply if my girlfriend is the one pulling away?",
      "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
@@ -698,6 +734,14 @@ def test_an_unsourced_figure_names_the_authors_own_word_on_it_when_that_comment_
     ("Why do men pull away?", "im the one who pulled away from my boyfriend and now he wont talk to me, what do i do",
      "The article doesn’t cover this: it is about when “men” do it, not when you do."),
     ("Why do men pull away?", "my boyfriend pulled away and i'm the one who always texts first, should i stop?", None),
+    # both sides named, the other one doing what the title says (r28 g17, r27 f17); its apostrophes quote nothing
+    ("Why do men pull away?", "What does the article say to do if it's the woman who's pulling away?",
+     "The article doesn’t cover this: it is about “men”, not “woman”."),
+    ("Why do men pull away?", "What does the article say a man should do when his girlfriend pulls away?",
+     "The article doesn’t cover this: it is about “men”, not “girlfriend”."),
+    ("Why do men pull away?", "my boyfriend pulled away after he met my girlfriends, what do i do?", None),
+    ("Why do men pull away?", "my bf pulls away whenever i see my girlfriends, is that normal?", None),
+    ("Why do men pull away?", "does the writer think women ever pull away too or is this a men only thing", None),
 ])
 def test_a_post_about_one_side_of_a_relation_does_not_cover_the_other(title, question, lead):
     facts = Facts(["p"], [cand("Give him space.", sim=0.4)], VOCAB, titles={"p": title})
@@ -733,6 +777,13 @@ def test_the_post_model_s_deferral_the_question_reads_close_to_leads_with_the_se
     assert lead.text == "The article doesn’t answer this: it leaves it for another article." and lead.first == (said.start, said.end)
     assert lead_for("should i learn in an automatic or a manual?", "advice", replace(facts, left_out=())) is None
     assert lead_for("what did Ken say about manuals?", "said", facts) is None  # a question about a reader's words
+
+
+def test_a_question_about_what_the_post_says_it_is_not_about_is_told_so():
+    said = cand("It isn't about the stages of grief or the funeral.", sim=0.3, score=0.3, start=700)
+    facts = Facts(["p"], [cand("Book a phased return.", sim=0.5, score=0.7), said], VOCAB, left_out=((700, 700 + len(said.text), 0.5),))
+    lead = lead_for("what are the stages of grief and which one am i in?", "advice", facts)
+    assert lead.text == "The article doesn’t answer this: it says that isn’t what it is about." and lead.first == (700, 700 + len(said.text))
 
 
 def test_a_deferral_further_down_counts_when_it_says_two_of_the_questions_words_back():

@@ -214,3 +214,12 @@ def test_a_step_asked_for_by_its_number(question):
     from bot.question.intent import ASKED_STEP
     assert ASKED_STEP.search(question)
     assert not ASKED_STEP.search("she came in number 4 times a night")
+
+
+def test_a_quoted_phrase_opens_and_closes_on_quotes_never_on_apostrophes():
+    from bot.question.intent import QUOTED
+
+    found = {q: (m.group(1) if (m := QUOTED.search(q)) else None) for q in (
+        "what does she mean by the 'give two choices' thing", "what does she mean by “polarized”?",
+        'he said "you are suffocating me" today', "if it's the woman who's pulling away, what then?")}
+    assert list(found.values()) == ["give two choices", "polarized", "you are suffocating me", None]
