@@ -257,7 +257,7 @@ DEFERS = re.compile(r"\b(?:a |another |whole |different |separate )+(?:other )?(
 NOT_ABOUT = re.compile(r"\b(?:this (?:post|article|piece|guide)|it) (?:isn'?t|is not|won'?t be) about\b(?P<topic>[^.;!?]{3,80})", I)
 SPEAKS_OF_POST = re.compile(r"\bth(?:is|e) (?:post|article|piece|guide)\b", I)
 # what is left of a deferring sentence once the deferral is taken out: words about asking and telling, not a topic
-_DEFER_FILLER = re.compile(r"\b(?:people|readers|you all|everyone) (?:also )?ask(?:s|ed)? me (?:this|that|about (?:this|that)|about)?"
+_DEFER_FILLER = re.compile(r"\b(?:people|readers|you all|everyone|(?:a lot|lots|many|some|so many) of you)(?: also)?(?: keep| have)?(?: also)? ask(?:s|ed|ing)? me (?:this|that|about (?:this|that)|about)?"
                            r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|\bi (?:get|got) asked (?:this|that)"
                            r"(?: (?:all the time|a lot|more than anything else|constantly|often))?|^\W*(?:honestly|frankly|so|but|and|also|though)\b"
                            r"|\b(?:that|this|it)(?:'s| is| was)\s*$|\b(?:is|are|was|were|and|which|,)\s*$|\bi(?:'ll| will) cover\b|\bi get why\b", I)
@@ -298,8 +298,11 @@ def deferred_topic(sentences: list[str], i: int, heading: str = "", opens_sectio
     topics = list(named)
     words = set().union(*(_content(p) for p in named)) if named else set()
     if i > 0 and (not named or words & _content(sentences[i - 1])):
-        topics.append(sentences[i - 1].strip())
-        if len(_content(bare := _bare(sentences[i - 1]))) >= 2:  # "wills, probate and ...", without "People also ask me about"
+        # ("A lot of you have asked me ... whether we talked about donor eggs or adoption. We did, a lot. But I'm not
+        # going to get into that here": a sentence that names nothing stands between them)
+        before = i - 1 if len(_content(sentences[i - 1])) >= 2 or i < 2 or named else i - 2
+        topics.append(sentences[before].strip())
+        if len(_content(bare := _bare(sentences[before]))) >= 2:  # "wills, probate and ...", without "People also ask me about"
             topics.append(bare)
     if heading and opens_section:
         topics.append(heading.strip())

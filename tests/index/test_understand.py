@@ -534,6 +534,16 @@ def test_a_deferral_right_after_one_names_what_the_first_named():
     assert deferred_topic(asked, 1)[1] == "wills, probate and family rows over the estate."
 
 
+def test_a_sentence_that_names_nothing_between_the_topic_and_its_deferral_is_stepped_over():
+    from index.understand.rules import deferred_topic
+
+    said = ["A lot of you have asked me when we would have stopped, and whether we talked about donor eggs or adoption.",
+            "We did, a lot.", "But I'm not going to get into that here; it's a whole other post."]
+    assert deferred_topic(said, 2) == (said[0], "when we would have stopped, and whether we talked about donor eggs or adoption.")
+    kept = ["People also keep asking me whether they should downsize or move.", "I'm not going to get into that here."]
+    assert deferred_topic(kept, 1) == (kept[0], "whether they should downsize or move.")
+
+
 def test_what_the_post_says_it_is_not_about_is_left_out():
     from index.understand.rules import deferred_topic
 
