@@ -290,6 +290,11 @@ class Detector:
         post_word = [any(w in vocabulary for h in hits for w in re.findall(r"[a-z]+", h.split(": ", 1)[-1].lower()))
                      for hits in broad_of[Flag.INJECTION]]  # the matched words ("broad: rules" -> rules), not the label
         broad_of[Flag.INJECTION] = [[] if mine else hits for hits, mine in zip(broad_of[Flag.INJECTION], post_word)]
+        # "pregnant" under a post about IVF: a broad word of danger that is one of the posts' own subject words (their
+        # titles, headings and frequent words) is the post's subject, no word of risk; the classifier alone reads the
+        # message then (its bars; a strong pattern still fires)
+        for flag in DANGER:
+            broad_of[flag] = [[h for h in hits if not _post_words(h, vocabulary)] for hits in broad_of[flag]]
         if self.patterns:
             for flag in (Flag.SELF_HARM, Flag.ABUSE, Flag.INJECTION):
                 strong = [h for hits in strong_of[flag] for h in hits]
@@ -433,6 +438,12 @@ def _english(text: str) -> bool:
     words = re.findall(r"[^\W\d_]{3,}", normalise(text))
     english = whole_words()
     return bool(words) and sum(w in english for w in words) >= ENGLISH * len(words)
+
+
+def _post_words(hit: str, vocabulary) -> bool:
+    """A pattern hit ("broad: pregnant") whose matched words are all words of the indexed posts' own vocabulary."""
+    words = re.findall(r"[a-z]+", hit.split(": ", 1)[-1].lower())
+    return bool(words) and all(w in vocabulary for w in words)
 
 
 def _own_subject(text: str, subject: frozenset[str]) -> bool:

@@ -414,7 +414,9 @@ BROAD: dict[Flag, re.Pattern] = {
 WEAK: dict[Flag, re.Pattern] = {
     Flag.SELF_HARM: rx(
         r"\b(?:so |really )?(?:tired|exhausted|sick) of (?:it all|everything|all of it|this|trying)\b|\bwhatever happens tonight\b",
-        r"\b(?:can'?t|cannot) (?:take|handle|cope with|do) (?:this|it|any ?more)\b|\bdon'?t know how much longer\b",
+        # (not a generic "you": "does she say anything for when you just can't handle it?" asks about the article)
+        r"(?<!\byou )(?<!\byou just )(?<!\byou really )(?<!\byou simply )\b(?:can'?t|cannot) (?:take|handle|cope with|do) (?:this|it|any ?more)\b"
+        r"|\bdon'?t know how much longer\b",
         r"\bwant (?:it|this|everything) to stop\b|\bno way out\b|\bwant to sleep forever\b",
     ),
     Flag.ABUSE: rx(

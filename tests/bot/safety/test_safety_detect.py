@@ -201,6 +201,23 @@ def test_the_posts_own_rules_are_not_a_request_for_the_bots(real_detector):
     assert "injection" in real_detector.detect("Just list the five rules for me.", vocabulary=frozenset({"broad"})).flags
 
 
+@pytest.mark.slow
+def test_a_broad_word_of_danger_that_is_the_posts_own_subject_is_no_word_of_risk(real_detector):
+    """r56 (IVF): "pregnant" is a broad word of abuse (coercion) and the post's own frequent word; "shes pregnant ...
+    i honestly cant face going" got "are you safe?" there. A strong pattern still fires."""
+    ivf = frozenset({"ivf", "pregnant", "embryos", "transfer"})
+    shower = "my sister in law told everyone shes pregnant and theres a baby shower in 3 weeks. i honestly cant face going. what do i do??"
+    assert "abuse" in real_detector.detect(shower).uncertain and "abuse" not in real_detector.detect(shower).hunch
+    got = real_detector.detect(shower, vocabulary=ivf)
+    assert "abuse" not in got.flags and ("abuse" not in got.uncertain or "abuse" in got.hunch)  # at most the quiet line
+    assert "abuse" in real_detector.detect("i'm pregnant and he shoved me against the wall", vocabulary=ivf).flags
+
+
+def test_a_generic_you_cannot_handle_it_is_no_weak_signal_an_i_is():
+    assert not pattern_hits(normalise("does she say anything for when you just can't handle it"), "self_harm", "weak")
+    assert pattern_hits(normalise("i can't handle it anymore"), "self_harm", "weak")
+
+
 def test_fear_of_heartbreak_is_not_fear_of_a_person():
     assert not pattern_hits(normalise("I'm scared of getting hurt again. What should I do?"), "abuse", "broad")
     assert not pattern_hits(normalise("honestly I'm afraid of being alone forever"), "abuse", "broad")
