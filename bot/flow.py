@@ -188,9 +188,13 @@ def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
     """"there was a woman in the comments whose partner stays up till 4am" -> "did anybody answer her?": a follow-up that
     says only "her" is about the one reader the question before named or described."""
     authors = reading.authors_of(post_of(turn))
-    if turn.history and turn.intent is not None and reading.composer.answers_them(turn.text, turn.intent):
-        # "did megan say anything back to her?" after "did it go badly for anyone?" answered with Louise M first
-        them = first_reader(turn.history[-1][1], authors)
+    if turn.intent is not None and reading.composer.answers_them(turn.text, turn.intent):
+        # "there's a woman in the comments who says it dumps the work on wives. did gordon answer her?": the reader the
+        # question describes; else "did megan say anything back to her?" after "did it go badly for anyone?" answered
+        # with Louise M first: the reader the last answer quoted first
+        them = (reading.composer.reader_described(turn.text, _comments_like(turn.text, reading, filters, DEFAULT_K))
+                if reading.composer.describes_someone(turn.text) else None) or (
+                    first_reader(turn.history[-1][1], authors) if turn.history else "")
         if them and them not in turn.intent.names:
             return replace(turn.intent, kind="thread", names=turn.intent.names + (them,))
         return None
