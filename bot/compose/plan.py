@@ -971,8 +971,10 @@ class Composer:
                 # "did he answer the women who asked him?": replies BY this reader, not to them
                 mine = [k for k in theirs if graph.parent_of(k)]
                 to = [who_named(graph.records[p].author) for k in mine if (p := graph.parent_of(k)) in graph.records]
-                # "did gordon answer her?" with her named too (intent.names): his replies to her, and nothing more
-                others = [who_named(n) for n in intent.names if who_named(n) != who_named(name)]
+                # "did gordon answer her?" with her named too (intent.names): his replies to her, and nothing more; only
+                # when the question names him ("and did he ever answer her?" may mean either of them)
+                others = ([who_named(n) for n in intent.names if who_named(n) != who_named(name)]
+                          if re.search(rf"\b{first}\b", last, re.I) else [])
                 to = [w for w in to if w in others] if others else to
                 lines.append(f"Yes: {who_named(name)} replied to {and_list(list(dict.fromkeys(to)))}." if to
                              else f"No: {who_named(name)} did not reply to {and_list(others) if others else 'anyone'}.")

@@ -947,6 +947,17 @@ def test_real_a_described_reader_s_ending_and_what_the_post_leaves_out(judged_bo
     assert text.startswith("**The article doesn’t answer this: it leaves it for another article.**"), text
 
 
+@pytest.mark.slow
+def test_real_a_named_replier_and_a_described_reader_in_one_question(judged_bots):
+    """r57 q10: "there's a woman in the comments who basically says the whole thing dumps the work on wives. did gordon
+    answer her?" led with everyone Gordon replied to; she is Janine Walsh, and the lead says whether he replied to her."""
+    retired_bot = judged_bots("r57post")
+    text = retired_bot.ask("there's a woman in the comments who basically says the whole thing dumps the work on wives. did "
+                           "gordon answer her, and what did she say back?").text
+    assert text.startswith("**Yes: Gordon Pell replied to Janine Walsh.**\nGordon Pell replied to Janine Walsh: “"), text
+    assert "Janine Walsh replied to Gordon Pell: “I'll give you the banking app one." in text, text
+
+
 def test_the_reader_an_answer_quoted_first():
     from bot.question.intent import first_reader
 
