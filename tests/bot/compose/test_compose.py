@@ -475,7 +475,8 @@ def test_real_thread_answers_name_the_relation(real_bot):
     isabel = real_bot.ask("What did Isabel say to Veronica?")
     assert isabel.text.startswith("Isabel replied to Veronica: “") and isabel.citations[0].author == "Isabel"
     back = real_bot.ask("did deadlock ever get back to catt about how to tell if a guy is playing you?").text
-    assert back.startswith("**No: deadlock did not reply to anyone."), back  # "get back to her" is his reply, not one to him
+    # "get back to catt" is his reply, not one to him; and to her, the one the question names
+    assert back.startswith("**No: deadlock did not reply to Catt.**"), back
     soldier = real_bot.ask("which guy in the comments agreed with it and brought up the soldier example?").text
     assert soldier.startswith("**It was deadlock, in the comments.**"), soldier
     said = real_bot.ask("veronica asked if she was allowed to text her bf or if it had to be total no contact. what did people say to her").text
