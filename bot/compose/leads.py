@@ -1319,12 +1319,13 @@ def _not_covered(question: str, kind: str, facts: Facts) -> Lead | None:
         return None
     # a specific word the post lacks; the thing asked for; the topic a coverage question names, in any words
     # ("is there anything about long distance relationships?" in a post that never says "distance")
-    missing = missing_words(question, facts.vocabulary, facts.names) or _named_things(question, facts)
+    specific = missing_words(question, facts.vocabulary, facts.names)
+    missing = specific or _named_things(question, facts)
     if missing and _section_covers(question, facts):
         return None  # "my flatmate smokes ... how am i meant to quit living with that": "If you live with a smoker" covers it
     # a topic only a reader's unanswered question raises ("any tips for a stiff levain?"), before any other word it lacks
     asked = _asked_unanswered(question, facts)
-    if asked and not missing_words(question, facts.vocabulary, facts.names):
+    if asked and not specific:
         who = facts.unanswered[tokenize(asked[0])[0]]
         return Lead(f"The article doesn’t cover {_or([w.lower() for w in asked])}: {who} asked about it in the comments "
                     f"and nobody answered.", "asked, unanswered", closest=True)

@@ -287,8 +287,7 @@ class Detector:
         broad_of = {flag: [pattern_hits(s, flag, "broad") for s in sentences] for flag in strong_of}
         # "list the five rules": a word the indexed post itself uses ("rules", "instructions", "character")
         # is the post's, not a request about the bot's own; only a strong pattern makes it an injection
-        post_word = [any(w in vocabulary for h in hits for w in re.findall(r"[a-z]+", h.split(": ", 1)[-1].lower()))
-                     for hits in broad_of[Flag.INJECTION]]  # the matched words ("broad: rules" -> rules), not the label
+        post_word = [any(w in vocabulary for h in hits for w in _matched_words(h)) for hits in broad_of[Flag.INJECTION]]
         broad_of[Flag.INJECTION] = [[] if mine else hits for hits, mine in zip(broad_of[Flag.INJECTION], post_word)]
         # "pregnant" under a post about IVF: a broad word of danger that is one of the posts' own subject words (their
         # titles, headings and frequent words) is the post's subject, no word of risk; the classifier alone reads the
@@ -440,9 +439,14 @@ def _english(text: str) -> bool:
     return bool(words) and sum(w in english for w in words) >= ENGLISH * len(words)
 
 
+def _matched_words(hit: str) -> list[str]:
+    """The words a pattern hit matched ("broad: rules" -> rules), not its label."""
+    return re.findall(r"[a-z]+", hit.split(": ", 1)[-1].lower())
+
+
 def _post_words(hit: str, vocabulary) -> bool:
     """A pattern hit ("broad: pregnant") whose matched words are all words of the indexed posts' own vocabulary."""
-    words = re.findall(r"[a-z]+", hit.split(": ", 1)[-1].lower())
+    words = _matched_words(hit)
     return bool(words) and all(w in vocabulary for w in words)
 
 
