@@ -89,6 +89,7 @@ DESCRIBED = re.compile(_DESCRIBED.replace("{in_comments}", ""), re.I)
 # ... or "there was a woman in the comments whose partner ...": how a question before a follow-up describes her (flow.py)
 DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?"), re.I)
 UNDER_MAX = 3  # a heading-only step brings at most this many sentences of its section ...
+HEADING_WORDS = 14  # ... a step of at most this many words and no closing stop is a heading ("Step 4: Find a purpose that gets you out of the house")
 UNDER_BAND = 0.08  # ... each about as close to the question as its closest (this much less at most)
 FOCUS_SIM = 0.4  # a step this close to a reader's situation answers it before the rest of the list (dev: r27-r34 what-to-do)
 ELABORATION = 0.05  # a paragraph under a step counts for it, this much less than the step's own sentences
@@ -121,7 +122,7 @@ class Quote:
     text: str  # normalised text of the span
     record_id: str
     author: str | None
-    role: str  # answer | step | under (what a heading-only step says) | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
+    role: str  # answer | step | says (listed with a heading-only step: what it says to do) | under (what a heading-only step says) | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
     relation: str = ""  # "Isabel replied to Veronica"
     step: int | None = None
     score: float = 0.0
@@ -444,8 +445,10 @@ class Composer:
             best = replace(best, role="answer")
         # the step the best sentence is (or its words); a sentence of the paragraph under step 1 that answers best
         # leaves step 1 in the list: a list never starts at "2."
-        steps = [q for q in steps if q.record_id != best.record_id or not _overlap(q, best)]
-        ordered = [best] + self._introduced(best, cands) + self._under(best, cands) + steps + [
+        steps = [q for q in steps if (q.record_id != best.record_id or not _overlap(q, best)) and not (q.role == "says" and q.step == best.step)]
+        if asked_for and _all_shown(steps, intent):
+            steps = []  # "ok the 4th one, what does he want you to do for that": the list was the answer before; move on
+        ordered = [best] + self._introduced(best, cands) + self._under(best, cands, asked=asked_for and listed is not None) + steps + [
             q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
 
@@ -492,16 +495,22 @@ class Composer:
             return None
         return self._quote(max(mine, key=lambda c: (_advises(c.text), c.score)), "answer")
 
-    def _under(self, best: Quote, cands: list[_Candidate]) -> list[Quote]:
+    def _under(self, best: Quote, cands: list[_Candidate], asked: bool = False) -> list[Quote]:
         """A step that is only a heading ("Step 4: A Tired Puppy Is a Good Puppy") says what to do in the section under
         it: its sentence closest to the question comes right after it ("After about an hour awake, put your puppy in a
         quiet spot for a sleep...")."""
-        if best.step is None or len(best.text.split()) > 8 or re.search(r"[.!?]\W*$", best.text):
+        if best.step is None or not _heading_like(best.text):
             return []  # a step that says what to do in a sentence of its own
         under = [c for c in cands if c.source.kind == "article" and c.record.id != best.record_id
                  and not c.record.id.endswith(":heading") and self._step_of(c.source.doc, c.record.id) == best.step]
         if not under:
             return []
+        if asked:
+            # "ok the 4th one, what does he want you to do for that": the step asked for by its place, not by the
+            # question's words; its section says what to do: its opening sentence, then its instructions, in order
+            under = sorted(under, key=lambda c: c.start)
+            said = [under[0]] + [c for c in under[1:] if _instructs(c.text)][:UNDER_MAX]
+            return [self._quote(c, "under") for c in said]
         # its closest sentence, then the section's other instructions about as close, in the article's order ("Don't ask
         # them to speak for the whole group." and "When you see them, wait ... twenty minutes, then ask once."): the
         # step's instructions, not one line of them (r49 q02)
@@ -601,7 +610,27 @@ class Composer:
                 start, end = self._step_substance(first.source.doc, record, (start, end))
                 text = normalise(seed[start:end])
             out.append(Quote(first.source, start, end, text, record.id, None, "step", step=number, score=first.score))
+            if items_of is None and _heading_like(text):
+                out += self._step_says(first.source, record, number)
         return out
+
+    def _step_says(self, source: Source, record, number: int) -> list[Quote]:
+        """What a step that is only a heading ("Step 1: Draw the map") says to do: the first instruction of the paragraph
+        under it ("In the first week, each of you claims one space that is yours alone, ..."), listed with it; none when
+        the passage the step came in does not hold that paragraph."""
+        seed = self.version.sources[source.doc]
+        under = min((r for r in self.version.records_by_id.values() if r.doc == source.doc and r.kind == "article"
+                     and r.start >= record.end and section_of(r.id) == section_of(record.id)), key=lambda r: r.start, default=None)
+        if under is None or under.id.endswith(":heading") or is_step(under):
+            return []
+        spans = [(s, e) for s, e in sentence_spans(under.text, under.start)[:3] if source.start <= s and e <= source.end]
+        if not spans or _masked(source, seed[spans[0][0]:spans[0][1]]):
+            return []
+        i = next((i for i, (s, e) in enumerate(spans) if _instructs(normalise(seed[s:e]))), 0)
+        s, e = spans[i]
+        if len(tokenize(seed[s:e])) < 4 and i + 1 < len(spans):  # "Don't say "I'll help more."" and why
+            e = spans[i + 1][1]
+        return [Quote(source, s, e, normalise(seed[s:e]), under.id, None, "says", step=number)]
 
     def _item_list(self, cands: list[_Candidate], question: str) -> str | None:
         """When the best passage is an item of a list of its own, the section ("article:sunday-meal") whose items
@@ -887,7 +916,7 @@ class Composer:
         if lead.closest:
             # (a reader's question the lead names stays a question asked: "Carla Mendes asked the same: ...")
             quotes = [replace(q, role="asked" if q.role == "asked" or (q.source.kind == "comment" and _asks(q.text)) else "closest")
-                      for q in quotes if q.role != "step"][:2] or quotes[:2]
+                      for q in quotes if q.role not in ("step", "says")][:2] or quotes[:2]
         if lead.because in ("author replies", "who said") and plan.kind == "opinion":  # not a question about views
             keep = 2 if lead.because == "author replies" else 3  # "who said ...?": their words first, not stance groups
             quotes = [replace(q, role="reader" if q.source.kind == "comment" else "support") for q in quotes[:keep]]
@@ -1148,6 +1177,17 @@ def _masked(source: Source, text: str) -> bool:
 
 def _overlaps_text(sentence: str, masked: str) -> bool:
     return bool(sentence) and (sentence in masked or masked in sentence)
+
+
+def _heading_like(text: str) -> bool:
+    """A step of a few words with no closing stop ("Find a purpose that gets you out of the house") is a heading."""
+    return len(text.split()) <= HEADING_WORDS and not re.search(r"[.!?]\W*$", text)
+
+
+def _all_shown(quotes: list[Quote], intent) -> bool:
+    """Every one of ``quotes`` was quoted by the previous answer (``Intent.shown``)."""
+    shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
+    return bool(quotes) and all(q.text.strip("“”") in shown for q in quotes)
 
 
 def _dedupe(quotes: list[Quote]) -> list[Quote]:

@@ -40,8 +40,9 @@ def render(plan: Plan) -> Iterator[str]:
         return
     steps = [q for q in quotes if q.role == "step"]
     lead = quotes[0]
-    led = steps and lead.role != "step"
-    if led:  # the best answer first, then the steps in order
+    # the best answer first, then the steps in order; or the one step asked for, with what its section says to do
+    led = lead.role != "step" and bool(steps or lead.step)
+    if led:
         if lead.step:
             yield f"The article's step {lead.step}: {_quote(lead)} [{lead.source.rank}]\n"
         elif lead.source.kind == "article":
@@ -55,15 +56,19 @@ def render(plan: Plan) -> Iterator[str]:
             quotes, said = quotes[1:], said + 1
     if steps:
         yield ("**The article's other steps, in order**\n" if led and lead.step else "**The article's advice, step by step**\n")
+        says = {q.step: q for q in quotes if q.role == "says"}
         for q in steps:
+            more = says.get(q.step)  # a step that is only a heading, with what it says to do
             yield f"{q.step}. {_quote(q)} [{q.source.rank}]\n"
+            if more:  # on a line of its own under the heading: each line is one verbatim quote the verifier checks
+                yield f"   {_quote(more)} [{more.source.rank}]\n"
     if plan.kind == "opinion":
         yield from _opinion(quotes)
         return
-    article_n = 0
+    article_n = 1 if led and not steps and lead.source.kind == "article" else 0  # what follows the step "adds"
     readers_open = False
     for q in quotes:
-        if q.role == "step":
+        if q.role in ("step", "says"):
             continue
         if q.role == "closest":  # the text does not cover the question (the lead says so): label, don't answer
             where = "the article" if q.source.kind == "article" else f"{_who(q.author)}’s comment"

@@ -50,7 +50,9 @@ _ADVICE = re.compile(
     r"\b(?:what|how) (?:should|do|can|could|would|am) i\b|\bwhat (?:to|can i) do\b|\bhow (?:to|do you|should you)\b"
     r"|\btells? (?:me|you|us|women) to\b|\bfirst thing\b|\bwhat (?:do|should) (?:we|women|you) do\b"
     r"|\b(?:should|shall|must|do|shouldn'?t|shouldn’t) (?:i|we)\b|\b(?:i|we) should (?:do|change|try|stop|start)\b|\bwhat(?:'s| is) the (?:first|next|best) (?:thing|step)\b|\bsteps?\b|\badvi[cs]e\b|\bsupposed to\b(?! (?:work|be|mean|happen|help|go)\b)"
-    r"|\bwhat does (?:the article|the author|she|he|it) (?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
+    # "what does this guy actually recommend for splitting housework?", "how does he suggest we split the chores?"
+    r"|\b(?:what|how) does (?:the (?:article|author|post|blog|writer|guy|man|woman|lady)|this (?:guy|man|woman|lady|article|post|author|writer)"
+    r"|she|he|it|they) (?:actually |really |even )?(?:tell|advise|suggest|recommend|say to do|want)\b|\bmeant to\b"
     r"|\b(?:anything|something) (?:she|he|it|they|the (?:article|author|post)) says? to do\b"
     r"|\b(?:now what|what now)\b|"  # "i did the yelp and he bit me again. now what"
     + JUDGE_PLAN.pattern,
