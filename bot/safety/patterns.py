@@ -74,6 +74,11 @@ IDIOMS = rx(
     r"|realit(?:y|ies)|reali[sz]ation|thought|smell|guilt|doubt|nerves|it all)\s+(?:\w+\s+)?(?:hit|hits|hitting)\s+me\b",
     # asking the article's leave to reach out to him, not being kept from people: "am I allowed to text him?"
     r"\b(?:am i|is it) (?:allowed|ok(?:ay)?) (?:for me )?to (?:tell|text|ask|call|message|contact|show) him\b",
+    # ... or to speak up in a talk the article sets: "am i allowed to explain my side when she says something i do bugs
+    # her?" (the classifier alone read the leave asked as control, 0.96, dev r57 q07)
+    r"\bam i (?:allowed|ok(?:ay)?) to (?:explain|defend|answer|respond|mention|bring up|disagree|push back|complain|argue)\b",
+    # an argument not dropped, not a person held: "my husband won't let it go" (0.93; "won't let me go" is not masked)
+    r"\b(?:won'?t|will not|can'?t|cannot|wouldn'?t|never) let (?:it|this|that) go\b",
     r"\bdriv(?:e|es|ing) me (?:crazy|mad|insane|nuts|up the wall)\b",
     r"\bshoot (?:myself|me) in the foot\b|\bbite (?:my|the) (?:head|bullet)\b",
     r"\bdisappear (?:for a (?:while|bit|few days|week|weekend|day)|like (?:he|they|men) do(?:es)?)\b",

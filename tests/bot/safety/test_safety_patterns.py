@@ -277,6 +277,17 @@ def test_asking_the_articles_leave_to_reach_out_to_him_is_not_being_controlled()
     assert pattern_hits("he hurt me again last night", "abuse", "broad")  # a person hurting you
 
 
+def test_speaking_up_in_a_talk_and_an_argument_not_dropped_are_idioms_not_control():
+    from bot.safety import patterns as P
+
+    assert P.IDIOMS.search("at the check in, am i allowed to explain my side when she complains?")
+    assert P.IDIOMS.search("my husband won't let it go. he wants to drive there this weekend")
+    assert P.IDIOMS.search("my wife can't let this go either")
+    assert not P.IDIOMS.search("he won't let me go to my sister's")  # a person held: read as it is
+    assert not P.IDIOMS.search("he won't let me leave the house")
+    assert not P.IDIOMS.search("am i allowed to see my friends, he says no")  # kept from people: not masked
+
+
 @pytest.mark.parametrize("text, hit", [
     # what the classifier alone had been catching under posts it over-reads (cross-post dev split), as words of risk
     ("if he wont call while im here maybe hell understand once im not. ive thought about how id do it a lot this week",
