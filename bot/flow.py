@@ -65,6 +65,13 @@ class Reading:
                 self._models[post] = PostModels({post: models.posts[post]})
             return self._models[post]
 
+    def post_authors(self, post: str | None) -> frozenset[str]:
+        """The asked post's author (every post's, when none is asked), as their post models name them."""
+        models = self.version.post_models
+        if models is None:
+            return frozenset()
+        return frozenset(m.author for p, m in models.posts.items() if m.author and post in (None, p))
+
     def authors_of(self, post: str | None) -> tuple[str, ...]:
         """The commenters of the asked post (or of every post), sorted; read off the records once, not for
         every question (a pass over every record of the blog)."""
@@ -211,8 +218,13 @@ def _reader_referred(turn: Turn, reading: Reading, filters) -> Intent | None:
             return reading.composer.about_reader(turn.text, turn.intent, named[0])
         if previous and reading.composer.describes_someone(previous):
             who = reading.composer.reader_described(previous, _comments_like(previous, reading, filters, DEFAULT_K))
-            return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
-    return None
+            if who:
+                return reading.composer.about_reader(turn.text, turn.intent, who)
+            break  # described, but not clearly one reader: the answer to it showed whom
+    # neither question named anyone or described one reader clearly: the reader the last answer quoted first, not the post's author ("...
+    # won't talk budget" -> "someone in the comments had the same thing right? what did the author tell her to try")
+    who = first_reader(turn.history[-1][1], authors, besides=reading.post_authors(post_of(turn)))
+    return reading.composer.about_reader(turn.text, turn.intent, who) if who else None
 
 
 def _comments_like(text: str, reading: Reading, filters, k: int) -> list[Source]:

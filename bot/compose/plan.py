@@ -100,6 +100,8 @@ DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a
 PERSON = re.compile(r"\b(?:he|him|she|her)\b", re.I)  # someone the question names only as "he" or "she"
 TO_THEM = re.compile(r"\b(?:back to|to|answer(?:ed)?|repl(?:y|ied) to) (?:her|him)\b|\b(?:say|said|write|wrote|tell|told) (?:anything |something )?(?:back )?to (?:her|him)\b"
                      r"|\b(?:say|said) (?:anything|something) back to (?:her|him)\b", re.I)
+# "what did the author tell her to try?": what someone answered her
+TOLD_THEM = re.compile(r"\b(?:tell|told|advised?|suggest(?:ed)? to) (?:her|him)\b", re.I)
 # "did anybody reply to deadlock? and did he answer them back": replies TO them asked first (the second question follows it)
 OTHERS_REPLIED = re.compile(r"\b(?:any(?:one|body)|people|someone|somebody|others?) (?:\w+ )?(?:repl|respon|answer|wr[io]te back)", re.I)
 GOT_ANSWER = re.compile(r"\b(?:get|got|gets|receiv\w*|hear\w*)\b(?: \w+)? (?:an? |any )?(?:answer|repl|respon|back(?! to\b))", re.I)  # replies TO them ("did he get back to her?" is his reply)
@@ -377,7 +379,8 @@ class Composer:
     @staticmethod
     def _asks_replies(question: str, intent: Intent) -> bool:
         # ("the woman who got let go ... did the author say anything back to her?": a question about her thread)
-        return intent.kind == "thread" or (intent.kind in ("yesno", "fact", "opinion") and bool(leads.REPLIED.search(question)))
+        return intent.kind == "thread" or (intent.kind in ("yesno", "fact", "opinion")
+                                           and bool(leads.REPLIED.search(question) or TOLD_THEM.search(question)))
 
     def _described(self, cands: list[_Candidate], description: str = "") -> str | None:
         """The reader whose own sentence is closest to the question (to ``description``, the words that describe

@@ -337,11 +337,12 @@ _ASKS_ABOUT_THEM = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|then|oh)[,.]?\
 _QUOTED_BY = re.compile(r"^(?:\*\*)?(.+?) (?:wrote|also wrote|replied to .+?|added, in a later reply): “", re.M)
 
 
-def first_reader(answer: str, authors) -> str:
+def first_reader(answer: str, authors, besides: frozenset[str] | None = None) -> str:
     """The reader an earlier answer quoted first ("Louise M wrote: “I don't think it was anyone's fault.”"), as the
-    index spells them; "" when it quoted none."""
+    index spells them; "" when it quoted none. ``besides``: who is not the reader meant (the post's author: in
+    "Gordon Pell replied to Lorraine Haskett: “...”" the reader is Lorraine Haskett)."""
     for m in _QUOTED_BY.finditer(answer or ""):
-        named = named_authors(m.group(1), authors)
+        named = [n for n in named_authors(m.group(0) if besides else m.group(1), authors) if n not in (besides or ())]
         if len(named) == 1:
             return named[0]
     return ""

@@ -158,7 +158,11 @@ WORKED = re.compile(
     r"|\bwe (?:were|got) back (?:together|on track|to normal|having)\b"
     r"|\b(?:got|landed) (?:the|a|my) (?:job|offer|place|role|promotion)\b|\bpassed (?:my|the) (?:test|exam)\b|\bpassed first time\b"
     r"|\bthings (?:are|got) (?:so much )?better\b|\b(?:finally|at last) (?:got|had|made|baked)\b|\bfixed (?:it|the problem)\b|\bthat did (?:it|the trick)\b"
-    r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b", I)
+    r"|\brose beautifully\b|\bbest (?:loaf|bread|results?)\b|\b(?:huge|big|massive) (?:difference|improvement)\b|\bsolved\b|\bsuccess\b"
+    # a report back in other words: "it's so much better", "it's working", "made all the difference", "turned things around"
+    r"|\b(?:it|this|that|things)(?:'s| is| has been| have been| are| got) (?:going |working |getting )?(?:so much|much|a lot|way|far) better\b(?! (?:to|for|than|if|when)\b)"
+    r"|\b(?:it'?s|it is|things are) better now\b|\b(?:it'?s|it has|things have) (?:been|gone) great\b"
+    r"|\b(?:it'?s|it is|they'?re|they are) working\b|\bmade (?:a |all the )?(?:real |huge |big )?difference\b|\bturned (?:it|things) around\b", I)
 FAILED = re.compile(
     r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"
     r"|\bwe (?:broke up|split|divorced)\b|\bit'?s over\b|\b(?:still|again) flat\b|\bmade (?:it|things) worse\b|\blost (?:him|her|them)\b"
@@ -168,7 +172,11 @@ FAILED = re.compile(
     # "He said he didn't want contact and asked me not to message again.", "I never heard back."
     r"|\b(?:didn'?t|doesn'?t|did not|does not) want (?:any )?(?:contact|to (?:talk|see me|hear from me|be friends))\b"
     r"|\basked me not to (?:message|contact|text|call|write|reach out)\b|\bnever (?:heard back|got (?:a |an )?(?:reply|answer|response))\b"
-    r"|\bwants? nothing (?:more )?to do with me\b", I)
+    r"|\bwants? nothing (?:more )?to do with me\b"
+    # "It didn't open any door.", "we've started talking to a lawyer about separating", "sleeping in different rooms"
+    r"|\b(?:didn'?t|did not|never) (?:open|go (?:well|anywhere)|get (?:any )?better|make (?:any |a )?difference|last|stick|budge)\b"
+    r"|\b(?:talking|talked|spoken|spoke) to (?:a|an) (?:lawyer|solicitor|attorney)\b|\b(?:we'?re|we are|we'?ve been|we have been|are|been|about|now|got|getting) separat(?:ing|ed)\b|\bsleeping in (?:different|separate) rooms\b"
+    r"|\b(?:filed|filing) for divorce\b|\bwent (?:badly|horribly|terribly)\b|\bback to square one\b|\bworse than (?:before|ever)\b", I)
 WISHED = re.compile(r"\b(?:wish(?:ed)?|if only|hoped|hoping|was supposed to|would love to say|can'?t say|cannot say)\b[^.!?]*$", I)
 
 

@@ -461,6 +461,11 @@ def test_how_a_readers_story_ends_is_read_off_what_happened():
     ("Passed first time in March and drove to my sister's on my own.", True),
     ("We were back to square one within a week.", None),  # "back" alone is no ending
     ("I didn't get the job.", None),
+    ("Update, about 7 weeks later: it's working.", True),  # r55 b03
+    ("We're still together and it's a lot better now.", True),
+    ("honestly I think it's better to save up and then do a short burst", None),  # advice, not how it went
+    ("I think it's great for a man to withdraw.", None),
+    ("we separated the night feeds into shifts", None),
 ])
 def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
     from index.understand.rules import endings
@@ -475,6 +480,9 @@ def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
     "He answered the follow-up. He said he didn't want contact and asked me not to message again.",  # r48 q10
     "I never heard back.",
     "She said she wants nothing to do with me.",
+    "It didn't open any door.",  # r57 q16: Lorraine's report back
+    "We've been sleeping in different rooms since summer and we've started talking to a lawyer about separating.",
+    "Mine didn't go well, and I think people should hear that too.",
 ])
 def test_the_endings_a_story_tells_when_it_did_not_work(sentence):
     from index.understand.rules import endings

@@ -966,3 +966,34 @@ def test_the_reader_an_answer_quoted_first():
     assert first_reader(answer, ["Rachel T", "Louise M"]) == "Louise M"
     assert first_reader("Megan Rourke replied to Priya S: “Oh, the food thing.” [1]", ["Priya S", "Megan Rourke"]) == "Megan Rourke"
     assert first_reader("The article says: “Be patient.” [1]", ["Louise M"]) == ""
+
+
+@pytest.mark.slow
+def test_real_her_after_two_turns_that_name_nobody_is_the_reader_the_last_answer_quoted(judged_bots):
+    """r57 q16: "someone in the comments had the same thing right? what did the author tell her to try" after a question
+    about a husband who won't talk budget (its answer quoted Lorraine Haskett) gave readers' stances; then "and did it
+    work for her in the end?" quoted the article. Her thread, Gordon's advice to her, and how her story ends."""
+    retired_bot = judged_bots("r57post")
+    history: list = []
+    for q in ("my husband flat out won't sit down and talk budget with me since he retired, he says it's 'taken care of'",
+              "someone in the comments had the same thing right? what did the author tell her to try"):
+        history.append((q, retired_bot.ask(q, history=list(history)).text))
+    assert "Gordon Pell replied to Lorraine Haskett: “Lorraine, I'd try the $200" in history[-1][1], history[-1][1]
+    text = retired_bot.ask("and did it work for her in the end?", history=history).text
+    assert text.startswith("**No: Lorraine Haskett’s story ends with it not working.**\nLorraine Haskett replied to Gordon Pell:"), text
+
+
+@pytest.mark.slow
+def test_real_a_step_that_is_a_heading_is_listed_with_what_it_says_and_asked_for_by_its_place(judged_bots):
+    """r57 q15: the steps are headings ("Step 4: Find a purpose that gets you out of the house"); the list showed the
+    headings alone, and "ok the 4th one, what does he actually want you to do for that" gave the heading and the list
+    again. Each heading now comes with its paragraph's first instruction; the 4th one with what its section says."""
+    retired_bot = judged_bots("r57post")
+    q = "can you list the steps from this retirement post real quick?"
+    listed = retired_bot.ask(q).text
+    assert "1. “Draw the map” [1]\n   “In the first week, each of you claims one space that is yours alone" in listed, listed
+    text = retired_bot.ask("ok the 4th one, what does he actually want you to do for that", history=[(q, listed)]).text
+    assert text.startswith("The article's step 4: “Find a purpose that gets you out of the house” [1]\n"
+                           "It says: “Your spouse cannot be your new job.” [2]\n"), text
+    assert "Find something that takes you out of the house at least three days a week." in text, text
+    assert "other steps" not in text and "Draw the map" not in text, text  # the list was the answer before
