@@ -88,6 +88,7 @@ _DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl
 DESCRIBED = re.compile(_DESCRIBED.replace("{in_comments}", ""), re.I)
 # ... or "there was a woman in the comments whose partner ...": how a question before a follow-up describes her (flow.py)
 DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?"), re.I)
+ADVICE_AFTER = 2  # a situation set out, then what to do about it: looked for in this many sentences after it
 UNDER_MAX = 3  # a heading-only step brings at most this many sentences of its section ...
 HEADING_WORDS = 14  # ... a step of at most this many words and no closing stop is a heading ("Step 4: Find a purpose that gets you out of the house")
 UNDER_BAND = 0.08  # ... each about as close to the question as its closest (this much less at most)
@@ -124,7 +125,7 @@ class Quote:
     text: str  # normalised text of the span
     record_id: str
     author: str | None
-    role: str  # answer | step | says (listed with a heading-only step: what it says to do) | under (what a heading-only step says) | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
+    role: str  # answer | step | says (listed with a heading-only step: what it says to do) | under (what a heading-only step, or a situation set out, says to do) | support | reader | asked | reply | agrees | disagrees | closest (the text does not cover the question)
     relation: str = ""  # "Isabel replied to Veronica"
     step: int | None = None
     score: float = 0.0
@@ -451,7 +452,8 @@ class Composer:
         steps = [q for q in steps if (q.record_id != best.record_id or not _overlap(q, best)) and not (q.role == "says" and q.step == best.step)]
         if asked_for and _all_shown(steps, intent):
             steps = []  # "ok the 4th one, what does he want you to do for that": the list was the answer before; move on
-        ordered = [best] + self._introduced(best, cands) + self._under(best, cands, asked=asked_for and listed is not None) + steps + [
+        ordered = [best] + self._introduced(best, cands) + self._under(best, cands, asked=asked_for and listed is not None) + (
+            self._advice_after(best, cands) if kind == "advice" else []) + steps + [
             q for q in article if q is not best] + echo + [q for q in comments if q is not best]
         return Plan(kind, _dedupe(ordered)[: MAX_QUOTES + len(steps)])
 
@@ -473,6 +475,17 @@ class Composer:
             if owner is not None and end <= owner.end:
                 return [Quote(source, start, end, normalise(seed[start:end]), owner.id, None, "support", score=best.score)]
         return []
+
+    def _advice_after(self, best: Quote, cands: list[_Candidate]) -> list[Quote]:
+        """A best sentence that sets out a situation without saying what to do ("If your spouse still works, ... the
+        temptation is to have dinner on the table and a list of plans waiting at 6 p.m."): the instruction that follows
+        it in its paragraph ("Give them the first 30 minutes home to land before you start talking."), right after it."""
+        if best.source.kind != "article" or best.step is not None or _instructs(best.text):
+            return []
+        after = sorted((c for c in cands if c.source.kind == "article" and c.record.id == best.record_id and c.start >= best.end),
+                       key=lambda c: c.start)[:ADVICE_AFTER]
+        found = next((c for c in after if _instructs(c.text)), None)
+        return [self._quote(found, "under")] if found is not None else []
 
     def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
         """The one step a reader's situation calls for ("what should I do when he finally shows back up?":

@@ -50,8 +50,8 @@ def render(plan: Plan) -> Iterator[str]:
         else:
             yield f"{_reader_lead(lead, quotes)}{_quote(lead)} [{lead.source.rank}]\n"
         quotes = quotes[1:]
-        said = 0
-        while quotes and quotes[0].role == "under":  # what a step named only by its heading says to do
+        said = 0 if lead.step else 1  # under a heading "It says"; after a sentence that sets out a situation "It goes on"
+        while quotes and quotes[0].role == "under":  # what a step named only by its heading, or a situation, says to do
             yield f"{'It says' if not said else 'It goes on'}: {_quote(quotes[0])} [{quotes[0].source.rank}]\n"
             quotes, said = quotes[1:], said + 1
     if steps:
