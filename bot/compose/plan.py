@@ -484,7 +484,8 @@ class Composer:
             return []
         after = sorted((c for c in cands if c.source.kind == "article" and c.record.id == best.record_id and c.start >= best.end),
                        key=lambda c: c.start)[:ADVICE_AFTER]
-        found = next((c for c in after if _instructs(c.text)), None)
+        # (a sentence that starts in lower case is the rest of one the splitter cut at a quoted question mark)
+        found = next((c for c in after if _instructs(c.text) and not c.text.lstrip("“\"'(")[:1].islower()), None)
         return [self._quote(found, "under")] if found is not None else []
 
     def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
@@ -642,10 +643,15 @@ class Composer:
         spans = [(s, e) for s, e in sentence_spans(under.text, under.start)[:3] if source.start <= s and e <= source.end]
         if not spans or _masked(source, seed[spans[0][0]:spans[0][1]]):
             return []
-        i = next((i for i, (s, e) in enumerate(spans) if _instructs(normalise(seed[s:e]))), 0)
+        i = next((i for i, (s, e) in enumerate(spans) if _instructs(text := normalise(seed[s:e])) and not _asks(text)
+                  and not text.lstrip("“\"'(")[:1].islower()), None)
+        if i is None:
+            return []  # no instruction near its start ("This is the 3 a.m. part, and it's the step that ..."): the heading alone
         s, e = spans[i]
         if len(tokenize(seed[s:e])) < 4 and i + 1 < len(spans):  # "Don't say "I'll help more."" and why
             e = spans[i + 1][1]
+        if len(tokenize(seed[s:e])) < 4:
+            return []  # "Don't." alone says nothing
         return [Quote(source, s, e, normalise(seed[s:e]), under.id, None, "says", step=number)]
 
     def _item_list(self, cands: list[_Candidate], question: str) -> str | None:

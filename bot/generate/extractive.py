@@ -41,7 +41,7 @@ def render(plan: Plan) -> Iterator[str]:
     steps = [q for q in quotes if q.role == "step"]
     lead = quotes[0]
     # the best answer first, then the steps in order; or the one step asked for, with what its section says to do
-    led = lead.role != "step" and bool(steps or lead.step)
+    led = lead.role != "step" and (bool(steps) or (bool(lead.step) and lead.role == "answer"))
     if led:
         if lead.step:
             yield f"The article's step {lead.step}: {_quote(lead)} [{lead.source.rank}]\n"
