@@ -864,7 +864,10 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     reads as a topic the text lacks; near-spellings of the posts' words (typos) count as present."""
     skip = {w for n in names for w in tokenize(n)}
     asked = asking_part(question)
-    if asked:  # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs.")
+    if asked and not POINTS_BACK.search(asked):
+        # the sentences that ask, not the reader's story around them ("It's telling women to accept crumbs."); unless they
+        # ask about "that", which the story names ("i'm scared about health insurance until medicare starts. does the post
+        # say how they handled that?")
         question = asked
     question = FEELING.sub(" ", question)  # "even though im gutted": how the reader feels is no topic of the post
     out = []
@@ -884,6 +887,9 @@ def missing_words(question: str, vocabulary: frozenset[str], names=()) -> list[s
     return list(dict.fromkeys(out))
 
 
+# an asking sentence about a thing the sentences before it named: "does the post say how they handled that?"
+POINTS_BACK = re.compile(r"\b(?:about|handle[sd]?|deal(?:t|s)? with|cover(?:s|ed)?|mention(?:s|ed)?|say (?:anything )?about|with|do about) "
+                         r"(?:that|this|it|any of (?:that|this))\W*$", re.I)
 # the reader's own state, named after "I'm" / "I feel": "im gutted", "i feel so gutted", "i'm absolutely knackered"
 FEELING = re.compile(r"\b(?:i['’]?m|im|i am|i was|i feel|i felt|feeling)\s+(?:so |really |absolutely |just |totally |completely |a bit |pretty )?"
                      r"[^\W\d_]+\b", re.I)

@@ -22,6 +22,7 @@ How sentences are chosen (every quote is an exact span of the seed):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 from dataclasses import dataclass, field, replace
 
@@ -80,7 +81,7 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth".split(), "1s
 _STEP_WORDS = {w: i + 1 for words in _ORDINALS for i, w in enumerate(words)} | {str(i): i for i in range(1, 10)}
 _LAST = ("last", "final")
 # "the girl whose boyfriend called her a burden", "the woman who blocked him": a reader described, not named
-_DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father"
+_DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:(?:first|second|third|last|other|older|younger) )?(?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad|parent|mother|father"
               r"|bloke|fella|dude|gal|wife|husband|step(?:dad|mum|mom|mother|father|parent)|grand(?:ma|mother|dad|pa|father|parent)|nan)"
               r"{in_comments}\s+(?:whose|who|that|with|from|(?P<doing>(?!thing\b)\w{2,}ing)\b)"  # "the person asking about ..."
               # "the mascara-in-the-car lady": a reader named by what she wrote, in one hyphenated word
@@ -88,6 +89,8 @@ _DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:girl
 DESCRIBED = re.compile(_DESCRIBED.replace("{in_comments}", ""), re.I)
 # ... or "there was a woman in the comments whose partner ...": how a question before a follow-up describes her (flow.py)
 DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?"), re.I)
+NAMED_OTHERWISE = 0.6  # a word the posts never use this close to a phrase of a best passage is said there in other words
+NAMED_OTHERWISE_K = 3  # ... of this many best passages ("instagram" / "social media" 0.62; "prenup" / "marriage" 0.57 is not)
 ADVICE_AFTER = 2  # a situation set out, then what to do about it: looked for in this many sentences after it
 UNDER_MAX = 3  # a heading-only step brings at most this many sentences of its section ...
 HEADING_WORDS = 14  # ... a step of at most this many words and no closing stop is a heading ("Step 4: Find a purpose that gets you out of the house")
@@ -97,6 +100,7 @@ ELABORATION = 0.05  # a paragraph under a step counts for it, this much less tha
 FOCUS_MARGIN = 0.06  # and this much closer than any other step
 DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11: 0.447)
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
+DESCRIBED_WORD = 0.08  # ... and this much for each word of the description (two at most) only their sentences use
 DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a number the description gives ("27")
 PERSON = re.compile(r"\b(?:he|him|she|her)\b", re.I)  # someone the question names only as "he" or "she"
 TO_THEM = re.compile(r"\b(?:back to|to|answer(?:ed)?|repl(?:y|ied) to) (?:her|him)\b|\b(?:say|said|write|wrote|tell|told) (?:anything |something )?(?:back )?to (?:her|him)\b"
@@ -394,10 +398,16 @@ class Composer:
         # her better than a closer-sounding sentence without it ("mailed my grandson a birthday card", dev r50 q11); a
         # number of two digits or more (the 5 of "bf of 5 years" is in too many stories to name one)
         numbers = set(re.findall(r"\b\d{2,}\b", description))
+        # "the first commenter who was crying in target": a word of the description only one reader's sentences use
+        # ("...crying in the baby aisle at Target...", 0.34 close alone) names her too
+        described = {t for t in tokenize(description) if len(t) >= 4} if description else set()
+        own_words = Counter(who for t in described if (who := self._one_readers_word(t, {c.source.doc for c in cands})))
         for i, c in enumerate(cands):
             sim = float(sims[i]) if sims is not None else c.sim
             if numbers & set(re.findall(r"\b\d{2,}\b", c.vector_text)):
                 sim += DESCRIBED_NUMBER
+            if c.source.kind == "comment" and (author := c.record.author) and author in own_words:
+                sim += DESCRIBED_WORD * min(own_words[author], 2)
             a = c.record.author
             m = self.version.post_models.get(_key(c.record)) if self.version.post_models is not None else None
             if c.source.kind == "comment" and a and a != NO_AUTHOR and not (m is not None and m.by_author):
@@ -780,6 +790,7 @@ class Composer:
                     if parent and parent in graph.records:
                         replied.setdefault(post, []).append(who_named(graph.records[parent].author))
         vocabulary = frozenset().union(*(self._words_of(p, texts[p]) for p in posts if p in texts))
+        vocabulary |= self._named_otherwise(question, cands, vocabulary, tuple(getattr(intent, "names", ()) or ()))
         window = self._windows(question, cands) if leads.HOW_LONG.search(question) else {}
         unanswered = {}
         if models is not None:
@@ -808,6 +819,43 @@ class Composer:
                                 if graph is None or not graph.comments_by(w)),
             left_out=tuple((o.deferral.start, o.deferral.end, o.sim) for o in self._left_out(question, posts)),
         )
+
+    def _one_readers_word(self, stem: str, posts: set[str]) -> str | None:
+        """The one reader whose comments alone use the word ("target"), in these posts: not the article, nobody else."""
+        key = ("#word-users", tuple(sorted(posts)))
+        if key not in self._cache:
+            users: dict[str, set[str]] = {}
+            for r in self.version.records_by_id.values():
+                if r.doc in posts and r.kind in ("article", "comment"):
+                    for t in set(tokenize(r.text)):
+                        users.setdefault(t, set()).add(r.author if r.kind == "comment" and r.author else "")
+            self._cache[key] = users
+        users = self._cache[key].get(stem, set())
+        return next(iter(users)) or None if len(users) == 1 else None
+
+    def _named_otherwise(self, question: str, cands: list[_Candidate], vocabulary: frozenset[str], names: tuple) -> frozenset[str]:
+        """The question's words the posts never use that a best passage says in other words ("instagram": "Mute people on
+        social media rather than unfriending them"), as stems the posts' vocabulary then counts as theirs: no lead says
+        the text doesn't mention them. Read only when such a word is asked (a few dozen short texts embedded)."""
+        missing = leads.missing_words(question, vocabulary, names)
+        if not missing:
+            return frozenset()
+        phrases: list[str] = []
+        for c in sorted(cands, key=lambda c: -c.score)[:NAMED_OTHERWISE_K]:
+            words = [w for w in re.findall(r"[^\W\d_]+", c.text.lower()) if len(w) >= 3 and tokenize(w)]
+            phrases += words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+        phrases = list(dict.fromkeys(phrases))
+        if not phrases:
+            return frozenset()
+        vectors = self.scorer.vectors([*missing, *phrases])
+        asked, found = vectors[: len(missing)], vectors[len(missing):]
+        asked = asked / np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-9)
+        found = found / np.maximum(np.linalg.norm(found, axis=1, keepdims=True), 1e-9)
+        sims = asked @ found.T
+        # (a phrase holding the word's own start is a part of it, not another name: "painkillers" / "pain", 0.61)
+        close = [max((float(x) for x, p in zip(row, phrases) if not any(part[:4] == w.lower()[:4] for part in p.split())), default=0.0)
+                 for w, row in zip(missing, sims)]
+        return frozenset(t for w, sim in zip(missing, close) if sim >= NAMED_OTHERWISE for t in tokenize(w)[:1])
 
     def _windows(self, question: str, cands: list[_Candidate]) -> dict[int, float]:
         """A how-long question: each article sentence that gives a time, read with the sentences either side of it in its

@@ -162,6 +162,7 @@ WORKED = re.compile(
     # a report back in other words: "it's so much better", "it's working", "made all the difference", "turned things around"
     r"|\b(?:it|this|that|things)(?:'s| is| has been| have been| are| got) (?:going |working |getting )?(?:so much|much|a lot|way|far) better\b(?! (?:to|for|than|if|when)\b)"
     r"|\b(?:it'?s|it is|things are) better now\b|\b(?:it'?s|it has|things have) (?:been|gone) great\b"
+    r"|\b(?!(?:nothing|never|hasn'?t|haven'?t|hadn'?t|didn'?t|not)\b)[a-z]+ (?:finally |actually )?worked[.!]"  # "round three worked."
     r"|\b(?:it'?s|it is|they'?re|they are) working\b|\bmade (?:a |all the )?(?:real |huge |big )?difference\b|\bturned (?:it|things) around\b", I)
 FAILED = re.compile(
     r"\b(?:didn'?t|did not|never) (?:work|help|change|calm|fix|stop)\b|\b(?:got|gotten|getting) (?:worse|longer|more frequent)\b|\b(?:he|she|they) (?:left|never came back|broke up with me|dumped me|moved on|blocked me|ghosted)\b"

@@ -466,6 +466,8 @@ def test_how_a_readers_story_ends_is_read_off_what_happened():
     ("honestly I think it's better to save up and then do a short burst", None),  # advice, not how it went
     ("I think it's great for a man to withdraw.", None),
     ("we separated the night feeds into shifts", None),
+    ("Update, seven months later: round three worked.", True),  # r56 q10
+    ("Honestly nothing worked.", None),
 ])
 def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
     from index.understand.rules import endings

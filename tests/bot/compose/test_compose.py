@@ -997,3 +997,19 @@ def test_real_a_step_that_is_a_heading_is_listed_with_what_it_says_and_asked_for
                            "It says: “Your spouse cannot be your new job.” [2]\n"), text
     assert "Find something that takes you out of the house at least three days a week." in text, text
     assert "other steps" not in text and "Draw the map" not in text, text  # the list was the answer before
+
+
+@pytest.mark.slow
+def test_real_a_word_the_post_says_in_other_words_and_a_reader_described_by_her_own_word(judged_bots):
+    """r56 q06: "instagram" is a word the IVF post never uses, but it says "Mute people on social media rather than
+    unfriending them": the lead said the text doesn't mention it. r56 q10: "the first commenter who was crying in target"
+    is Priya K (her "crying in the baby aisle at Target" read 0.34 close; only she says "Target"), whose update says
+    round three worked."""
+    ivf_bot = judged_bots("r56post")
+    text = ivf_bot.ask("is it petty to hide my friends bump photos on instagram? i feel bad but i physically cant look at them rn").text
+    assert text.startswith("The article says: “Mute people on social media rather than unfriending them; you can unmute later.”"), text
+    text = ivf_bot.ask("the first commenter who was crying in target, did things work out for her in the end?").text
+    assert text.startswith("**Yes: Priya K’s story ends with it working.**\nPriya K replied to Maren Holloway: “Update, "
+                           "seven months later: round three worked.”"), text
+    text = ivf_bot.ask("does the article say anything about acupuncture?").text  # a word said nowhere, in no other words
+    assert "don’t mention “acupuncture”" in text.split("\n")[0], text

@@ -109,6 +109,8 @@ def test_a_rare_word_in_the_readers_story_is_not_what_they_ask_about():
     assert leads.missing_words(story, VOCAB) == []  # no "?": the sentence that asks, not the story before it
     assert leads.missing_words("my lab chomps my hand every time i pet him", VOCAB) == ["chomps"]  # nothing else asks
     assert leads.missing_words("he chomps. does the article say anything about chomps?", VOCAB) == ["chomps"]
+    # ... unless the sentence that asks asks about "that", which the story named
+    assert leads.missing_words("my lab chomps my hand. does the article say how to deal with that?", VOCAB) == ["chomps"]
 
 
 def test_is_that_normal_is_answered_yes_by_a_sentence_that_says_not_to_worry():
