@@ -234,6 +234,7 @@ class Facts:
     passages: tuple = ()  # (kind, author, text) of every record of those posts
     mentioned: frozenset[str] = frozenset()  # names the posts mention that are no commenter's (their author, people in stories)
     outcomes: dict[str, str] = field(default_factory=dict)  # reader -> how their story ends ("worked" / "failed"), from the post model
+    reports: dict[str, str] = field(default_factory=dict)  # reader -> their last later comment in their own thread (its key): the update
     about_reader: bool = False  # the question (or what it follows) is about a reader it does not name ("the one in the comments who ...")
     titles: dict[str, str] = field(default_factory=dict)  # post -> its title
     left_out: tuple[tuple[int, int, float], ...] = ()  # (start, end, closeness) of the article's sentences saying it leaves out what is asked
@@ -714,6 +715,8 @@ REPORTED_BACK = (r"\b(?:report(?:ed)? back|(?:give|gave|post(?:ed)?) (?:us )?an 
                  r"|c[oa]me back (?:and|to) (?:say|tell|update|let|post|share))\b")  # "did she ever come back and say how it went?"
 # "did the mom whose 27 yr old went silent ever get a call back?": whether what she waited for came, told later on
 HEARD_BACK = r"\b(?:ever|finally|eventually) (?:get|got|hear|heard)\b[^?.!]{0,20}\bback\b"
+# "Update for anyone who finds this later.": a sentence that only announces the update after it
+ANNOUNCES_UPDATE = re.compile(r"^\W*(?:(?:a |an |quick |small |little )?update|following up|follow-up|coming back)\b[^.!?:]{0,50}[.!]?\W*$", re.I)
 # "did staying silent end up working for Dee?", "did it work for her?", "how did things turn out for Brenda?"
 DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)(?:ed|s|ing)?(?: out)?\b|\bwork(?:ed)? out\b"
                          r"|\bhow did (?:it|that|this|things|everything) (?:turn out|end|go|work out)\b|\bdid (?:it|that|this) (?:pay off|fix it)\b"
@@ -722,6 +725,7 @@ DID_IT_WORK = re.compile(r"\b(?:did|does|has|have)\b[^?.!]{0,80}?\b(?:work|help)
                          r"|\bwhat (?:ended up|eventually) happen(?:ing|ed)\b|\bhow did (?:it|things|that) (?:end|go) for\b"
                          r"|\b(?:did|has) (?:it|she|he|they|(?:her|his|their) (?:\w+ )?\w+) (?:ever |finally )?(?:get there|come good|turn out)\b"
                          r"|\b(?:did|has|have) (?:it|things|that|this) (?:ever |actually |finally )?(?:get better|improve)\b"
+                         r"|\b(?:did|has|have) (?:it|things|that|this|everything) (?:ever |eventually |finally )?turn(?:ed)? (?:around|out)\b"
                          r"|\bdid (?:he|she|they|it) (?:ever |eventually |finally )?end up\b"
                          rf"|{REPORTED_BACK}|{HEARD_BACK}"
                          r"|\b(?:say|said|tell|told|let (?:us|anyone) know|post(?:ed)?) how (?:it|things|that|they) (?:went|turned out|ended|worked out|got on)\b", re.I)
@@ -738,7 +742,16 @@ def _outcome(question: str, kind: str, facts: Facts) -> Lead | None:
     name = facts.names[0]
     end = facts.outcomes.get(who_named(name)) or facts.outcomes.get(name)
     if end not in ("worked", "failed"):
-        return None
+        # how it ended is not read in so many words ("He's had three sessions now."), but they came back in their own
+        # thread with an update: that is said first, and their update quoted under it, from its start
+        report = facts.reports.get(who_named(name)) or facts.reports.get(name)
+        update = sorted((c for c in facts.candidates if report and c.key == report), key=lambda c: c.start)
+        # (past "Update for anyone who finds this later.", which only announces it)
+        told = next((c for c in update if not ANNOUNCES_UPDATE.match(c.text)), update[0] if update else None)
+        if told is None:
+            return None
+        return Lead(f"{who_named(name)} came back later in the comments to say how it went.", "reported back",
+                    first=(told.start, told.end))
     theirs = [c for c in facts.candidates if c.kind == "comment" and c.author and who_named(c.author) == who_named(name)]
     said = next((c for c in sorted(theirs, key=lambda c: -c.start) if endings(c.text)[0 if end == "worked" else 1]), None)
     if said is None:

@@ -813,6 +813,7 @@ class Composer:
             unanswered_asks=self._asking(tuple(posts))[0],
             answered_asks=self._asking(tuple(posts))[1],
             outcomes=self._outcomes(tuple(posts)),
+            reports=self._reports(tuple(posts)),
             passages=self._passages(tuple(posts)),
             about_reader=bool(leads.ABOUT_READER.search(question) or leads.ABOUT_READER.search(getattr(intent, "query", "") or "")),
             mentioned=frozenset(w for w in (models.mentioned() if models is not None else ())
@@ -916,6 +917,26 @@ class Composer:
             self._cache[key] = {name: end for name, (_, end) in ends.items()}
         return self._cache[key]
 
+    def _reports(self, posts: tuple[str, ...]) -> dict[str, str]:
+        """Each reader's update: their last comment that is a later reply in a thread they started (the reply graph),
+        by the name they comment under; read once per set of posts."""
+        graph = self.graph
+        if graph is None:
+            return {}
+        key = ("#reports", posts)
+        if key not in self._cache:
+            found: dict[str, tuple[int, str]] = {}
+            for k, r in graph.records.items():
+                if r.doc not in posts or r.kind != "comment" or not r.author or not r.parent:
+                    continue
+                root = k
+                while (up := graph.parent_of(root)) is not None and up in graph.records:
+                    root = up
+                if graph.records[root].author == r.author and r.start >= found.get(who_named(r.author), (-1, ""))[0]:
+                    found[who_named(r.author)] = (r.start, k)
+            self._cache[key] = {name: k for name, (_, k) in found.items()}
+        return self._cache[key]
+
     def _passages(self, posts: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
         """(kind, author, text) of every record of these posts, for "where does the article say '...'?"."""
         key = ("#passages", posts)
@@ -971,6 +992,9 @@ class Composer:
                 hit = self._quote(c, "answer") if c is not None else None
             if hit is not None:
                 quotes = [replace(hit, role="answer" if hit.role == "step" else hit.role)] + [q for q in quotes if q is not hit]
+                if lead.because == "reported back":  # the rest of their update right under its start, in order
+                    same = [q for q in quotes[1:] if q.record_id == hit.record_id and q.source.doc == hit.source.doc]
+                    quotes = quotes[:1] + sorted(same, key=lambda q: q.start) + [q for q in quotes[1:] if q not in same]
         if lead.also:  # the readers the lead names, right under its first quote
             named = []
             for s, e in lead.also:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-ANNOTATOR = "rules-embeddings-20"  # bump when the computed labels change: cached models are redone
+ANNOTATOR = "rules-embeddings-21"  # bump when the computed labels change: cached models are redone
 
 Source = Literal["reviewed", "rule", "embedding", "structure", "none"]
 ROLES = ("heading", "claim", "advice", "story", "question", "aside", "filler")

@@ -177,7 +177,7 @@ FAILED = re.compile(
     # "It didn't open any door.", "we've started talking to a lawyer about separating", "sleeping in different rooms"
     r"|\b(?:didn'?t|did not|never) (?:open|go (?:well|anywhere)|get (?:any )?better|make (?:any |a )?difference|last|stick|budge)\b"
     r"|\b(?:talking|talked|spoken|spoke) to (?:a|an) (?:lawyer|solicitor|attorney)\b|\b(?:we'?re|we are|we'?ve been|we have been|are|been|about|now|got|getting) separat(?:ing|ed)\b|\bsleeping in (?:different|separate) rooms\b"
-    r"|\b(?:filed|filing) for divorce\b|\bwent (?:badly|horribly|terribly)\b|\bback to square one\b|\bworse than (?:before|ever)\b", I)
+    r"|\bblocked my (?:number|email|phone|calls?)\b|\b(?:filed|filing) for divorce\b|\bwent (?:badly|horribly|terribly)\b|\bback to square one\b|\bworse than (?:before|ever)\b", I)
 WISHED = re.compile(r"\b(?:wish(?:ed)?|if only|hoped|hoping|was supposed to|would love to say|can'?t say|cannot say)\b[^.!?]*$", I)
 
 

@@ -485,6 +485,7 @@ def test_the_endings_a_story_tells_in_everyday_words(sentence, worked):
     "It didn't open any door.",  # r57 q16: Lorraine's report back
     "We've been sleeping in different rooms since summer and we've started talking to a lawyer about separating.",
     "Mine didn't go well, and I think people should hear that too.",
+    "He has blocked my number and my email.",  # r50 q16
 ])
 def test_the_endings_a_story_tells_when_it_did_not_work(sentence):
     from index.understand.rules import endings

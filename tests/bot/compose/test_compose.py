@@ -1013,3 +1013,15 @@ def test_real_a_word_the_post_says_in_other_words_and_a_reader_described_by_her_
                            "seven months later: round three worked.”"), text
     text = ivf_bot.ask("does the article say anything about acupuncture?").text  # a word said nowhere, in no other words
     assert "don’t mention “acupuncture”" in text.split("\n")[0], text
+
+
+@pytest.mark.slow
+def test_real_a_described_readers_update_is_said_first_when_its_ending_is_not_read_in_so_many_words(judged_bots):
+    """r52 q10: Priya S.'s update ("I waited 16 days, asked again ... He booked it himself the next morning. He's had three
+    sessions now.") tells how it went in words no ending rule reads; the answer quoted her first comment first and her
+    update fourth. Her coming back in her own thread is a fact of the reply graph: it leads, her update under it."""
+    depressed_bot = judged_bots("r52post")
+    text = depressed_bot.ask('the girl whose boyfriend said "im fine stop making it a thing"... did he end up getting help or not?').text
+    assert text.startswith("**Priya S. came back later in the comments to say how it went.**\nPriya S. replied to Maren Holt: "
+                           "“Update for anyone who finds this later: I waited 16 days"), text
+    assert text.split("\n")[2].startswith("Priya S. also wrote: “He's had three sessions now."), text
