@@ -656,7 +656,13 @@ class Composer:
         i = next((i for i, (s, e) in enumerate(spans) if _instructs(text := normalise(seed[s:e])) and not _asks(text)
                   and not text.lstrip("“\"'(")[:1].islower()), None)
         if i is None:
-            return []  # no instruction near its start ("This is the 3 a.m. part, and it's the step that ..."): the heading alone
+            # no instruction near its start: its first sentence ("In the first week, each of you claims one space ..."),
+            # unless it points elsewhere ("This is the 3 a.m. part, and it's the step that ...": the heading alone)
+            first = normalise(seed[spans[0][0]:spans[0][1]])
+            if (_asks(first) or POINTER_OPENING.match(first) or first.lstrip("“\"'(")[:1].islower()
+                    or len(tokenize(first)) < 5):
+                return []
+            i = 0
         s, e = spans[i]
         if len(tokenize(seed[s:e])) < 4 and i + 1 < len(spans):  # "Don't say "I'll help more."" and why
             e = spans[i + 1][1]
@@ -1271,6 +1277,10 @@ def _masked(source: Source, text: str) -> bool:
 
 def _overlaps_text(sentence: str, masked: str) -> bool:
     return bool(sentence) and (sentence in masked or masked in sentence)
+
+
+# "This is the step people skip ...", "I know. It feels like giving up.", "My daughter was 9 ...": not what the step says to do
+POINTER_OPENING = re.compile(r"^\W*(?:this|that|it|here|there|remember|i|my|me)\b", re.I)
 
 
 def _heading_like(text: str) -> bool:
