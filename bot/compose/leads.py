@@ -516,7 +516,9 @@ def _duration(text: str, question: str = ""):
     found = [m for m in DURATION.finditer(DAY_TO_DAY.sub(lambda x: "#" * len(x.group(0)), text))
              if not re.search(r"\bhow\s+$", text[max(0, m.start() - 5):m.start()], re.I)  # "how many hours" asks, gives none
              and not (m.group(0).lower().startswith(("a ", "an ")) and RATE_BEFORE.search(text[max(0, m.start() - 40):m.start()]))
-             and not NAMED_AFTER.match(text, m.end())]  # "Follow the 10-Day Rule": a name, not a time
+             and not NAMED_AFTER.match(text, m.end())  # "Follow the 10-Day Rule": a name, not a time
+             and not re.search(r"[$£€]\s*$", text[max(0, m.start() - 2):m.start()])  # "our $1,850-a-month apartment": a price
+             and not re.match(r"\s+(?:away|drive|walk|by car|on foot)\b", text[m.end():], re.I)]  # "twenty minutes away": a distance
     # ("another 100 to 200 a day", "forty-odd messages a day" are rates, not times)
     if re.search(rf"\bhow many {_UNIT}\b", question, re.I):
         # "how many hours ...?": "most of the adults I know needed somewhere between 40 and 60" (the unit is the question's)

@@ -1108,3 +1108,10 @@ def test_at_what_point_asks_when_not_for_a_thing():
     q = "im still barely sleeping. at what point does this stop being normal and i should get help"
     assert leads.asked_for(q, frozenset({"sleep"}), frozenset()) == []
     assert leads.asked_for("what supplements does the article recommend?", frozenset(), frozenset()) == ["supplements"]
+
+
+def test_a_price_per_month_is_no_timeframe():
+    """r58 q05: "our $1,850-a-month apartment" led "The article gives this timeframe: “1,850-a-month”."."""
+    assert leads._duration("we gave up our $1,850-a-month apartment and moved in", "how long does it take?") is None
+    assert leads._duration("we gave up our apartment after 13 months", "how long does it take?").group(0) == "13 months"
+    assert leads._duration("we got the keys to a ranch twenty minutes away", "how long does it take?") is None  # a distance
