@@ -88,7 +88,10 @@ _DESCRIBED = (r"(?:\b(?:the|that|this)|\bthere (?:was|is) (?:a|an|this)) (?:(?:f
               r"|\b(?:the|that|this) (?:[^\W\d_]+-)+[^\W\d_]+ (?:girl|guy|man|woman|lady|person|reader|commenter|poster|one|mom|mum|dad)\b")
 DESCRIBED = re.compile(_DESCRIBED.replace("{in_comments}", ""), re.I)
 # ... or "there was a woman in the comments whose partner ...": how a question before a follow-up describes her (flow.py)
-DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?"), re.I)
+DESCRIBED_THERE = re.compile(_DESCRIBED.replace("{in_comments}", r"(?: (?:in|from|down in) the comments?(?: section)?)?")
+                             # "a guy in the comments said the sunday check-in felt like a performance review"
+                             + r"|\b(?:a|an|one|some) (?:girl|guy|man|woman|lady|person|reader|commenter|mom|mum|dad|wife|husband)"
+                             r" (?:in|from|down in) the comments?(?: section)? (?:said|says|wrote|writes|mentioned|posted|who|whose|that)\b", re.I)
 NAMED_OTHERWISE = 0.6  # a word the posts never use this close to a phrase of a best passage is said there in other words
 NAMED_OTHERWISE_K = 3  # ... of this many best passages ("instagram" / "social media" 0.62; "prenup" / "marriage" 0.57 is not)
 ADVICE_AFTER = 2  # a situation set out, then what to do about it: looked for in this many sentences after it
@@ -102,7 +105,7 @@ DESCRIBED_SIM = 0.4  # her own sentence this close to the question (dev r32 p11:
 DESCRIBED_MARGIN = 0.05  # and this much closer than anyone else's (p11: 0.447 against 0.334)
 DESCRIBED_WORD = 0.08  # ... and this much for each word of the description (two at most) only their sentences use
 DESCRIBED_NUMBER = 0.15  # ... counting this much more for a sentence that has a number the description gives ("27")
-PERSON = re.compile(r"\b(?:he|him|she|her)\b", re.I)  # someone the question names only as "he" or "she"
+PERSON = re.compile(r"\b(?:he|him|she|her|they|them)\b", re.I)  # someone the question names only as "he", "she" or "them"
 TO_THEM = re.compile(r"\b(?:back to|to|answer(?:ed)?|repl(?:y|ied) to) (?:her|him)\b|\b(?:say|said|write|wrote|tell|told) (?:anything |something )?(?:back )?to (?:her|him)\b"
                      r"|\b(?:say|said) (?:anything|something) back to (?:her|him)\b", re.I)
 # "what did the author tell her to try?": what someone answered her
@@ -340,7 +343,7 @@ class Composer:
     def describes_reader(self, question: str, intent: Intent | None) -> bool:
         """The question is about the replies to, or the ending of, a reader it describes without naming ("the guy who did
         every step by the book with his younger brother"): the flow then searches the comments for who that is."""
-        return self._about_unnamed(question, intent, DESCRIBED)
+        return self._about_unnamed(question, intent, DESCRIBED_THERE)
 
     def refers_back(self, question: str, intent: Intent | None) -> bool:
         """"did anybody answer her?", "did she ever come back and say how thursday went?": a question about the replies
@@ -368,7 +371,9 @@ class Composer:
         """The one reader ``text`` describes (``describes_someone``), when ``sources`` show clearly who."""
         if not self.describes_someone(text):
             return None
-        return self._described(self.candidates(text, sources), _description(text, DESCRIBED_THERE) or text)
+        cands = self.candidates(text, sources)
+        # the words that describe them first, else the whole text (as ``described_reader``)
+        return self._described(cands, _description(text, DESCRIBED_THERE) or text) or self._described(cands, text)
 
     def about_reader(self, question: str, intent: Intent, who: str) -> Intent:
         """The question as if it named ``who``: their thread when it asks about replies, else what they said."""

@@ -1025,3 +1025,16 @@ def test_real_a_described_readers_update_is_said_first_when_its_ending_is_not_re
     assert text.startswith("**Priya S. came back later in the comments to say how it went.**\nPriya S. replied to Maren Holt: "
                            "“Update for anyone who finds this later: I waited 16 days"), text
     assert text.split("\n")[2].startswith("Priya S. also wrote: “He's had three sessions now."), text
+
+
+@pytest.mark.slow
+def test_real_a_guy_in_the_comments_then_did_it_work_for_them(judged_bots):
+    """r59 q14 (read after judging): "a guy in the comments said the sunday check-in felt like a performance review to his
+    wife. what did the author tell him to do?" gave readers' stances, and "and did it work for them in the end?" quoted the
+    article's own check-in. "A guy in the comments said ..." describes a reader (Marcus Bell); "them" refers back to him."""
+    newborn_bot = judged_bots("r59post")
+    first = "a guy in the comments said the sunday check-in felt like a performance review to his wife. what did the author tell him to do?"
+    text = newborn_bot.ask(first).text
+    assert "Daniel Okafor replied to Marcus Bell: “Try dropping the timer" in text, text
+    text = newborn_bot.ask("and did it work for them in the end?", history=[(first, text)]).text
+    assert text.startswith("**No: Marcus Bell’s story ends with it not working.**"), text
