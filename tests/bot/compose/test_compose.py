@@ -930,7 +930,7 @@ def test_real_getting_help_in_a_described_reader_s_story_is_no_question_of_who_h
     "help" read as "did anyone help her?" and led "Yes: Maren Holt replied to Priya S."; her own update answers."""
     depressed_bot = judged_bots("r52post")
     text = depressed_bot.ask('the girl whose boyfriend said "im fine stop making it a thing"... did he end up getting help or not?').text
-    assert text.startswith("Priya S. wrote: “") and "Update for anyone who finds this later" in text, text
+    assert not text.startswith("**Yes: Maren Holt") and "Update for anyone who finds this later" in text.split("\n")[1], text
 
 
 @pytest.mark.slow
