@@ -334,15 +334,18 @@ def _who_said(question: str, kind: str, facts: Facts) -> Lead | None:
 def _only_reader_using(asked: set[str], facts: Facts) -> str | None:
     """The one reader (not the post's author) whose comments use a word the question asks about that the article
     and every other comment never use; None when no word, or different words, point at one reader."""
-    found = set()
-    for stem in asked:
-        users = {who for kind_, who, text in facts.passages if kind_ == "comment" and stem in tokenize(text)}
-        in_article = any(stem in tokenize(text) for kind_, _, text in facts.passages if kind_ == "article")
-        if len(users) == 1 and not in_article:
-            found |= users
     authors = set(facts.authors.values())
-    found = {who for who in found if who and bare_author(who) not in authors}
+    found = {who for stem in asked if (who := one_reader_using(stem, facts.passages)) and bare_author(who) not in authors}
     return found.pop() if len(found) == 1 else None
+
+
+def one_reader_using(stem: str, passages) -> str | None:
+    """The one named commenter whose comments alone use the word ("target"): not the article, no other comment; None
+    when none or several do. ``passages``: (kind, author, text) of the posts' records."""
+    users = {who for kind_, who, text in passages if kind_ == "comment" and stem in tokenize(text)}
+    if len(users) != 1 or any(stem in tokenize(text) for kind_, _, text in passages if kind_ == "article"):
+        return None
+    return users.pop() or None
 
 
 def _reader_covering(asked: set[str], facts: Facts) -> str | None:

@@ -246,7 +246,7 @@ class Composer:
         word = (asked.group(1) or asked.group(2) or asked.group(3)).lower() if asked else ""
         numbers = [number for c in cands if (number := step_number(c.record.id)) is not None]
         step = (max(numbers, default=None) if word in _LAST else _STEP_WORDS.get(word)) if asked else None
-        shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
+        shown = _shown(intent)
         said = set(tokenize(question)) | self._topic_words()  # what the question and the posts' titles already say
         quoted = QUOTED.search(asked_in or question)
         phrase = fold(quoted.group(1)) if quoted and len(quoted.group(1).split()) >= 2 else ""
@@ -406,7 +406,8 @@ class Composer:
         # "the first commenter who was crying in target": a word of the description only one reader's sentences use
         # ("...crying in the baby aisle at Target...", 0.34 close alone) names her too
         described = {t for t in tokenize(description) if len(t) >= 4} if description else set()
-        own_words = Counter(who for t in described if (who := self._one_readers_word(t, {c.source.doc for c in cands})))
+        passages = self._passages(tuple(sorted({c.source.doc for c in cands}))) if described else ()
+        own_words = Counter(who for t in described if (who := leads.one_reader_using(t, passages)))
         for i, c in enumerate(cands):
             sim = float(sims[i]) if sims is not None else c.sim
             if numbers & set(re.findall(r"\b\d{2,}\b", c.vector_text)):
@@ -499,8 +500,7 @@ class Composer:
             return []
         after = sorted((c for c in cands if c.source.kind == "article" and c.record.id == best.record_id and c.start >= best.end),
                        key=lambda c: c.start)[:ADVICE_AFTER]
-        # (a sentence that starts in lower case is the rest of one the splitter cut at a quoted question mark)
-        found = next((c for c in after if _instructs(c.text) and not c.text.lstrip("“\"'(")[:1].islower()), None)
+        found = next((c for c in after if _instructs(c.text) and not _cut_off(c.text)), None)
         return [self._quote(found, "under")] if found is not None else []
 
     def _focus(self, cands: list[_Candidate], steps: list[Quote]) -> Quote | None:
@@ -556,12 +556,10 @@ class Composer:
         step or heading, or any paragraph of a section headed by one step ("Step 1: Host Something")."""
         key = ("#step-of", doc)
         if key not in self._cache:
-            records = sorted((r for r in self.version.records_by_id.values() if r.doc == doc and r.kind == "article"),
-                             key=lambda r: r.start)
             owner: dict[str, int] = {}
             current: int | None = None
             section = None
-            for r in records:
+            for r in self._article_records(doc):
                 number = step_number(r.id)
                 if section_of(r.id) != section or r.id.endswith(":heading"):
                     current, section = None, section_of(r.id)
@@ -571,6 +569,14 @@ class Composer:
                     owner[r.id] = current
             self._cache[key] = owner
         return self._cache[key].get(record_id)
+
+    def _article_records(self, doc: str) -> list:
+        """The post's article records in reading order; sorted once per post, not on every question."""
+        key = ("#article-records", doc)
+        if key not in self._cache:
+            self._cache[key] = sorted((r for r in self.version.records_by_id.values() if r.doc == doc and r.kind == "article"),
+                                      key=lambda r: r.start)
+        return self._cache[key]
 
     def _pick(self, cands: list[_Candidate], exclude: list[Quote], floor: float = MIN_SCORE) -> list[Quote]:
         """Best sentences first, skipping readers' questions, near-duplicates (MMR) and over-quota units."""
@@ -651,20 +657,20 @@ class Composer:
         under it ("In the first week, each of you claims one space that is yours alone, ..."), listed with it; none when
         the passage the step came in does not hold that paragraph."""
         seed = self.version.sources[source.doc]
-        under = min((r for r in self.version.records_by_id.values() if r.doc == source.doc and r.kind == "article"
-                     and r.start >= record.end and section_of(r.id) == section_of(record.id)), key=lambda r: r.start, default=None)
+        under = next((r for r in self._article_records(source.doc) if r.start >= record.end and section_of(r.id) == section_of(record.id)),
+                     None)
         if under is None or under.id.endswith(":heading") or is_step(under):
             return []
         spans = [(s, e) for s, e in sentence_spans(under.text, under.start)[:3] if source.start <= s and e <= source.end]
         if not spans or _masked(source, seed[spans[0][0]:spans[0][1]]):
             return []
         i = next((i for i, (s, e) in enumerate(spans) if _instructs(text := normalise(seed[s:e])) and not _asks(text)
-                  and not text.lstrip("“\"'(")[:1].islower()), None)
+                  and not _cut_off(text)), None)
         if i is None:
             # no instruction near its start: its first sentence ("In the first week, each of you claims one space ..."),
             # unless it points elsewhere ("This is the 3 a.m. part, and it's the step that ...": the heading alone)
             first = normalise(seed[spans[0][0]:spans[0][1]])
-            if (_asks(first) or POINTER_OPENING.match(first) or first.lstrip("“\"'(")[:1].islower()
+            if (_asks(first) or POINTER_OPENING.match(first) or _cut_off(first)
                     or len(tokenize(first)) < 5):
                 return []
             i = 0
@@ -691,8 +697,7 @@ class Composer:
         paragraph, else the paragraph that follows it (before the next step or heading); the sentence a
         colon introduces ("ask yourself:") is the instruction itself. ``span`` when there is none."""
         seed = self.version.sources[doc]
-        records = sorted((r for k, r in self.version.records_by_id.items() if k.startswith(doc + "/") and r.start >= record.start
-                          and r.kind == "article"), key=lambda r: r.start)[:3]
+        records = [r for r in self._article_records(doc) if r.start >= record.start][:3]
         for i, r in enumerate(records):
             if i and (is_step(r) or r.id.endswith(":heading")):
                 break
@@ -832,19 +837,6 @@ class Composer:
             left_out=tuple((o.deferral.start, o.deferral.end, o.sim) for o in self._left_out(question, posts)),
         )
 
-    def _one_readers_word(self, stem: str, posts: set[str]) -> str | None:
-        """The one reader whose comments alone use the word ("target"), in these posts: not the article, nobody else."""
-        key = ("#word-users", tuple(sorted(posts)))
-        if key not in self._cache:
-            users: dict[str, set[str]] = {}
-            for r in self.version.records_by_id.values():
-                if r.doc in posts and r.kind in ("article", "comment"):
-                    for t in set(tokenize(r.text)):
-                        users.setdefault(t, set()).add(r.author if r.kind == "comment" and r.author else "")
-            self._cache[key] = users
-        users = self._cache[key].get(stem, set())
-        return next(iter(users)) or None if len(users) == 1 else None
-
     def _named_otherwise(self, question: str, cands: list[_Candidate], vocabulary: frozenset[str], names: tuple) -> frozenset[str]:
         """The question's words the posts never use that a best passage says in other words ("instagram": "Mute people on
         social media rather than unfriending them"), as stems the posts' vocabulary then counts as theirs: no lead says
@@ -859,14 +851,9 @@ class Composer:
         phrases = list(dict.fromkeys(phrases))
         if not phrases:
             return frozenset()
-        vectors = self.scorer.vectors([*missing, *phrases])
-        asked, found = vectors[: len(missing)], vectors[len(missing):]
-        asked = asked / np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-9)
-        found = found / np.maximum(np.linalg.norm(found, axis=1, keepdims=True), 1e-9)
-        sims = asked @ found.T
         # (a phrase holding the word's own start is a part of it, not another name: "painkillers" / "pain", 0.61)
-        close = [max((float(x) for x, p in zip(row, phrases) if not any(part[:4] == w.lower()[:4] for part in p.split())), default=0.0)
-                 for w, row in zip(missing, sims)]
+        close = [max((float(x) for x, p in zip(self.scorer.similarity(w, phrases), phrases)
+                      if not any(part[:4] == w.lower()[:4] for part in p.split())), default=0.0) for w in missing]
         return frozenset(t for w, sim in zip(missing, close) if sim >= NAMED_OTHERWISE for t in tokenize(w)[:1])
 
     def _windows(self, question: str, cands: list[_Candidate]) -> dict[int, float]:
@@ -1288,14 +1275,25 @@ def _overlaps_text(sentence: str, masked: str) -> bool:
 POINTER_OPENING = re.compile(r"^\W*(?:this|that|it|here|there|remember|i|my|me)\b", re.I)
 
 
+def _cut_off(text: str) -> bool:
+    """A sentence that starts in lower case is the rest of one the splitter cut at a quoted question mark ("But "why wasn't
+    I invited?" puts people on the defensive")."""
+    return text.lstrip("“\"'(")[:1].islower()
+
+
 def _heading_like(text: str) -> bool:
     """A step of a few words with no closing stop ("Find a purpose that gets you out of the house") is a heading."""
     return len(text.split()) <= HEADING_WORDS and not re.search(r"[.!?]\W*$", text)
 
 
+def _shown(intent) -> set[str]:
+    """The sentences the previous answer quoted (``Intent.shown``), as candidates' texts read."""
+    return {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
+
+
 def _all_shown(quotes: list[Quote], intent) -> bool:
-    """Every one of ``quotes`` was quoted by the previous answer (``Intent.shown``)."""
-    shown = {normalise(q).strip("“”") for q in getattr(intent, "shown", ()) or ()}
+    """Every one of ``quotes`` was quoted by the previous answer."""
+    shown = _shown(intent)
     return bool(quotes) and all(q.text.strip("“”") in shown for q in quotes)
 
 
